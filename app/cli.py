@@ -1,0 +1,81 @@
+"""`ccplan`: the command line. A thin shell over scenarios, forecasting, sim and optimizer."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from importlib.metadata import PackageNotFoundError, version as _version
+from pathlib import Path
+
+import typer
+
+from scenarios import EXAMPLE_SCENARIO, InputError
+
+# Command modules under app/commands; each registers its commands on `cli`.
+COMMAND_MODULES = ["validate", "forecast", "simulate", "schedule", "whatif", "runs"]
+
+cli = typer.Typer(
+    name="ccplan",
+    help="Contact-center planning: forecast contacts, simulate the week, schedule shifts and roster agents, "
+         "compare what-ifs. Start with `ccplan validate SCENARIO`; `ccplan app` opens the planner app.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        try:
+            typer.echo(f"ccplan {_version('ccplan')}")
+        except PackageNotFoundError:
+            typer.echo("ccplan (not installed)")
+        raise typer.Exit()
+
+
+@cli.callback()
+def _root(version: bool = typer.Option(False, "--version", help="Show the version and exit.",
+                                       callback=_version_callback, is_eager=True)) -> None:
+    """Contact-center planning from forecast to roster."""
+
+
+@cli.command("app")
+def run_app(
+    scenario: Path = typer.Argument(EXAMPLE_SCENARIO, help="Scenario YAML the app opens with (default: the example)."),
+    port: int = typer.Option(8501, help="Port to serve on."),
+    headless: bool = typer.Option(True, help="Do not open a browser window."),
+) -> None:
+    """Start the Streamlit planner app on a scenario (the built-in example by default)."""
+    import subprocess
+
+    script = Path(__file__).with_name("streamlit_app.py")
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+           "--server.headless", str(headless).lower(), "--browser.gatherUsageStats", "false",
+           "--", "--scenario", str(Path(scenario).resolve())]
+    raise typer.Exit(subprocess.call(cmd))
+
+
+for _name in COMMAND_MODULES:
+    try:
+        _module = importlib.import_module(f"app.commands.{_name}")
+    except ModuleNotFoundError as exc:  # a command group not built yet
+        if exc.name != f"app.commands.{_name}":
+            raise
+        continue
+    _module.register(cli)
+
+
+def main() -> None:
+    """Entry point: user mistakes print their problems and exit 2, without a traceback."""
+    try:
+        cli()
+    except InputError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

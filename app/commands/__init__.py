@@ -1,0 +1,1 @@
+"""One module per `ccplan` command group; each exposes `register(cli: typer.Typer)`."""

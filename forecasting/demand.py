@@ -1,0 +1,79 @@
+"""The week's expected contacts per interval and channel, from whichever source the scenario names."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from scenarios import InputError, Problem, Scenario, open_mask, week_intervals
+from scenarios.progress import Progress
+
+DEMAND_COLUMNS = ["ds", "channel", "contacts", "aht_seconds"]
+
+
+def scenario_demand(scenario: Scenario, progress: Progress | None = None) -> pd.DataFrame:
+    """Expected contacts (`contacts`, float) and mean handle time (`aht_seconds`) per interval of the week and channel.
+
+    Every channel of the scenario gets every interval; closed intervals are 0; `demand.scale` and
+    `demand.channel_scale` are applied. Sources: explicit rates, a forecast CSV (`yhat` or `contacts`), or a
+    history CSV forecast with `demand.model`.
+    """
+    spec = scenario.demand
+    if spec.rates is not None:
+        table = _from_rates(scenario)
+    elif spec.forecast is not None:
+        table = _from_forecast_file(scenario)
+    else:
+        from .history import read_history
+        from .models import forecast_week
+
+        history = read_history(scenario.resolve(spec.history), interval_minutes=scenario.interval_minutes)
+        table = forecast_week(history, scenario, model=spec.model, progress=progress)
+    return finish_demand(scenario, table)
+
+
+def finish_demand(scenario: Scenario, table: pd.DataFrame) -> pd.DataFrame:
+    """Complete grid, closed intervals zeroed, scales applied, default AHT from the channel where unknown."""
+    idx = week_intervals(scenario)
+    frames = []
+    for name, channel in scenario.channels.items():
+        own = table[table["channel"] == name].set_index("ds")
+        contacts = own["contacts"].reindex(idx).fillna(0.0).to_numpy(float)
+        scale = scenario.demand.scale * scenario.demand.channel_scale.get(name, 1.0)
+        contacts = np.where(open_mask(scenario, name), np.clip(contacts, 0, None) * scale, 0.0)
+        default_aht = getattr(channel, "aht_seconds", None) or channel.handle_seconds
+        aht = own["aht_seconds"].reindex(idx).to_numpy(float) if "aht_seconds" in own else np.full(len(idx), np.nan)
+        frames.append(pd.DataFrame({"ds": idx, "channel": name, "contacts": contacts,
+                                    "aht_seconds": np.where(np.isfinite(aht), aht, default_aht)}))
+    return pd.concat(frames, ignore_index=True)[DEMAND_COLUMNS]
+
+
+def _from_rates(scenario: Scenario) -> pd.DataFrame:
+    idx = week_intervals(scenario)
+    frames = []
+    for name, values in (scenario.demand.rates or {}).items():
+        contacts = np.full(len(idx), float(values)) if not isinstance(values, list) else np.asarray(values, float)
+        frames.append(pd.DataFrame({"ds": idx, "channel": name, "contacts": contacts}))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["ds", "channel", "contacts"])
+
+
+def _from_forecast_file(scenario: Scenario) -> pd.DataFrame:
+    path = scenario.resolve(scenario.demand.forecast)
+    try:
+        df = pd.read_csv(path)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise InputError([Problem(str(path), f"not a readable CSV ({exc})")]) from None
+    value = "yhat" if "yhat" in df.columns else "contacts"
+    missing = [c for c in ("ds", "channel", value) if c not in df.columns]
+    if missing:
+        raise InputError([Problem(str(path), f"missing column {', '.join(missing)} (forecast needs ds, channel, yhat)")])
+    df["ds"] = pd.to_datetime(df["ds"], errors="coerce")
+    bad = df["ds"].isna() | pd.to_numeric(df[value], errors="coerce").isna() | (pd.to_numeric(df[value], errors="coerce") < 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError([Problem(f"{path}:row {i + 2}", f"needs a date-time ds and a non-negative {value}")])
+    unknown = sorted(set(df["channel"]) - set(scenario.channels))
+    if unknown:
+        raise InputError([Problem(str(path), f"unknown channel(s) {', '.join(map(str, unknown))}")])
+    out = df.rename(columns={value: "contacts"})
+    return out[[c for c in DEMAND_COLUMNS if c in out.columns]]

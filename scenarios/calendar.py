@@ -1,0 +1,37 @@
+"""The week's time grid: interval starts and which channel is open in which interval."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .model import Scenario
+
+
+def week_intervals(scenario: Scenario) -> pd.DatetimeIndex:
+    """Start of every interval of the scenario's week (local clock time, tz-naive unless a zone is set)."""
+    tz = None if scenario.timezone == "local" else scenario.timezone
+    return pd.date_range(pd.Timestamp(scenario.start), periods=scenario.n_intervals,
+                         freq=f"{scenario.interval_minutes}min", tz=tz)
+
+
+def open_mask(scenario: Scenario, channel: str) -> np.ndarray:
+    """Boolean per interval: True when `channel` is open at the interval's start."""
+    hours = scenario.channel_open(channel)
+    idx = week_intervals(scenario)
+    minutes = idx.hour * 60 + idx.minute
+    return np.array([hours.is_open(d, int(m)) for d, m in zip(idx.dayofweek, minutes)], dtype=bool)
+
+
+def interval_index(scenario: Scenario, ds: pd.Series | pd.DatetimeIndex) -> np.ndarray:
+    """Position of each timestamp in the week's grid; -1 where it falls outside the week or off the grid."""
+    idx = week_intervals(scenario)
+    ts = pd.DatetimeIndex(pd.to_datetime(ds))
+    if idx.tz is not None and ts.tz is None:
+        ts = ts.tz_localize(idx.tz)
+    elif idx.tz is None and ts.tz is not None:
+        ts = ts.tz_localize(None)
+    offset = (ts - idx[0]) / pd.Timedelta(minutes=scenario.interval_minutes)
+    pos = np.asarray(offset, dtype=float)
+    ok = (pos >= 0) & (pos < len(idx)) & (np.floor(pos) == pos)
+    return np.where(ok, np.nan_to_num(pos, nan=-1), -1).astype(int)

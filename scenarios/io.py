@@ -1,0 +1,222 @@
+"""Load and save scenarios as YAML, reporting every problem with its field path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import Problem, ScenarioError, did_you_mean
+from .model import HUMAN_KINDS, Scenario
+
+_KIND_TAGS = {"voice", "chat", "deferred", "ai"}
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a scenario YAML file; relative paths inside it resolve against its folder.
+
+    Raises ScenarioError listing every problem (YAML syntax, schema, cross-references, missing files).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ScenarioError([Problem(str(path), "file not found")])
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:line {mark.line + 1}" if mark else str(path)
+        raise ScenarioError([Problem(where, f"not valid YAML ({getattr(exc, 'problem', exc)})")]) from None
+    if not isinstance(data, dict):
+        raise ScenarioError([Problem(str(path), "expected a mapping of scenario fields at the top level")])
+    return scenario_from_dict(data, base_dir=path.resolve().parent)
+
+
+def scenario_from_dict(data: dict[str, Any], base_dir: Path | None = None, check_files: bool = True) -> Scenario:
+    """Validate a plain dict (as read from YAML) into a Scenario, or raise ScenarioError with every problem."""
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_problems_from_pydantic(exc)) from None
+    scenario.base_dir = base_dir
+    problems = check_scenario(scenario, check_files=check_files)
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
+
+
+def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as plain YAML-ready data: every field spelled out, paths as written."""
+    data = scenario.model_dump(mode="json", exclude_none=True, exclude={"base_dir"})
+    # A channel reads best with its kind first.
+    data["channels"] = {name: {"kind": ch["kind"], **{k: v for k, v in ch.items() if k != "kind"}}
+                        for name, ch in data["channels"].items()}
+    return _compact_hours(data)
+
+
+def save_scenario(scenario: Scenario, path: str | Path) -> Path:
+    """Write the scenario as YAML atomically (a crash never leaves half a file)."""
+    path = Path(path)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(dump_yaml(scenario), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def dump_yaml(scenario: Scenario) -> str:
+    return yaml.safe_dump(scenario_to_dict(scenario), sort_keys=False, allow_unicode=True, width=110)
+
+
+def check_scenario(scenario: Scenario, check_files: bool = True) -> list[Problem]:
+    """Cross-field checks the schema alone cannot make: references between channels, skills and files."""
+    problems: list[Problem] = []
+    channels = scenario.channels
+    human = set(scenario.human_channels())
+    if not human:
+        problems.append(Problem("channels", "at least one voice, chat or deferred channel is needed"))
+    for name, ch in channels.items():
+        if ch.kind == "ai":
+            target = channels.get(ch.escalate_to)
+            if target is None:
+                problems.append(Problem(f"channels.{name}.escalate_to",
+                                        f"unknown channel '{ch.escalate_to}'{did_you_mean(ch.escalate_to, channels)}"))
+            elif target.kind not in ("voice", "chat"):
+                problems.append(Problem(f"channels.{name}.escalate_to",
+                                        f"'{ch.escalate_to}' is a {target.kind} channel; escalations go to voice or chat"))
+    covered: set[str] = set()
+    for gname, group in scenario.skill_groups.items():
+        for i, skill in enumerate(group.skills):
+            if skill not in channels:
+                problems.append(Problem(f"skill_groups.{gname}.skills[{i}]",
+                                        f"unknown channel '{skill}'{did_you_mean(skill, channels)}"))
+            elif channels[skill].kind not in HUMAN_KINDS:
+                problems.append(Problem(f"skill_groups.{gname}.skills[{i}]",
+                                        f"'{skill}' is handled by the bot, not by agents"))
+            else:
+                covered.add(skill)
+    for name in sorted(human - covered):
+        problems.append(Problem(f"channels.{name}", "no skill group has this channel as a skill"))
+    demand = scenario.demand
+    for key in list(demand.channel_scale) + list(demand.rates or {}):
+        field = "channel_scale" if key in demand.channel_scale else "rates"
+        if key not in channels:
+            problems.append(Problem(f"demand.{field}.{key}", f"unknown channel '{key}'{did_you_mean(key, channels)}"))
+    if demand.rates is not None:
+        for key, values in demand.rates.items():
+            if isinstance(values, list) and len(values) != scenario.n_intervals:
+                problems.append(Problem(f"demand.rates.{key}",
+                                        f"has {len(values)} values; the week has {scenario.n_intervals} intervals "
+                                        f"({scenario.days} days x {scenario.intervals_per_day})"))
+    if check_files:
+        for field in ("history", "forecast"):
+            value = getattr(demand, field)
+            if value is not None and not scenario.resolve(value).exists():
+                problems.append(Problem(f"demand.{field}", f"file not found: {scenario.resolve(value)}"))
+    rules = scenario.shift_rules
+    if rules.start_every_minutes % scenario.interval_minutes:
+        problems.append(Problem("shift_rules.start_every_minutes",
+                                f"must be a multiple of interval_minutes ({scenario.interval_minutes})"))
+    for gname, group in scenario.skill_groups.items():
+        longest = max(rules.lengths_hours) * rules.max_shifts_per_week
+        shortest = min(rules.lengths_hours) * rules.min_shifts_per_week
+        if group.min_hours_per_week > longest:
+            problems.append(Problem(f"skill_groups.{gname}.min_hours_per_week",
+                                    f"{group.min_hours_per_week:g} h cannot be reached with at most "
+                                    f"{rules.max_shifts_per_week} shifts of at most {max(rules.lengths_hours):g} h"))
+        if group.max_hours_per_week < shortest:
+            problems.append(Problem(f"skill_groups.{gname}.max_hours_per_week",
+                                    f"{group.max_hours_per_week:g} h is below the {shortest:g} h of "
+                                    f"min_shifts_per_week shifts"))
+    return problems
+
+
+def _problems_from_pydantic(exc: ValidationError) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        loc = list(err["loc"])
+        # Drop the discriminator tag pydantic inserts after a channel's name.
+        if len(loc) >= 3 and loc[0] == "channels" and loc[2] in _KIND_TAGS:
+            del loc[2]
+        where = _dotted(loc)
+        problems.append(Problem(where, _message(err, loc)))
+    return problems
+
+
+def _dotted(loc: list) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def _message(err: dict, loc: list) -> str:
+    kind, ctx = err["type"], err.get("ctx") or {}
+    if kind == "greater_than":
+        return f"must be > {_num(ctx['gt'])}"
+    if kind == "greater_than_equal":
+        return f"must be >= {_num(ctx['ge'])}"
+    if kind == "less_than":
+        return f"must be < {_num(ctx['lt'])}"
+    if kind == "less_than_equal":
+        return f"must be <= {_num(ctx['le'])}"
+    if kind == "extra_forbidden":
+        return f"unknown key '{loc[-1]}'{did_you_mean(loc[-1], _known_fields(loc[:-1]))}"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "union_tag_invalid":
+        return f"kind must be one of voice, chat, deferred, ai (got {ctx.get('tag')!r})"
+    if kind == "union_tag_not_found":
+        return "kind is missing (voice, chat, deferred or ai)"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected')} (got {err.get('input')!r})"
+    msg = err["msg"]
+    return msg[len("Value error, "):] if msg.startswith("Value error, ") else msg
+
+
+def _num(value) -> str:
+    return f"{value:g}" if isinstance(value, (int, float)) else str(value)
+
+
+def _known_fields(parent_loc: list) -> list[str]:
+    """Field names valid at a location, for 'did you mean' hints on misspelled keys."""
+    from . import model as m
+
+    keyed = {"channels": (m.VoiceChannel, m.ChatChannel, m.DeferredChannel, m.AIChannel),
+             "skill_groups": (m.SkillGroup,)}
+    models: tuple[type[BaseModel], ...] = (Scenario,)
+    parts = list(parent_loc)
+    while parts:
+        part = parts.pop(0)
+        if models == (Scenario,) and part in keyed:
+            if not parts:
+                return []
+            parts.pop(0)  # the channel or group name
+            models = keyed[part]
+            continue
+        nxt = []
+        for model in models:
+            field = model.model_fields.get(part) if isinstance(part, str) else None
+            if field is not None:
+                args = getattr(field.annotation, "__args__", (field.annotation,))
+                nxt += [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+        if not nxt:
+            return []
+        models = tuple(nxt)
+    return sorted({name for model in models for name in model.model_fields} - {"base_dir"})
+
+
+def _compact_hours(data: dict) -> dict:
+    """Write opening hours in their short form."""
+    def fix(d: dict):
+        if isinstance(d.get("open"), dict):
+            o = d["open"]
+            if set(o) <= {"default"}:
+                d["open"] = o.get("default", "00:00-24:00")
+    fix(data)
+    for ch in data.get("channels", {}).values():
+        fix(ch)
+    return data

@@ -1,0 +1,356 @@
+"""The scenario: the week a planner wants to staff, as data every package shares.
+
+Units are in the field names (`_seconds`, `_minutes`, `_hours`). Times of day are local clock times of the
+contact center ("HH:MM"); the week starts at 00:00 local time on `start`. Unknown keys are rejected
+everywhere, so a typo never passes silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+
+class Strict(BaseModel):
+    """Base for every schema object: unknown keys are errors, assignments are validated."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+# --- opening hours -------------------------------------------------------------------------------------------
+
+def parse_span(text: str) -> tuple[int, int] | None:
+    """Parse "HH:MM-HH:MM" (or "closed") into minutes after midnight; "00:00-24:00" is a full day.
+
+    A span whose end is before its start runs past midnight (e.g. "20:00-02:00"): the end is returned
+    plus 1440 minutes.
+    """
+    text = text.strip().lower()
+    if text in ("closed", "none", ""):
+        return None
+    if text in ("24h", "always", "24/7"):
+        return (0, 1440)
+    m = _SPAN.match(text)
+    if not m:
+        raise ValueError(f"'{text}' is not a time span like '07:00-22:00' or 'closed'")
+    h1, m1, h2, m2 = (int(g) for g in m.groups())
+    if h1 > 23 or m1 > 59 or h2 > 24 or m2 > 59 or (h2 == 24 and m2 != 0):
+        raise ValueError(f"'{text}' has an impossible clock time")
+    start, end = h1 * 60 + m1, h2 * 60 + m2
+    if end == start:
+        raise ValueError(f"'{text}' is an empty span")
+    if end < start:
+        end += 1440
+    return (start, end)
+
+
+class OpeningHours(Strict):
+    """Opening hours per weekday: a "HH:MM-HH:MM" span or "closed".
+
+    Written in YAML either as one span for every day (`open: "07:00-22:00"`) or as a mapping by weekday
+    with an optional `default` (`open: {default: "07:00-22:00", sat: "09:00-16:00", sun: closed}`).
+    """
+
+    default: str = "00:00-24:00"
+    mon: str | None = None
+    tue: str | None = None
+    wed: str | None = None
+    thu: str | None = None
+    fri: str | None = None
+    sat: str | None = None
+    sun: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value):
+        if isinstance(value, str):
+            return {"default": value}
+        return value
+
+    @field_validator("default", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    @classmethod
+    def _check_span(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_span(value)
+        return value
+
+    def span(self, weekday: int) -> tuple[int, int] | None:
+        """Open span of a weekday (0 = Monday) in minutes after midnight, or None when closed."""
+        text = getattr(self, WEEKDAYS[weekday])
+        return parse_span(self.default if text is None else text)
+
+    def is_open(self, weekday: int, minute_of_day: int) -> bool:
+        """True when the channel is open at `minute_of_day` (0..1439) of `weekday`, spans past midnight included."""
+        today = self.span(weekday)
+        if today and today[0] <= minute_of_day < today[1]:
+            return True
+        yesterday = self.span((weekday - 1) % 7)
+        return bool(yesterday and yesterday[1] > 1440 and minute_of_day < yesterday[1] - 1440)
+
+    def compact(self) -> str | dict[str, str]:
+        """The shortest YAML form: a plain string when every day has the default span."""
+        days = {d: getattr(self, d) for d in WEEKDAYS if getattr(self, d) is not None}
+        return self.default if not days else {"default": self.default, **days}
+
+
+# --- distributions and targets -------------------------------------------------------------------------------
+
+Distribution = Literal["exponential", "lognormal", "empirical", "deterministic"]
+
+
+class VoiceTarget(Strict):
+    """Real-time target: `service_level` of offered contacts answered within `answer_within_seconds`.
+
+    Abandoned contacts count in the denominator (abandoned-in-threshold included): the strict convention.
+    """
+
+    answer_within_seconds: float = Field(gt=0)
+    service_level: float = Field(gt=0, le=1)
+    max_abandon_rate: float | None = Field(default=None, ge=0, le=1)
+
+
+class DeferredTarget(Strict):
+    """Deferred work target: `service_level` of items answered within `respond_within_hours` of arrival."""
+
+    respond_within_hours: float = Field(gt=0)
+    service_level: float = Field(gt=0, le=1)
+
+
+class _HandledChannel(Strict):
+    """Handle time shared by every channel that people work."""
+
+    aht_seconds: float = Field(gt=0, description="mean handle time, seconds")
+    service: Distribution = "exponential"
+    service_cv: float = Field(default=1.0, gt=0, description="coefficient of variation (lognormal only)")
+    service_sample_seconds: list[Annotated[float, Field(gt=0)]] | None = Field(
+        default=None, description="empirical handle times, seconds (service: empirical)")
+    open: OpeningHours | None = Field(default=None, description="overrides the scenario's opening hours")
+
+    @model_validator(mode="after")
+    def _sample_given(self):
+        if self.service == "empirical" and not self.service_sample_seconds:
+            raise ValueError("service: empirical needs service_sample_seconds")
+        return self
+
+
+class _RealTimeChannel(_HandledChannel):
+    """Patience applies: a contact waiting longer than its patience abandons."""
+
+    patience_seconds: float | None = Field(default=None, gt=0, description="mean patience, seconds; none = never abandons")
+    patience: Distribution = "exponential"
+    patience_cv: float = Field(default=1.0, gt=0)
+    patience_sample_seconds: list[Annotated[float, Field(gt=0)]] | None = None
+    target: VoiceTarget
+
+    @model_validator(mode="after")
+    def _patience_sample_given(self):
+        if self.patience == "empirical" and not self.patience_sample_seconds:
+            raise ValueError("patience: empirical needs patience_sample_seconds")
+        return self
+
+
+class VoiceChannel(_RealTimeChannel):
+    kind: Literal["voice"] = "voice"
+
+
+class ChatChannel(_RealTimeChannel):
+    """An agent holds up to `concurrency` sessions at once.
+
+    Each session's handle time stretches with the sessions held: with k sessions open the work progresses at
+    1 / (1 + concurrency_slowdown * (k - 1)) of its solo speed, so `aht_seconds` is the handle time of a
+    session worked alone.
+    """
+
+    kind: Literal["chat"] = "chat"
+    concurrency: int = Field(default=1, ge=1, le=10)
+    concurrency_slowdown: float = Field(default=0.25, ge=0, le=2)
+
+
+class DeferredChannel(_HandledChannel):
+    """Email and web forms: worked when an agent with the skill has no real-time work."""
+
+    kind: Literal["deferred"] = "deferred"
+    target: DeferredTarget
+
+
+class AIChannel(Strict):
+    """An AI assistant: sessions take a bot slot for `handle_seconds`; `containment` of them end there.
+
+    The rest escalate to `escalate_to` (a voice or chat channel) when the bot time ends, and take
+    `escalated_aht_factor` times that channel's handle time (the customer explains again).
+    """
+
+    kind: Literal["ai"] = "ai"
+    handle_seconds: float = Field(gt=0)
+    containment: float = Field(ge=0, le=1)
+    escalate_to: str
+    escalated_aht_factor: float = Field(default=1.0, ge=1)
+    capacity_sessions: int = Field(default=10_000, ge=1, description="concurrent sessions the bot can hold")
+    open: OpeningHours | None = None
+
+
+Channel = Annotated[Union[VoiceChannel, ChatChannel, DeferredChannel, AIChannel], Field(discriminator="kind")]
+HUMAN_KINDS = ("voice", "chat", "deferred")
+
+
+# --- demand, skills, shifts ----------------------------------------------------------------------------------
+
+class Demand(Strict):
+    """Where the week's contacts come from: exactly one of `history`, `forecast`, `rates`.
+
+    - history: long-format CSV (`ds, channel, contacts[, aht_seconds]`); ccplan forecasts the week from it.
+    - forecast: long-format CSV (`ds, channel, yhat` or `contacts`) covering the week.
+    - rates: contacts per interval by channel; a list of one value per interval of the week, or one number
+      for every open interval.
+    `scale` multiplies every channel, `channel_scale` single channels; `overdispersion` is the coefficient of
+    variation of a gamma multiplier on each day's rates in simulation (0 = plain Poisson).
+    """
+
+    history: Path | None = None
+    forecast: Path | None = None
+    rates: dict[str, Union[Annotated[float, Field(ge=0)], list[Annotated[float, Field(ge=0)]]]] | None = None
+    model: str = Field(default="auto", description="forecast model used with history")
+    scale: float = Field(default=1.0, ge=0)
+    channel_scale: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
+    overdispersion: float = Field(default=0.0, ge=0, le=2)
+
+    @model_validator(mode="after")
+    def _one_source(self):
+        given = [k for k in ("history", "forecast", "rates") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of history, forecast, rates (got {', '.join(given) or 'none'})")
+        return self
+
+
+class SkillGroup(Strict):
+    """Agents with the same skills. `priority` orders the queues a free agent serves (first = most urgent)."""
+
+    skills: list[str] = Field(min_length=1)
+    priority: list[str] | None = None
+    headcount: int = Field(ge=0)
+    hourly_cost: float = Field(default=1.0, gt=0)
+    min_hours_per_week: float = Field(default=0, ge=0)
+    max_hours_per_week: float = Field(default=40, gt=0)
+    constant_agents: int | None = Field(default=None, ge=0, description="fixed agents on duty in every open interval (simple studies)")
+
+    def routing_order(self) -> list[str]:
+        """Skills in the order a free agent serves them."""
+        return list(self.priority) if self.priority else list(self.skills)
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.priority is not None and sorted(self.priority) != sorted(self.skills):
+            raise ValueError("priority must list the same channels as skills")
+        if len(set(self.skills)) != len(self.skills):
+            raise ValueError("skills lists a channel twice")
+        if self.min_hours_per_week > self.max_hours_per_week:
+            raise ValueError(
+                f"min_hours_per_week ({self.min_hours_per_week:g}) is above max_hours_per_week ({self.max_hours_per_week:g})")
+        return self
+
+
+class ShiftRules(Strict):
+    """What a shift may look like and how often an agent may work."""
+
+    lengths_hours: list[Annotated[float, Field(gt=0, le=16)]] = Field(default_factory=lambda: [8.0], min_length=1)
+    start_every_minutes: int = Field(default=30, gt=0)
+    earliest_start: str = "06:00"
+    latest_end: str = "24:00"
+    lunch_after_hours: float = Field(default=5.0, gt=0, description="shifts longer than this get a lunch")
+    lunch_minutes: int = Field(default=30, ge=0)
+    lunch_window_hours: tuple[float, float] = Field(default=(3.0, 5.0), description="lunch starts this many hours after shift start")
+    breaks_minutes: int = Field(default=15, ge=0)
+    break_every_hours: float = Field(default=4.0, gt=0, description="one paid break per this many hours worked")
+    paid_lunch: bool = False
+    max_shifts_per_week: int = Field(default=5, ge=1, le=7)
+    min_shifts_per_week: int = Field(default=0, ge=0, le=7)
+    min_rest_hours: float = Field(default=11.0, ge=0, le=24)
+    max_consecutive_days: int = Field(default=5, ge=1, le=7)
+
+    @field_validator("earliest_start", "latest_end")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        if not re.match(r"^\d{1,2}:\d{2}$", value) or int(value.split(":")[0]) > 24 or int(value.split(":")[1]) > 59:
+            raise ValueError(f"'{value}' is not a clock time HH:MM")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        lo, hi = self.lunch_window_hours
+        if lo > hi:
+            raise ValueError(f"lunch_window_hours ({lo:g}, {hi:g}) starts after it ends")
+        if self.min_shifts_per_week > self.max_shifts_per_week:
+            raise ValueError(
+                f"min_shifts_per_week ({self.min_shifts_per_week}) is above max_shifts_per_week ({self.max_shifts_per_week})")
+        start, end = clock_minutes(self.earliest_start), clock_minutes(self.latest_end)
+        if end - start < min(self.lengths_hours) * 60:
+            raise ValueError(f"no shift of {min(self.lengths_hours):g} h fits between earliest_start "
+                             f"{self.earliest_start} and latest_end {self.latest_end}")
+        return self
+
+
+def clock_minutes(text: str) -> int:
+    """'HH:MM' -> minutes after midnight."""
+    h, m = text.split(":")
+    return int(h) * 60 + int(m)
+
+
+class SimulationSettings(Strict):
+    replications: int = Field(default=20, ge=1, le=1000)
+    seed: int = Field(default=1, ge=0)
+
+
+# --- the scenario --------------------------------------------------------------------------------------------
+
+class Scenario(Strict):
+    """One week of a contact center: channels, demand, people, shift rules, targets."""
+
+    name: str = "scenario"
+    start: dt.date = Field(description="first day of the week, 00:00 local time")
+    days: int = Field(default=7, ge=1, le=28)
+    interval_minutes: Literal[5, 10, 15, 30, 60] = 30
+    timezone: str = Field(default="local", description="IANA zone of the clock times, or 'local'")
+    open: OpeningHours = Field(default_factory=OpeningHours)
+    shrinkage: float = Field(default=0.30, ge=0, lt=1, description="share of paid time not available for contacts")
+    channels: dict[str, Channel] = Field(min_length=1)
+    demand: Demand
+    skill_groups: dict[str, SkillGroup] = Field(min_length=1)
+    shift_rules: ShiftRules = Field(default_factory=ShiftRules)
+    holidays: list[dt.date] = Field(default_factory=list, description="closed or special days of history and the week")
+    holiday_country: str | None = None
+    simulation: SimulationSettings = Field(default_factory=SimulationSettings)
+
+    # Set by the loader: the folder relative paths resolve against. Not part of the YAML.
+    base_dir: Path | None = Field(default=None, exclude=True, repr=False)
+
+    # -- derived views --
+    @property
+    def intervals_per_day(self) -> int:
+        return 1440 // self.interval_minutes
+
+    @property
+    def n_intervals(self) -> int:
+        return self.days * self.intervals_per_day
+
+    def human_channels(self) -> list[str]:
+        """Channels people work (voice, chat, deferred), in YAML order."""
+        return [n for n, c in self.channels.items() if c.kind in HUMAN_KINDS]
+
+    def channel_open(self, channel: str) -> OpeningHours:
+        """Opening hours of a channel: its own, else the scenario's."""
+        own = getattr(self.channels[channel], "open", None)
+        return own if own is not None else self.open
+
+    def resolve(self, path: Path) -> Path:
+        """A path from the YAML, resolved against the scenario file's folder."""
+        path = Path(path)
+        if path.is_absolute() or self.base_dir is None:
+            return path
+        return (self.base_dir / path).resolve()

@@ -1,0 +1,306 @@
+"""Staffing plans (agents on duty per interval and skill group) and rosters (named agents' shifts) as data.
+
+A staffing plan is long-format: `ds, skill_group, agents` (agents on duty and available for contacts in the
+interval). A roster is one row per worked shift: `agent, skill_group, date, start, end, lunch_start, lunch_end,
+breaks`, clock times "HH:MM" on `date` (an end at or before the start runs past midnight; breaks are written
+"10:00-10:15;14:30-14:45"). Both readers name the row of every problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .calendar import interval_index, open_mask, week_intervals
+from .errors import InputError, Problem, did_you_mean
+from .model import Scenario
+
+STAFFING_COLUMNS = ("ds", "skill_group", "agents")
+ROSTER_COLUMNS = ("agent", "skill_group", "date", "start", "end", "lunch_start", "lunch_end", "breaks")
+
+
+# --- staffing plans ------------------------------------------------------------------------------------------
+
+def read_staffing(source: str | Path | pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Read and check a staffing plan; missing (interval, group) pairs mean 0 agents.
+
+    Returns a complete grid: one row per interval of the week and skill group, `agents` as float.
+    Raises InputError naming each bad row (CSV row numbers count the header as row 1).
+    """
+    name = str(source) if not isinstance(source, pd.DataFrame) else "staffing"
+    df = _read_table(source, STAFFING_COLUMNS, name)
+    problems: list[Problem] = []
+    groups = scenario.skill_groups
+    pos = interval_index(scenario, pd.to_datetime(df["ds"], errors="coerce"))
+    agents = pd.to_numeric(df["agents"], errors="coerce")
+    for i, row in enumerate(df.itertuples(index=False)):
+        where = f"{name}:row {i + 2}"
+        if row.skill_group not in groups:
+            problems.append(Problem(where, f"unknown skill group '{row.skill_group}'{did_you_mean(row.skill_group, groups)}"))
+        if pd.isna(agents.iloc[i]):
+            problems.append(Problem(where, f"agents '{row.agents}' is not a number"))
+        elif agents.iloc[i] < 0:
+            problems.append(Problem(where, f"agents must be >= 0 (got {agents.iloc[i]:g})"))
+        if pd.isna(pd.to_datetime(row.ds, errors="coerce")):
+            problems.append(Problem(where, f"ds '{row.ds}' is not a date-time"))
+        elif pos[i] < 0:
+            problems.append(Problem(where, f"ds {row.ds} is not an interval start of the week "
+                                           f"{scenario.start} + {scenario.days} days ({scenario.interval_minutes}-minute grid)"))
+        if len(problems) >= 50:
+            problems.append(Problem(name, "stopped after 50 problems"))
+            break
+    if problems:
+        raise InputError(problems, "invalid staffing plan")
+    frame = pd.DataFrame({"pos": pos, "skill_group": df["skill_group"].to_numpy(), "agents": agents.to_numpy(float)})
+    dup = frame.duplicated(["pos", "skill_group"], keep=False)
+    if dup.any():
+        rows = ", ".join(str(i + 2) for i in np.flatnonzero(dup)[:10])
+        raise InputError([Problem(name, f"rows {rows} give the same interval and skill group twice")],
+                         "invalid staffing plan")
+    return staffing_grid(scenario, frame)
+
+
+def staffing_grid(scenario: Scenario, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A complete (interval x skill group) plan from sparse rows with `pos` (interval index), `skill_group`, `agents`."""
+    idx = week_intervals(scenario)
+    groups = list(scenario.skill_groups)
+    matrix = np.zeros((len(idx), len(groups)))
+    if frame is not None and len(frame):
+        cols = frame["skill_group"].map({g: j for j, g in enumerate(groups)}).to_numpy()
+        matrix[frame["pos"].to_numpy(), cols] = frame["agents"].to_numpy(float)
+    return staffing_from_matrix(scenario, matrix)
+
+
+def staffing_from_matrix(scenario: Scenario, matrix: np.ndarray) -> pd.DataFrame:
+    """Long-format plan from an (intervals x skill groups) array, groups in scenario order."""
+    idx = week_intervals(scenario)
+    groups = list(scenario.skill_groups)
+    return pd.DataFrame({
+        "ds": np.repeat(idx, len(groups)),
+        "skill_group": np.tile(groups, len(idx)),
+        "agents": np.asarray(matrix, float).reshape(-1),
+    })
+
+
+def staffing_matrix(scenario: Scenario, plan: pd.DataFrame) -> np.ndarray:
+    """(intervals x skill groups) array of agents from a long-format plan (missing pairs are 0)."""
+    groups = list(scenario.skill_groups)
+    pos = interval_index(scenario, plan["ds"])
+    matrix = np.zeros((scenario.n_intervals, len(groups)))
+    cols = plan["skill_group"].map({g: j for j, g in enumerate(groups)}).to_numpy()
+    ok = (pos >= 0) & ~pd.isna(cols)
+    matrix[pos[ok], cols[ok].astype(int)] = plan["agents"].to_numpy(float)[ok]
+    return matrix
+
+
+def constant_staffing(scenario: Scenario) -> pd.DataFrame:
+    """Each group's `constant_agents` on duty whenever one of its channels is open (0 for groups without it)."""
+    groups = list(scenario.skill_groups.items())
+    matrix = np.zeros((scenario.n_intervals, len(groups)))
+    for j, (_, group) in enumerate(groups):
+        if group.constant_agents:
+            is_open = np.zeros(scenario.n_intervals, dtype=bool)
+            for skill in group.skills:
+                is_open |= open_mask(scenario, skill)
+            matrix[is_open, j] = group.constant_agents
+    return staffing_from_matrix(scenario, matrix)
+
+
+# --- rosters -------------------------------------------------------------------------------------------------
+
+@dataclass
+class Shift:
+    """One worked shift of a named agent; times are seconds from the start of the scenario's week."""
+
+    agent: str
+    skill_group: str
+    start_s: float
+    end_s: float
+    lunch: tuple[float, float] | None = None
+    breaks: list[tuple[float, float]] = field(default_factory=list)
+    paid_lunch: bool = False
+
+    @property
+    def paid_seconds(self) -> float:
+        """Shift length less an unpaid lunch; breaks are paid."""
+        unpaid = self.lunch[1] - self.lunch[0] if self.lunch and not self.paid_lunch else 0.0
+        return self.end_s - self.start_s - unpaid
+
+    def work_periods(self) -> list[tuple[float, float]]:
+        """Periods available for contacts: the shift minus lunch and breaks, in order."""
+        cuts = sorted(([self.lunch] if self.lunch else []) + list(self.breaks))
+        periods, t = [], self.start_s
+        for a, b in cuts:
+            if a > t:
+                periods.append((t, a))
+            t = max(t, b)
+        if self.end_s > t:
+            periods.append((t, self.end_s))
+        return periods
+
+
+@dataclass
+class Roster:
+    """The week's shifts of named agents."""
+
+    week_start: dt.date
+    shifts: list[Shift]
+
+    @property
+    def agents(self) -> list[str]:
+        return sorted({s.agent for s in self.shifts})
+
+    def paid_hours(self) -> float:
+        return sum(s.paid_seconds for s in self.shifts) / 3600
+
+    def availability(self, scenario: Scenario) -> pd.DataFrame:
+        """Agents available for contacts per interval and skill group (time-averaged over the interval)."""
+        length = scenario.interval_minutes * 60
+        groups = list(scenario.skill_groups)
+        matrix = np.zeros((scenario.n_intervals, len(groups)))
+        for shift in self.shifts:
+            j = groups.index(shift.skill_group)
+            for a, b in shift.work_periods():
+                _add_span(matrix[:, j], a / length, b / length)
+        return staffing_from_matrix(scenario, matrix)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per shift with clock times, as written to CSV."""
+        base = pd.Timestamp(self.week_start)
+        rows = []
+        for s in sorted(self.shifts, key=lambda s: (s.agent, s.start_s)):
+            start = base + pd.Timedelta(seconds=s.start_s)
+            rows.append({
+                "agent": s.agent, "skill_group": s.skill_group, "date": start.strftime("%Y-%m-%d"),
+                "start": _clock(s.start_s), "end": _clock(s.end_s),
+                "lunch_start": _clock(s.lunch[0]) if s.lunch else "", "lunch_end": _clock(s.lunch[1]) if s.lunch else "",
+                "breaks": ";".join(f"{_clock(a)}-{_clock(b)}" for a, b in s.breaks),
+                "paid_hours": round(s.paid_seconds / 3600, 2),
+            })
+        return pd.DataFrame(rows, columns=[*ROSTER_COLUMNS, "paid_hours"])
+
+    def write_csv(self, path: str | Path) -> Path:
+        path = Path(path)
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        self.to_frame().to_csv(tmp, index=False)
+        tmp.replace(path)
+        return path
+
+
+def read_roster(source: str | Path | pd.DataFrame, scenario: Scenario) -> Roster:
+    """Read and check a roster CSV (see module docstring); raises InputError naming each bad row."""
+    name = str(source) if not isinstance(source, pd.DataFrame) else "roster"
+    df = _read_table(source, ROSTER_COLUMNS[:5], name)
+    base = pd.Timestamp(scenario.start)
+    week_s = scenario.days * 86400
+    problems: list[Problem] = []
+    shifts: list[Shift] = []
+    for i, row in enumerate(df.to_dict("records")):
+        where = f"{name}:row {i + 2}"
+        try:
+            if row["skill_group"] not in scenario.skill_groups:
+                raise ValueError(f"unknown skill group '{row['skill_group']}'"
+                                 f"{did_you_mean(row['skill_group'], scenario.skill_groups)}")
+            day = pd.Timestamp(str(row["date"]))
+            day_s = (day - base).total_seconds()
+            start = day_s + _parse_clock(row["start"], "start")
+            end = day_s + _parse_clock(row["end"], "end")
+            if end <= start:
+                end += 86400
+            if start < 0 or start >= week_s:
+                raise ValueError(f"shift on {row['date']} {row['start']} is outside the week {scenario.start} + {scenario.days} days")
+            lunch = None
+            if _filled(row.get("lunch_start")):
+                lunch = _within(day_s, start, end, row["lunch_start"], row.get("lunch_end"), "lunch")
+            breaks = []
+            for part in str(row.get("breaks") or "").split(";"):
+                if part.strip() and part.strip().lower() != "nan":
+                    a, _, b = part.strip().partition("-")
+                    breaks.append(_within(day_s, start, end, a, b, "break"))
+            shifts.append(Shift(str(row["agent"]), row["skill_group"], start, end, lunch, breaks,
+                                paid_lunch=scenario.shift_rules.paid_lunch))
+        except ValueError as exc:
+            problems.append(Problem(where, str(exc)))
+    if problems:
+        raise InputError(problems[:50], "invalid roster")
+    by_agent: dict[str, list[Shift]] = {}
+    for s in shifts:
+        by_agent.setdefault(s.agent, []).append(s)
+    for agent, own in by_agent.items():
+        own.sort(key=lambda s: s.start_s)
+        for a, b in zip(own, own[1:]):
+            if b.start_s < a.end_s:
+                problems.append(Problem(name, f"agent {agent} has overlapping shifts at {_clock(b.start_s)} "
+                                              f"on day {int(b.start_s // 86400) + 1}"))
+    if problems:
+        raise InputError(problems[:50], "invalid roster")
+    return Roster(scenario.start, shifts)
+
+
+# --- helpers -------------------------------------------------------------------------------------------------
+
+def _read_table(source, required, name: str) -> pd.DataFrame:
+    if isinstance(source, pd.DataFrame):
+        df = source.copy()
+    else:
+        path = Path(source)
+        if not path.exists():
+            raise InputError([Problem(str(path), "file not found")])
+        try:
+            df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+            raise InputError([Problem(str(path), f"not a readable CSV ({exc})")]) from None
+    df.columns = [str(c).strip() for c in df.columns]
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise InputError([Problem(name, f"missing column{'s' if len(missing) > 1 else ''} "
+                                        f"{', '.join(missing)} (has: {', '.join(df.columns)})")])
+    return df
+
+
+def _add_span(column: np.ndarray, a: float, b: float) -> None:
+    """Add the covered share of each interval for a span from position a to b (in intervals)."""
+    a, b = max(a, 0.0), min(b, float(len(column)))
+    if b <= a:
+        return
+    i, j = int(np.floor(a)), int(np.ceil(b))
+    for k in range(i, j):
+        column[k] += min(b, k + 1) - max(a, k)
+
+
+def _clock(seconds: float) -> str:
+    minutes = int(round(seconds / 60)) % 1440
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _parse_clock(text, what: str) -> float:
+    text = str(text).strip()
+    try:
+        h, m = text.split(":")[:2]
+        h, m = int(h), int(m)
+        if not (0 <= h <= 24 and 0 <= m < 60):
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"{what} '{text}' is not a clock time HH:MM") from None
+    return h * 3600 + m * 60
+
+
+def _filled(value) -> bool:
+    return value is not None and str(value).strip() not in ("", "nan", "NaN", "None")
+
+
+def _within(day_s: float, start: float, end: float, a, b, what: str) -> tuple[float, float]:
+    if not _filled(b):
+        raise ValueError(f"{what} has a start but no end")
+    lo, hi = day_s + _parse_clock(a, f"{what} start"), day_s + _parse_clock(b, f"{what} end")
+    if lo < start:
+        lo, hi = lo + 86400, hi + 86400
+    if hi <= lo:
+        hi += 86400
+    if lo < start or hi > end:
+        raise ValueError(f"{what} {a}-{b} is not inside the shift")
+    return (lo, hi)

@@ -1,0 +1,59 @@
+"""`ccplan` exit codes and messages, run as a user would (a subprocess)."""
+
+from __future__ import annotations
+
+from conftest import run_cli
+
+
+def test_version_and_help():
+    out = run_cli("--version")
+    assert out.returncode == 0 and out.stdout.startswith("ccplan ")
+    out = run_cli("--help")
+    assert out.returncode == 0 and "validate" in out.stdout
+    out = run_cli("validate", "--help")
+    assert out.returncode == 0 and "SCENARIO" in out.stdout
+
+
+def test_validate_example_prints_summary(example_path):
+    out = run_cli("validate", str(example_path))
+    assert out.returncode == 0, out.stderr
+    assert "OK" in out.stdout and "total forecast contacts" in out.stdout
+    for name in ("phone", "chat", "email", "bot", "generalist"):
+        assert name in out.stdout
+
+
+def _write_variant(tmp_path, example_path, old, new):
+    text = example_path.read_text().replace(old, new)
+    target = tmp_path / "variant.yaml"
+    target.write_text(text)
+    (tmp_path / "data").symlink_to(example_path.parent / "data")
+    return target
+
+
+def test_negative_aht_exits_2_naming_the_field(tmp_path, example_path):
+    path = _write_variant(tmp_path, example_path, "aht_seconds: 300", "aht_seconds: -5")
+    out = run_cli("validate", str(path))
+    assert out.returncode == 2
+    assert "channels.phone.aht_seconds: must be > 0" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_misspelled_key_exits_2_by_name(tmp_path, example_path):
+    path = _write_variant(tmp_path, example_path, "concurrency: 3", "concurency: 3")
+    out = run_cli("validate", str(path))
+    assert out.returncode == 2 and "channels.chat.concurency: unknown key" in out.stderr
+
+
+def test_missing_history_is_reported_by_path(tmp_path, example_path):
+    path = _write_variant(tmp_path, example_path, "data/insurance_history.csv", "data/gone.csv")
+    out = run_cli("validate", str(path))
+    assert out.returncode == 2 and "gone.csv" in out.stderr and "file not found" in out.stderr
+
+
+def test_broken_yaml_and_missing_file(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nchannels: [\n")
+    out = run_cli("validate", str(bad))
+    assert out.returncode == 2 and "not valid YAML" in out.stderr and "Traceback" not in out.stderr
+    out = run_cli("validate", str(tmp_path / "none.yaml"))
+    assert out.returncode == 2 and "file not found" in out.stderr
