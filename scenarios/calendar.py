@@ -20,7 +20,7 @@ def open_mask(scenario: Scenario, channel: str) -> np.ndarray:
     hours = scenario.channel_open(channel)
     idx = week_intervals(scenario)
     minutes = idx.hour * 60 + idx.minute
-    return np.array([hours.is_open(d, int(m)) for d, m in zip(idx.dayofweek, minutes)], dtype=bool)
+    return np.array([hours.is_open(d, int(m)) for d, m in zip(idx.day_of_week, minutes)], dtype=bool)
 
 
 def interval_index(scenario: Scenario, ds: pd.Series | pd.DatetimeIndex) -> np.ndarray:
