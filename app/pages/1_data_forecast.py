@@ -1,0 +1,113 @@
+"""Data and forecast: the scenario's (or an uploaded) contact history, the week's forecast per channel with
+prediction bands, and the backtest accuracy table."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+import yaml
+
+from app.ui import charts, library, state
+from app.ui.errors import show_input_error, user_errors
+from scenarios import InputError
+
+UPLOADS = Path(tempfile.gettempdir()) / "ccplan-app-uploads"
+HISTORY_WEEKS_SHOWN = 2
+
+st.title("Data and forecast")
+
+with user_errors("Reading the scenario"):
+    sc = state.scenario()
+
+# --- history source ------------------------------------------------------------------------------------------
+source = st.radio("History", ["Scenario's history", "Upload a history CSV"], horizontal=True, key="history_source")
+history_path: Path | None = None
+if source == "Upload a history CSV":
+    up = st.file_uploader("History CSV (long format: ds, channel, contacts[, aht_seconds])", type=["csv"],
+                          key="history_upload")
+    if up is None:
+        st.info("Choose a CSV file; the example's format: `ds,channel,contacts,aht_seconds`, one row per interval "
+                "and channel.")
+        st.stop()
+    content = up.getvalue()
+    UPLOADS.mkdir(parents=True, exist_ok=True)
+    history_path = UPLOADS / f"{hashlib.sha256(content).hexdigest()[:16]}.csv"
+    if not history_path.exists():
+        history_path.write_bytes(content)
+    try:
+        library.read_history(str(history_path), library.file_stamp(history_path), sc.interval_minutes)
+    except InputError as exc:
+        exc.problems = [type(p)(p.where.replace(str(history_path), up.name), p.message) for p in exc.problems]
+        show_input_error(exc)
+        st.stop()
+    if sc.demand.history is not None and sc.resolve(sc.demand.history) == history_path:
+        st.success(f"The scenario forecasts from {up.name}.")
+    elif st.button(f"Use {up.name} as the scenario's history", type="primary", key="use_history"):
+        data = yaml.safe_load(state.scenario_text())
+        demand = {k: v for k, v in (data.get("demand") or {}).items() if k not in ("history", "forecast", "rates")}
+        data["demand"] = {"history": str(history_path), **demand}
+        state.set_scenario(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110), state.base_dir(),
+                           state.source_name())
+        st.rerun()
+    else:
+        st.caption("Preview below; the forecast uses the scenario's history until you switch.")
+elif sc.demand.history is not None:
+    history_path = sc.resolve(sc.demand.history)
+
+history = None
+if history_path is not None:
+    with user_errors("Reading the history"):
+        history = library.read_history(str(history_path), library.file_stamp(history_path), sc.interval_minutes)
+    span = f"{history['ds'].min():%a %d %b %Y} to {history['ds'].max():%a %d %b %Y}"
+    st.caption(f"History `{history_path.name}`: {len(history):,} rows, {history['channel'].nunique()} channels, "
+               f"{span}.")
+else:
+    st.caption(f"The scenario's demand comes from {'a forecast file' if sc.demand.forecast else 'explicit rates'}, "
+               "not from history.")
+
+# --- forecast ------------------------------------------------------------------------------------------------
+with user_errors("Forecasting"):
+    demand = library.scenario_demand()
+bands = library.forecast_bands(sc, history) if history is not None and history_path == (
+    sc.resolve(sc.demand.history) if sc.demand.history else None) else None
+
+totals = demand.groupby("channel", sort=False)["contacts"].sum()
+st.subheader(f"Forecast for the week of {sc.start:%d %b %Y}")
+cols = st.columns(len(totals))
+for col, (channel, total) in zip(cols, totals.items()):
+    col.metric(f"{channel} contacts", f"{total:,.0f}", help="expected contacts in the week (scales applied)")
+
+tabs = st.tabs(list(sc.channels))
+for tab, channel in zip(tabs, sc.channels):
+    with tab:
+        own = demand[demand["channel"] == channel]
+        fc = pd.DataFrame({"ds": own["ds"], "yhat": own["contacts"]})
+        if bands is not None and channel in set(bands["channel"]):
+            b = bands[bands["channel"] == channel][["ds", "yhat_lo", "yhat_hi"]]
+            fc = fc.merge(b, on="ds", how="left")
+        hist = pd.DataFrame(columns=["ds", "contacts"])
+        if history is not None:
+            h = history[history["channel"] == channel]
+            cutoff = h["ds"].max() - pd.Timedelta(weeks=HISTORY_WEEKS_SHOWN)
+            hist = h[h["ds"] > cutoff][["ds", "contacts"]]
+        st.altair_chart(charts.history_forecast(hist, fc, f"{channel}: last {HISTORY_WEEKS_SHOWN} weeks and forecast"),
+                        width="stretch")
+        aht = (own["contacts"] * own["aht_seconds"]).sum() / max(own["contacts"].sum(), 1e-9)
+        st.caption(f"Forecast: {own['contacts'].sum():,.0f} contacts, peak {own['contacts'].max():,.1f} per interval, "
+                   f"mean handle time {aht:,.0f} s.")
+
+# --- backtest ------------------------------------------------------------------------------------------------
+st.subheader("Backtest accuracy")
+if history is None:
+    st.caption("No history to backtest.")
+else:
+    library.show_backtest(sc, history, history_path)
+
+with st.expander("Forecast table"):
+    st.dataframe(demand, hide_index=True, width="stretch")
+    st.download_button("Download forecast CSV", demand.to_csv(index=False), file_name="forecast.csv",
+                       mime="text/csv", key="forecast_csv")

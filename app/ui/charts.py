@@ -1,0 +1,86 @@
+"""Altair charts of the app. Inputs are the packages' long-format tables; nothing is computed here but layout."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+BAND_OPACITY = 0.25
+
+
+def history_forecast(history: pd.DataFrame, forecast: pd.DataFrame, title: str = "") -> alt.Chart:
+    """Contacts per interval: history as a grey line, the forecast as a line with its prediction band.
+
+    history: ds, contacts. forecast: ds, yhat and optionally yhat_lo, yhat_hi.
+    """
+    layers = []
+    if len(history):
+        h = history[["ds", "contacts"]].assign(series="history")
+        layers.append(alt.Chart(h).mark_line(color="#888", strokeWidth=1).encode(
+            x=alt.X("ds:T", title=None), y=alt.Y("contacts:Q", title="contacts per interval"),
+            tooltip=[alt.Tooltip("ds:T", format="%a %d %b %H:%M"), alt.Tooltip("contacts:Q", format=".1f")]))
+    if len(forecast):
+        if {"yhat_lo", "yhat_hi"} <= set(forecast.columns):
+            layers.append(alt.Chart(forecast).mark_area(opacity=BAND_OPACITY, color="#1f77b4").encode(
+                x="ds:T", y="yhat_lo:Q", y2="yhat_hi:Q",
+                tooltip=[alt.Tooltip("ds:T", format="%a %d %b %H:%M"), alt.Tooltip("yhat_lo:Q", format=".1f"),
+                         alt.Tooltip("yhat_hi:Q", format=".1f")]))
+        layers.append(alt.Chart(forecast).mark_line(color="#1f77b4").encode(
+            x="ds:T", y=alt.Y("yhat:Q", title="contacts per interval"),
+            tooltip=[alt.Tooltip("ds:T", format="%a %d %b %H:%M"), alt.Tooltip("yhat:Q", format=".1f")]))
+    return alt.layer(*layers).properties(title=title, height=220)
+
+
+def interval_line(df: pd.DataFrame, y: str, title: str, *, color: str | None = None, target: float | None = None,
+                  y_title: str | None = None, y_format: str = ".2f", band: tuple[str, str] | None = None) -> alt.Chart:
+    """A per-interval line (one per `color` value), an optional CI band and a dashed target line."""
+    enc = dict(x=alt.X("ds:T", title=None), y=alt.Y(f"{y}:Q", title=y_title or y),
+               tooltip=[alt.Tooltip("ds:T", format="%a %d %b %H:%M"), alt.Tooltip(f"{y}:Q", format=y_format)])
+    if color:
+        enc["color"] = alt.Color(f"{color}:N", title=None)
+        enc["tooltip"].append(alt.Tooltip(f"{color}:N"))
+    layers = []
+    if band and set(band) <= set(df.columns):
+        benc = dict(x="ds:T", y=f"{band[0]}:Q", y2=f"{band[1]}:Q")
+        if color:
+            benc["color"] = alt.Color(f"{color}:N", title=None)
+        layers.append(alt.Chart(df).mark_area(opacity=0.15).encode(**benc))
+    layers.append(alt.Chart(df).mark_line(strokeWidth=1.5).encode(**enc))
+    if target is not None:
+        layers.append(alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(color="red", strokeDash=[6, 3]).encode(
+            y="target:Q", tooltip=[alt.Tooltip("target:Q", title="target", format=y_format)]))
+    return alt.layer(*layers).properties(title=title, height=220)
+
+
+def coverage(df: pd.DataFrame, title: str = "") -> alt.Chart:
+    """Requirement vs scheduled agents per interval. df: ds, series, agents (long)."""
+    return alt.Chart(df).mark_line(interpolate="step-after", strokeWidth=1.5).encode(
+        x=alt.X("ds:T", title=None), y=alt.Y("agents:Q", title="agents"),
+        color=alt.Color("series:N", title=None),
+        strokeDash=alt.StrokeDash("series:N", legend=None),
+        tooltip=[alt.Tooltip("ds:T", format="%a %d %b %H:%M"), "series:N", alt.Tooltip("agents:Q", format=".1f")],
+    ).properties(title=title, height=260)
+
+
+def gantt(segments: pd.DataFrame, title: str = "") -> alt.Chart:
+    """Per-agent timeline of the week: one bar per work period, lunch and break.
+
+    segments: agent, skill_group, part ("work", "lunch", "break"), start, end (timestamps).
+    """
+    n_agents = max(segments["agent"].nunique(), 1)
+    colors = alt.Scale(domain=["work", "lunch", "break"], range=["#4c78a8", "#f58518", "#e45756"])
+    return alt.Chart(segments).mark_bar().encode(
+        x=alt.X("start:T", title=None, axis=alt.Axis(format="%a %H:%M")), x2="end:T",
+        y=alt.Y("agent:N", title=None, sort=None),
+        color=alt.Color("part:N", scale=colors, title=None),
+        tooltip=["agent:N", "skill_group:N", "part:N", alt.Tooltip("start:T", format="%a %H:%M"),
+                 alt.Tooltip("end:T", format="%a %H:%M")],
+    ).properties(title=title, height=min(16 * n_agents + 40, 2400))
+
+
+def grouped_bars(df: pd.DataFrame, x: str, y: str, color: str, title: str = "", y_format: str = ".2f") -> alt.Chart:
+    """Side-by-side bars (e.g. a KPI per variant)."""
+    return alt.Chart(df).mark_bar().encode(
+        x=alt.X(f"{x}:N", title=None), y=alt.Y(f"{y}:Q", title=y), color=alt.Color(f"{color}:N", title=None),
+        xOffset=f"{color}:N", tooltip=[f"{x}:N", f"{color}:N", alt.Tooltip(f"{y}:Q", format=y_format)],
+    ).properties(title=title, height=260)

@@ -1,0 +1,37 @@
+"""Show problems as messages, never as tracebacks."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+import streamlit as st
+
+from scenarios import InputError, Problem
+
+
+def problems_markdown(problems: list[Problem]) -> str:
+    return "\n".join(f"- `{p.where}`: {p.message}" if p.where else f"- {p.message}" for p in problems)
+
+
+def show_input_error(exc: InputError, container=None) -> None:
+    """An InputError as one st.error listing every problem with its field path, file row or interval."""
+    target = container or st
+    n = len(exc.problems)
+    target.error(f"**{exc.title}** ({n} problem{'s' if n != 1 else ''})\n\n{problems_markdown(exc.problems)}")
+
+
+@contextmanager
+def user_errors(what: str = "") -> Iterator[None]:
+    """Turn a user's input mistake into a message; unexpected failures also become a short message.
+
+    The app keeps running either way, so nothing already in the session is lost.
+    """
+    try:
+        yield
+    except InputError as exc:
+        show_input_error(exc)
+        st.stop()
+    except Exception as exc:  # a bug in a package must not blank the page; show what failed
+        st.error(f"{what + ' failed' if what else 'Failed'}: {type(exc).__name__}: {exc}")
+        st.stop()
