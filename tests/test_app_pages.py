@@ -1,0 +1,128 @@
+"""The Streamlit pages under streamlit.testing's AppTest: each renders, runs the example and shows the numbers
+the library itself computes for the same inputs."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+import yaml
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from scenarios import EXAMPLE_SCENARIO, load_scenario  # noqa: E402
+
+APP = Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py"
+TIMEOUT = 300  # generous: the first run of a page may compute a forecast, a simulation or a schedule
+
+
+def has(module: str, attr: str) -> bool:
+    try:
+        return hasattr(importlib.import_module(module), attr)
+    except ModuleNotFoundError:
+        return False
+
+
+def open_app(page: str | None = None, **sidebar) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.run()
+    for key, value in sidebar.items():
+        at.sidebar.number_input(key=key).set_value(value) if key != "run_verify" else at.sidebar.toggle(key=key).set_value(value)
+    if page:
+        at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric_values(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [e.value for e in at.error]
+    parts += [s.value for s in at.success] + [i.value for i in at.info] + [w.value for w in at.warning]
+    return "\n".join(str(p) for p in parts)
+
+
+# --- 1 Data and forecast ---------------------------------------------------------------------------------------
+
+def test_data_page_shows_forecast_totals_of_the_library():
+    from forecasting import scenario_demand
+
+    at = open_app()
+    assert at.title[0].value == "Data and forecast"
+    demand = scenario_demand(load_scenario(EXAMPLE_SCENARIO))
+    shown = metric_values(at)
+    for channel, total in demand.groupby("channel")["contacts"].sum().items():
+        assert shown[f"{channel} contacts"] == f"{total:,.0f}"
+    assert "History `insurance_history.csv`" in texts(at)
+
+
+def test_data_page_upload_reports_bad_rows_and_switches_history(tmp_path):
+    at = open_app()
+    at.radio(key="history_source").set_value("Upload a history CSV").run()
+    at.file_uploader(key="history_upload").upload("bad.csv", b"ds,channel,contacts\n2026-01-01 00:00,phone,-3\n",
+                                                  "text/csv").run()
+    assert not at.exception
+    errors = "\n".join(e.value for e in at.error)
+    assert "bad.csv:row 2" in errors and "contacts" in errors
+    good = EXAMPLE_SCENARIO.parent.joinpath("data", "insurance_history.csv").read_bytes()
+    at.file_uploader(key="history_upload").upload("mine.csv", good, "text/csv").run()
+    assert not at.error
+    at.button(key="use_history").click().run()
+    assert not at.exception
+    history = yaml.safe_load(at.session_state["scenario_yaml"])["demand"]["history"]
+    assert Path(history).read_bytes() == good
+    assert "The scenario forecasts from mine.csv" in texts(at)
+
+
+# --- 2 Scenario ------------------------------------------------------------------------------------------------
+
+def _field(at: AppTest, path: str):
+    return next(w for w in at.number_input if w.key and w.key.endswith(":" + path))
+
+
+def test_scenario_page_validates_next_to_the_field_and_applies_valid_edits():
+    at = open_app("2_scenario")
+    assert at.title[0].value == "Scenario"
+    assert "The scenario is valid." in texts(at)
+    before = at.session_state["scenario_yaml"]
+
+    _field(at, "channels.bot.containment").set_value(1.4).run()
+    assert not at.exception
+    messages = [e.value for e in at.error]
+    assert "must be <= 1" in messages  # the schema's own message, in the slot under the field
+    assert any("1 problem" in m for m in messages)
+    assert at.session_state["scenario_yaml"] == before  # the last valid scenario stays in use
+
+    _field(at, "channels.bot.containment").set_value(0.45).run()
+    _field(at, "channels.phone.target.answer_within_seconds").set_value(20).run()
+    assert not at.error
+    data = yaml.safe_load(at.session_state["scenario_yaml"])
+    assert data["channels"]["bot"]["containment"] == 0.45
+    assert data["channels"]["phone"]["target"]["answer_within_seconds"] == 20
+    # Other pages see the edit: the sidebar parses the same text.
+    at.switch_page("pages/1_data_forecast.py").run()
+    assert not at.exception
+
+
+def test_scenario_page_cross_field_problem_and_yaml_upload():
+    at = open_app("2_scenario")
+    # A shift rule the schema rejects across fields lands under its own field.
+    _field(at, "shift_rules.start_every_minutes").set_value(45).run()
+    assert "must be a multiple of interval_minutes (30)" in "\n".join(e.value for e in at.error)
+    _field(at, "shift_rules.start_every_minutes").set_value(30).run()
+    assert not at.error
+
+    text = EXAMPLE_SCENARIO.read_text().replace("containment: 0.60", "containment: 0.70")
+    bad = text.replace("escalate_to: chat", "escalate_to: chta")
+    at.file_uploader(key="scenario_upload").upload("bad.yaml", bad.encode(), "application/x-yaml").run()
+    assert "channels.bot.escalate_to" in "\n".join(e.value for e in at.error)
+    assert "did you mean 'chat'" in "\n".join(e.value for e in at.error)
+    at.file_uploader(key="scenario_upload").upload("good.yaml", text.encode(), "application/x-yaml").run()
+    assert not at.exception and not at.error
+    assert yaml.safe_load(at.session_state["scenario_yaml"])["channels"]["bot"]["containment"] == 0.70
+    assert at.session_state["scenario_source"] == "good.yaml"
