@@ -1,0 +1,137 @@
+"""The SQLite workspace: runs stored whole, read back exactly, schema versioned and migrated, deletes cascade."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scenarios import InputError, Roster, Shift, load_scenario
+from scenarios.store import (MIGRATIONS, SCHEMA_VERSION, Workspace, compute_inputs_hash, record_run,
+                             workspace_path)
+
+
+def _intervals(example):
+    ds = pd.date_range(pd.Timestamp(example.start), periods=4, freq="30min")
+    return pd.DataFrame({"ds": ds, "channel": "phone", "offered": [1.5, 2.0, 0.0, 3.25],
+                         "service_level": [0.8, 1.0, np.nan, 0.5]})
+
+
+def test_workspace_location_option_then_env_then_default(monkeypatch, tmp_path):
+    monkeypatch.delenv("CCPLAN_WORKSPACE", raising=False)
+    assert str(workspace_path()) == ".ccplan/workspace.sqlite"
+    monkeypatch.setenv("CCPLAN_WORKSPACE", str(tmp_path / "env.sqlite"))
+    assert workspace_path() == tmp_path / "env.sqlite"
+    assert workspace_path(tmp_path / "opt.sqlite") == tmp_path / "opt.sqlite"
+
+
+def test_run_round_trip(example, tmp_path):
+    roster = Roster(example.start, [Shift("a1", "generalist", 8 * 3600, 16 * 3600, (12 * 3600, 12.5 * 3600),
+                                         [(10 * 3600, 10.25 * 3600)])])
+    results = {"seed": 7, "replications": 3, "channels": {"phone": {"service_level": np.float64(0.75),
+                                                                    "asa_seconds": float("nan")}}}
+    path = tmp_path / "ws.sqlite"
+    run_id = record_run("simulate", example, 7, results, roster=roster, intervals=_intervals(example),
+                        workspace=path, label="first")
+    with Workspace(path) as ws:
+        assert ws.version == SCHEMA_VERSION
+        [info] = ws.runs()
+        assert (info.id, info.kind, info.seed, info.replications, info.label) == (run_id, "simulate", 7, 3, "first")
+        run = ws.run(run_id)
+        # NaN is stored as null (JSON has no NaN); numpy numbers as plain numbers.
+        assert run.results["channels"]["phone"] == {"service_level": 0.75, "asa_seconds": None}
+        assert load_scenario_text(run.scenario_yaml, tmp_path, example).channels["bot"].containment == 0.6
+        assert run.roster_frame().iloc[0].to_dict()["paid_hours"] == 7.5
+        table = ws.table(run_id, "intervals")
+        pd.testing.assert_frame_equal(table, _intervals(example), check_freq=False)
+        assert run.inputs_hash == compute_inputs_hash(example, 7, 3, roster)
+
+
+def load_scenario_text(text, tmp_path, example):
+    path = tmp_path / "snapshot.yaml"
+    path.write_text(text.replace("data/insurance_history.csv", str(example.resolve(example.demand.history))))
+    return load_scenario(path)
+
+
+def test_inputs_hash_changes_with_every_input(example):
+    from scenarios.overrides import apply_overrides, parse_override
+
+    h = compute_inputs_hash(example, 1, 20)
+    assert h == compute_inputs_hash(example, 1, 20)
+    assert h != compute_inputs_hash(example, 2, 20)
+    assert h != compute_inputs_hash(example, 1, 10)
+    assert h != compute_inputs_hash(apply_overrides(example, [parse_override("demand.scale=1.01")]), 1, 20)
+    assert h != compute_inputs_hash(example, 1, 20, pd.DataFrame({"agents": [1.0]}))
+
+
+def test_delete_cascades_and_unknown_ids_are_named(example, tmp_path):
+    with Workspace(tmp_path / "ws.sqlite") as ws:
+        batch = ws.add_batch("whatif", example.name, {"variants": ["a", "b"]})
+        ids = [ws.add_run("whatif", example, {"seed": 1}, seed=1, tables={"intervals": _intervals(example)},
+                          batch_id=batch, label=f"v{i}") for i in range(2)]
+        assert [r.id for r in ws.runs(batch_id=batch)] == ids
+        assert ws.delete([ids[0], 999]) == [ids[0]]
+        assert ws.db.execute("SELECT COUNT(*) FROM run_tables").fetchone()[0] == 1
+        assert ws.batch(batch)["spec"] == {"variants": ["a", "b"]}
+        ws.delete([ids[1]])
+        assert ws.db.execute("SELECT COUNT(*) FROM batches").fetchone()[0] == 0
+        with pytest.raises(InputError, match="run 999"):
+            ws.run(999)
+
+
+def test_failed_write_leaves_nothing_behind(example, tmp_path):
+    with Workspace(tmp_path / "ws.sqlite") as ws:
+        ws.add_run("simulate", example, {"seed": 1}, seed=1)
+        real = ws.db
+
+        class FailsOnTables:
+            """The connection, failing when the run's tables are written (after the run row)."""
+
+            def execute(self, *args):
+                return real.execute(*args)
+
+            def executemany(self, *args):
+                raise sqlite3.OperationalError("disk I/O error")
+
+        ws.db = FailsOnTables()
+        with pytest.raises(sqlite3.OperationalError):
+            ws.add_run("simulate", example, {"seed": 2}, tables={"intervals": _intervals(example)})
+        ws.db = real
+        with pytest.raises(ValueError):
+            ws.add_run("bogus", example, {})
+        assert [r.seed for r in ws.runs()] == [1]
+        assert ws.db.execute("SELECT COUNT(*) FROM run_tables").fetchone()[0] == 0
+        ws.add_run("simulate", example, {"seed": 3}, seed=3)  # the workspace is still usable
+        assert [r.seed for r in ws.runs()] == [1, 3]
+
+
+def test_old_workspace_is_migrated_keeping_its_runs(example, tmp_path):
+    path = tmp_path / "old.sqlite"
+    db = sqlite3.connect(path)
+    MIGRATIONS[0](db)  # a workspace written by schema version 1
+    db.execute("PRAGMA user_version = 1")
+    db.execute("INSERT INTO runs (created_at, kind, label, scenario_name, scenario_yaml, inputs_hash, seed, "
+               "replications, results_json) VALUES ('2026-01-01', 'simulate', 'old', 'x', 'name: x', 'h', 3, 2, '{}')")
+    db.commit()
+    db.close()
+    with Workspace(path) as ws:
+        assert ws.version == SCHEMA_VERSION == 2
+        [old] = ws.runs()
+        assert (old.label, old.seed, old.batch_id, old.overrides) == ("old", 3, None, [])
+        ws.add_run("simulate", example, {"seed": 1})
+        assert len(ws.runs()) == 2
+
+
+def test_newer_or_foreign_files_are_refused_by_name(tmp_path):
+    newer = tmp_path / "newer.sqlite"
+    db = sqlite3.connect(newer)
+    db.execute("PRAGMA user_version = 99")
+    db.close()
+    with pytest.raises(InputError, match="schema version 99"):
+        Workspace(newer)
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(InputError, match="junk.sqlite"):
+        Workspace(junk)
