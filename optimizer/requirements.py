@@ -1,0 +1,341 @@
+"""Agents needed per interval and channel, each channel staffed alone (pooling is in `optimizer.pooling`).
+
+The table is in AVAILABLE agents (shrinkage not applied): `on_duty` turns it into agents on duty.
+
+How each channel is sized (interval length L seconds, offered contacts per interval, AHT seconds):
+- voice, method "erlang-a": the fewest agents whose M/M/n+M queue (exponential patience with the channel's mean
+  `patience_seconds`) meets the service level within `answer_within_seconds` AND `max_abandon_rate`; Erlang C when
+  the channel has no patience. Method "erlang-c": Erlang C on the service level only (no abandonment).
+- chat, "erlang-a": an agent is `concurrency` slots. A slot's handle time is the AHT stretched by the slowdown at
+  full load, aht * (1 + slowdown * (concurrency - 1)) - conservative, since at lower occupancy an agent holds fewer
+  sessions and works faster. The slots form one Erlang A pool (any free slot takes the next chat);
+  agents = slots / concurrency. "erlang-c": chats worked one at a time at the solo AHT, Erlang C, no abandonment.
+- escalations from an AI channel join its `escalate_to` channel's offered contacts when the bot's `handle_seconds`
+  ends (arrivals spread evenly over an interval, so a share lands in the next interval), with AHT
+  `escalated_aht_factor` x that channel's AHT; the interval's AHT is the contact-weighted mean. Escalations that
+  land while the target channel is closed, or after the week, are not staffed and are reported in the warnings.
+- deferred (email), both methods: fluid work (contacts x AHT agent-seconds) done only in working intervals (the
+  union of opening hours of the real-time channels that share a skill group with it, within the shift rules'
+  earliest_start..latest_end). "erlang-a": every item answered within `respond_within_hours` of its interval's start
+  (a 100 % fluid plan; the target share absorbs randomness), with the smoothest path: at each working interval the
+  work rate is the least constant rate that still meets every later deadline from here on (this minimises the peak
+  rate). Items whose window holds no working interval, and items arriving in the week's last
+  `respond_within_hours`, are due at the first working interval after arrival / by the end of the week.
+  "erlang-c" (traditional): work is done in the interval it arrives, or the next working interval.
+  Agents = work rate / L (100 % occupancy: no queueing buffer for deferred work).
+- AI channels need no agents and have no rows; their capacity is checked (see `bot_capacity`).
+
+Warnings (bot over capacity, escalations into closed hours, unmet targets, unreachable deadlines) are in
+`df.attrs["warnings"]` (`requirements_warnings(df)`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from scenarios import InputError, Problem, Scenario, open_mask, week_intervals
+from scenarios.model import clock_minutes
+
+from .erlang import agents_needed, erlang_b
+
+__all__ = ["METHODS", "requirements", "requirements_warnings", "on_duty", "bot_escalations", "bot_capacity",
+           "deferred_envelope", "deferred_work_rate", "working_mask"]
+
+METHODS = ("erlang-a", "erlang-c")
+REQUIREMENT_COLUMNS = ["ds", "channel", "agents", "offered", "aht_seconds"]
+
+
+def requirements(scenario: Scenario, demand: pd.DataFrame | None = None, method: str = "erlang-a") -> pd.DataFrame:
+    """Fractional AVAILABLE agents needed per interval for each human channel alone.
+
+    Returns long `ds, channel, agents, offered, aht_seconds` (offered contacts per interval incl. bot escalations,
+    their mean handle time in seconds), channels in scenario order, every interval of the week.
+    `demand` defaults to `forecasting.scenario_demand(scenario)`.
+    """
+    if method not in METHODS:
+        raise InputError([Problem("method", f"unknown method '{method}' (choose {', '.join(METHODS)})")],
+                         "invalid requirements method")
+    if demand is None:
+        from forecasting import scenario_demand
+        demand = scenario_demand(scenario)
+    contacts, aht = _demand_matrices(scenario, demand)
+    warnings: list[str] = []
+    esc, esc_aht = _escalations(scenario, contacts, aht, warnings)
+    length = scenario.interval_minutes * 60.0
+    idx = week_intervals(scenario)
+    frames = []
+    for name in scenario.human_channels():
+        channel = scenario.channels[name]
+        own, own_aht = contacts[name], aht[name]
+        offered = own + esc.get(name, 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mixed = np.where(offered > 0, (own * own_aht + esc.get(name, 0.0) * esc_aht.get(name, 0.0)) / offered,
+                             own_aht)
+        if channel.kind == "deferred":
+            agents = deferred_work_rate(scenario, name, offered * mixed, method=method, warnings=warnings) / length
+        else:
+            agents = _realtime_agents(scenario, name, offered, mixed, method, warnings)
+        frames.append(pd.DataFrame({"ds": idx, "channel": name, "agents": agents, "offered": offered,
+                                    "aht_seconds": mixed}))
+    out = pd.concat(frames, ignore_index=True)[REQUIREMENT_COLUMNS] if frames else pd.DataFrame(columns=REQUIREMENT_COLUMNS)
+    out.attrs["warnings"] = warnings + bot_capacity(scenario, contacts).attrs["warnings"]
+    out.attrs["method"] = method
+    return out
+
+
+def requirements_warnings(table: pd.DataFrame) -> list[str]:
+    """The warnings `requirements` attached to its table."""
+    return list(table.attrs.get("warnings", []))
+
+
+def on_duty(requirement_agents, scenario: Scenario):
+    """Agents on duty needed for available agents: agents / (1 - shrinkage). Takes a number, an array or a table
+    with an `agents` column (a copy is returned)."""
+    factor = 1.0 / (1.0 - scenario.shrinkage)
+    if isinstance(requirement_agents, pd.DataFrame):
+        out = requirement_agents.copy()
+        out["agents"] = out["agents"] * factor
+        return out
+    return np.asarray(requirement_agents, dtype=float) * factor if not np.isscalar(requirement_agents) \
+        else float(requirement_agents) * factor
+
+
+# --- demand ----------------------------------------------------------------------------------------------------
+
+def _demand_matrices(scenario: Scenario, demand: pd.DataFrame) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    missing = [c for c in ("ds", "channel", "contacts") if c not in demand.columns]
+    if missing:
+        raise InputError([Problem("demand", f"missing column(s) {', '.join(missing)}")], "invalid demand table")
+    from forecasting.demand import finish_demand
+    full = finish_demand(scenario, demand)
+    idx = week_intervals(scenario)
+    contacts, aht = {}, {}
+    for name, part in full.groupby("channel", sort=False):
+        part = part.set_index("ds").reindex(idx)
+        contacts[name] = part["contacts"].to_numpy(float)
+        aht[name] = part["aht_seconds"].to_numpy(float)
+    return contacts, aht
+
+
+# --- AI channels -----------------------------------------------------------------------------------------------
+
+def _shift_by(values: np.ndarray, seconds: float, length: float) -> tuple[np.ndarray, float]:
+    """Move per-interval volumes (arrivals spread evenly inside each interval) later by `seconds`.
+
+    Returns the shifted series and the volume pushed past the last interval.
+    """
+    q, r = divmod(seconds, length)
+    q = int(q)
+    share_next = r / length
+    out = np.zeros(len(values) + q + 2)
+    out[q:q + len(values)] += values * (1.0 - share_next)
+    out[q + 1:q + 1 + len(values)] += values * share_next
+    return out[:len(values)], float(out[len(values):].sum())
+
+
+def bot_escalations(scenario: Scenario, demand: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Expected escalations per interval: `ds, channel` (the AI channel), `escalate_to`, `escalated` (contacts
+    arriving at the target in that interval), `aht_seconds` (their handle time). Volume past the week's end is in
+    `attrs["after_week"]` by AI channel; (1 - containment) x sessions = escalated total + after_week."""
+    if demand is None:
+        from forecasting import scenario_demand
+        demand = scenario_demand(scenario)
+    contacts, aht = _demand_matrices(scenario, demand)
+    length = scenario.interval_minutes * 60.0
+    idx = week_intervals(scenario)
+    frames, after = [], {}
+    for name, channel in scenario.channels.items():
+        if channel.kind != "ai":
+            continue
+        moved, after[name] = _shift_by(contacts[name] * (1.0 - channel.containment), channel.handle_seconds, length)
+        target = scenario.channels[channel.escalate_to]
+        frames.append(pd.DataFrame({"ds": idx, "channel": name, "escalate_to": channel.escalate_to,
+                                    "escalated": moved,
+                                    "aht_seconds": aht[channel.escalate_to] * channel.escalated_aht_factor
+                                    if channel.escalate_to in aht else target.aht_seconds}))
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["ds", "channel", "escalate_to", "escalated", "aht_seconds"])
+    out.attrs["after_week"] = after
+    return out
+
+
+def _escalations(scenario, contacts, aht, warnings) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Escalated contacts landing per interval on each target channel (while it is open) and their AHT."""
+    length = scenario.interval_minutes * 60.0
+    esc: dict[str, np.ndarray] = {}
+    work: dict[str, np.ndarray] = {}
+    for name, channel in scenario.channels.items():
+        if channel.kind != "ai":
+            continue
+        target = channel.escalate_to
+        if target not in scenario.channels or scenario.channels[target].kind not in ("voice", "chat"):
+            raise InputError([Problem(f"channels.{name}.escalate_to",
+                                      f"'{target}' is not a voice or chat channel of the scenario")],
+                             "invalid scenario")
+        moved, after = _shift_by(contacts[name] * (1.0 - channel.containment), channel.handle_seconds, length)
+        is_open = open_mask(scenario, target)
+        closed = float(moved[~is_open].sum())
+        if closed > 0.5:
+            warnings.append(f"{name}: {closed:.0f} expected escalations land while {target} is closed; not staffed")
+        if after > 0.5:
+            warnings.append(f"{name}: {after:.0f} expected escalations land after the week's end; not staffed")
+        moved = np.where(is_open, moved, 0.0)
+        esc[target] = esc.get(target, 0.0) + moved
+        work[target] = work.get(target, 0.0) + moved * aht[target] * channel.escalated_aht_factor
+    esc_aht = {t: np.divide(work[t], esc[t], out=np.zeros_like(esc[t]), where=esc[t] > 0) for t in esc}
+    return esc, esc_aht
+
+
+def bot_capacity(scenario: Scenario, contacts: dict[str, np.ndarray] | pd.DataFrame, blocking_limit: float = 0.01
+                 ) -> pd.DataFrame:
+    """Per interval and AI channel: `sessions` (per interval), `concurrent` (mean sessions in progress =
+    rate x handle_seconds), `capacity`, `blocking` (Erlang B loss with `capacity_sessions` slots).
+
+    attrs["warnings"] lists each AI channel's intervals where blocking exceeds `blocking_limit` (or the mean load
+    exceeds the capacity), with the worst one.
+    """
+    if isinstance(contacts, pd.DataFrame):
+        contacts, _ = _demand_matrices(scenario, contacts)
+    length = scenario.interval_minutes * 60.0
+    idx = week_intervals(scenario)
+    frames, warnings = [], []
+    for name, channel in scenario.channels.items():
+        if channel.kind != "ai":
+            continue
+        sessions = contacts[name]
+        load = sessions / length * channel.handle_seconds
+        blocking = np.asarray(erlang_b(np.full(len(load), channel.capacity_sessions), load), float)
+        frames.append(pd.DataFrame({"ds": idx, "channel": name, "sessions": sessions, "concurrent": load,
+                                    "capacity": channel.capacity_sessions, "blocking": blocking}))
+        bad = (blocking > blocking_limit) | (load > channel.capacity_sessions)
+        if bad.any():
+            worst = int(np.argmax(load))
+            warnings.append(
+                f"{name}: sessions exceed capacity_sessions {channel.capacity_sessions} in {int(bad.sum())} "
+                f"interval(s); worst {idx[worst]:%a %H:%M} with {load[worst]:.0f} concurrent sessions on average "
+                f"(about {100 * blocking[worst]:.1f}% of sessions find the bot full)")
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["ds", "channel", "sessions", "concurrent", "capacity", "blocking"])
+    out.attrs["warnings"] = warnings
+    return out
+
+
+# --- real-time channels ----------------------------------------------------------------------------------------
+
+def _realtime_agents(scenario, name, offered, aht, method, warnings) -> np.ndarray:
+    channel = scenario.channels[name]
+    target = channel.target
+    length_h = scenario.interval_minutes / 60.0
+    patience = channel.patience_seconds if method == "erlang-a" else None
+    max_abandon = target.max_abandon_rate if method == "erlang-a" else None
+    per_agent, slot_aht = 1.0, aht
+    if channel.kind == "chat" and method == "erlang-a":
+        per_agent = float(channel.concurrency)
+        slot_aht = aht * (1.0 + channel.concurrency_slowdown * (channel.concurrency - 1))
+    out = np.zeros(len(offered))
+    unmet = []
+    for i in np.flatnonzero(offered > 0):
+        s = agents_needed(offered[i] / length_h, float(slot_aht[i]), target.answer_within_seconds,
+                          target.service_level, patience, max_abandon)
+        out[i] = s.fractional / per_agent
+        if not s.met:
+            unmet.append(i)
+    if unmet:
+        warnings.append(f"{name}: the target cannot be met in {len(unmet)} interval(s) with any reasonable number "
+                        f"of agents (e.g. max_abandon_rate too low); sized at the search cap")
+    return out
+
+
+# --- deferred work ---------------------------------------------------------------------------------------------
+
+def working_mask(scenario: Scenario, channel: str) -> np.ndarray:
+    """Intervals in which agents work a deferred channel: open hours of the real-time channels that share a skill
+    group with it (its own open hours if none), inside the shift rules' earliest_start..latest_end."""
+    related = set()
+    for group in scenario.skill_groups.values():
+        if channel in group.skills:
+            related |= {s for s in group.skills if s in scenario.channels
+                        and scenario.channels[s].kind in ("voice", "chat")}
+    mask = np.zeros(scenario.n_intervals, dtype=bool)
+    for other in sorted(related) or [channel]:
+        mask |= open_mask(scenario, other)
+    idx = week_intervals(scenario)
+    start_min = idx.hour * 60 + idx.minute
+    rules = scenario.shift_rules
+    lo, hi = clock_minutes(rules.earliest_start), clock_minutes(rules.latest_end)
+    in_window = (start_min >= lo) & (start_min + scenario.interval_minutes <= hi)
+    return mask & np.asarray(in_window)
+
+
+def deferred_envelope(scenario: Scenario, channel: str, work_seconds: np.ndarray) -> pd.DataFrame:
+    """Cumulative work bounds for a deferred channel, agent-seconds, at the END of each interval:
+    `arrived` (work that may have been done: arrived so far) and `due` (work that must be done: items whose deadline
+    has passed by then), plus `working` (agents work in the interval).
+
+    An item of interval i is due by the end of the last working interval that ends by its interval's start +
+    respond_within_hours (conservative: the earliest arrival in the interval sets the deadline); when that window holds
+    no working interval it is due at the first working interval from i on; the last items are due by the end of the
+    last working interval of the week.
+    """
+    n = scenario.n_intervals
+    work = np.asarray(work_seconds, float)
+    working = working_mask(scenario, channel)
+    arrived = np.cumsum(work)
+    steps = max(1, int(math.floor(scenario.channels[channel].target.respond_within_hours * 60 / scenario.interval_minutes)))
+    # last working interval at or before j, and first working at or after j
+    pos = np.arange(n)
+    last_working = np.maximum.accumulate(np.where(working, pos, -1))
+    nxt = np.where(working, pos, n)
+    first_working = np.minimum.accumulate(nxt[::-1])[::-1]
+    deadline_end = np.minimum(pos + steps - 1, n - 1)               # last interval ending by start + window
+    due_at = last_working[deadline_end]
+    late = due_at < pos                                              # no working interval inside the window
+    due_at = np.where(late, first_working, due_at)
+    due = np.zeros(n)
+    has = (work > 0) & (first_working < n)
+    np.maximum.at(due, due_at[has], arrived[has])
+    due = np.maximum.accumulate(due)
+    out = pd.DataFrame({"ds": week_intervals(scenario), "arrived": arrived, "due": due, "working": working})
+    out.attrs["late_items"] = float(work[late & has & (first_working < n)].sum())
+    out.attrs["unworkable"] = float(work[first_working >= n].sum())
+    return out
+
+
+def deferred_work_rate(scenario: Scenario, channel: str, work_seconds: np.ndarray, method: str = "erlang-a",
+                       warnings: list[str] | None = None) -> np.ndarray:
+    """Agent-seconds of deferred work to do in each interval (see the module docstring for both methods)."""
+    env = deferred_envelope(scenario, channel, work_seconds)
+    work = np.asarray(work_seconds, float)
+    working = env["working"].to_numpy()
+    n = len(work)
+    done = np.zeros(n)
+    if method == "erlang-c":
+        carry = 0.0
+        for j in range(n):
+            carry += work[j]
+            if working[j]:
+                done[j], carry = carry, 0.0
+    else:
+        arrived, due = env["arrived"].to_numpy(), env["due"].to_numpy()
+        count = np.cumsum(working)                                   # working intervals up to j
+        cum = 0.0
+        for j in np.flatnonzero(working):
+            need = due[j:] - cum
+            if need.max() <= 1e-12:
+                continue
+            slots = count[j:] - count[j] + 1                          # working intervals j..k
+            rate = float(np.max(need / slots))
+            rate = min(rate, arrived[j] - cum)                        # only work that has arrived
+            done[j] = max(rate, 0.0)
+            cum += done[j]
+    if warnings is not None:
+        if env.attrs["late_items"] > 0:
+            warnings.append(f"{channel}: {env.attrs['late_items'] / 3600:.1f} agent-hours of items arrive with no "
+                            f"working interval inside respond_within_hours; sized at the next working interval")
+        if env.attrs["unworkable"] > 0:
+            warnings.append(f"{channel}: {env.attrs['unworkable'] / 3600:.1f} agent-hours arrive after the week's "
+                            f"last working interval and are not staffed")
+    return done
