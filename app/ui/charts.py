@@ -84,3 +84,21 @@ def grouped_bars(df: pd.DataFrame, x: str, y: str, color: str, title: str = "", 
         x=alt.X(f"{x}:N", title=None), y=alt.Y(f"{y}:Q", title=y), color=alt.Color(f"{color}:N", title=None),
         xOffset=f"{color}:N", tooltip=[f"{x}:N", f"{color}:N", alt.Tooltip(f"{y}:Q", format=y_format)],
     ).properties(title=title, height=260)
+
+
+def roster_segments(roster, agents: list[str] | None = None) -> pd.DataFrame:
+    """A Roster's shifts cut into work periods, lunch and breaks, as timestamps for `gantt`."""
+    base = pd.Timestamp(roster.week_start)
+    keep = set(agents) if agents is not None else None
+    rows = []
+    for s in roster.shifts:
+        if keep is not None and s.agent not in keep:
+            continue
+        parts = [("work", a, b) for a, b in s.work_periods()]
+        if s.lunch:
+            parts.append(("lunch", *s.lunch))
+        parts += [("break", a, b) for a, b in s.breaks]
+        for part, a, b in parts:
+            rows.append({"agent": s.agent, "skill_group": s.skill_group, "part": part,
+                         "start": base + pd.Timedelta(seconds=a), "end": base + pd.Timedelta(seconds=b)})
+    return pd.DataFrame(rows, columns=["agent", "skill_group", "part", "start", "end"])

@@ -31,7 +31,9 @@ def function(module_name: str, attr: str):
 
 
 def not_available(what: str, package: str) -> None:
-    st.info(f"{what} is not available: the `{package}` package is not installed in this build yet.",
+    names = [p.strip() for p in package.split(",") if p.strip()]
+    needs = " and ".join(f"`{n}`" for n in names)
+    st.info(f"{what}: not available in this build (needs the {needs} package{'s' if len(names) > 1 else ''}).",
             icon=":material/construction:")
 
 
@@ -78,3 +80,104 @@ def show_backtest(sc, history: pd.DataFrame, path) -> None:
     if fn is None:
         not_available("The backtest", "forecasting")
         return
+
+
+def call_supported(fn, *args, **kwargs):
+    """Call `fn` with the keyword arguments it accepts (packages differ in optional knobs such as `workers`)."""
+    import inspect
+
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return fn(*args, **kwargs)
+    if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        kwargs = {k: v for k, v in kwargs.items() if k in params}
+    return fn(*args, **kwargs)
+
+
+# --- optimizer -----------------------------------------------------------------------------------------------
+
+def schedule_parts() -> tuple:
+    return ("verify" if state.verify() else "analytic", state.seed(), state.replications())
+
+
+def schedule(compute: bool = True):
+    """The week's schedule (optimizer.schedule) for the session's scenario and run settings.
+
+    With `compute=False` only a result already in the cache is returned (None otherwise).
+    """
+    fn = function("optimizer", "schedule")
+    if fn is None:
+        return None
+    parts = schedule_parts()
+    if not compute:
+        return runs.peek("schedule", (state.scenario_key(), *parts))
+    sc = state.scenario()
+    demand = scenario_demand()
+    return call("schedule", parts,
+                lambda p: call_supported(fn, sc, demand=demand, verify=state.verify(), replications=state.replications(),
+                                         seed=state.seed(), workers=state.workers(), progress=p),
+                "Scheduling the week")
+
+
+# --- simulation ----------------------------------------------------------------------------------------------
+
+def simulate(staffing, staffing_key: str):
+    """sim.simulate for the session's scenario with `staffing` (a plan, a Roster or None), cached on its key."""
+    fn = function("sim", "simulate")
+    sc = state.scenario()
+    demand = scenario_demand()
+    reps, seed = state.replications(), state.seed()
+    return call("simulate", (staffing_key, reps, seed),
+                lambda p: call_supported(fn, sc, staffing, demand=demand, replications=reps, seed=seed,
+                                         workers=state.workers(), progress=p),
+                f"Simulating {reps} replication{'s' if reps != 1 else ''}")
+
+
+def store_run(kind: str, result_json: dict, roster=None, tables: dict | None = None, label: str = "") -> int | None:
+    """Save a run in the workspace (scenarios.store); returns its id."""
+    store = module("scenarios.store")
+    if store is None:
+        return None
+    sc = state.scenario()
+    with store.Workspace() as ws:
+        return ws.add_run(kind, sc, result_json, seed=state.seed(), replications=state.replications(), roster=roster,
+                          tables=tables, label=label)
+
+
+# --- what-if -------------------------------------------------------------------------------------------------
+
+def run_whatif(variants, reoptimize: bool, spec_key):
+    """scenarios.whatif.run_whatif on the variants; fixed staff is the Schedule page's roster (or constant agents).
+
+    Variants are stored in the workspace as one batch. Cached on the variant spec and the run settings.
+    """
+    from scenarios import whatif
+    from scenarios.execution import open_executor
+    from scenarios.store import Workspace
+
+    sc = state.scenario()
+    staffing = None
+    if not reoptimize and not any(g.constant_agents for g in sc.skill_groups.values()):
+        staffing = schedule().roster
+    reps, seed, workers = state.replications(), state.seed(), state.workers()
+
+    def compute(progress):
+        with open_executor("local", workers=workers) as ex, Workspace() as ws:
+            return whatif.run_whatif(variants, staffing, reoptimize=reoptimize, replications=reps, seed=seed,
+                                     executor=ex.executor, workers=ex.workers, workspace=ws, progress=progress)
+
+    return call("whatif", (spec_key, reoptimize, reps, seed, schedule_parts()), compute,
+                f"Running {len(variants)} variants")
+
+
+def schedule_view(result, sc) -> dict:
+    """What the Schedule page shows of a schedule result: KPIs, coverage (long: ds, key, series, agents),
+    short intervals and notes, read from the result's attributes."""
+    kp = dict(getattr(result, "kpis", None) or {})
+    cost = kp.get("cost")
+    return {"cost": cost, "summary": None, "extra": {}, "coverage": None, "shortfalls": None, "notes": []}
+
+
+def roster_excel(result, sc) -> bytes | None:
+    return None
