@@ -1,0 +1,138 @@
+"""`ccplan runs`: list, show, compare and delete stored runs of the workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from scenarios import InputError, Problem
+
+console = Console()
+runs_app = typer.Typer(help="Stored simulate, schedule and what-if runs (the workspace: --workspace, "
+                            "$CCPLAN_WORKSPACE or .ccplan/workspace.sqlite).", no_args_is_help=True)
+
+WORKSPACE_HELP = "Workspace file (default: $CCPLAN_WORKSPACE or .ccplan/workspace.sqlite)."
+
+
+def register(cli: typer.Typer) -> None:
+    cli.add_typer(runs_app, name="runs")
+
+
+def _open(workspace: Path | None):
+    from scenarios.store import Workspace, workspace_path
+
+    path = workspace_path(workspace)
+    if not path.exists():
+        raise InputError([Problem(str(path), "no workspace here yet (runs are stored by simulate, schedule and "
+                                             "whatif)")], "no workspace")
+    return Workspace(path)
+
+
+@runs_app.command("list")
+def list_runs(
+    kind: Optional[str] = typer.Option(None, "--kind", help="Only simulate, schedule or whatif runs."),
+    batch: Optional[int] = typer.Option(None, "--batch", help="Only the runs of one what-if batch."),
+    workspace: Optional[Path] = typer.Option(None, "--workspace", help=WORKSPACE_HELP),
+) -> None:
+    """One line per stored run, oldest first."""
+    with _open(workspace) as ws:
+        runs = ws.runs(kind=kind, batch_id=batch)
+        table = Table(title=f"{len(runs)} run{'s' if len(runs) != 1 else ''} in {ws.path}")
+        for col in ("id", "created (UTC)", "kind", "scenario", "variant", "seed", "reps", "batch", "inputs"):
+            table.add_column(col, justify="right" if col in ("id", "seed", "reps", "batch") else "left")
+        for r in runs:
+            table.add_row(str(r.id), r.created_at.replace("T", " ")[:19], r.kind, r.scenario_name, r.label,
+                          _opt(r.seed), _opt(r.replications), _opt(r.batch_id), r.inputs_hash[:10])
+        console.print(table)
+
+
+@runs_app.command("show")
+def show_run(
+    run_id: int = typer.Argument(..., metavar="ID"),
+    scenario_out: Optional[Path] = typer.Option(None, "--scenario", help="Write the run's scenario snapshot (YAML)."),
+    roster_out: Optional[Path] = typer.Option(None, "--roster", help="Write the run's roster (CSV)."),
+    table_out: Optional[list[str]] = typer.Option(None, "--table", metavar="NAME=FILE",
+                                                  help="Write a stored table as CSV, e.g. intervals=out.csv."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Write the run's results JSON."),
+    workspace: Optional[Path] = typer.Option(None, "--workspace", help=WORKSPACE_HELP),
+) -> None:
+    """A run's inputs and KPIs; optionally write its scenario, roster, tables and results to files."""
+    from app.commands.common import write_json
+    from scenarios.whatif import flat_kpis
+    from app.commands.whatif import _fmt, _short
+
+    with _open(workspace) as ws:
+        run = ws.run(run_id)
+        typer.echo(f"run {run.id}: {run.kind} of '{run.scenario_name}'" + (f" [{run.label}]" if run.label else ""))
+        typer.echo(f"  created {run.created_at}, seed {_opt(run.seed)}, replications {_opt(run.replications)}, "
+                   f"batch {_opt(run.batch_id)}")
+        typer.echo(f"  inputs hash {run.inputs_hash}")
+        if run.overrides:
+            typer.echo(f"  overrides: {', '.join(run.overrides)}")
+        typer.echo(f"  roster: {'yes' if run.roster_csv else 'no'}; tables: {', '.join(run.tables) or 'none'}")
+        kpis = flat_kpis(run.results)
+        for kpi, value in kpis.items():
+            if kpi.split(".")[-1] in ("service_level", "abandon_rate", "asa_seconds", "occupancy", "paid_hours",
+                                      "agent_hours", "offered"):
+                typer.echo(f"  {_short(kpi):<32} {_fmt(kpi, value)}")
+        if scenario_out:
+            scenario_out.write_text(run.scenario_yaml, encoding="utf-8")
+            typer.echo(f"wrote {scenario_out}")
+        if roster_out:
+            if not run.roster_csv:
+                raise InputError([Problem(f"run {run_id}", "has no roster")], "nothing to write")
+            roster_out.write_text(run.roster_csv, encoding="utf-8")
+            typer.echo(f"wrote {roster_out}")
+        for spec in table_out or []:
+            name, sep, file = spec.partition("=")
+            if not sep or not file:
+                raise InputError([Problem(f"--table {spec}", "expected NAME=FILE, e.g. intervals=out.csv")],
+                                 "invalid option")
+            ws.table(run_id, name).to_csv(file, index=False)
+            typer.echo(f"wrote {file}")
+        write_json(json_out, run.results)
+
+
+@runs_app.command("compare")
+def compare_runs(
+    run_ids: list[int] = typer.Argument(..., metavar="ID ID...", help="The first run is the base."),
+    all_kpis: bool = typer.Option(False, "--all", help="Every KPI, not only the headline ones."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Write the comparison as JSON."),
+    workspace: Optional[Path] = typer.Option(None, "--workspace", help=WORKSPACE_HELP),
+) -> None:
+    """Each KPI of each run next to the first run, with the difference and its 95% CI (paired when the runs share
+    seed and replications, i.e. common random numbers; Welch otherwise)."""
+    from app.commands.common import write_json
+    from app.commands.whatif import print_comparison
+    from scenarios.store import jsonable
+    from scenarios.whatif import compare, kpis_from_results
+
+    if len(run_ids) < 2:
+        raise InputError([Problem("ID", "give at least two runs; the first is the base")], "nothing to compare")
+    with _open(workspace) as ws:
+        runs = [ws.run(i) for i in run_ids]
+    table = compare([kpis_from_results(f"{r.id}: {r.label or r.kind}", r.results, r.seed) for r in runs])
+    print_comparison(table, title=f"runs {', '.join(map(str, run_ids))} (base: run {run_ids[0]})", all_kpis=all_kpis)
+    write_json(json_out, jsonable(table.to_dict("records")))
+
+
+@runs_app.command("delete")
+def delete_runs(
+    run_ids: list[int] = typer.Argument(..., metavar="ID..."),
+    workspace: Optional[Path] = typer.Option(None, "--workspace", help=WORKSPACE_HELP),
+) -> None:
+    """Delete runs (with their tables) in one transaction."""
+    with _open(workspace) as ws:
+        found = ws.delete(run_ids)
+    missing = sorted(set(run_ids) - set(found))
+    typer.echo(f"deleted {len(found)} run{'s' if len(found) != 1 else ''}" + (f": {', '.join(map(str, found))}" if found else ""))
+    if missing:
+        raise InputError([Problem(f"run {i}", "no such run") for i in missing], "not deleted")
+
+
+def _opt(value) -> str:
+    return "-" if value is None else str(value)

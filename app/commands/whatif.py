@@ -1,0 +1,162 @@
+"""`ccplan whatif`: run a scenario's variants (overrides and sweeps), store each, compare them with the base."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Optional
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from scenarios import InputError, Problem, load_scenario, read_roster, read_staffing
+
+console = Console()
+
+
+def register(cli: typer.Typer) -> None:
+    cli.command()(whatif)
+
+
+def whatif(
+    scenario: Path = typer.Argument(..., metavar="SCENARIO", help="Scenario YAML file (the base)."),
+    set_: Optional[list[str]] = typer.Option(None, "--set", metavar="PATH=VALUE",
+                                             help="Change a field for the variant, e.g. channels.bot.containment=0.8 "
+                                                  "(repeatable; with --sweep, applied to every grid point)."),
+    sweep: Optional[list[str]] = typer.Option(None, "--sweep", metavar="PATH=V1,V2,...",
+                                              help="Values to try for a field (repeatable; the grid is the product)."),
+    reoptimize: bool = typer.Option(False, "--reoptimize",
+                                    help="Schedule a roster per variant and report its paid hours and requirements "
+                                         "(default: keep the base's staff fixed and report service)."),
+    roster: Optional[Path] = typer.Option(None, "--roster", help="Fixed staff: a roster CSV."),
+    staffing: Optional[Path] = typer.Option(None, "--staffing", help="Fixed staff: a staffing plan CSV (ds, "
+                                                                     "skill_group, agents)."),
+    replications: Optional[int] = typer.Option(None, "--replications", min=1, help="Replications per variant "
+                                                                                   "(default: the scenario's)."),
+    seed: Optional[int] = typer.Option(None, "--seed", min=0, help="Seed shared by every variant (default: the "
+                                                                   "scenario's)."),
+    method: str = typer.Option("erlang-a", "--method", help="Requirements method with --reoptimize: erlang-a or "
+                                                            "erlang-c."),
+    executor: str = typer.Option("local", "--executor", help="local (process pool) or dask."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (default: "
+                                                                      "$CCPLAN_DASK_SCHEDULER; 'local' starts one)."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Local processes (default: all cores)."),
+    workspace: Optional[Path] = typer.Option(None, "--workspace", help="Workspace file (default: "
+                                                                       "$CCPLAN_WORKSPACE or .ccplan/workspace.sqlite)."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Write variants and the comparison as JSON."),
+) -> None:
+    """Compare variants of a scenario with its base: every KPI, its difference to the base and the 95% CI of that
+    difference (common random numbers: every variant uses the same seed). Each variant is stored as a run."""
+    from app.commands.common import progress_bar, write_json
+    from scenarios.execution import open_executor
+    from scenarios.overrides import parse_override, parse_sweep
+    from scenarios.store import Workspace
+    from scenarios.whatif import build_variants, run_whatif
+
+    base = load_scenario(scenario)
+    sets = [parse_override(t) for t in set_ or []]
+    sweeps = [parse_sweep(t) for t in sweep or []]
+    if not sets and not sweeps:
+        raise InputError([Problem("--set/--sweep", "give at least one --set PATH=VALUE or --sweep PATH=V1,V2")],
+                         "nothing to compare")
+    if roster and staffing:
+        raise InputError([Problem("--roster/--staffing", "give one of them, not both")], "invalid option")
+    if reoptimize and (roster or staffing):
+        raise InputError([Problem("--roster" if roster else "--staffing", "has no use with --reoptimize (each "
+                                                                          "variant gets its own roster)")],
+                         "invalid option")
+    if method not in ("erlang-a", "erlang-c"):
+        raise InputError([Problem("--method", f"must be erlang-a or erlang-c (got {method!r})")], "invalid option")
+    # Everything the user gave is checked here, before any variant runs.
+    variants = build_variants(base, sets, sweeps, fixed_staff=not reoptimize)
+    fixed = read_roster(roster, base) if roster else read_staffing(staffing, base) if staffing else None
+    with Workspace(workspace) as ws, open_executor(executor, workers=workers, scheduler=scheduler) as run_on:
+        typer.echo(f"{len(variants)} variant{'s' if len(variants) != 1 else ''} of {base.name} on {run_on}; "
+                   f"storing runs in {ws.path}", err=True)
+        with progress_bar("what-if") as progress:
+            result = run_whatif(variants, fixed, reoptimize=reoptimize, replications=replications, seed=seed,
+                                executor=run_on.executor, workers=run_on.workers, workspace=ws, method=method,
+                                progress=progress)
+    for note in result.notes:
+        typer.echo(note)
+    print_comparison(result.comparison, title=f"{base.name}: {'re-optimised' if reoptimize else 'fixed staff'}, "
+                                              f"seed {result.seed}, {result.replications} replications")
+    ids = [r.run_id for r in result.results]
+    typer.echo(f"stored runs {', '.join(map(str, ids))} (batch {result.batch_id}) in {ws.path}; "
+               f"`ccplan runs compare {' '.join(map(str, ids))}` shows them again")
+    write_json(json_out, result.to_json())
+
+
+# --- the comparison table, shared with `ccplan runs compare` -------------------------------------------------
+
+HEADLINE = ("service_level", "abandon_rate", "asa_seconds", "occupancy", "paid_hours", "agent_hours")
+
+
+def print_comparison(table: pd.DataFrame, title: str = "", all_kpis: bool = False) -> None:
+    """Headline KPIs of each variant: value, base, difference and its 95% CI (a comparison from scenarios.whatif).
+
+    The base (first variant) is not repeated; each other variant gets a table titled by its overrides.
+    """
+    shown = table if all_kpis else table[table["kpi"].str.split(".").str[-1].isin(HEADLINE)]
+    shown = shown[~(shown["value"].isna() & shown["base"].isna())]
+    if title:
+        console.print(f"[bold]{title}[/bold]")
+    base = shown["variant"].iloc[0] if len(shown) else ""
+    for k, (variant, rows) in enumerate(shown.groupby("variant", sort=False)):
+        if k == 0:
+            continue
+        out = Table(title=f"{variant}  (base: {base})",
+                    title_justify="left")
+        for col in ("KPI", "value", "base", "difference", "95% CI"):
+            out.add_column(col, justify="left" if col == "KPI" else "right", no_wrap=True)
+        for row in rows.itertuples(index=False):
+            if row.method == "exact":
+                ci = "exact"
+            elif math.isnan(row.diff_lo):
+                ci = "n/a"
+            else:
+                ci = f"{_fmt_diff(row.kpi, row.diff_lo, unit=False)} .. {_fmt_diff(row.kpi, row.diff_hi, unit=False)}"
+            mark = " *" if (row.method in ("paired", "welch") and not math.isnan(row.diff_lo)
+                            and (row.diff_lo > 0 or row.diff_hi < 0)) else ""
+            out.add_row(_short(row.kpi), _fmt(row.kpi, row.value), _fmt(row.kpi, row.base),
+                        _fmt_diff(row.kpi, row.diff) + mark, ci)
+        console.print(out)
+    console.print("differences in percentage points (pp) for shares; * = the 95% CI of the difference excludes 0",
+                  style="dim")
+
+
+_NAMES = {"service_level": "SL", "abandon_rate": "abandoned", "asa_seconds": "ASA", "wait_p90_seconds": "wait p90",
+          "agent_hours": "agent-hours needed", "paid_hours": "paid hours", "intervals_meeting_target": "intervals on target"}
+
+
+def _short(kpi: str) -> str:
+    parts = kpi.split(".")
+    name = _NAMES.get(parts[-1], parts[-1].replace("_", " "))
+    return f"{parts[1]} {name}" if parts[0] in ("channels", "skill_groups", "requirements") else name
+
+
+def _is_share(kpi: str) -> bool:
+    return kpi.endswith(("service_level", "abandon_rate", "occupancy", "intervals_meeting_target"))
+
+
+def _fmt(kpi: str, value: float) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if _is_share(kpi):
+        return f"{value:.1%}"
+    if kpi.endswith("_seconds"):
+        return f"{value:,.1f} s"
+    if kpi.endswith("hours"):
+        return f"{value:,.1f} h"
+    return f"{value:,.1f}"
+
+
+def _fmt_diff(kpi: str, value: float, unit: bool = True) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if _is_share(kpi):
+        return f"{value * 100:+.1f}" + (" pp" if unit else "")
+    suffix = " s" if kpi.endswith("_seconds") else " h" if kpi.endswith("hours") else ""
+    return f"{value:+,.1f}" + (suffix if unit else "")

@@ -1,0 +1,439 @@
+"""What-if variants and sweeps: change a scenario by dotted-path overrides, rerun, compare with the base.
+
+Each variant is either simulated with the base's staff fixed (how does service change?) or re-optimised
+(`reoptimize=True`: how many paid hours and agents does it need?). Every variant runs with the same seed, and the
+simulator draws arrivals, handle times, patience and bot outcomes from per-channel streams that do not depend
+on staffing, so variants see common random numbers: replication r of a variant meets the same customers as
+replication r of the base wherever the change leaves them alone. The comparison therefore takes each KPI's
+difference to the base replication by replication and reports its mean with a 95% t-interval (paired); runs
+with different seeds or replication counts are compared unpaired (Welch).
+
+Variants run in parallel on an executor (see scenarios.execution); each finished variant is stored in the
+workspace at once, in its own transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from concurrent.futures import Executor, as_completed
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .errors import InputError, Problem
+from .io import scenario_to_dict
+from .model import Scenario
+from .overrides import Override, apply_overrides, label as override_label, override_grid
+from .progress import Progress, no_progress, scaled
+from .staffing import Roster
+
+CHANNEL_KPIS = ("service_level", "abandon_rate", "asa_seconds", "wait_p90_seconds", "intervals_meeting_target",
+                "offered", "answered", "abandoned", "contained", "escalated")
+GROUP_KPIS = ("occupancy", "paid_hours", "busy_hours")
+# Changing these moves the week's grid, which a fixed roster or staffing plan cannot follow.
+_CALENDAR_PATHS = ("start", "days", "interval_minutes", "timezone")
+
+
+@dataclass
+class Variant:
+    """A scenario to run: the base with `overrides` applied."""
+
+    label: str
+    overrides: list[Override]
+    scenario: Scenario
+    is_base: bool = False
+
+
+@dataclass
+class VariantResult:
+    """One variant's outcome: the simulator's summary and per-replication summaries, its interval and group
+    tables; re-optimised variants add the roster, its paid hours and the requirements per channel."""
+
+    variant: Variant
+    summary: dict
+    replication_summaries: list[dict]
+    intervals: pd.DataFrame
+    groups: pd.DataFrame | None = None
+    roster: Roster | None = None
+    paid_hours: float | None = None
+    requirements: pd.DataFrame | None = None
+    run_id: int | None = None
+
+    def results_json(self) -> dict:
+        """What is stored as the run's results: the summary, per-replication summaries and re-optimisation KPIs."""
+        out = {**self.summary, "replication_summaries": self.replication_summaries,
+               "variant": {"label": self.variant.label, "overrides": [str(o) for o in self.variant.overrides],
+                           "is_base": self.variant.is_base}}
+        if self.paid_hours is not None:
+            out["paid_hours"] = self.paid_hours
+        if self.requirements is not None:
+            out["requirements_agent_hours"] = requirement_hours(self.requirements, self.variant.scenario)
+        return out
+
+
+@dataclass
+class WhatIfResult:
+    """All variants (the base first), the comparison table, and the batch id when stored."""
+
+    results: list[VariantResult]
+    comparison: pd.DataFrame
+    reoptimize: bool
+    seed: int
+    replications: int
+    batch_id: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        from .store import jsonable
+
+        return jsonable({
+            "batch_id": self.batch_id, "seed": self.seed, "replications": self.replications,
+            "reoptimize": self.reoptimize, "notes": self.notes,
+            "variants": [{"label": r.variant.label, "overrides": [str(o) for o in r.variant.overrides],
+                          "is_base": r.variant.is_base, "run_id": r.run_id, "paid_hours": r.paid_hours,
+                          "requirements_agent_hours": (requirement_hours(r.requirements, r.variant.scenario)
+                                                       if r.requirements is not None else None),
+                          "summary": r.summary} for r in self.results],
+            "comparison": self.comparison.to_dict("records"),
+        })
+
+
+# --- building variants ---------------------------------------------------------------------------------------
+
+def build_variants(base: Scenario, sets: Iterable[Override] = (), sweeps: Iterable[list[Override]] = (),
+                   fixed_staff: bool = True) -> list[Variant]:
+    """The base first, then one variant per grid point (`sets` applied to every point).
+
+    Every variant is validated here, so a bad override is reported (naming its path) before anything runs.
+    A grid point equal to the base is the base itself (not run twice).
+    """
+    grid = override_grid(sets, sweeps)
+    problems: list[Problem] = []
+    if fixed_staff:
+        for ov in {o.path: o for point in grid for o in point}.values():
+            if ov.path.split(".")[0].split("[")[0] in _CALENDAR_PATHS:
+                problems.append(Problem(ov.path, "changes the week's grid, which fixed staff cannot follow; "
+                                                 "use --reoptimize"))
+    if problems:
+        raise InputError(problems, "invalid override")
+    base_data = scenario_to_dict(base)
+    variants = [Variant("base", [], base, is_base=True)]
+    for point in grid:
+        scenario = apply_overrides(base, point)
+        if scenario_to_dict(scenario) == base_data:
+            variants[0] = Variant(override_label(point) if point else "base", point, base, is_base=True)
+        else:
+            variants.append(Variant(override_label(point), point, scenario))
+    return variants
+
+
+# --- running ------------------------------------------------------------------------------------------------
+
+@dataclass
+class _Task:
+    """Everything a worker needs to run one variant (pickled to a process or a Dask worker)."""
+
+    scenario: Scenario
+    staffing: pd.DataFrame | Roster | None
+    demand: pd.DataFrame
+    replications: int
+    seed: int
+    reoptimize: bool
+    method: str
+
+
+def _run_task(task: _Task, executor: Executor | None = None, workers: int | None = 1,
+              progress: Progress | None = None) -> dict:
+    """Run one variant: simulate at fixed staff, or schedule then simulate the new roster."""
+    import sim
+
+    out: dict[str, Any] = {}
+    staffing = task.staffing
+    sim_progress = progress
+    if task.reoptimize:
+        import optimizer
+
+        plan = optimizer.schedule(task.scenario, demand=task.demand, verify=False, replications=task.replications,
+                                  seed=task.seed, progress=scaled(progress, 0.0, 0.5))
+        staffing = plan.roster
+        out["roster"] = plan.roster
+        out["paid_hours"] = float(_paid_hours(plan))
+        out["requirements"] = optimizer.requirements(task.scenario, task.demand, task.method)
+        sim_progress = scaled(progress, 0.5, 1.0)
+    result = sim.simulate(task.scenario, staffing, demand=task.demand, replications=task.replications,
+                          seed=task.seed, executor=executor, workers=workers, progress=sim_progress)
+    out.update(summary=result.summary, replication_summaries=result.replication_summaries,
+               intervals=result.intervals, groups=result.groups)
+    return out
+
+
+def _paid_hours(plan) -> float:
+    """Paid hours of a schedule: its KPI when it reports one, else the roster's."""
+    kpis = getattr(plan, "kpis", None)
+    if isinstance(kpis, dict) and kpis.get("paid_hours") is not None:
+        return kpis["paid_hours"]
+    value = getattr(plan, "paid_hours", None)
+    if value is not None:
+        return value() if callable(value) else value
+    return plan.roster.paid_hours()
+
+
+def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None = None, *, reoptimize: bool = False,
+               replications: int | None = None, seed: int | None = None, executor: Executor | None = None,
+               workers: int = 1, workspace=None, method: str = "erlang-a",
+               progress: Progress | None = None) -> WhatIfResult:
+    """Run every variant (the base is `variants[0]`) and compare each with the base.
+
+    Fixed staff (default): every variant is simulated with `staffing` (a Roster or a staffing plan of available
+    agents); None means each variant's `constant_agents`, or, when the base has none, a roster scheduled for the
+    base. `reoptimize=True` schedules a roster for every variant instead and reports its paid hours and
+    requirements (method "erlang-a" or "erlang-c") next to the simulated service of that roster.
+
+    `executor` (with `workers` tasks at once) runs variants in parallel, or a single variant's replications.
+    `workspace` (a scenarios.store.Workspace) stores each variant as a "whatif" run as soon as it finishes.
+    Returns the results in variant order with the comparison table (see `compare`).
+    """
+    progress = progress or no_progress
+    base = variants[0].scenario
+    replications = int(replications or base.simulation.replications)
+    seed = int(base.simulation.seed if seed is None else seed)
+    notes: list[str] = []
+    if not reoptimize:
+        staffing, note = _fixed_staff(base, staffing, seed, replications, progress)
+        notes += [note] if note else []
+        if any(o.path.startswith("skill_groups.") and ".constant_agents" not in o.path and staffing is not None
+               for v in variants for o in v.overrides):
+            notes.append("skill-group changes other than constant_agents do not change fixed staff; "
+                         "use --reoptimize to see what they need")
+    demands = _Demands()
+    tasks = [_Task(v.scenario, staffing, demands.of(v.scenario), replications, seed, reoptimize, method)
+             for v in variants]
+
+    batch_id = None
+    if workspace is not None:
+        batch_id = workspace.add_batch("whatif", base.name, {
+            "variants": [v.label for v in variants], "overrides": [[str(o) for o in v.overrides] for v in variants],
+            "reoptimize": reoptimize, "seed": seed, "replications": replications, "method": method})
+    results: list[VariantResult | None] = [None] * len(variants)
+
+    def finish(i: int, out: dict) -> None:
+        v = variants[i]
+        res = VariantResult(v, out["summary"], out["replication_summaries"], out["intervals"], out.get("groups"),
+                            out.get("roster"), out.get("paid_hours"), out.get("requirements"))
+        if workspace is not None:
+            res.run_id = _store(workspace, res, tasks[i], batch_id)
+        results[i] = res
+
+    parallel_variants = executor is not None and len(tasks) > 1 and (len(tasks) >= workers or reoptimize)
+    if parallel_variants:
+        futures = {executor.submit(_run_task, task): i for i, task in enumerate(tasks)}
+        done = 0
+        try:
+            for fut in as_completed(futures):
+                finish(futures[fut], fut.result())
+                done += 1
+                progress(done / len(tasks), f"{done}/{len(tasks)} variants: {variants[futures[fut]].label}")
+        finally:
+            for fut in futures:
+                fut.cancel()
+    else:
+        for i, task in enumerate(tasks):
+            step = scaled(progress, i / len(tasks), (i + 1) / len(tasks))
+            finish(i, _run_task(task, executor, workers if executor is not None else 1, step))
+            progress((i + 1) / len(tasks), f"{i + 1}/{len(tasks)} variants: {variants[i].label}")
+
+    done_results = [r for r in results if r is not None]
+    table = compare([_kpis_of(r) for r in done_results])
+    return WhatIfResult(done_results, table, reoptimize, seed, replications, batch_id, notes)
+
+
+def _fixed_staff(base: Scenario, staffing, seed: int, replications: int, progress: Progress):
+    """The staff every fixed-staff variant gets, and a note saying where it came from."""
+    if staffing is not None:
+        return staffing, None
+    if any(g.constant_agents for g in base.skill_groups.values()):
+        return None, "staff: each variant's constant_agents"
+    import optimizer
+
+    progress(0.0, "scheduling the base roster")
+    plan = optimizer.schedule(base, verify=False, replications=replications, seed=seed)
+    return plan.roster, f"staff: a roster scheduled for the base ({plan.roster.paid_hours():,.0f} paid hours)"
+
+
+class _Demands:
+    """Each variant's demand, forecasting once per distinct demand source.
+
+    Sweeps mostly change scales, containment or staff, none of which changes the forecast itself; the forecast
+    is made unscaled for the first variant of a source and the variant's scales are applied to it.
+    """
+
+    _IRRELEVANT = ("name", "shrinkage", "skill_groups", "shift_rules", "simulation")
+
+    def __init__(self):
+        self._raw: dict[str, pd.DataFrame] = {}
+
+    def of(self, scenario: Scenario) -> pd.DataFrame:
+        from forecasting import scenario_demand
+        from forecasting.demand import finish_demand
+
+        data = scenario_to_dict(scenario)
+        for key in self._IRRELEVANT:
+            data.pop(key, None)
+        data["demand"] = {k: v for k, v in data["demand"].items() if k not in ("scale", "channel_scale")}
+        for channel in data["channels"].values():
+            for key in ("containment", "escalate_to", "escalated_aht_factor", "capacity_sessions", "target"):
+                channel.pop(key, None)
+        key = json.dumps(data, sort_keys=True, default=str) + str(scenario.base_dir)
+        if key not in self._raw:
+            unscaled = scenario.model_copy(update={"demand": scenario.demand.model_copy(
+                update={"scale": 1.0, "channel_scale": {}})})
+            self._raw[key] = scenario_demand(unscaled)
+        return finish_demand(scenario, self._raw[key])
+
+
+def _store(workspace, res: VariantResult, task: _Task, batch_id: int | None) -> int:
+    from .store import compute_inputs_hash
+
+    staff = res.roster if res.roster is not None else task.staffing
+    tables = {"intervals": res.intervals, "groups": res.groups}
+    if isinstance(task.staffing, pd.DataFrame) and res.roster is None:
+        tables["staffing"] = task.staffing
+    if res.requirements is not None:
+        tables["requirements"] = res.requirements
+    roster = staff if isinstance(staff, Roster) else None
+    digest = compute_inputs_hash(res.variant.scenario, task.seed, task.replications,
+                                 task.staffing if not task.reoptimize else None,
+                                 extra={"reoptimize": task.reoptimize, "method": task.method})
+    return workspace.add_run("whatif", res.variant.scenario, res.results_json(), seed=task.seed,
+                             replications=task.replications, roster=roster, tables=tables,
+                             label=res.variant.label, batch_id=batch_id, overrides=res.variant.overrides,
+                             inputs_hash=digest)
+
+
+# --- KPIs and comparison -------------------------------------------------------------------------------------
+
+def requirement_hours(requirements: pd.DataFrame, scenario: Scenario) -> dict[str, float]:
+    """Agent-hours needed per channel over the week (available agents x interval length), from a requirements table."""
+    hours = scenario.interval_minutes / 60
+    return {str(c): float(a) * hours for c, a in requirements.groupby("channel", sort=False)["agents"].sum().items()}
+
+
+def flat_kpis(summary: dict) -> dict[str, float]:
+    """KPIs of a run's results as `channels.<name>.<kpi>`, `skill_groups.<name>.<kpi>`, `paid_hours`,
+    `requirements.<channel>.agent_hours` -> number (NaN where the run has none, e.g. no offered contacts)."""
+    out: dict[str, float] = {}
+    for name, ch in (summary.get("channels") or {}).items():
+        for k in CHANNEL_KPIS:
+            if k in ch:
+                out[f"channels.{name}.{k}"] = _num(ch[k])
+    for name, g in (summary.get("skill_groups") or {}).items():
+        for k in GROUP_KPIS:
+            if k in g:
+                out[f"skill_groups.{name}.{k}"] = _num(g[k])
+    if summary.get("paid_hours") is not None:
+        out["paid_hours"] = _num(summary["paid_hours"])
+    for name, h in (summary.get("requirements_agent_hours") or {}).items():
+        out[f"requirements.{name}.agent_hours"] = _num(h)
+    return out
+
+
+@dataclass
+class RunKPIs:
+    """A run as the comparison sees it: its label, seed, KPI values and per-replication KPI values."""
+
+    label: str
+    seed: int | None
+    values: dict[str, float]
+    per_replication: list[dict[str, float]]
+
+
+def kpis_from_results(label: str, results: dict, seed: int | None = None) -> RunKPIs:
+    """RunKPIs from stored results JSON (a simulator summary, optionally with `replication_summaries`)."""
+    reps = [flat_kpis(r) for r in results.get("replication_summaries") or []]
+    return RunKPIs(label, results.get("seed", seed), flat_kpis(results), reps)
+
+
+def _kpis_of(res: VariantResult) -> RunKPIs:
+    return kpis_from_results(res.variant.label, res.results_json())
+
+
+# Deterministic KPIs: their difference is exact, not estimated.
+_EXACT = ("paid_hours", "agent_hours")
+
+
+def compare(runs: list[RunKPIs], level: float = 0.95) -> pd.DataFrame:
+    """Each KPI of each run next to the base (`runs[0]`) with the difference and its `level` confidence interval.
+
+    Columns: variant, kpi, value, base, diff, diff_lo, diff_hi, method. The interval comes from the
+    per-replication values: "paired" (same seed and replication count: common random numbers, t-interval of the
+    replication-wise differences), "welch" (independent runs), "exact" (deterministic KPIs such as paid hours
+    and requirements), or "none" (no per-replication values stored).
+    """
+    if not runs:
+        return pd.DataFrame(columns=["variant", "kpi", "value", "base", "diff", "diff_lo", "diff_hi", "method"])
+    base = runs[0]
+    rows = []
+    kpis = list(dict.fromkeys(k for r in runs for k in r.values))
+    for run in runs:
+        paired = (run.seed == base.seed and len(run.per_replication) == len(base.per_replication) > 0)
+        for kpi in kpis:
+            value, ref = run.values.get(kpi, math.nan), base.values.get(kpi, math.nan)
+            diff, lo, hi, method = value - ref, math.nan, math.nan, "none"
+            if kpi.split(".")[-1] in _EXACT:
+                lo = hi = diff
+                method = "exact"
+            elif run is base:
+                diff, lo, hi, method = 0.0, 0.0, 0.0, "paired"
+            elif paired:
+                diff, lo, hi = _paired_ci([r.get(kpi, math.nan) for r in run.per_replication],
+                                          [r.get(kpi, math.nan) for r in base.per_replication], level)
+                method = "paired"
+            elif run.per_replication and base.per_replication:
+                diff, lo, hi = _welch_ci([r.get(kpi, math.nan) for r in run.per_replication],
+                                         [r.get(kpi, math.nan) for r in base.per_replication], level)
+                method = "welch"
+            rows.append({"variant": run.label, "kpi": kpi, "value": value, "base": ref, "diff": diff,
+                         "diff_lo": lo, "diff_hi": hi, "method": method})
+    return pd.DataFrame(rows)
+
+
+def _paired_ci(x: list[float], y: list[float], level: float) -> tuple[float, float, float]:
+    """Mean of the replication-wise differences x_r - y_r and its t-interval (replications where both exist)."""
+    d = np.asarray(x, float) - np.asarray(y, float)
+    d = d[np.isfinite(d)]
+    if len(d) == 0:
+        return math.nan, math.nan, math.nan
+    mean = float(d.mean())
+    if len(d) < 2:
+        return mean, math.nan, math.nan
+    half = float(stats.t.ppf(0.5 + level / 2, len(d) - 1) * d.std(ddof=1) / math.sqrt(len(d)))
+    return mean, mean - half, mean + half
+
+
+def _welch_ci(x: list[float], y: list[float], level: float) -> tuple[float, float, float]:
+    """Difference of means of two independent samples and its Welch t-interval."""
+    a, b = np.asarray(x, float), np.asarray(y, float)
+    a, b = a[np.isfinite(a)], b[np.isfinite(b)]
+    if len(a) == 0 or len(b) == 0:
+        return math.nan, math.nan, math.nan
+    diff = float(a.mean() - b.mean())
+    if len(a) < 2 or len(b) < 2:
+        return diff, math.nan, math.nan
+    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
+    se = math.sqrt(va + vb)
+    if se == 0:
+        return diff, diff, diff
+    df = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1))
+    half = float(stats.t.ppf(0.5 + level / 2, df) * se)
+    return diff, diff - half, diff + half
+
+
+def _num(value: Any) -> float:
+    try:
+        return float(value) if value is not None else math.nan
+    except (TypeError, ValueError):
+        return math.nan
