@@ -36,7 +36,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from scenarios import InputError, Problem, Scenario, open_mask, week_intervals
+from scenarios import InputError, Problem, Scenario, interval_index, open_mask, week_intervals
 from scenarios.model import clock_minutes
 
 from .erlang import agents_needed, erlang_b
@@ -109,14 +109,29 @@ def _demand_matrices(scenario: Scenario, demand: pd.DataFrame) -> tuple[dict[str
     missing = [c for c in ("ds", "channel", "contacts") if c not in demand.columns]
     if missing:
         raise InputError([Problem("demand", f"missing column(s) {', '.join(missing)}")], "invalid demand table")
-    from forecasting.demand import finish_demand
-    full = finish_demand(scenario, demand)
+    # The table is a finished demand (scales already applied), so it is only pivoted here: a missing interval
+    # is 0 contacts, a missing AHT the channel's own.
     idx = week_intervals(scenario)
+    pos = interval_index(scenario, demand["ds"])
+    values = pd.to_numeric(demand["contacts"], errors="coerce").to_numpy(float)
+    bad = (pos >= 0) & ~(values >= 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError([Problem(f"demand:row {i + 2}", f"contacts must be a number >= 0 (got {demand['contacts'].iloc[i]})")],
+                         "invalid demand table")
+    given_aht = pd.to_numeric(demand["aht_seconds"], errors="coerce").to_numpy(float) \
+        if "aht_seconds" in demand.columns else np.full(len(demand), np.nan)
+    chans = demand["channel"].to_numpy()
     contacts, aht = {}, {}
-    for name, part in full.groupby("channel", sort=False):
-        part = part.set_index("ds").reindex(idx)
-        contacts[name] = part["contacts"].to_numpy(float)
-        aht[name] = part["aht_seconds"].to_numpy(float)
+    for name, channel in scenario.channels.items():
+        default = getattr(channel, "aht_seconds", None) or channel.handle_seconds
+        sel = (chans == name) & (pos >= 0)
+        c = np.zeros(len(idx))
+        h = np.full(len(idx), np.nan)
+        c[pos[sel]] = values[sel]
+        h[pos[sel]] = given_aht[sel]
+        contacts[name] = c
+        aht[name] = np.where(np.isfinite(h) & (h > 0), h, default)
     return contacts, aht
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -172,17 +174,127 @@ def test_on_duty_and_bad_method():
 
 def test_example_scenario_runs(example):
     # a synthetic week on the example's channels (keeps this test independent of the forecasting models)
-    from forecasting.demand import finish_demand
     from scenarios import week_intervals
     idx = week_intervals(example)
     hour = idx.hour + idx.minute / 60
     shape = np.exp(-((hour - 11.0) / 4.0) ** 2) + 0.6 * np.exp(-((hour - 16.0) / 3.0) ** 2)
     volume = {"phone": 120.0, "chat": 30.0, "email": 25.0, "bot": 60.0}
-    demand = pd.concat([pd.DataFrame({"ds": idx, "channel": c, "contacts": v * shape}) for c, v in volume.items()])
-    req = requirements(example, finish_demand(example, demand))
+    demand = pd.concat([pd.DataFrame({"ds": idx, "channel": c, "contacts": v * shape * open_mask(example, c)})
+                        for c, v in volume.items()])
+    req = requirements(example, demand)
     assert set(req["channel"]) == {"phone", "chat", "email"}
     assert len(req) == 3 * example.n_intervals
     assert (req["agents"] >= 0).all() and np.isfinite(req["agents"]).all()
     email = by_channel(req, "email")
     work = by_channel(req, "email")["offered"] * by_channel(req, "email")["aht_seconds"]
     assert email["agents"].sum() * 1800 == pytest.approx(work.sum(), rel=1e-9)
+
+
+# --- pooling ---------------------------------------------------------------------------------------------------
+
+from optimizer.pooling import assign, coverage_sets, hall_deficiency, pooled_shortfall  # noqa: E402
+
+
+def pool_scenario(groups: dict[str, list[str]], channels=("phone", "chat")):
+    chans = {}
+    for c in channels:
+        kind = "chat" if c.startswith("chat") else "voice"
+        chans[c] = {"kind": kind, "aht_seconds": 300, "target": {"answer_within_seconds": 20, "service_level": 0.8}}
+    return scenario_from_dict({
+        "name": "pool", "start": "2026-01-05", "days": 1, "interval_minutes": 60,
+        "channels": chans, "demand": {"rates": {c: 1.0 for c in channels}},
+        "skill_groups": {g: {"skills": s, "headcount": 10} for g, s in groups.items()},
+        "shift_rules": {"start_every_minutes": 60},
+    })
+
+
+GROUPS = {"generalist": ["phone", "chat"], "phone_only": ["phone"], "chat_only": ["chat"]}
+
+
+def test_coverage_sets_by_hand():
+    sc = pool_scenario(GROUPS)
+    full = {s: set(g) for s, g in coverage_sets(sc, prune=False)}
+    assert full == {frozenset({"phone"}): {"generalist", "phone_only"}, frozenset({"chat"}): {"generalist", "chat_only"},
+                    frozenset({"phone", "chat"}): set(GROUPS)}
+    # only generalists: {phone} and {chat} are implied by {phone, chat}
+    sc2 = pool_scenario({"generalist": ["phone", "chat"]})
+    assert [s for s, _ in coverage_sets(sc2)] == [frozenset({"phone", "chat"})]
+
+
+def test_pooled_shortfall_lands_on_the_lower_priority_channel():
+    sc = pool_scenario(GROUPS)
+    avail = {"generalist": 5.0, "phone_only": 3.0, "chat_only": 2.0}
+    out = pooled_shortfall(avail, {"phone": 6.0, "chat": 6.0}, sc)
+    first = out[out["ds"] == out["ds"].iloc[0]].set_index("channel")
+    # 12 required against 10 agents: generalists take phone first (3 of them), so chat is 2 short
+    assert first.loc["phone", "shortfall"] == pytest.approx(0.0)
+    assert first.loc["chat", "shortfall"] == pytest.approx(2.0)
+    assert out.attrs["deficiency"]["deficiency"].iloc[0] == pytest.approx(2.0)
+    a = assign(avail, {"phone": 6.0, "chat": 6.0}, sc)
+    a0 = a[a["ds"] == a["ds"].iloc[0]].set_index(["skill_group", "channel"])["agents"]
+    assert a0[("generalist", "phone")] == pytest.approx(3.0) and a0[("generalist", "chat")] == pytest.approx(2.0)
+    # phone too big for its agents: the phone subset alone is 2 short, chat is covered
+    out = pooled_shortfall(avail, {"phone": 10.0, "chat": 1.0}, sc)
+    first = out[out["ds"] == out["ds"].iloc[0]].set_index("channel")
+    assert first.loc["phone", "shortfall"] == pytest.approx(2.0) and first.loc["chat", "shortfall"] == 0
+    assert hall_deficiency(avail, {"phone": 10.0, "chat": 1.0}, sc)["subset"].iloc[0] == "phone"
+
+
+def test_pooling_against_brute_force_on_random_cases():
+    rng = np.random.default_rng(11)
+    channels = ("phone", "chat", "phone2")
+    for _ in range(6):
+        groups = {}
+        for g in range(4):
+            skills = [c for c in channels if rng.random() < 0.5] or [channels[rng.integers(3)]]
+            groups[f"g{g}"] = skills
+        for c in channels:  # the schema wants every channel held by some group
+            if not any(c in sk for sk in groups.values()):
+                groups[f"g{rng.integers(4)}"].append(c)
+        sc = pool_scenario(groups, channels)
+        n = sc.n_intervals
+        avail = {g: rng.uniform(0, 6, n) for g in groups}
+        req = {c: rng.uniform(0, 8, n) for c in channels}
+        short = pooled_shortfall(avail, req, sc)
+        per_interval = short.groupby("ds", sort=True)["shortfall"].sum().to_numpy()
+        a = assign(avail, req, sc)
+        for i in range(0, n, 5):
+            # independent truth 1: brute-force Hall deficiency over every subset
+            worst = 0.0
+            for r in range(1, 4):
+                for s in itertools.combinations(channels, r):
+                    supply = sum(avail[g][i] for g, sk in groups.items() if set(sk) & set(s))
+                    worst = max(worst, sum(req[c][i] for c in s) - supply)
+            # independent truth 2: a plain max-flow LP of this interval
+            edges = [(g, c) for g, sk in groups.items() for c in sk]
+            a_ub = [[1.0 if e[0] == g else 0.0 for e in edges] for g in groups] + \
+                   [[1.0 if e[1] == c else 0.0 for e in edges] for c in channels]
+            b_ub = [avail[g][i] for g in groups] + [req[c][i] for c in channels]
+            lp = linprog(-np.ones(len(edges)), A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
+            total_req = sum(req[c][i] for c in channels)
+            assert per_interval[i] == pytest.approx(worst, abs=1e-6)
+            assert per_interval[i] == pytest.approx(total_req + lp.fun, abs=1e-6)
+            assert short.attrs["deficiency"]["deficiency"].iloc[i] == pytest.approx(worst, abs=1e-9)
+            # the assignment is feasible
+            ai = a[a["ds"] == a["ds"].unique()[i]]
+            for g in groups:
+                assert ai[ai["skill_group"] == g]["agents"].sum() <= avail[g][i] + 1e-7
+            for c in channels:
+                assert ai[ai["channel"] == c]["agents"].sum() <= req[c][i] + 1e-7
+
+
+def test_pooling_reads_staffing_plans_and_requirement_tables():
+    from scenarios import staffing_from_matrix
+    sc = pool_scenario(GROUPS)
+    plan = staffing_from_matrix(sc, np.tile([5.0, 3.0, 2.0], (sc.n_intervals, 1)))
+    req = pd.DataFrame({"ds": np.repeat(plan["ds"].unique(), 2), "channel": ["phone", "chat"] * sc.n_intervals,
+                        "agents": [6.0, 6.0] * sc.n_intervals})
+    out = pooled_shortfall(plan, req, sc)
+    assert out.groupby("channel")["shortfall"].sum().to_dict() == pytest.approx({"chat": 2.0 * 24, "phone": 0.0})
+
+
+def test_demand_scale_applied_once():
+    sc = tiny()
+    sc.demand.scale = 1.5
+    req = by_channel(requirements(sc), "phone")
+    assert req["offered"].max() == pytest.approx(300.0)
