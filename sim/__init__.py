@@ -1,0 +1,12 @@
+"""Simulation of the contact center's week: phone, chat, email and AI-bot queues served by skilled agents.
+
+Entry point: `simulate(scenario, staffing, replications=20, seed=1) -> SimResult` (see sim.replications and
+sim.results). The engine (sim.model) runs on SimPy's event queue with callback chains; customers are drawn in
+advance per channel (sim.customers) so staffing plans compared with one seed see the same contacts.
+"""
+
+from .estimates import Estimate
+from .replications import simulate
+from .results import SimResult
+
+__all__ = ["Estimate", "SimResult", "simulate"]

@@ -1,0 +1,77 @@
+"""Channels at run time: per-contact records and the waiting line of each channel.
+
+Per-contact data live in plain Python lists indexed by the contact's number (faster than numpy scalars in
+the event loop); the loop only writes `start` (when an agent or the bot takes the contact). Everything else
+(answered, abandoned, waits) is derived from arrival, start and patience after the run.
+
+Abandonment is lazy: a waiting real-time contact whose patience ran out is dropped when it reaches the head of
+the line. With FIFO lines this gives exactly the outcome of scheduling an abandonment event per contact
+(the contact is gone when an agent would have reached it), without one event per waiting contact.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from .customers import Customers
+from .inputs import ChannelSpec
+
+VOICE, CHAT, DEFERRED, AI = "voice", "chat", "deferred", "ai"
+
+
+class Channel:
+    """A voice, chat or deferred channel: line of waiting contacts and per-contact records."""
+
+    def __init__(self, index: int, spec: ChannelSpec, customers: Customers):
+        self.index = index
+        self.spec = spec
+        self.kind = spec.kind
+        self.is_chat = spec.kind == CHAT
+        self.arrival: list[float] = customers.arrival.tolist()
+        self.handle: list[float] = customers.handle.tolist()
+        self.patience: list[float] = customers.patience.tolist()
+        self.deadline: list[float] = (customers.arrival + customers.patience).tolist()
+        self.start: list[float] = [float("nan")] * len(self.arrival)
+        self.line: deque = deque()
+        self.groups: list = []              # AgentGroup run-time objects with this skill
+        self.concurrency = spec.concurrency
+        self.slowdown = spec.slowdown
+        # chat: partial[k] holds agents with k open sessions and a free slot, k = 1..concurrency-1 (dicts keep
+        # insertion order); index `concurrency` exists but stays empty, so callers need no bounds check
+        self.partial: list[dict] = [dict() for _ in range(spec.concurrency + 1)]
+
+    def pop_live(self, now: float) -> int:
+        """Index of the oldest waiting contact still waiting at `now`, removed from the line; -1 if none."""
+        line, deadline = self.line, self.deadline
+        while line:
+            i = line.popleft()
+            if deadline[i] > now:
+                return i
+        return -1
+
+    def has_live(self, now: float) -> bool:
+        """True when a contact is still waiting at `now` (drops the abandoned ones at the head)."""
+        line, deadline = self.line, self.deadline
+        while line:
+            if deadline[line[0]] > now:
+                return True
+            line.popleft()
+        return False
+
+
+class BotDesk:
+    """The AI assistant: `capacity` concurrent sessions; sessions beyond it wait (FIFO) for a slot."""
+
+    def __init__(self, index: int, spec: ChannelSpec, customers: Customers):
+        self.index = index
+        self.spec = spec
+        self.kind = AI
+        self.arrival: list[float] = customers.arrival.tolist()
+        self.handle: list[float] = customers.handle.tolist()
+        self.patience: list[float] = customers.patience.tolist()
+        self.start: list[float] = [float("nan")] * len(self.arrival)
+        self.contained: list[bool] = customers.contained.tolist()
+        self.slot: list[int] = customers.escalation_slot.tolist()
+        self.free = spec.capacity
+        self.line: deque = deque()
+        self.target: Channel | None = None

@@ -1,0 +1,83 @@
+"""The week's customers of one replication, drawn before the simulation starts (common random numbers).
+
+Every draw comes from a stream of its own, derived from the replication's SeedSequence in a fixed layout that
+does not depend on staffing: [day multipliers, aux rotation, channel 0, channel 1, ...], and per channel
+[arrivals, handle times, patience and bot outcomes]. Two staffing plans simulated with one seed therefore see
+the same customers: same arrival times, handle times, patiences and bot outcomes.
+
+Bot sessions that are not contained get a slot in their target channel's arrays after the target's own
+contacts; their arrival time there is only known when the bot session ends (NaN until then).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .arrivals import arrival_times, daily_multipliers
+from .distributions import draw
+from .inputs import ModelSpec
+
+STREAM_DEMAND, STREAM_AUX, FIRST_CHANNEL_STREAM = 0, 1, 2
+
+
+@dataclass
+class Customers:
+    """Per-contact arrays of one channel, seconds. Index i < n_direct: the channel's own arrivals."""
+
+    arrival: np.ndarray        # NaN for escalations that have not arrived yet
+    handle: np.ndarray
+    patience: np.ndarray       # inf: never abandons
+    n_direct: int
+    contained: np.ndarray | None = None     # bot only: session ends in the bot
+    escalation_slot: np.ndarray | None = None  # bot only: index in the target channel's arrays, -1 if contained
+
+
+def replication_streams(spec: ModelSpec, seed: np.random.SeedSequence) -> list[np.random.SeedSequence]:
+    """The fixed stream layout of one replication."""
+    return seed.spawn(FIRST_CHANNEL_STREAM + len(spec.channels))
+
+
+def draw_customers(spec: ModelSpec, streams: list[np.random.SeedSequence]) -> list[Customers]:
+    """Arrivals, handle times, patiences and bot outcomes of every channel for one replication."""
+    length = spec.interval_seconds
+    day_factor = daily_multipliers(np.random.default_rng(streams[STREAM_DEMAND]), spec.days, spec.overdispersion)
+    per_interval = np.repeat(day_factor, spec.intervals_per_day)[:spec.n_intervals]
+    gens = [[np.random.default_rng(s) for s in streams[FIRST_CHANNEL_STREAM + c].spawn(3)]
+            for c in range(len(spec.channels))]
+    own: list[Customers] = []
+    for c, ch in enumerate(spec.channels):
+        rng_arrival, rng_handle, rng_patience = gens[c]
+        t = arrival_times(rng_arrival, ch.expected, length, per_interval)
+        iv = np.minimum((t // length).astype(int), spec.n_intervals - 1)
+        handle = draw(ch.handle, rng_handle, t.size) * (ch.aht[iv] / ch.handle.mean)
+        patience = draw(ch.patience, rng_patience, t.size)
+        own.append(Customers(t, handle, patience, t.size))
+    escalations: dict[int, list] = {}
+    for c, ch in enumerate(spec.channels):
+        if ch.kind != "ai":
+            continue
+        _, rng_handle, rng_patience = gens[c]
+        bot = own[c]
+        n = bot.n_direct
+        bot.contained = rng_patience.random(n) < ch.containment
+        target = spec.channels[ch.escalate_to]
+        iv = np.minimum((bot.arrival // length).astype(int), spec.n_intervals - 1)
+        esc_handle = (draw(target.handle, rng_handle, n) * ch.escalated_aht_factor
+                      * (target.aht[iv] / target.handle.mean))
+        esc_patience = draw(target.patience, rng_patience, n)
+        pending = escalations.setdefault(ch.escalate_to, [])
+        offset = own[ch.escalate_to].n_direct + sum(len(h) for h, _ in pending)
+        slot = np.full(n, -1)
+        out = ~bot.contained
+        slot[out] = offset + np.arange(int(out.sum()))
+        bot.escalation_slot = slot
+        pending.append((esc_handle[out], esc_patience[out]))
+    for c, parts in escalations.items():
+        cust = own[c]
+        extra = sum(len(h) for h, _ in parts)
+        cust.arrival = np.concatenate([cust.arrival, np.full(extra, np.nan)])
+        cust.handle = np.concatenate([cust.handle, *[h for h, _ in parts]])
+        cust.patience = np.concatenate([cust.patience, *[p for _, p in parts]])
+    return own

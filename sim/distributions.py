@@ -1,0 +1,67 @@
+"""Handle-time and patience distributions, drawn in bulk from a seeded numpy Generator.
+
+All values are seconds. A distribution is described by plain data (`Dist`) so a model spec can be pickled to
+worker processes; `draw(dist, rng, n)` returns `n` values. Lognormal is parametrised by its mean and its
+coefficient of variation (sd / mean), as planners quote handle times.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+KINDS = ("exponential", "lognormal", "empirical", "deterministic", "none")
+
+
+@dataclass(frozen=True)
+class Dist:
+    """A positive duration distribution in seconds. kind "none" means never (infinite patience)."""
+
+    kind: str
+    mean_seconds: float = 0.0
+    cv: float = 1.0
+    sample_seconds: tuple[float, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown distribution '{self.kind}' (use one of {', '.join(KINDS)})")
+
+    @property
+    def mean(self) -> float:
+        """Mean in seconds (inf for "none"; the sample mean for "empirical")."""
+        if self.kind == "none":
+            return float("inf")
+        if self.kind == "empirical":
+            return float(np.mean(self.sample_seconds))
+        return float(self.mean_seconds)
+
+
+def draw(dist: Dist, rng: np.random.Generator, n: int) -> np.ndarray:
+    """`n` independent durations in seconds."""
+    kind = dist.kind
+    if kind == "exponential":
+        return rng.exponential(dist.mean_seconds, n)
+    if kind == "lognormal":
+        sigma2 = np.log1p(dist.cv ** 2)
+        return rng.lognormal(np.log(dist.mean_seconds) - sigma2 / 2, np.sqrt(sigma2), n)
+    if kind == "empirical":
+        return rng.choice(np.asarray(dist.sample_seconds, float), n)
+    if kind == "deterministic":
+        return np.full(n, float(dist.mean_seconds))
+    return np.full(n, np.inf)
+
+
+def handle_dist(channel) -> Dist:
+    """Handle-time distribution of a voice, chat or deferred channel of the scenario."""
+    return Dist(channel.service, channel.aht_seconds, channel.service_cv,
+                tuple(channel.service_sample_seconds or ()))
+
+
+def patience_dist(channel) -> Dist:
+    """Patience of a real-time channel; "none" when it has neither a mean patience nor an empirical sample."""
+    if channel.patience == "empirical":
+        return Dist("empirical", sample_seconds=tuple(channel.patience_sample_seconds))
+    if channel.patience_seconds is None:
+        return Dist("none")
+    return Dist(channel.patience, channel.patience_seconds, channel.patience_cv)

@@ -1,0 +1,187 @@
+"""The model spec: everything one replication needs, as plain picklable data (no pandas, no pydantic).
+
+Built once per `simulate` call from the scenario, the demand table and the staffing plan or roster, then sent
+to every replication (possibly in another process). Times are seconds from 00:00 local on the week's first day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from scenarios import InputError, Problem, Roster, Scenario, open_mask, read_staffing, staffing_matrix
+from scenarios.calendar import interval_index
+from scenarios.errors import did_you_mean
+
+from .coverage import coverage
+from .distributions import Dist, handle_dist, patience_dist
+
+
+@dataclass
+class ChannelSpec:
+    """One channel. `expected` is contacts per interval (0 when closed); `aht` the mean handle seconds per interval."""
+
+    name: str
+    kind: str                       # voice | chat | deferred | ai
+    expected: np.ndarray
+    aht: np.ndarray
+    handle: Dist                    # handle time with the channel's base mean (ai: deterministic bot time)
+    patience: Dist
+    threshold_seconds: float        # answer within (voice/chat), respond within (deferred), 0 for the bot
+    target_service_level: float | None
+    concurrency: int = 1
+    slowdown: float = 0.0
+    containment: float = 1.0        # ai only
+    escalate_to: int = -1           # ai only: index of the voice/chat channel
+    escalated_aht_factor: float = 1.0
+    capacity: int = 0
+
+
+@dataclass
+class GroupSpec:
+    """A skill group: real-time channels in routing order, then deferred channels in routing order."""
+
+    name: str
+    realtime: tuple[int, ...]
+    deferred: tuple[int, ...]
+
+
+@dataclass
+class RosterAgent:
+    name: str
+    group: int
+    work_periods: list[tuple[float, float]]
+
+
+@dataclass
+class ModelSpec:
+    """All inputs of one replication. Exactly one of `plan` (intervals x groups, available agents) or `roster`."""
+
+    interval_seconds: float
+    n_intervals: int
+    days: int
+    channels: list[ChannelSpec]
+    groups: list[GroupSpec]
+    overdispersion: float
+    plan: np.ndarray | None = None
+    roster: list[RosterAgent] | None = None
+    shrinkage: float = 0.0          # applied as aux rotation with a roster only
+    paid_seconds: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # intervals x groups
+
+    @property
+    def horizon(self) -> float:
+        return self.n_intervals * self.interval_seconds
+
+    @property
+    def intervals_per_day(self) -> int:
+        return int(round(86400 / self.interval_seconds))
+
+
+def build_spec(scenario: Scenario, staffing: pd.DataFrame | Roster | None, demand: pd.DataFrame) -> ModelSpec:
+    """Check the inputs against the scenario and gather them into a ModelSpec (raises InputError)."""
+    interval_s = scenario.interval_minutes * 60.0
+    names = list(scenario.channels)
+    channels = [_channel_spec(scenario, name, _demand_columns(scenario, demand, name), names) for name in names]
+    groups = []
+    for gname, group in scenario.skill_groups.items():
+        order = group.routing_order()
+        for skill in order:
+            if skill not in scenario.channels or scenario.channels[skill].kind == "ai":
+                raise InputError([Problem(f"skill_groups.{gname}.skills",
+                                          f"'{skill}' is not a voice, chat or deferred channel")])
+        realtime = tuple(names.index(s) for s in order if scenario.channels[s].kind in ("voice", "chat"))
+        deferred = tuple(names.index(s) for s in order if scenario.channels[s].kind == "deferred")
+        groups.append(GroupSpec(gname, realtime, deferred))
+    spec = ModelSpec(interval_s, scenario.n_intervals, scenario.days, channels, groups,
+                     scenario.demand.overdispersion)
+    if isinstance(staffing, Roster):
+        spec.roster = _roster_agents(scenario, staffing)
+        spec.shrinkage = scenario.shrinkage
+        spec.paid_seconds = _roster_paid(scenario, staffing)
+    else:
+        plan = read_staffing(staffing, scenario)
+        spec.plan = staffing_matrix(scenario, plan)
+        spec.paid_seconds = spec.plan * interval_s
+    return spec
+
+
+def _demand_columns(scenario: Scenario, demand: pd.DataFrame, name: str) -> tuple[np.ndarray, np.ndarray]:
+    missing = [c for c in ("ds", "channel", "contacts") if c not in demand.columns]
+    if missing:
+        raise InputError([Problem("demand", f"missing column {', '.join(missing)} (needs ds, channel, contacts)")])
+    unknown = sorted(set(demand["channel"].astype(str)) - set(scenario.channels))
+    if unknown:
+        raise InputError([Problem("demand", f"unknown channel '{u}'{did_you_mean(u, scenario.channels)}")
+                          for u in unknown])
+    own = demand[demand["channel"] == name]
+    pos = interval_index(scenario, own["ds"])
+    contacts = pd.to_numeric(own["contacts"], errors="coerce").to_numpy(float)
+    bad = (pos < 0) | ~np.isfinite(contacts) | (contacts < 0)
+    if bad.any():
+        row = own.iloc[int(np.flatnonzero(bad)[0])]
+        raise InputError([Problem(f"demand:{name}", f"interval {row['ds']} is outside the week or has a bad "
+                                                    f"contacts value ({row['contacts']})")])
+    expected = np.zeros(scenario.n_intervals)
+    expected[pos] = contacts
+    channel = scenario.channels[name]
+    base = getattr(channel, "aht_seconds", None) or channel.handle_seconds
+    aht = np.full(scenario.n_intervals, float(base))
+    if "aht_seconds" in own.columns:
+        given = pd.to_numeric(own["aht_seconds"], errors="coerce").to_numpy(float)
+        ok = np.isfinite(given) & (given > 0)
+        aht[pos[ok]] = given[ok]
+    # Closed intervals get no arrivals whatever the table says.
+    return np.where(open_mask(scenario, name), expected, 0.0), aht
+
+
+def _channel_spec(scenario: Scenario, name: str, columns, names: list[str]) -> ChannelSpec:
+    expected, aht = columns
+    ch = scenario.channels[name]
+    if ch.kind == "ai":
+        return ChannelSpec(name, "ai", expected, aht, Dist("deterministic", ch.handle_seconds), Dist("none"),
+                           0.0, None, containment=ch.containment, escalate_to=names.index(ch.escalate_to),
+                           escalated_aht_factor=ch.escalated_aht_factor, capacity=ch.capacity_sessions)
+    if ch.kind == "deferred":
+        return ChannelSpec(name, "deferred", expected, aht, handle_dist(ch), Dist("none"),
+                           ch.target.respond_within_hours * 3600.0, ch.target.service_level)
+    spec = ChannelSpec(name, ch.kind, expected, aht, handle_dist(ch), patience_dist(ch),
+                       ch.target.answer_within_seconds, ch.target.service_level)
+    if ch.kind == "chat":
+        spec.concurrency, spec.slowdown = ch.concurrency, ch.concurrency_slowdown
+    return spec
+
+
+def _roster_agents(scenario: Scenario, roster: Roster) -> list[RosterAgent]:
+    groups = list(scenario.skill_groups)
+    problems, agents = [], {}
+    for k, shift in enumerate(roster.shifts):
+        if shift.skill_group not in scenario.skill_groups:
+            problems.append(Problem(f"roster:shift {k + 1} ({shift.agent})", f"unknown skill group "
+                                    f"'{shift.skill_group}'{did_you_mean(shift.skill_group, groups)}"))
+            continue
+        key = (shift.agent, shift.skill_group)
+        agent = agents.setdefault(key, RosterAgent(shift.agent, groups.index(shift.skill_group), []))
+        agent.work_periods.extend(shift.work_periods())
+    if problems:
+        raise InputError(problems[:50], "invalid roster")
+    for agent in agents.values():
+        agent.work_periods.sort()
+    return list(agents.values())
+
+
+def _roster_paid(scenario: Scenario, roster: Roster) -> np.ndarray:
+    """Paid seconds per interval and group: shift time less unpaid lunches."""
+    groups = list(scenario.skill_groups)
+    paid = np.zeros((scenario.n_intervals, len(groups)))
+    length = scenario.interval_minutes * 60.0
+    for j, g in enumerate(groups):
+        own = [s for s in roster.shifts if s.skill_group == g]
+        starts = [s.start_s for s in own]
+        ends = [s.end_s for s in own]
+        lunches = [s.lunch for s in own if s.lunch and not s.paid_lunch]
+        paid[:, j] = coverage(starts, ends, scenario.n_intervals, length)
+        if lunches:
+            paid[:, j] -= coverage([a for a, _ in lunches], [b for _, b in lunches], scenario.n_intervals, length)
+    return paid

@@ -1,0 +1,391 @@
+"""One replication of the week: SimPy's event queue driving callback chains (no process per contact).
+
+The story, in event callbacks:
+- a contact arrives (one chain walks the week's pre-drawn arrivals of all channels in time order): it goes to
+  the longest-idle eligible agent; chat may also go to an agent with a free chat slot (fewest sessions first);
+  else it waits in its channel's line (FIFO). A bot session takes a bot slot or waits for one.
+- an agent finishes: it takes the oldest contact of its highest-priority real-time line that still has a
+  waiting contact; deferred work (email) only when all its real-time lines are empty; else it goes idle.
+  New real-time contacts never preempt work in hand.
+- chat: an agent holds up to `concurrency` sessions; with k open each progresses at 1 / (1 + slowdown (k-1))
+  of solo speed, so the next completion is rescheduled whenever k changes (superseded events are ignored).
+  An agent in chat stops taking new chats while a higher-priority line of its skills has someone waiting.
+- a bot session ends after its bot time: contained, or escalated to its voice/chat channel as a new contact
+  (handle time x escalated_aht_factor).
+- the timetable (staffing plan or roster with aux rotation) turns agents on and off at its instants; an agent
+  going off with work in hand finishes it first (overrun).
+Contacts still waiting or in the bot when the week ends are unfinished (offered = answered + abandoned +
+unfinished). Times are seconds from the week start.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import simpy
+from simpy.core import NORMAL
+from simpy.events import Event
+
+from .agents import BUSY, CHAT, IDLE, OFF, Agent, AgentGroup, plan_timetable, roster_timetable, stochastic_round
+from .channels import AI, CHAT as CHAT_KIND, DEFERRED, BotDesk, Channel
+from .customers import STREAM_AUX, draw_customers, replication_streams
+from .inputs import ModelSpec
+
+
+class Wake(Event):
+    """An event that is already triggered and calls one callback at `now + delay` (value: its payload)."""
+
+    def __init__(self, env: simpy.Environment, delay: float, callback, value) -> None:
+        # Event.__init__ and succeed() inlined: this runs once per service completion.
+        self.env = env
+        self.callbacks = [callback]
+        self._value = value
+        self._ok = True
+        env.schedule(self, NORMAL, delay)
+
+
+class Engine:
+    """The simulation state of one replication. `run()` returns the raw records used by sim.records."""
+
+    def __init__(self, spec: ModelSpec, seed: np.random.SeedSequence):
+        self.spec = spec
+        streams = replication_streams(spec, seed)
+        customers = draw_customers(spec, streams)
+        self.aux_rng = np.random.default_rng(streams[STREAM_AUX])
+        self.env = simpy.Environment()
+        self.horizon = spec.horizon
+        self.channels: list = [BotDesk(c, ch, customers[c]) if ch.kind == AI else Channel(c, ch, customers[c])
+                               for c, ch in enumerate(spec.channels)]
+        self.groups = [AgentGroup(j, [self.channels[c] for c in g.realtime], [self.channels[c] for c in g.deferred])
+                       for j, g in enumerate(spec.groups)]
+        for ch in self.channels:
+            if ch.kind == AI:
+                ch.target = self.channels[ch.spec.escalate_to]
+            else:
+                ch.groups = [g for g in self.groups if ch in g.realtime or ch in g.deferred]
+        self._arrive_by_kind = {"voice": self._arrive_single, DEFERRED: self._arrive_single,
+                                CHAT_KIND: self._arrive_chat, AI: self._arrive_bot}
+        self._prepare_arrivals(customers)
+        self._prepare_timetable()
+
+    # --- driving chains ------------------------------------------------------------------------------------
+
+    def _prepare_arrivals(self, customers) -> None:
+        times = np.concatenate([c.arrival[:c.n_direct] for c in customers])
+        which = np.concatenate([np.full(c.n_direct, k) for k, c in enumerate(customers)])
+        index = np.concatenate([np.arange(c.n_direct) for c in customers])
+        order = np.argsort(times, kind="stable")
+        self._a_times = times[order].tolist()
+        self._a_handlers = [self._arrive_by_kind[self.channels[k].kind] for k in range(len(self.channels))]
+        self._a_which = which[order].tolist()
+        self._a_index = index[order].tolist()
+        self._a_next = 0
+        if self._a_times:
+            Wake(self.env, self._a_times[0], self._on_arrival, None)
+
+    def _on_arrival(self, _event) -> None:
+        k = self._a_next
+        times = self._a_times
+        now = times[k]
+        channels, which, index, handlers = self.channels, self._a_which, self._a_index, self._a_handlers
+        n = len(times)
+        while True:
+            c = which[k]
+            handlers[c](channels[c], index[k], now)
+            k += 1
+            if k >= n or times[k] != now:
+                break
+        self._a_next = k
+        if k < n:
+            Wake(self.env, times[k] - now, self._on_arrival, None)
+
+    def _prepare_timetable(self) -> None:
+        spec = self.spec
+        if spec.roster is not None:
+            self.roster_agents = [self.groups[a.group].new_agent() for a in spec.roster]
+            events = [(t, "shift", a, flag) for t, a, flag in roster_timetable(spec)]
+            if spec.shrinkage > 0:
+                events += [(k * spec.interval_seconds, "aux", None, None) for k in range(spec.n_intervals)]
+        else:
+            events = [(t, "count", g, n) for t, g, n in plan_timetable(spec.plan, spec.interval_seconds)]
+        # Within one instant: shift changes, then plan counts, then the aux draw over who is on shift.
+        rank = {"shift": 0, "count": 1, "aux": 2}
+        events.sort(key=lambda e: (e[0], rank[e[1]]))
+        self._t_events = events
+        self._t_next = 0
+        if events:
+            Wake(self.env, events[0][0], self._on_timetable, None)
+
+    def _on_timetable(self, _event) -> None:
+        events = self._t_events
+        k = self._t_next
+        now = events[k][0]
+        touched: set[int] = set()
+        while k < len(events) and events[k][0] == now:
+            _, what, who, value = events[k]
+            if what == "count":
+                self._set_count(self.groups[who], value, now)
+            elif what == "shift":
+                agent = self.roster_agents[who]
+                agent.on_shift = bool(value)
+                touched.add(agent.group.index)
+            else:
+                self._draw_aux()
+                touched.update(range(len(self.groups)))
+            k += 1
+        for j in sorted(touched):
+            for agent in self.groups[j].agents:
+                want = agent.on_shift and not agent.aux
+                if want and not agent.on:
+                    self._turn_on(agent, now)
+                elif agent.on and not want:
+                    self._turn_off(agent, now)
+        self._t_next = k
+        if k < len(events):
+            Wake(self.env, events[k][0] - now, self._on_timetable, None)
+
+    def _draw_aux(self) -> None:
+        rng, share = self.aux_rng, self.spec.shrinkage
+        for group in self.groups:
+            working = [a for a in group.agents if a.on_shift]
+            for a in group.agents:
+                a.aux = False
+            n_aux = stochastic_round(share * len(working), rng.random())
+            if n_aux:
+                for pos in rng.choice(len(working), size=n_aux, replace=False):
+                    working[pos].aux = True
+
+    def _set_count(self, group: AgentGroup, target: int, now: float) -> None:
+        while group.on_count < target:
+            # Call back an agent still finishing work before bringing in a new one.
+            agent = next((a for a in group.agents if not a.on and a.state != OFF), None)
+            if agent is None:
+                agent = next((a for a in group.agents if a.state == OFF), None) or group.new_agent()
+            self._turn_on(agent, now)
+        if group.on_count > target:
+            for agent in [a for a in group.agents if a.on and a.state == IDLE]:
+                if group.on_count == target:
+                    break
+                self._turn_off(agent, now)
+            for agent in [a for a in group.agents if a.on]:
+                if group.on_count == target:
+                    break
+                self._turn_off(agent, now)
+
+    def _turn_on(self, agent: Agent, now: float) -> None:
+        group = agent.group
+        agent.on = True
+        group.on_count += 1
+        agent.avail_since = now
+        if agent.state != OFF:
+            # Was finishing work after going off: the overrun ends here, the agent simply stays.
+            group.over_starts.append(agent.off_since)
+            group.over_ends.append(now)
+            if agent.state == CHAT:
+                if len(agent.sessions) < agent.chat.concurrency:
+                    agent.chat.partial[len(agent.sessions)][agent] = None
+                self._chat_refill(agent, now)
+            return
+        self._next_work(agent, now)
+
+    def _turn_off(self, agent: Agent, now: float) -> None:
+        group = agent.group
+        agent.on = False
+        group.on_count -= 1
+        group.avail_starts.append(agent.avail_since)
+        group.avail_ends.append(now)
+        if agent.state == IDLE:
+            agent.token += 1
+            agent.state = OFF
+        else:
+            agent.off_since = now
+            if agent.state == CHAT:
+                agent.chat.partial[len(agent.sessions)].pop(agent, None)
+
+    # --- arrivals ------------------------------------------------------------------------------------------
+
+    def _idle_agent(self, groups: list) -> Agent | None:
+        """Remove and return the longest-idle agent among `groups`, or None."""
+        best = None
+        for group in groups:
+            agent = group.head_idle()
+            if agent is not None and (best is None or agent.idle_since < best.idle_since):
+                best = agent
+        if best is not None:
+            best.group.idle.popleft()
+            best.token += 1
+        return best
+
+    def _arrive_single(self, ch: Channel, i: int, now: float) -> None:
+        agent = self._idle_agent(ch.groups)
+        if agent is None:
+            ch.line.append(i)
+        else:
+            agent.busy_since = now
+            self._serve(agent, ch, i, now)
+
+    def _arrive_chat(self, ch: Channel, i: int, now: float) -> None:
+        agent = self._idle_agent(ch.groups)
+        if agent is None:
+            for bucket in ch.partial[1:]:
+                for candidate in bucket:
+                    if not self._higher_waiting(candidate, ch, now):
+                        agent = candidate
+                        break
+                if agent is not None:
+                    break
+            if agent is None:
+                ch.line.append(i)
+                return
+        self._chat_add(agent, ch, i, now)
+        self._chat_schedule(agent, now)
+
+    def _arrive_bot(self, bot: BotDesk, i: int, now: float) -> None:
+        if bot.free > 0:
+            bot.free -= 1
+            bot.start[i] = now
+            Wake(self.env, bot.handle[i], self._on_bot_done, (bot, i))
+        else:
+            bot.line.append(i)
+
+    def _on_bot_done(self, event) -> None:
+        bot, i = event._value
+        now = self.env._now
+        if not bot.contained[i]:
+            target = bot.target
+            j = bot.slot[i]
+            target.arrival[j] = now
+            target.deadline[j] = now + target.patience[j]
+            self._arrive_by_kind[target.kind](target, j, now)
+        if bot.line:
+            k = bot.line.popleft()
+            bot.start[k] = now
+            Wake(self.env, bot.handle[k], self._on_bot_done, (bot, k))
+        else:
+            bot.free += 1
+
+    # --- voice and deferred service ------------------------------------------------------------------------
+
+    def _serve(self, agent: Agent, ch: Channel, i: int, now: float) -> None:
+        ch.start[i] = now
+        agent.state = BUSY
+        Wake(self.env, ch.handle[i], self._on_done, agent)
+
+    def _on_done(self, event) -> None:
+        self._next_work(event._value, self.env._now)
+
+    def _next_work(self, agent: Agent, now: float) -> None:
+        """The agent has nothing in hand: take the next contact by priority, go idle, or leave if off."""
+        group = agent.group
+        if not agent.on:
+            if agent.state != OFF:
+                group.busy_starts.append(agent.busy_since)
+                group.busy_ends.append(now)
+                group.over_starts.append(agent.off_since)
+                group.over_ends.append(now)
+                agent.state = OFF
+            return
+        if agent.state == IDLE or agent.state == OFF:
+            agent.busy_since = now
+        for ch in agent.realtime:
+            i = ch.pop_live(now)
+            if i >= 0:
+                if ch.is_chat:
+                    agent.state = CHAT
+                    self._chat_add(agent, ch, i, now)
+                    self._chat_refill(agent, now)
+                else:
+                    self._serve(agent, ch, i, now)
+                return
+        for ch in agent.deferred:
+            if ch.line:
+                self._serve(agent, ch, ch.line.popleft(), now)
+                return
+        if agent.state != IDLE and agent.state != OFF:
+            group.busy_starts.append(agent.busy_since)
+            group.busy_ends.append(now)
+        agent.state = IDLE
+        agent.idle_since = now
+        agent.token += 1
+        group.idle.append((agent, agent.token))
+
+    # --- chat ----------------------------------------------------------------------------------------------
+
+    def _higher_waiting(self, agent: Agent, ch: Channel, now: float) -> bool:
+        """True when a line the agent ranks above `ch` has a contact waiting."""
+        for other in agent.realtime:
+            if other is ch:
+                return False
+            if other.has_live(now):
+                return True
+        return False
+
+    def _chat_add(self, agent: Agent, ch: Channel, i: int, now: float) -> None:
+        sessions = agent.sessions
+        if sessions:
+            self._chat_advance(agent, now)
+            ch.partial[len(sessions)].pop(agent, None)
+        else:
+            if agent.state == IDLE:
+                agent.busy_since = now
+            agent.state = CHAT
+            agent.chat = ch
+            agent.last_update = now
+        ch.start[i] = now
+        sessions.append([ch.handle[i], i])
+        if len(sessions) < ch.concurrency and agent.on:
+            ch.partial[len(sessions)][agent] = None
+
+    def _chat_refill(self, agent: Agent, now: float) -> None:
+        """Fill free chat slots from the line unless a higher-priority line waits; reschedule the completion."""
+        ch = agent.chat
+        if agent.on and not self._higher_waiting(agent, ch, now):
+            while len(agent.sessions) < ch.concurrency:
+                i = ch.pop_live(now)
+                if i < 0:
+                    break
+                self._chat_add(agent, ch, i, now)
+        self._chat_schedule(agent, now)
+
+    def _chat_advance(self, agent: Agent, now: float) -> None:
+        """Bring the open sessions' remaining work up to `now` at the speed of the current session count."""
+        elapsed = now - agent.last_update
+        if elapsed > 0:
+            sessions = agent.sessions
+            done = elapsed / (1.0 + agent.chat.slowdown * (len(sessions) - 1))
+            for s in sessions:
+                s[0] -= done
+        agent.last_update = now
+
+    def _chat_schedule(self, agent: Agent, now: float) -> None:
+        self._chat_advance(agent, now)
+        sessions = agent.sessions
+        agent.version += 1
+        remaining = min(s[0] for s in sessions)
+        delay = max(remaining, 0.0) * (1.0 + agent.chat.slowdown * (len(sessions) - 1))
+        Wake(self.env, delay, self._on_chat_done, (agent, agent.version))
+
+    def _on_chat_done(self, event) -> None:
+        agent, version = event._value
+        if version != agent.version:
+            return  # superseded by a later change in the session count
+        now = self.env._now
+        self._chat_advance(agent, now)
+        sessions = agent.sessions
+        ch = agent.chat
+        ch.partial[len(sessions)].pop(agent, None)
+        sessions.remove(min(sessions, key=lambda s: s[0]))
+        if sessions:
+            if agent.on:
+                ch.partial[len(sessions)][agent] = None
+            self._chat_refill(agent, now)
+        else:
+            agent.chat = None
+            self._next_work(agent, now)
+
+    # --- run -----------------------------------------------------------------------------------------------
+
+    def run(self) -> "Engine":
+        """Simulate to the end of the week; the state is then read by sim.records."""
+        if self.horizon > 0:
+            self.env.run(until=self.horizon)
+        return self

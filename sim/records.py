@@ -1,0 +1,117 @@
+"""What one replication reports: per-interval counts and sums, derived from the contact records after the run.
+
+Outcomes of a contact that arrived (at its channel; an escalation arrives when its bot session ends):
+answered (an agent or the bot took it; in hand at week end counts as answered), abandoned (patience ran out
+before the week ended), else unfinished (still waiting at week end). The wait of an answered contact is
+start - arrival, of an abandoned one its patience. Every figure is attributed to the contact's arrival interval.
+All counts and sums are additive over intervals, so any range of intervals can be totalled afterwards.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .agents import BUSY, CHAT, OFF
+from .channels import AI, DEFERRED
+from .coverage import coverage
+from .model import Engine
+
+CHANNEL_FIELDS = ("offered", "answered", "abandoned", "unfinished", "answered_within", "queued",
+                  "wait_answered_seconds", "wait_left_seconds", "left", "wait_p90_seconds", "backlog",
+                  "contained", "escalated")
+GROUP_FIELDS = ("available_seconds", "busy_seconds", "overrun_seconds")
+
+
+def replication_records(engine: Engine) -> dict:
+    """{"channels": [per channel {field: array per interval}], "week_wait_p90": [...], "groups": [...]}."""
+    spec = engine.spec
+    horizon, length, n = spec.horizon, spec.interval_seconds, spec.n_intervals
+    channels, week_p90 = [], []
+    for ch in engine.channels:
+        arrival = np.asarray(ch.arrival, float)
+        arrived = ~np.isnan(arrival)
+        a = arrival[arrived]
+        s = np.asarray(ch.start, float)[arrived]
+        patience = np.asarray(ch.patience, float)[arrived]
+        answered = ~np.isnan(s)
+        abandoned = ~answered & (a + patience <= horizon)
+        unfinished = ~answered & ~abandoned
+        wait = np.where(answered, s - a, np.where(abandoned, patience, np.nan))
+        left = answered | abandoned
+        iv = np.clip((a // length).astype(int), 0, n - 1)
+        threshold = ch.spec.threshold_seconds
+
+        def count(mask, weights=None):
+            w = None if weights is None else weights[mask]
+            return np.bincount(iv[mask], weights=w, minlength=n).astype(float)
+
+        rec = {
+            "offered": count(np.ones_like(answered)),
+            "answered": count(answered),
+            "abandoned": count(abandoned),
+            "unfinished": count(unfinished),
+            "answered_within": count(answered & (wait <= threshold)),
+            "queued": count(~answered | (wait > 0)),
+            "wait_answered_seconds": count(answered, wait),
+            "wait_left_seconds": count(left, wait),
+            "left": count(left),
+            "wait_p90_seconds": interval_quantile(iv[left], wait[left], n, 0.9),
+            "backlog": np.zeros(n),
+            "contained": np.zeros(n),
+            "escalated": np.zeros(n),
+        }
+        if ch.kind == DEFERRED:
+            edges = np.arange(1, n + 1) * length
+            rec["backlog"] = (np.searchsorted(np.sort(a), edges, side="left")
+                              - np.searchsorted(np.sort(s[answered]), edges, side="left")).astype(float)
+        if ch.kind == AI:
+            done = answered & (s + np.asarray(ch.handle, float)[arrived] <= horizon)
+            contained = np.asarray(ch.contained, bool)[arrived]
+            rec["contained"] = count(done & contained)
+            rec["escalated"] = count(done & ~contained)
+        channels.append(rec)
+        week_p90.append(float(np.quantile(wait[left], 0.9)) if left.any() else float("nan"))
+    groups = []
+    for group in engine.groups:
+        avail_s, avail_e = list(group.avail_starts), list(group.avail_ends)
+        busy_s, busy_e = list(group.busy_starts), list(group.busy_ends)
+        over_s, over_e = list(group.over_starts), list(group.over_ends)
+        for agent in group.agents:  # spans still open when the week ends
+            if agent.on:
+                avail_s.append(agent.avail_since)
+                avail_e.append(horizon)
+            elif agent.state != OFF:
+                over_s.append(agent.off_since)
+                over_e.append(horizon)
+            if agent.state in (BUSY, CHAT):
+                busy_s.append(agent.busy_since)
+                busy_e.append(horizon)
+        groups.append({
+            "available_seconds": coverage(avail_s, avail_e, n, length),
+            "busy_seconds": coverage(busy_s, busy_e, n, length),
+            "overrun_seconds": coverage(over_s, over_e, n, length),
+        })
+    return {"channels": channels, "week_wait_p90": week_p90, "groups": groups}
+
+
+def interval_quantile(iv: np.ndarray, values: np.ndarray, n: int, q: float) -> np.ndarray:
+    """The q-quantile (linear interpolation, as numpy's default) of `values` within each interval; NaN if empty."""
+    out = np.full(n, np.nan)
+    if values.size == 0:
+        return out
+    order = np.lexsort((values, iv))
+    v, k = values[order], iv[order]
+    counts = np.bincount(k, minlength=n)
+    first = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    has = counts > 0
+    pos = q * (counts[has] - 1)
+    lo = np.floor(pos).astype(int)
+    hi = np.minimum(lo + 1, counts[has] - 1)
+    base = first[has]
+    out[has] = v[base + lo] + (pos - lo) * (v[base + hi] - v[base + lo])
+    return out
+
+
+def run_replication(spec, seed: np.random.SeedSequence) -> dict:
+    """Simulate one replication and return its records (the unit of work sent to worker processes)."""
+    return replication_records(Engine(spec, seed).run())

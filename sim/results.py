@@ -1,0 +1,188 @@
+"""SimResult: the week's figures per interval, channel and skill group, as means over replications with 95% CIs.
+
+Conventions (also in the README):
+- service level = answered within the threshold / offered; abandoned contacts (also those abandoning within
+  the threshold) and unfinished ones count in the denominator. Deferred work: answered within
+  respond_within_hours. NaN where nothing was offered.
+- asa_seconds: mean wait of answered contacts (industry ASA). wait_mean_seconds: mean time waited by every
+  contact that left the line, answered or abandoned (the M/M/n+M "average waiting time" E[Wq]).
+  wait_p90_seconds: 90th percentile of that same wait.
+- p_wait: share of offered contacts that did not get an agent at once.
+- Skill groups: available_hours = scheduled availability plus overrun; idle = available - busy; occupancy =
+  busy / available. paid_hours is the plan's agent time, or the roster's shift time less unpaid lunches.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .estimates import Estimate, mean_ci, ratio_ci
+from .inputs import ModelSpec
+from .records import CHANNEL_FIELDS
+
+WEEK_FIGURES = ("offered", "answered", "abandoned", "unfinished", "service_level", "abandon_rate", "p_wait",
+                "asa_seconds", "wait_mean_seconds", "wait_p90_seconds")
+
+
+@dataclass
+class SimResult:
+    """Result of `sim.simulate`; see the module docstring for definitions.
+
+    intervals: one row per (ds, channel); groups: one row per (ds, skill_group); summary: JSON-ready totals;
+    replication_summaries: the same totals per replication (no CIs); records: raw per-replication arrays.
+    """
+
+    intervals: pd.DataFrame
+    groups: pd.DataFrame
+    summary: dict
+    replication_summaries: list[dict]
+    seed: int
+    replications: int
+    spec: ModelSpec = field(repr=False)
+    ds: pd.DatetimeIndex = field(repr=False)
+    records: list[dict] = field(repr=False, default_factory=list)
+
+    @property
+    def channels(self) -> list[str]:
+        return [c.name for c in self.spec.channels]
+
+    def figures(self, channel: str, first_interval: int = 0, last_interval: int | None = None) -> dict[str, Estimate]:
+        """Mean and 95% CI of the week figures of `channel`, counting contacts arriving in intervals
+        first_interval .. last_interval - 1 (e.g. to drop a warm-up). wait_p90 is only given for the whole week."""
+        c = self.channels.index(channel)
+        window = slice(first_interval, last_interval)
+        sums = {f: np.array([rec["channels"][c][f][window].sum() for rec in self.records]) for f in CHANNEL_FIELDS}
+        out = _channel_figures(sums)
+        if first_interval == 0 and last_interval is None:
+            out["wait_p90_seconds"] = mean_ci(np.array([rec["week_wait_p90"][c] for rec in self.records]))
+        return out
+
+
+def build_result(spec: ModelSpec, ds: pd.DatetimeIndex, records: list[dict], seed: int) -> SimResult:
+    """Aggregate per-replication records into a SimResult."""
+    r = len(records)
+    names = [c.name for c in spec.channels]
+    stacked = [{f: np.stack([rec["channels"][c][f] for rec in records]) for f in CHANNEL_FIELDS}
+               for c in range(len(names))]
+    intervals = pd.concat([_interval_table(ds, name, stacked[c], spec.channels[c].kind)
+                           for c, name in enumerate(names)], ignore_index=True)
+    group_stack = [{f: np.stack([rec["groups"][g][f] for rec in records]) for f in records[0]["groups"][g]}
+                   for g in range(len(spec.groups))]
+    groups = pd.concat([_group_table(ds, spec.groups[g].name, group_stack[g], spec.paid_seconds[:, g])
+                        for g in range(len(spec.groups))], ignore_index=True)
+    summary = _summary(spec, ds, stacked, group_stack, records, seed, with_ci=True)
+    per_rep = [_summary(spec, ds, [{f: v[k:k + 1] for f, v in s.items()} for s in stacked],
+                        [{f: v[k:k + 1] for f, v in s.items()} for s in group_stack], [records[k]],
+                        seed, with_ci=False) for k in range(r)]
+    for k, rep in enumerate(per_rep):
+        rep["replication"] = k
+    return SimResult(intervals, groups, summary, per_rep, seed, r, spec, ds, records)
+
+
+# --- tables --------------------------------------------------------------------------------------------------
+
+def _interval_table(ds: pd.DatetimeIndex, name: str, s: dict[str, np.ndarray], kind: str) -> pd.DataFrame:
+    sl = ratio_ci(s["answered_within"], s["offered"])
+    with np.errstate(invalid="ignore"):
+        p90 = np.nanmean(np.where(s["left"] > 0, s["wait_p90_seconds"], np.nan), axis=0) \
+            if np.any(s["left"] > 0) else np.full(len(ds), np.nan)
+    return pd.DataFrame({
+        "ds": ds, "channel": name,
+        "offered": s["offered"].mean(0), "answered": s["answered"].mean(0), "abandoned": s["abandoned"].mean(0),
+        "unfinished": s["unfinished"].mean(0), "answered_within": s["answered_within"].mean(0),
+        "service_level": sl.mean, "service_level_lo": np.clip(sl.lo, 0, 1), "service_level_hi": np.clip(sl.hi, 0, 1),
+        "abandon_rate": ratio_ci(s["abandoned"], s["offered"]).mean,
+        "p_wait": ratio_ci(s["queued"], s["offered"]).mean,
+        "asa_seconds": ratio_ci(s["wait_answered_seconds"], s["answered"]).mean,
+        "wait_mean_seconds": ratio_ci(s["wait_left_seconds"], s["left"]).mean,
+        "wait_p90_seconds": p90,
+        "backlog": s["backlog"].mean(0), "contained": s["contained"].mean(0), "escalated": s["escalated"].mean(0),
+    })
+
+
+def _group_table(ds: pd.DatetimeIndex, name: str, g: dict[str, np.ndarray], paid_seconds: np.ndarray) -> pd.DataFrame:
+    available = (g["available_seconds"] + g["overrun_seconds"]).mean(0) / 3600
+    busy = g["busy_seconds"].mean(0) / 3600
+    with np.errstate(invalid="ignore", divide="ignore"):
+        occupancy = np.where(available > 0, busy / np.where(available > 0, available, 1), np.nan)
+    return pd.DataFrame({
+        "ds": ds, "skill_group": name, "paid_hours": paid_seconds / 3600, "available_hours": available,
+        "busy_hours": busy, "idle_hours": np.clip(available - busy, 0, None),
+        "overrun_hours": g["overrun_seconds"].mean(0) / 3600, "occupancy": occupancy,
+    })
+
+
+# --- summary -------------------------------------------------------------------------------------------------
+
+def _channel_figures(sums: dict[str, np.ndarray]) -> dict[str, Estimate]:
+    """Week figures from per-replication totals (arrays over replications)."""
+    out = {f: mean_ci(sums[f]) for f in ("offered", "answered", "abandoned", "unfinished", "contained", "escalated")}
+    out["service_level"] = ratio_ci(sums["answered_within"], sums["offered"])
+    out["abandon_rate"] = ratio_ci(sums["abandoned"], sums["offered"])
+    out["p_wait"] = ratio_ci(sums["queued"], sums["offered"])
+    out["asa_seconds"] = ratio_ci(sums["wait_answered_seconds"], sums["answered"])
+    out["wait_mean_seconds"] = ratio_ci(sums["wait_left_seconds"], sums["left"])
+    return out
+
+
+def _plain(x) -> float | None:
+    x = float(x)
+    return None if math.isnan(x) else round(x, 6)
+
+
+def _summary(spec: ModelSpec, ds, stacked, group_stack, records, seed, with_ci: bool) -> dict:
+    r = len(records)
+    channels = {}
+    for c, ch in enumerate(spec.channels):
+        s = stacked[c]
+        figs = _channel_figures({f: v.sum(axis=1) for f, v in s.items()})
+        figs["wait_p90_seconds"] = mean_ci(np.array([rec["week_wait_p90"][c] for rec in records]))
+        keep = list(WEEK_FIGURES)
+        if ch.kind == "ai":
+            keep += ["contained", "escalated"]
+        entry = {f: _plain(figs[f].mean) for f in keep}
+        if ch.kind == "deferred":
+            entry["backlog_max"] = _plain(s["backlog"].max(axis=1).mean())
+        entry["target_service_level"] = ch.target_service_level
+        if ch.target_service_level is not None:
+            offered = s["offered"].sum(axis=0)
+            judged = (offered > 0) & (ch.expected > 0)
+            level = s["answered_within"].sum(axis=0)[judged] / offered[judged]
+            entry["intervals_meeting_target"] = (
+                _plain(np.mean(level >= ch.target_service_level - 1e-12)) if judged.any() else None)
+        if with_ci:
+            entry["service_level_ci"] = [_plain(figs["service_level"].lo), _plain(figs["service_level"].hi)]
+            entry["ci"] = {f: [_plain(figs[f].lo), _plain(figs[f].hi)] for f in keep}
+        channels[ch.name] = entry
+    groups = {}
+    for g, gs in enumerate(spec.groups):
+        x = group_stack[g]
+        available = (x["available_seconds"] + x["overrun_seconds"]).sum(axis=1) / 3600
+        busy = x["busy_seconds"].sum(axis=1) / 3600
+        figs = {"available_hours": mean_ci(available), "busy_hours": mean_ci(busy),
+                "idle_hours": mean_ci(np.clip(available - busy, 0, None)),
+                "overrun_hours": mean_ci(x["overrun_seconds"].sum(axis=1) / 3600),
+                "occupancy": ratio_ci(busy, available)}
+        entry = {"paid_hours": _plain(spec.paid_seconds[:, g].sum() / 3600)}
+        entry.update({f: _plain(e.mean) for f, e in figs.items()})
+        if with_ci:
+            entry["ci"] = {f: [_plain(e.lo), _plain(e.hi)] for f, e in figs.items()}
+        groups[gs.name] = entry
+    days = []
+    per_day = spec.intervals_per_day
+    for d in range(spec.days):
+        window = slice(d * per_day, (d + 1) * per_day)
+        day = {"date": ds[d * per_day].strftime("%Y-%m-%d"), "channels": {}}
+        for c, ch in enumerate(spec.channels):
+            s = stacked[c]
+            figs = _channel_figures({f: v[:, window].sum(axis=1) for f, v in s.items()})
+            day["channels"][ch.name] = {f: _plain(figs[f].mean) for f in
+                                        ("offered", "answered", "abandoned", "service_level", "abandon_rate",
+                                         "asa_seconds")}
+        day["paid_hours"] = _plain(spec.paid_seconds[window].sum() / 3600)
+        days.append(day)
+    return {"seed": seed, "replications": r, "channels": channels, "skill_groups": groups, "days": days}
