@@ -156,6 +156,9 @@ def metrics(agents: int, rate_per_hour: float, aht_seconds: float, threshold_sec
         return _erlang_c_metrics(n, a, tau, aht_seconds)
     if patience_seconds <= 0:
         raise ValueError("patience_seconds must be > 0")
+    if aht_seconds / patience_seconds < 1e-7:
+        # Patience above ten million handle times: abandonment is nil, and the chain would need ~(a-n)/g states.
+        return _erlang_c_metrics(n, a, tau, aht_seconds)
     return _erlang_a_metrics(n, a, tau, aht_seconds / patience_seconds, aht_seconds)
 
 

@@ -159,3 +159,12 @@ def test_no_traffic_and_square_root_start():
 def test_unreachable_abandon_target_is_flagged():
     got = agents_needed(200, 180, 20, 0.8, 120, 1e-9, max_agents=20)
     assert not got.met and got.agents == 20
+
+
+def test_erlang_a_identities():
+    for n, rate, aht, pat in [(12, 200, 180, 120), (8, 300, 120, 60), (30, 1000, 200, 300)]:
+        m = metrics(n, rate, aht, 20, pat)
+        # every abandonment is a waiting customer's patience running out: P(ab) = theta * E[wait of all]
+        assert m.abandon_rate == pytest.approx(m.asa_seconds / pat, rel=1e-9)
+        # answered within 0 seconds = answered without waiting = 1 - P(wait)
+        assert float(service_level(n, rate, aht, 0.0, pat)) == pytest.approx(1 - m.p_wait, abs=1e-12)
