@@ -61,6 +61,28 @@ def test_data_page_shows_forecast_totals_of_the_library():
     assert "History `insurance_history.csv`" in texts(at)
 
 
+def test_data_page_charts_have_prediction_bands_and_backtest_matches_library():
+    if not (has("forecasting", "backtest") and has("forecasting", "forecast")):
+        pytest.skip("forecasting.forecast/backtest not in this build")
+    from forecasting import backtest
+
+    at = open_app()
+    specs = [c.proto.spec for c in at.get("vega_lite_chart")]
+    assert len(specs) == 4 and all("yhat_lo" in s and "yhat_hi" in s for s in specs)
+    at.multiselect(key="backtest_models").set_value(["weekday_mean", "snaive"])
+    at.number_input(key="backtest_folds").set_value(2)
+    at.button(key="run_backtest").click().run()
+    assert not at.exception
+    shown = next(d.value for d in at.dataframe if "wape" in d.value.columns)
+    sc = load_scenario(EXAMPLE_SCENARIO)
+    rows, _ = backtest(sc.resolve(sc.demand.history), folds=2, horizon_days=7, models=["weekday_mean", "snaive"],
+                       interval_minutes=sc.interval_minutes)
+    truth = {(r["channel"], r["model"]): r["wape"] for r in rows}
+    assert len(shown) == len(truth) > 0
+    for row in shown.to_dict("records"):
+        assert row["wape"] == pytest.approx(truth[(row["channel"], row["model"])], rel=1e-12)
+
+
 def test_data_page_upload_reports_bad_rows_and_switches_history(tmp_path):
     at = open_app()
     at.radio(key="history_source").set_value("Upload a history CSV").run()

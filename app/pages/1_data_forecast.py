@@ -72,8 +72,10 @@ else:
 # --- forecast ------------------------------------------------------------------------------------------------
 with user_errors("Forecasting"):
     demand = library.scenario_demand()
-bands = library.forecast_bands(sc, history) if history is not None and history_path == (
-    sc.resolve(sc.demand.history) if sc.demand.history else None) else None
+bands = None
+if history is not None and sc.demand.history is not None and history_path == sc.resolve(sc.demand.history):
+    with user_errors("Forecasting the prediction bands"):
+        bands = library.forecast_bands(sc, history_path)
 
 totals = demand.groupby("channel", sort=False)["contacts"].sum()
 st.subheader(f"Forecast for the week of {sc.start:%d %b %Y}")
@@ -97,15 +99,37 @@ for tab, channel in zip(tabs, sc.channels):
         st.altair_chart(charts.history_forecast(hist, fc, f"{channel}: last {HISTORY_WEEKS_SHOWN} weeks and forecast"),
                         width="stretch")
         aht = (own["contacts"] * own["aht_seconds"]).sum() / max(own["contacts"].sum(), 1e-9)
+        model = ""
+        if bands is not None and channel in set(bands["channel"]):
+            model = f" Model: {bands.loc[bands['channel'] == channel, 'model'].iloc[0]}; band: 80% prediction interval."
         st.caption(f"Forecast: {own['contacts'].sum():,.0f} contacts, peak {own['contacts'].max():,.1f} per interval, "
-                   f"mean handle time {aht:,.0f} s.")
+                   f"mean handle time {aht:,.0f} s.{model}")
 
 # --- backtest ------------------------------------------------------------------------------------------------
 st.subheader("Backtest accuracy")
 if history is None:
     st.caption("No history to backtest.")
+elif library.function("forecasting", "backtest") is None:
+    library.not_available("The backtest", "forecasting")
 else:
-    library.show_backtest(sc, history, history_path)
+    st.caption("Rolling-origin backtest: each of the last weeks of history is forecast from the weeks before it. "
+               "WAPE = sum |actual - forecast| / sum actual; coverage80 = share of actuals inside the 80% band.")
+    c1, c2 = st.columns([3, 1])
+    names = library.model_names()
+    models = c1.multiselect("Models", names, default=names, key="backtest_models")
+    folds = c2.number_input("Folds (weeks)", 1, 12, 4, key="backtest_folds")
+    inputs = (str(history_path), tuple(models), int(folds))
+    if models and (st.button("Run backtest", key="run_backtest") or st.session_state.get("backtest_last") == inputs):
+        with user_errors("Backtest"):
+            table, notes = library.backtest(history_path, tuple(models), int(folds), sc)
+        st.session_state["backtest_last"] = inputs
+        shown = table[[c for c in ("channel", "model", "chosen", "folds", "wape", "mase", "bias", "daily_mape",
+                                   "coverage80", "fit_seconds") if c in table.columns]]
+        st.dataframe(shown, hide_index=True, width="stretch",
+                     column_config={c: st.column_config.NumberColumn(format="%.3f")
+                                    for c in ("wape", "mase", "bias", "daily_mape", "coverage80", "fit_seconds")})
+        for note in notes:
+            st.caption(note)
 
 with st.expander("Forecast table"):
     st.dataframe(demand, hide_index=True, width="stretch")

@@ -7,6 +7,7 @@ arguments; see `app.ui.runs`. No modelling here: arguments go straight to the pa
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -67,19 +68,48 @@ def call(kind: str, parts: tuple, compute, label: str) -> Any:
     return runs.cached(kind, (state.scenario_key(), *parts), compute, label)
 
 
-def forecast_bands(sc, history: pd.DataFrame) -> pd.DataFrame | None:
-    """Prediction bands (ds, channel, yhat_lo, yhat_hi) for the week, or None when forecasting has no bands yet."""
+def forecast_bands(sc, history_path) -> pd.DataFrame | None:
+    """The week's forecast with its 80% prediction band (forecasting.forecast on the scenario's history and model),
+    the scenario's demand scales applied as `scenario_demand` applies them. None when forecasting has no `forecast`."""
     fn = function("forecasting", "forecast")
     if fn is None:
         return None
-    return None
+
+    def compute(progress):
+        out = call_supported(fn, str(history_path), horizon_days=sc.days, model=sc.demand.model,
+                             interval_minutes=sc.interval_minutes, start=sc.start, closed_dates=sc.holidays,
+                             holiday_country=sc.holiday_country, progress=progress)
+        scale = out["channel"].map(lambda c: sc.demand.scale * sc.demand.channel_scale.get(c, 1.0))
+        for col in ("yhat", "yhat_lo", "yhat_hi"):
+            out[col] = out[col] * scale
+        return out
+
+    return call("forecast_bands", (str(history_path),), compute, "Forecasting with prediction bands")
 
 
-def show_backtest(sc, history: pd.DataFrame, path) -> None:
+BACKTEST_FAST = ("weekday_mean", "snaive")
+
+
+def model_names() -> list[str]:
+    mod = module("forecasting")
+    names = list(getattr(mod, "MODEL_NAMES", ()) or ())
+    return [n for n in names if n != "auto"]
+
+
+def backtest(history_path, models: tuple[str, ...], folds: int, sc) -> tuple[pd.DataFrame, list[str]]:
+    """forecasting.backtest of `models` on the history (rolling origin, `folds` weeks), cached."""
     fn = function("forecasting", "backtest")
-    if fn is None:
-        not_available("The backtest", "forecasting")
-        return
+    path = Path(history_path)
+
+    def compute(progress):
+        rows, notes = call_supported(fn, str(path), folds=folds, horizon_days=7, models=list(models),
+                                     interval_minutes=sc.interval_minutes, closed_dates=sc.holidays,
+                                     holiday_country=sc.holiday_country, progress=progress)
+        return pd.DataFrame(rows), notes
+
+    return runs.cached("backtest", (str(path), file_stamp(path), tuple(models), folds, sc.interval_minutes,
+                                    tuple(sc.holidays), sc.holiday_country), compute,
+                       f"Backtesting {len(models)} model{'s' if len(models) != 1 else ''}")
 
 
 def call_supported(fn, *args, **kwargs):
