@@ -1,6 +1,19 @@
-"""Forecasting: contacts per interval and channel from history."""
+"""Forecasting: contacts per interval and channel from history, with backtested model choice.
 
-from .demand import scenario_demand
-from .history import read_history
+Entry points: `scenario_demand(scenario)` (the week's demand a scenario asks for), `forecast(history, ...)`,
+`backtest(history, ...)`, `read_history(...)`, `history_from_calls(...)`; models in `forecasting.models`.
+"""
 
-__all__ = ["read_history", "scenario_demand"]
+from .backtest import AutoModel, backtest_grid
+from .calls import history_from_calls
+from .demand import finish_demand, scenario_demand
+from .forecast import MODEL_NAMES, Forecaster, backtest, forecast, model_from_name
+from .grid import DayGrid, to_grid
+from .history import read_history, resample_history
+from .models import ETSProfile, ForecastModel, MSTLModel, SARIMAXFourier, SeasonalNaive, WeekdayMean
+
+__all__ = [
+    "AutoModel", "DayGrid", "ETSProfile", "ForecastModel", "Forecaster", "MODEL_NAMES", "MSTLModel",
+    "SARIMAXFourier", "SeasonalNaive", "WeekdayMean", "backtest", "backtest_grid", "finish_demand", "forecast",
+    "history_from_calls", "model_from_name", "read_history", "resample_history", "scenario_demand", "to_grid",
+]

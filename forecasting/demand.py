@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 
@@ -24,12 +26,48 @@ def scenario_demand(scenario: Scenario, progress: Progress | None = None) -> pd.
     elif spec.forecast is not None:
         table = _from_forecast_file(scenario)
     else:
-        from .history import read_history
-        from .models import forecast_week
-
-        history = read_history(scenario.resolve(spec.history), interval_minutes=scenario.interval_minutes)
-        table = forecast_week(history, scenario, model=spec.model, progress=progress)
+        table = _from_history(scenario, progress)
     return finish_demand(scenario, table)
+
+
+def _from_history(scenario: Scenario, progress: Progress | None) -> pd.DataFrame:
+    """Forecast the scenario's days from its history with `demand.model`; notes go to the log and `attrs`."""
+    import logging
+
+    from .forecast import Forecaster, model_from_name
+    from .history import read_history
+
+    spec = scenario.demand
+    try:
+        model = model_from_name(spec.model)
+    except InputError as exc:
+        raise InputError([Problem("demand.model", p.message) for p in exc.problems], "invalid scenario") from None
+    path = scenario.resolve(spec.history)
+    forecaster = Forecaster([model], scenario.interval_minutes, scenario.holidays, scenario.holiday_country)
+    history = read_history(path, scenario.interval_minutes,
+                           closed_dates=forecaster._closures(path, scenario.start + dt.timedelta(days=scenario.days)))
+    unknown = sorted(set(history["channel"]) - set(scenario.channels))
+    history = history[history["channel"].isin(list(scenario.channels))]
+    if history.empty:
+        raise InputError([Problem(str(path), f"no history for any channel of the scenario "
+                                             f"({', '.join(scenario.channels)}); it has {', '.join(unknown)}")],
+                         "invalid history")
+    out = forecaster.forecast(history, scenario.days, start=scenario.start, progress=progress)
+    notes = out.attrs.get("notes", [])
+    if unknown:
+        notes.append(f"history channels not in the scenario, ignored: {', '.join(unknown)}")
+    missing = [c for c in scenario.channels if c not in set(history["channel"])]
+    if missing:
+        notes.append(f"no history for {', '.join(missing)}: zero demand")
+    for note in notes:
+        logging.getLogger("ccplan.forecasting").info(note)
+    table = out.rename(columns={"yhat": "contacts"})
+    idx = week_intervals(scenario)
+    if idx.tz is not None:
+        table["ds"] = pd.DatetimeIndex(table["ds"]).tz_localize(idx.tz, ambiguous="NaT", nonexistent="NaT")
+    table.attrs["notes"] = notes
+    table.attrs["models"] = dict(zip(out["channel"], out["model"]))
+    return table
 
 
 def finish_demand(scenario: Scenario, table: pd.DataFrame) -> pd.DataFrame:

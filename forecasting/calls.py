@@ -1,0 +1,107 @@
+"""Per-call records (an ACD export) -> long-format history: contacts and mean handle time per interval and channel.
+
+The defaults read the "Anonymous Bank" format (whitespace-separated; `date` YYMMDD, clock columns H:MM:SS,
+`type` the call type, `outcome` AGENT / HANG / PHANTOM, `ser_time` seconds of service). A call counts as a
+contact when it asked for an agent: it queued (`q_start` set) or was served. Its arrival is the queue entry
+(or, for calls served without queueing, the IVR exit). `aht_seconds` is the mean service time of the calls
+served that arrived in the interval. Every column name is an option, so other exports map onto it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from scenarios import InputError, Problem
+
+TITLE = "invalid call records"
+
+
+@dataclass
+class CallColumns:
+    """Which column holds what. `arrival` may list several clock columns: the first one set is used."""
+
+    date: str | None = "date"               # date column (None when `arrival` holds full date-times)
+    date_format: str | None = "%y%m%d"      # strftime format of `date` (None: let pandas guess)
+    arrival: tuple[str, ...] = ("q_start", "vru_exit")
+    channel: str | None = "type"            # call type / channel column (None: one channel)
+    outcome: str | None = "outcome"
+    handle_seconds: str | None = "ser_time"
+    served: tuple[str, ...] = ("AGENT",)    # outcome values of answered calls
+    ignore: tuple[str, ...] = ("PHANTOM",)  # outcome values that are not calls
+    unset: str = "0:00:00"                  # value meaning "this stage did not happen"
+    queued: str | None = "q_start"          # a call counts when this is set or it was served (None: every call)
+
+
+def read_calls(path: str | Path, sep: str | None = None) -> pd.DataFrame:
+    """Read a call-record file: whitespace-separated unless `sep` is given (',' for CSV)."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError([Problem(str(path), "file not found")], TITLE)
+    try:
+        return pd.read_csv(path, sep=sep or r"\s+", dtype=str, engine="python" if sep is None else "c")
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise InputError([Problem(str(path), f"not a readable table ({exc})")], TITLE) from None
+
+
+def history_from_calls(calls: pd.DataFrame | str | Path, interval_minutes: int = 30,
+                       columns: CallColumns | None = None, channel_name: str = "calls",
+                       channel_map: dict[str, str] | None = None, name: str | None = None) -> pd.DataFrame:
+    """Count calls per interval and channel; columns ds, channel, contacts, aht_seconds (NaN where none served).
+
+    Every interval from the first to the last day's span of clock times seen is present (zeros when no call
+    arrived), so the result is a complete history for `read_history`. `channel_map` renames call types (e.g.
+    {"PS": "retail", "PE": "english"}); types not in a given map are kept under their own name.
+    """
+    cols = columns or CallColumns()
+    where = name or ("calls" if isinstance(calls, pd.DataFrame) else str(calls))
+    df = read_calls(calls) if not isinstance(calls, pd.DataFrame) else calls.astype(str)
+    needed = [c for c in (cols.date, *cols.arrival, cols.channel, cols.outcome, cols.handle_seconds, cols.queued) if c]
+    missing = sorted({c for c in needed if c not in df.columns})
+    if missing:
+        raise InputError([Problem(where, f"missing column {', '.join(missing)} (has: {', '.join(df.columns)}); "
+                                         "map the columns with the --*-column options")], TITLE)
+    if cols.outcome and cols.ignore:
+        df = df[~df[cols.outcome].isin(cols.ignore)]
+    served = df[cols.outcome].isin(cols.served) if cols.outcome else pd.Series(True, index=df.index)
+    if cols.queued:
+        df = df[(df[cols.queued] != cols.unset) | served]
+        served = served[df.index]
+    # first arrival column that is set
+    clock = pd.Series(np.nan, index=df.index, dtype=object)
+    for c in reversed(cols.arrival):
+        clock = df[c].where(df[c] != cols.unset, clock)
+    if cols.date:
+        date = pd.to_datetime(df[cols.date], format=cols.date_format, errors="coerce")
+        when = date + pd.to_timedelta(clock, errors="coerce")
+    else:
+        when = pd.to_datetime(clock, errors="coerce")
+    bad = when.isna()
+    if bad.all():
+        raise InputError([Problem(where, "no arrival time could be read (check --date-column, --date-format and "
+                                         "--arrival-column)")], TITLE)
+    if bad.any():
+        first = df.index[np.flatnonzero(bad.to_numpy())[0]]
+        raise InputError([Problem(f"{where}:row {int(first) + 2}", f"no readable arrival time "
+                                                                   f"({', '.join(f'{c}={df.at[first, c]!r}' for c in ([cols.date] if cols.date else []) + list(cols.arrival))})")],
+                         TITLE)
+    handle = pd.to_numeric(df[cols.handle_seconds], errors="coerce") if cols.handle_seconds else pd.Series(np.nan, index=df.index)
+    channel = df[cols.channel].map(lambda t: (channel_map or {}).get(t, t)) if cols.channel else channel_name
+    frame = pd.DataFrame({"ds": when.dt.floor(f"{interval_minutes}min"), "channel": channel,
+                          "handle": handle.where(served & (handle > 0))})
+    counts = frame.groupby(["channel", "ds"]).agg(contacts=("handle", "size"), aht_seconds=("handle", "mean"))
+    # complete grid per channel: every interval of the day span seen, every day from first to last
+    day_start = frame["ds"] - frame["ds"].dt.normalize()
+    first_slot, last_slot = day_start.min(), day_start.max()
+    days = pd.date_range(frame["ds"].min().normalize(), frame["ds"].max().normalize(), freq="D")
+    slots = pd.timedelta_range(first_slot, last_slot, freq=f"{interval_minutes}min")
+    grid = (days.to_numpy()[:, None] + slots.to_numpy()[None, :]).ravel()
+    out = []
+    for ch, own in counts.groupby(level="channel"):
+        own = own.droplevel("channel").reindex(pd.DatetimeIndex(grid))
+        out.append(pd.DataFrame({"ds": own.index, "channel": ch, "contacts": own["contacts"].fillna(0).astype(int),
+                                 "aht_seconds": own["aht_seconds"].round(1)}))
+    return pd.concat(out, ignore_index=True)
