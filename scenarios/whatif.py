@@ -31,8 +31,9 @@ from .overrides import Override, apply_overrides, label as override_label, overr
 from .progress import Progress, no_progress, scaled
 from .staffing import Roster
 
-CHANNEL_KPIS = ("service_level", "abandon_rate", "asa_seconds", "wait_p90_seconds", "intervals_meeting_target",
-                "offered", "answered", "abandoned", "contained", "escalated")
+CHANNEL_KPIS = ("service_level", "abandon_rate", "asa_seconds", "wait_mean_seconds", "wait_p90_seconds", "p_wait",
+                "intervals_meeting_target", "offered", "answered", "abandoned")
+BOT_KPIS = ("offered", "contained", "escalated")
 GROUP_KPIS = ("occupancy", "paid_hours", "busy_hours")
 # Changing these moves the week's grid, which a fixed roster or staffing plan cannot follow.
 _CALENDAR_PATHS = ("start", "days", "interval_minutes", "timezone")
@@ -327,7 +328,8 @@ def flat_kpis(summary: dict) -> dict[str, float]:
     `requirements.<channel>.agent_hours` -> number (NaN where the run has none, e.g. no offered contacts)."""
     out: dict[str, float] = {}
     for name, ch in (summary.get("channels") or {}).items():
-        for k in CHANNEL_KPIS:
+        # A bot answers every session at once: its service figures say nothing, its containment does.
+        for k in BOT_KPIS if "contained" in ch else CHANNEL_KPIS:
             if k in ch:
                 out[f"channels.{name}.{k}"] = _num(ch[k])
     for name, g in (summary.get("skill_groups") or {}).items():

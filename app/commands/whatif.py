@@ -91,7 +91,7 @@ def whatif(
 
 # --- the comparison table, shared with `ccplan runs compare` -------------------------------------------------
 
-HEADLINE = ("service_level", "abandon_rate", "asa_seconds", "occupancy", "paid_hours", "agent_hours")
+HEADLINE = ("service_level", "abandon_rate", "asa_seconds", "escalated", "occupancy", "paid_hours", "agent_hours")
 
 
 def print_comparison(table: pd.DataFrame, title: str = "", all_kpis: bool = False) -> None:
@@ -128,7 +128,7 @@ def print_comparison(table: pd.DataFrame, title: str = "", all_kpis: bool = Fals
 
 
 _NAMES = {"service_level": "SL", "abandon_rate": "abandoned", "asa_seconds": "ASA", "wait_p90_seconds": "wait p90",
-          "agent_hours": "agent-hours needed", "paid_hours": "paid hours", "intervals_meeting_target": "intervals on target"}
+          "agent_hours": "agent-hours needed", "escalated": "escalated to agents", "paid_hours": "paid hours", "intervals_meeting_target": "intervals on target"}
 
 
 def _short(kpi: str) -> str:

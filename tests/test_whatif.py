@@ -1,0 +1,231 @@
+"""What-if sweeps: stored runs, KPIs moving the way queueing says they must, CIs of paired differences,
+common random numbers, identical results on a Dask cluster, and a sweep killed midway losing nothing it finished."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from scipy import stats
+
+from conftest import ROOT, run_cli
+from scenarios import scenario_from_dict
+from scenarios.overrides import parse_override, parse_sweep
+from scenarios.store import Workspace
+from scenarios.whatif import build_variants, compare, kpis_from_results, run_whatif
+
+REPS = 6
+
+
+def small_data(hours: int = 8) -> dict:
+    """Phone (its own agents) and chat fed by a bot: 1 day, `hours` open hours, 30-minute intervals.
+
+    Phone: 20 calls per 30 min x 240 s on 4 agents (load 2.7 of 4). Chat: 40 bot sessions per 30 min, 60%
+    contained, so 16 escalations x 300 s x 1.2 on 3 agents holding 2 chats each.
+    """
+    return {
+        "name": "small omnichannel",
+        "start": "2026-01-05",
+        "days": 1,
+        "interval_minutes": 30,
+        "open": f"08:00-{8 + hours:02d}:00",
+        "channels": {
+            "phone": {"kind": "voice", "aht_seconds": 240, "patience_seconds": 180,
+                      "target": {"answer_within_seconds": 20, "service_level": 0.8}},
+            "chat": {"kind": "chat", "aht_seconds": 300, "concurrency": 2, "concurrency_slowdown": 0.25,
+                     "patience_seconds": 240, "target": {"answer_within_seconds": 60, "service_level": 0.8}},
+            "bot": {"kind": "ai", "handle_seconds": 60, "containment": 0.6, "escalate_to": "chat",
+                    "escalated_aht_factor": 1.2},
+        },
+        "demand": {"rates": {"phone": 20, "bot": 40}},
+        "skill_groups": {
+            "voice": {"skills": ["phone"], "headcount": 4, "constant_agents": 4},
+            "digital": {"skills": ["chat"], "headcount": 3, "constant_agents": 3},
+        },
+        "simulation": {"replications": REPS, "seed": 11},
+    }
+
+
+SWEEP = ["channels.bot.containment=0.4,0.6,0.8", "demand.scale=1.0,1.2"]
+
+
+def _variants(base):
+    return build_variants(base, [], [parse_sweep(s) for s in SWEEP])
+
+
+@pytest.fixture(scope="module")
+def small():
+    return scenario_from_dict(small_data())
+
+
+@pytest.fixture(scope="module")
+def sweep_run(small, tmp_path_factory):
+    """The containment x scale sweep run in-process and stored in a fresh workspace."""
+    path = tmp_path_factory.mktemp("ws") / "ws.sqlite"
+    with Workspace(path) as ws:
+        result = run_whatif(_variants(small), workspace=ws)
+    return result, path
+
+
+def _row(result, variant: str, kpi: str) -> pd.Series:
+    t = result.comparison
+    return t[(t["variant"] == variant) & (t["kpi"] == kpi)].iloc[0]
+
+
+def test_sweep_stores_six_runs_readable_with_their_tables(sweep_run):
+    result, path = sweep_run
+    assert len(result.results) == 6 and result.results[0].variant.is_base
+    assert result.results[0].variant.label == "channels.bot.containment=0.6, demand.scale=1.0"
+    with Workspace(path) as ws:
+        runs = ws.runs(kind="whatif")
+        assert len(runs) == 6 and {r.batch_id for r in runs} == {result.batch_id}
+        assert {r.seed for r in runs} == {11} and {r.replications for r in runs} == {REPS}
+        for res in result.results:
+            stored = ws.run(res.run_id)
+            assert stored.label == res.variant.label
+            assert stored.results["channels"]["chat"]["offered"] == pytest.approx(
+                res.summary["channels"]["chat"]["offered"])
+            intervals = ws.table(res.run_id, "intervals")
+            assert len(intervals) == len(res.intervals)
+            assert np.allclose(intervals["offered"], res.intervals["offered"])
+        # Different inputs, different hashes.
+        assert len({r.inputs_hash for r in runs}) == 6
+
+
+def test_service_moves_the_way_it_must_at_fixed_staff(sweep_run):
+    result, _ = sweep_run
+    base = result.results[0].variant.label
+    chat_sl = {r.variant.label: r.summary["channels"]["chat"]["service_level"] for r in result.results}
+    for scale in ("1.0", "1.2"):
+        # More containment, fewer escalations, better chat service.
+        sl = [chat_sl[f"channels.bot.containment={c}, demand.scale={scale}"] for c in ("0.4", "0.6", "0.8")]
+        assert sl[0] < sl[1] < sl[2], sl
+    # More containment at the same volume: chat gets better, significantly.
+    better = _row(result, "channels.bot.containment=0.8, demand.scale=1.0", "channels.chat.service_level")
+    assert better.method == "paired" and better.diff_lo > 0
+    worse = _row(result, "channels.bot.containment=0.4, demand.scale=1.0", "channels.chat.service_level")
+    assert worse.diff_hi < 0
+    # 20% more volume everywhere: phone answers fewer within 20 s; offered rises by about 20%.
+    busier = _row(result, "channels.bot.containment=0.6, demand.scale=1.2", "channels.phone.service_level")
+    assert busier.diff_hi < 0
+    offered = _row(result, "channels.bot.containment=0.6, demand.scale=1.2", "channels.phone.offered")
+    assert offered.value / offered.base == pytest.approx(1.2, rel=0.1)
+    assert _row(result, base, "channels.phone.service_level")["diff"] == 0
+
+
+def test_common_random_numbers_leave_untouched_channels_identical(sweep_run):
+    """Phone has its own agents and streams: changing the bot's containment must not move one phone call."""
+    result, _ = sweep_run
+    base = result.results[0]
+    for res in result.results:
+        if "demand.scale=1.0" in res.variant.label:
+            pd.testing.assert_frame_equal(res.intervals[res.intervals["channel"] == "phone"].reset_index(drop=True),
+                                          base.intervals[base.intervals["channel"] == "phone"].reset_index(drop=True))
+            row = _row(result, res.variant.label, "channels.phone.service_level")
+            assert (row["diff"], row.diff_lo, row.diff_hi) == (0, 0, 0)
+
+
+def test_ci_of_difference_is_the_paired_t_interval(sweep_run):
+    result, _ = sweep_run
+    base, other = result.results[0], result.results[5]
+    x = [r["channels"]["chat"]["service_level"] for r in other.replication_summaries]
+    y = [r["channels"]["chat"]["service_level"] for r in base.replication_summaries]
+    truth = stats.ttest_rel(x, y).confidence_interval(0.95)
+    row = _row(result, other.variant.label, "channels.chat.service_level")
+    assert row["diff"] == pytest.approx(np.mean(np.subtract(x, y)))
+    assert (row.diff_lo, row.diff_hi) == (pytest.approx(truth.low), pytest.approx(truth.high))
+    # Independent runs (different seeds) are compared with Welch's interval.
+    a = kpis_from_results("a", {**base.results_json(), "seed": 1})
+    b = kpis_from_results("b", {**other.results_json(), "seed": 2})
+    welch = compare([a, b])
+    row = welch[(welch["variant"] == "b") & (welch["kpi"] == "channels.chat.service_level")].iloc[0]
+    truth = stats.ttest_ind(x, y, equal_var=False).confidence_interval(0.95)
+    assert row.method == "welch" and (row.diff_lo, row.diff_hi) == (pytest.approx(truth.low), pytest.approx(truth.high))
+
+
+def test_same_sweep_on_a_dask_cluster_and_a_process_pool_gives_identical_results(small, sweep_run):
+    from scenarios.execution import open_executor
+
+    reference, _ = sweep_run
+    for kind, options in (("dask", {"scheduler": "local", "workers": 2, "local_processes": False}),
+                          ("local", {"workers": 2})):
+        with open_executor(kind, **options) as run_on:
+            assert run_on.executor is not None and run_on.workers == 2
+            result = run_whatif(_variants(small), executor=run_on.executor, workers=run_on.workers)
+        assert [r.variant.label for r in result.results] == [r.variant.label for r in reference.results]
+        for mine, ref in zip(result.results, reference.results):
+            pd.testing.assert_frame_equal(mine.intervals, ref.intervals)
+            assert mine.replication_summaries == ref.replication_summaries
+        pd.testing.assert_frame_equal(result.comparison, reference.comparison)
+
+
+def test_bad_overrides_are_rejected_before_anything_runs(tmp_path, small):
+    scenario = tmp_path / "small.yaml"
+    scenario.write_text(yaml.safe_dump(small_data()))
+    workspace = tmp_path / "ws.sqlite"
+    for args, path in ((["--sweep", "channels.bot.containment=0.4,1.4"], "channels.bot.containment"),
+                       (["--set", "channels.bots.containment=0.5"], "channels.bots.containment"),
+                       (["--set", "demand.scale=lots"], "demand.scale"),
+                       (["--set", "days=2"], "days")):
+        out = run_cli("whatif", str(scenario), *args, "--workspace", str(workspace))
+        assert out.returncode == 2, out.stderr
+        assert path in out.stderr and "Traceback" not in out.stderr
+        assert not workspace.exists()  # nothing ran, nothing was stored
+    with pytest.raises(Exception, match="days"):
+        build_variants(small, [parse_override("days=2")], [])
+
+
+def _count_runs(path) -> int:
+    if not path.exists():
+        return 0
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        try:
+            return db.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.OperationalError:  # tables not created yet
+        return 0
+
+
+def test_sigkill_mid_sweep_keeps_every_finished_run(tmp_path):
+    data = small_data(hours=16)
+    scenario = tmp_path / "small.yaml"
+    scenario.write_text(yaml.safe_dump(data))
+    workspace = tmp_path / "ws.sqlite"
+    cmd = [sys.executable, "-m", "app.cli", "whatif", str(scenario), "--sweep", "demand.scale=1.0,1.1,1.2,1.3,1.4,1.5",
+           "--sweep", "channels.bot.containment=0.5,0.7", "--replications", "10", "--workers", "1",
+           "--workspace", str(workspace)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        while _count_runs(workspace) < 2 and proc.poll() is None:
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    with Workspace(workspace) as ws:
+        runs = ws.runs()
+        assert 2 <= len(runs) < 12, "the sweep was not killed midway"
+        assert ws.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        for info in runs:
+            run = ws.run(info.id)
+            assert run.results["channels"]["phone"]["offered"] > 0
+            assert len(ws.table(info.id, "intervals")) > 0
+    # The workspace is still usable: list it, and store a new sweep in it.
+    out = run_cli("runs", "list", "--workspace", str(workspace))
+    assert out.returncode == 0 and f"{len(runs)} runs" in out.stdout
+    out = run_cli("whatif", str(scenario), "--set", "demand.scale=1.1", "--replications", "2", "--workers", "1",
+                  "--workspace", str(workspace))
+    assert out.returncode == 0, out.stderr
+    with Workspace(workspace) as ws:
+        assert len(ws.runs()) == len(runs) + 2
