@@ -1,7 +1,7 @@
 """ccplan planner app: `streamlit run app/streamlit_app.py -- --scenario PATH` (or `ccplan app`).
 
 A thin shell: pages call `scenarios`, `forecasting`, `sim` and `optimizer`, cache their results on the inputs
-and display them. The sidebar holds the run settings every page shares.
+and display them. Each page draws the shared run settings in the sidebar (`app.ui.settings`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts app/ on the path, not the 
 import streamlit as st  # noqa: E402
 
 from app.ui import state  # noqa: E402
-from app.ui.errors import show_input_error  # noqa: E402
-from scenarios import InputError  # noqa: E402
 
 PAGES_DIR = Path(__file__).parent / "pages"
 
@@ -32,25 +30,5 @@ pages = [
     st.Page(PAGES_DIR / "5_whatif.py", title="What-if", icon=":material/compare_arrows:"),
 ]
 page = st.navigation(pages)
-
-with st.sidebar:
-    st.caption(f"Scenario: **{state.source_name()}**")
-    try:
-        sc = state.scenario()
-        st.caption(f"{sc.name} · {sc.start} + {sc.days} days · {sc.interval_minutes}-min intervals")
-        default_seed = sc.simulation.seed
-    except InputError as exc:
-        show_input_error(exc)
-        default_seed = 1
-    st.subheader("Run settings")
-    st.number_input("Replications", min_value=1, max_value=1000, value=state.DEFAULT_REPLICATIONS, step=1,
-                    key=state.REPLICATIONS, help="Simulation replications per run (fewer = faster, wider intervals).")
-    st.number_input("Seed", min_value=0, value=default_seed, step=1, key=state.SEED,
-                    help="Same seed, same numbers.")
-    st.toggle("Verify schedule by simulation", value=True, key=state.VERIFY,
-              help="Off: schedule to the analytic requirement only (fast). On: simulate the roster and raise "
-                   "requirements where service falls short.")
-    st.number_input("Worker processes (0 = automatic)", min_value=0, max_value=64, value=0, step=1,
-                    key=state.WORKERS)
 
 page.run()

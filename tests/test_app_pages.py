@@ -29,10 +29,14 @@ def open_app(page: str | None = None, **sidebar) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.run()
     for key, value in sidebar.items():
-        at.sidebar.number_input(key=key).set_value(value) if key != "run_verify" else at.sidebar.toggle(key=key).set_value(value)
+        widget = at.sidebar.toggle(key=key) if key == "run_verify" else at.sidebar.number_input(key=key)
+        widget.set_value(value)
+    if sidebar:
+        at.run()
+        assert all(at.session_state["run_settings"][k] == v for k, v in sidebar.items())
     if page:
         at.switch_page(f"pages/{page}.py")
-    at.run()
+        at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -148,3 +152,56 @@ def test_scenario_page_cross_field_problem_and_yaml_upload():
     assert not at.exception and not at.error
     assert yaml.safe_load(at.session_state["scenario_yaml"])["channels"]["bot"]["containment"] == 0.70
     assert at.session_state["scenario_source"] == "good.yaml"
+
+
+# --- 3 Simulate ------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def workspace(tmp_path, monkeypatch):
+    monkeypatch.setenv("CCPLAN_WORKSPACE", str(tmp_path / "workspace.sqlite"))
+    return tmp_path / "workspace.sqlite"
+
+
+FAST = {"run_replications": 2, "run_workers": 1}
+
+
+@pytest.mark.skipif(not has("sim", "simulate"), reason="sim not in this build")
+def test_simulate_page_shows_the_simulators_kpis_against_targets(workspace):
+    from forecasting import scenario_demand
+    from sim import simulate
+    from sim.quick_staffing import offered_load_staffing
+
+    sc = load_scenario(EXAMPLE_SCENARIO)
+    demand = scenario_demand(sc)
+    plan = offered_load_staffing(sc, demand)
+    at = open_app("3_simulate", **FAST)
+    at.radio(key="sim_staffing").set_value("Upload a staffing plan CSV").run()
+    bad = plan.head(3).assign(agents=["x", "-1", "2"])
+    at.file_uploader(key="sim_upload").upload("plan.csv", bad.to_csv(index=False).encode(), "text/csv").run()
+    errors = "\n".join(e.value for e in at.error)
+    assert "staffing:row 2" in errors and "not a number" in errors and "staffing:row 3" in errors
+    at.file_uploader(key="sim_upload").upload("plan.csv", plan.to_csv(index=False).encode(), "text/csv").run()
+    at.button(key="sim_run").click().run()
+    assert not at.exception and not at.error
+
+    truth = simulate(sc, plan, demand=demand, replications=2, seed=1, workers=1).summary
+    shown = {m.label: m for m in at.metric}
+    for name in ("phone", "chat", "email"):
+        sl = truth["channels"][name]["service_level"]
+        tile = shown[f"{name} service level"]
+        assert tile.value == f"{sl:.1%}"
+        assert tile.proto.delta == f"{(sl - sc.channels[name].target.service_level) * 100:+.1f} pp vs target"
+    assert shown["phone abandon rate"].value == f"{truth['channels']['phone']['abandon_rate']:.1%}"
+    assert shown["phone ASA"].value == f"{truth['channels']['phone']['asa_seconds']:,.0f} s"
+    for group, g in truth["skill_groups"].items():
+        assert shown[f"{group} occupancy"].value == f"{g['occupancy']:.1%}"
+    bot = truth["channels"]["bot"]
+    assert shown["bot contained"].value == f"{bot['contained'] / bot['offered']:.1%}"
+    specs = " ".join(c.proto.spec for c in at.get("vega_lite_chart"))
+    assert "service_level" in specs and "backlog" in specs and "occupancy" in specs
+
+    # The result is cached on its inputs: another seed is a new run, the old seed comes back from the cache.
+    at.button(key="sim_store").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert any("Stored as run" in s.value for s in at.success)
+    assert workspace.exists()

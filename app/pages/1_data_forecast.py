@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 import yaml
 
-from app.ui import charts, library, state
+from app.ui import charts, library, settings, state
 from app.ui.errors import show_input_error, user_errors
 from scenarios import InputError
 
@@ -19,6 +19,7 @@ UPLOADS = Path(tempfile.gettempdir()) / "ccplan-app-uploads"
 HISTORY_WEEKS_SHOWN = 2
 
 st.title("Data and forecast")
+settings.sidebar()
 
 with user_errors("Reading the scenario"):
     sc = state.scenario()

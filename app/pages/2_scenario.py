@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 import yaml
 
-from app.ui import state
+from app.ui import settings, state
 from app.ui.errors import problems_markdown
 from app.ui.form import ScenarioForm
 from scenarios import InputError, Problem
@@ -24,6 +24,7 @@ GROUP_COLUMNS = ["skill_group", "skills", "priority", "headcount", "hourly_cost"
                  "max_hours_per_week"]
 
 st.title("Scenario")
+settings.sidebar()
 st.caption(f"Editing **{state.source_name()}**. Relative file paths resolve against `{state.base_dir()}`.")
 
 try:

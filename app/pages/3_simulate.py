@@ -10,11 +10,12 @@ import json
 import pandas as pd
 import streamlit as st
 
-from app.ui import charts, kpis, library, state
+from app.ui import charts, kpis, library, settings, state
 from app.ui.errors import show_input_error, user_errors
 from scenarios import InputError, read_roster, read_staffing
 
 st.title("Simulate")
+settings.sidebar()
 
 with user_errors("Reading the scenario"):
     sc = state.scenario()

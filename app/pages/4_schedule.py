@@ -8,12 +8,13 @@ import math
 import pandas as pd
 import streamlit as st
 
-from app.ui import charts, kpis, library, state
+from app.ui import charts, kpis, library, settings, state
 from app.ui.errors import user_errors
 
 GANTT_AGENTS = 60  # agents drawn at once; the chart stays readable and quick
 
 st.title("Schedule and roster")
+settings.sidebar()
 
 with user_errors("Reading the scenario"):
     sc = state.scenario()

@@ -9,7 +9,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from app.ui import charts, kpis, library, state
+from app.ui import charts, kpis, library, settings, state
 from app.ui.errors import show_input_error, user_errors
 from scenarios import InputError, Problem
 from scenarios.overrides import parse_override
@@ -21,6 +21,7 @@ EXAMPLE_ROWS = [
 HEADLINE = ("service_level", "abandon_rate", "asa_seconds", "occupancy", "paid_hours")
 
 st.title("What-if")
+settings.sidebar()
 
 with user_errors("Reading the scenario"):
     sc = state.scenario()

@@ -117,19 +117,35 @@ def scenario_key() -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
+_SETTINGS = "run_settings"
+
+
+def setting(key: str, default):
+    """A run setting as last chosen in the sidebar.
+
+    Kept in a plain session entry as well as in the widget: widget state of the entry script is not always carried
+    across page runs (AppTest drops it), a plain entry always is.
+    """
+    return st.session_state.setdefault(_SETTINGS, {}).get(key, default)
+
+
+def remember(key: str, value) -> None:
+    st.session_state.setdefault(_SETTINGS, {})[key] = value
+
+
 def replications() -> int:
-    return int(st.session_state.get(REPLICATIONS, DEFAULT_REPLICATIONS))
+    return int(setting(REPLICATIONS, DEFAULT_REPLICATIONS))
 
 
 def seed(default: int = 1) -> int:
-    return int(st.session_state.get(SEED, default))
+    return int(setting(SEED, default))
 
 
 def verify() -> bool:
     """Schedule with simulation verification rounds (slower, checks the roster in the simulator)."""
-    return bool(st.session_state.get(VERIFY, True))
+    return bool(setting(VERIFY, True))
 
 
 def workers() -> int | None:
-    value = int(st.session_state.get(WORKERS, 0) or 0)
+    value = int(setting(WORKERS, 0) or 0)
     return value or None

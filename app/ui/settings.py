@@ -1,0 +1,38 @@
+"""The sidebar every page shows: the scenario in use and the shared run settings.
+
+Each page draws it (rather than the entry script) and the values live in a plain session entry
+(`state.remember`), so they carry across pages and reruns whatever happens to widget state on a page switch.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.ui import state
+from app.ui.errors import show_input_error
+from scenarios import InputError
+
+
+def sidebar() -> None:
+    with st.sidebar:
+        st.caption(f"Scenario: **{state.source_name()}**")
+        try:
+            sc = state.scenario()
+            st.caption(f"{sc.name} · {sc.start} + {sc.days} days · {sc.interval_minutes}-min intervals")
+            default_seed = sc.simulation.seed
+        except InputError as exc:
+            show_input_error(exc)
+            default_seed = 1
+        st.subheader("Run settings")
+        state.remember(state.REPLICATIONS, st.number_input(
+            "Replications", min_value=1, max_value=1000, value=state.replications(), step=1, key=state.REPLICATIONS,
+            help="Simulation replications per run (fewer = faster, wider intervals)."))
+        state.remember(state.SEED, st.number_input("Seed", min_value=0, value=state.seed(default_seed), step=1,
+                                                   key=state.SEED, help="Same seed, same numbers."))
+        state.remember(state.VERIFY, st.toggle(
+            "Verify schedule by simulation", value=state.verify(), key=state.VERIFY,
+            help="Off: schedule to the analytic requirement only (fast). On: simulate the roster and raise "
+                 "requirements where service falls short."))
+        state.remember(state.WORKERS, st.number_input(
+            "Worker processes (0 = automatic)", min_value=0, max_value=64, value=state.workers() or 0, step=1,
+            key=state.WORKERS))
