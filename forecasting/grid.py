@@ -86,7 +86,7 @@ def to_grid(history: pd.DataFrame, channel: str, interval_minutes: int,
         slots = np.asarray(sorted(set(minute)), int)
     cal = pd.date_range(day.min(), day.max(), freq="D")
     days = cal[cal.dayofweek.isin(open_weekdays)]
-    frame = pd.DataFrame({"day": day, "minute": minute, "contacts": contacts, "aht": own["aht_seconds"].to_numpy(float)})
+    frame = pd.DataFrame({"day": day, "minute": minute, "contacts": contacts, "aht": own["aht_seconds"].to_numpy(float) if "aht_seconds" in own else np.nan})
     values = frame.pivot_table(index="day", columns="minute", values="contacts", aggfunc="sum", dropna=False)
     present_days = values.index
     values = values.reindex(index=days, columns=slots).to_numpy(float)

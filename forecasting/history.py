@@ -119,9 +119,10 @@ def _check_step(df: pd.DataFrame, name: str) -> int:
     diffs = diffs[diffs > pd.Timedelta(0)]
     if diffs.empty:
         raise InputError([Problem(name, "cannot tell the interval: each channel needs at least two rows")], TITLE)
-    step = int(diffs.min() / pd.Timedelta(minutes=1))
-    if step not in STEPS_MINUTES or diffs.min() % pd.Timedelta(minutes=1):
-        raise InputError([Problem(name, f"interval of {diffs.min()} between rows: history must be at 5, 10, 15, 30 "
+    common = diffs.mode().iloc[0]
+    step = int(common / pd.Timedelta(minutes=1))
+    if step not in STEPS_MINUTES or common % pd.Timedelta(minutes=1):
+        raise InputError([Problem(name, f"rows are mostly {common} apart: history must be at 5, 10, 15, 30 "
                                         "or 60 minutes")], TITLE)
     minutes = df["ds"].dt.hour * 60 + df["ds"].dt.minute
     off = ((minutes % step) != 0) | (df["ds"].dt.second != 0)
@@ -131,15 +132,16 @@ def _check_step(df: pd.DataFrame, name: str) -> int:
                                                          f"{step}-minute grid")], TITLE)
     # A day at a coarser step than the rest (e.g. hourly rows in a 15-minute file) shows as a day whose every
     # step is a multiple > 1 of the file's step.
-    day = df["ds"].dt.normalize()
-    d = df.groupby(["channel", day])["ds"].diff().dropna() / pd.Timedelta(minutes=step)
-    per_day = d.groupby([df.loc[d.index, "channel"], day[d.index]]).min()
+    key = df["channel"] + "|" + df["ds"].dt.strftime("%Y-%m-%d")
+    d = df.groupby(key)["ds"].diff() / pd.Timedelta(minutes=step)
+    per_day = d.groupby(key).min()
     coarse = per_day[per_day > 1]
     if len(coarse):
-        (channel, when), k = next(iter(coarse.items())), int(coarse.iloc[0])
-        i = int(np.flatnonzero(((df["channel"] == channel) & (day == when)).to_numpy())[0])
+        first = coarse.index[0]
+        channel, when, k = first.split("|")[0], first.split("|")[1], int(coarse.iloc[0])
+        i = int(np.flatnonzero((key == first).to_numpy())[0])
         raise InputError([Problem(f"{name}:row {i + 2}", f"mixed granularity: channel {channel} has {k * step}-minute "
-                                                         f"rows on {when.date()} but {step}-minute rows elsewhere")], TITLE)
+                                                         f"rows on {when} but {step}-minute rows elsewhere")], TITLE)
     return step
 
 
@@ -163,15 +165,20 @@ def _fill_gaps(df: pd.DataFrame, step: int, closed: set, name: str) -> tuple[pd.
             n_dates = on_w["ds"].dt.normalize().nunique()
             counts = (on_w["ds"] - on_w["ds"].dt.normalize()).value_counts()
             slots = counts.index[counts >= 0.5 * n_dates]
+            spans = on_w.groupby(on_w["ds"].dt.normalize())["ds"].agg(["min", "max"])
             for date in dates[dates.dayofweek == w]:
                 if date in closed and date not in set(present_days):
                     continue
                 expected.append(date + pd.TimedeltaIndex(slots))
+                if date in spans.index:
+                    # a hole inside the day's own span of rows is missing data too
+                    lo, hi = spans.loc[date]
+                    expected.append(pd.date_range(lo, hi, freq=f"{step}min"))
         del tod
         if not expected:
             frames.append(own)
             continue
-        grid = pd.DatetimeIndex(np.concatenate([e.to_numpy() for e in expected])).sort_values()
+        grid = pd.DatetimeIndex(np.concatenate([e.to_numpy() for e in expected])).unique().sort_values()
         missing = grid.difference(pd.DatetimeIndex(own["ds"]))
         if len(missing):
             for date, stamps in pd.Series(missing, index=missing).groupby(missing.normalize()):

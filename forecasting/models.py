@@ -125,6 +125,10 @@ class WeekdayMean(ForecastModel):
     def __init__(self, weeks: int = 4):
         self.weeks = weeks
 
+    def can_fit(self, grid: DayGrid) -> bool:
+        # Any normal day will do: weekdays not seen yet borrow the last normal day (the fallback of last resort).
+        return bool(grid.normal.any())
+
     def _fit(self, grid: DayGrid) -> None:
         self.values_ = grid.values
 
@@ -209,15 +213,20 @@ class MSTLModel(ForecastModel):
 
     The series is the open intervals of the open days end to end (a day = `n_slots` points, a week =
     `days_per_week` days). Forecast = the last daily and weekly seasonal cycles plus the deseasonalised level of
-    the last `level_days` days (default 4 weeks). Square roots stabilise the variance of counts; the back-transform adds the
+    the last `level_days` days (default 4 weeks). The seasonal smoothers span `seasonal_windows` cycles (101: a
+    nearly fixed shape, which forecasts a week ahead better than shapes that follow the last few weeks and
+    reproduces a noise-free seasonal series). Square roots stabilise the variance of counts; the back-transform adds the
     residual variance so the forecast is a mean, not a median. Fits on the last `window_weeks` weeks.
     """
 
     name = "mstl"
     min_weeks = 2.0
 
-    def __init__(self, window_weeks: int = 12, level_days: int | None = None, transform: str | None = "sqrt"):
+    def __init__(self, window_weeks: int = 12, level_days: int | None = None, transform: str | None = "sqrt",
+                 seasonal_windows: tuple[int, int] | None = (101, 101), iterate: int = 2):
         # level_days None = 4 weeks of open days
+        self.seasonal_windows = seasonal_windows
+        self.iterate = iterate
         self.window_weeks = window_weeks
         self.level_days = level_days
         self.transform = transform
@@ -231,7 +240,8 @@ class MSTLModel(ForecastModel):
         periods = [p for p in (s, s * m) if p > 1 and 2 * p < len(z)]
         if not periods:
             raise ValueError("history too short for MSTL")
-        res = MSTL(z, periods=periods).fit()
+        windows = list(self.seasonal_windows[:len(periods)]) if self.seasonal_windows else None
+        res = MSTL(z, periods=periods, windows=windows, iterate=self.iterate).fit()
         seas = np.asarray(res.seasonal).reshape(len(z), -1)
         self.periods_ = periods
         self.seasonal_ = seas
@@ -244,14 +254,14 @@ class MSTLModel(ForecastModel):
     def _point(self, steps):
         s = self.grid_.n_slots
         out = []
+        # The daily period divides the weekly one, so the last week of the summed seasonal components continues
+        # both; with only a daily period the last day does.
+        p = max(self.periods_)
+        seasonal = self.seasonal_.sum(axis=1)
         for step in steps:
             pos = self.n_points_ + (step - 1) * s + np.arange(s)
-            total = np.full(s, self.level_)
-            for j, p in enumerate(self.periods_):
-                # the same phase in the last full cycle of this period
-                back = pos - p * ((pos - self.n_points_) // p + 1)
-                total += self.seasonal_[back, j]
-            out.append(total)
+            back = pos - p * ((pos - self.n_points_) // p + 1)
+            out.append(self.level_ + seasonal[back])
         return _backward(np.stack(out), self.transform, self.resid_var_)
 
 
