@@ -229,3 +229,33 @@ def test_sigkill_mid_sweep_keeps_every_finished_run(tmp_path):
     assert out.returncode == 0, out.stderr
     with Workspace(workspace) as ws:
         assert len(ws.runs()) == len(runs) + 2
+
+
+def test_cli_on_a_dask_scheduler_from_the_environment_matches_the_local_pool(tmp_path):
+    """`--executor dask` with CCPLAN_DASK_SCHEDULER: a cluster the test runs (threads, TCP), same numbers."""
+    import json
+
+    from distributed import LocalCluster
+
+    scenario = tmp_path / "small.yaml"
+    scenario.write_text(yaml.safe_dump(small_data(hours=4)))
+    common = ["whatif", str(scenario), "--sweep", "channels.bot.containment=0.4,0.8", "--replications", "3"]
+    local = run_cli(*common, "--workspace", str(tmp_path / "a.sqlite"), "--json", str(tmp_path / "local.json"))
+    assert local.returncode == 0, local.stderr
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp",
+                      dashboard_address=None) as cluster:
+        env = {**os.environ, "CCPLAN_DASK_SCHEDULER": cluster.scheduler_address, "PYTHONUNBUFFERED": "1"}
+        out = subprocess.run([sys.executable, "-m", "app.cli", *common, "--executor", "dask",
+                              "--workspace", str(tmp_path / "b.sqlite"), "--json", str(tmp_path / "dask.json")],
+                             cwd=ROOT, env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "dask (2 workers" in out.stderr
+    a, b = (json.loads((tmp_path / f"{n}.json").read_text()) for n in ("local", "dask"))
+    assert [v["summary"] for v in a["variants"]] == [v["summary"] for v in b["variants"]]
+    assert a["comparison"] == b["comparison"]
+    # Without an address, --executor dask is an input error naming the option.
+    env = {k: v for k, v in os.environ.items() if k != "CCPLAN_DASK_SCHEDULER"}
+    out = subprocess.run([sys.executable, "-m", "app.cli", *common, "--executor", "dask",
+                          "--workspace", str(tmp_path / "c.sqlite")], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert out.returncode == 2 and "--scheduler" in out.stderr
+    assert not (tmp_path / "c.sqlite").exists()

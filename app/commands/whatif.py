@@ -72,7 +72,7 @@ def whatif(
     # Everything the user gave is checked here, before any variant runs.
     variants = build_variants(base, sets, sweeps, fixed_staff=not reoptimize)
     fixed = read_roster(roster, base) if roster else read_staffing(staffing, base) if staffing else None
-    with Workspace(workspace) as ws, open_executor(executor, workers=workers, scheduler=scheduler) as run_on:
+    with open_executor(executor, workers=workers, scheduler=scheduler) as run_on, Workspace(workspace) as ws:
         typer.echo(f"{len(variants)} variant{'s' if len(variants) != 1 else ''} of {base.name} on {run_on}; "
                    f"storing runs in {ws.path}", err=True)
         with progress_bar("what-if") as progress:
