@@ -205,3 +205,57 @@ def test_simulate_page_shows_the_simulators_kpis_against_targets(workspace):
     assert not at.error, [e.value for e in at.error]
     assert any("Stored as run" in s.value for s in at.success)
     assert workspace.exists()
+
+
+# --- 5 What-if -------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def constant_staff_scenario(tmp_path, monkeypatch) -> Path:
+    """The example with fixed agents per group (fixed-staff what-ifs need no roster), opened by the app."""
+    data = yaml.safe_load(EXAMPLE_SCENARIO.read_text())
+    data["demand"]["history"] = str(EXAMPLE_SCENARIO.parent / "data" / "insurance_history.csv")
+    for group, agents in (("generalist", 14), ("phone_only", 10), ("digital", 5)):
+        data["skill_groups"][group]["constant_agents"] = agents
+    path = tmp_path / "constant_staff.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    monkeypatch.setenv("CCPLAN_SCENARIO", str(path))
+    return path
+
+
+@pytest.mark.skipif(not (has("sim", "simulate") and has("scenarios.whatif", "run_whatif")),
+                    reason="sim or scenarios.whatif not in this build")
+def test_whatif_page_compares_variants_like_the_library_and_opens_stored_runs(constant_staff_scenario, workspace):
+    from scenarios.overrides import parse_override
+    from scenarios.whatif import build_variants, run_whatif
+
+    at = open_app("5_whatif", **FAST)
+    assert at.title[0].value == "What-if"
+    at.button(key="whatif_run").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+
+    base = load_scenario(constant_staff_scenario)
+    variants = [build_variants(base)[0]]
+    for label, text in (("bot 75%", "channels.bot.containment=0.75"), ("10% busier", "demand.scale=1.1")):
+        v = build_variants(base, sets=[parse_override(text)])[-1]
+        v.label = label
+        variants.append(v)
+    truth = run_whatif(variants, None, replications=2, seed=1, workers=1).comparison
+    wide = next(d.value for d in at.dataframe if "Δ bot 75%" in d.value.columns)
+    for label in ("bot 75%", "10% busier"):
+        expected = truth[truth["variant"] == label].set_index("kpi")
+        for kpi in ("channels.phone.service_level", "channels.chat.service_level", "channels.chat.abandon_rate"):
+            assert wide.loc[kpi, label] == pytest.approx(expected.loc[kpi, "value"], abs=1e-12)
+            assert wide.loc[kpi, f"Δ {label}"] == pytest.approx(expected.loc[kpi, "diff"], abs=1e-12)
+    tile = {m.label: m for m in at.metric}["bot 75% · channels.chat.service_level"]
+    row = truth[(truth["variant"] == "bot 75%") & (truth["kpi"] == "channels.chat.service_level")].iloc[0]
+    assert tile.value == f"{row['value']:.1%}"
+    assert tile.proto.delta.startswith(f"{row['diff'] * 100:+.1f} pp")
+
+    # The three variants were stored as one batch; opening two stored runs compares them.
+    listing = next(d.value for d in at.dataframe if "created_at" in d.value.columns)
+    assert len(listing) == 3 and listing["batch"].nunique() == 1
+    at.multiselect(key="stored_runs_pick").set_value([int(listing["id"].iloc[0]), int(listing["id"].iloc[1])]).run()
+    assert not at.exception and not at.error
+    compared = [d.value for d in at.dataframe if any(str(c).startswith("Δ run") for c in d.value.columns)]
+    assert compared and compared[0].loc["channels.chat.service_level"].iloc[1] == pytest.approx(
+        truth[(truth["variant"] == "bot 75%") & (truth["kpi"] == "channels.chat.service_level")]["value"].iloc[0])

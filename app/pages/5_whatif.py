@@ -28,8 +28,8 @@ with user_errors("Reading the scenario"):
 
 whatif = library.module("scenarios.whatif")
 store = library.module("scenarios.store")
-needed = [name for name, ok in (("sim", library.function("sim", "simulate")),
-                                ("optimizer", library.function("optimizer", "schedule"))) if ok is None]
+has_constant = any(g.constant_agents for g in sc.skill_groups.values())
+needed = ["sim"] if library.function("sim", "simulate") is None else []
 
 tab_run, tab_stored = st.tabs(["Variants", "Stored runs"])
 
@@ -84,7 +84,7 @@ def _fmt(kpi: str, value, signed: bool = False) -> str:
     return f"{v:{sign},.1f}"
 
 
-with tab_run:
+def variants_tab() -> None:
     if whatif is None or needed:
         library.not_available("What-if runs", ", ".join(["scenarios.whatif"] * (whatif is None) + needed))
     else:
@@ -94,8 +94,12 @@ with tab_run:
         rows = st.data_editor(pd.DataFrame(EXAMPLE_ROWS), num_rows="dynamic", hide_index=True, key="whatif_rows",
                               width="stretch")
         reoptimize = st.toggle("Re-optimise each variant (new roster per variant)", value=False, key="whatif_reopt",
-                               help="Off: every variant keeps the base's staff (the Schedule page's roster). "
-                                    "On: each variant gets its own roster and reports its paid hours.")
+                               help="Off: every variant keeps the base's staff (the scenario's constant agents, else "
+                                    "the Schedule page's roster). On: each variant gets its own roster and reports "
+                                    "its paid hours.")
+        if (reoptimize or not has_constant) and library.function("optimizer", "schedule") is None:
+            library.not_available("Variants that need a roster", "optimizer")
+            return
         spec = [(str(r.get("variant") or "").strip(), str(r.get("path") or "").strip(), str(r.get("value") or "").strip())
                 for r in rows.to_dict("records") if str(r.get("path") or "").strip()]
         problems = [Problem(f"row {i + 1}", "needs a variant name") for i, (v, p, _) in enumerate(spec) if not v]
@@ -129,6 +133,10 @@ with tab_run:
             if result.batch_id is not None:
                 st.caption(f"Stored as batch {result.batch_id} in the workspace.")
             comparison_view(result.comparison, "whatif")
+
+
+with tab_run:
+    variants_tab()
 
 with tab_stored:
     if store is None or whatif is None:
