@@ -135,3 +135,41 @@ def test_newer_or_foreign_files_are_refused_by_name(tmp_path):
     junk.write_bytes(b"this is not a database" * 100)
     with pytest.raises(InputError, match="junk.sqlite"):
         Workspace(junk)
+
+
+def test_runs_cli_list_show_compare_delete(example, tmp_path):
+    from typer.testing import CliRunner
+
+    from app.cli import cli
+    from conftest import run_cli
+
+    path = tmp_path / "ws.sqlite"
+    reps = [{"channels": {"phone": {"service_level": sl, "offered": 100.0}}} for sl in (0.7, 0.8, 0.9)]
+    better = [{"channels": {"phone": {"service_level": sl + 0.05, "offered": 100.0}}} for sl in (0.7, 0.8, 0.9)]
+    roster = Roster(example.start, [Shift("a1", "generalist", 8 * 3600, 12 * 3600)])
+    a = record_run("simulate", example, 5, {"seed": 5, "replications": 3, "channels": {"phone": {
+        "service_level": 0.8, "offered": 100.0}}, "replication_summaries": reps}, roster=roster,
+        intervals=_intervals(example), workspace=path)
+    b = record_run("simulate", example, 5, {"seed": 5, "replications": 3, "channels": {"phone": {
+        "service_level": 0.85, "offered": 100.0}}, "replication_summaries": better}, workspace=path, label="more staff")
+    runner = CliRunner()
+    ws = ["--workspace", str(path)]
+    out = runner.invoke(cli, ["runs", "list", *ws])
+    assert out.exit_code == 0 and "2 runs" in out.output and "more staff" in out.output
+    out = runner.invoke(cli, ["runs", "show", str(a), *ws, "--roster", str(tmp_path / "r.csv"),
+                              "--table", f"intervals={tmp_path / 'i.csv'}", "--scenario", str(tmp_path / "s.yaml")])
+    assert out.exit_code == 0, out.output
+    assert "phone SL" in out.output and "80.0%" in out.output
+    assert pd.read_csv(tmp_path / "r.csv")["agent"].tolist() == ["a1"]
+    assert len(pd.read_csv(tmp_path / "i.csv")) == 4
+    assert "Insurance service center" in (tmp_path / "s.yaml").read_text()
+    out = runner.invoke(cli, ["runs", "compare", str(a), str(b), *ws, "--json", str(tmp_path / "c.json")])
+    assert out.exit_code == 0, out.output
+    # Paired differences are all +0.05: the interval has no width.
+    assert "+5.0 pp *" in out.output and "+5.0 .. +5.0" in out.output
+    out = runner.invoke(cli, ["runs", "delete", str(a), *ws])
+    assert out.exit_code == 0 and "deleted 1 run" in out.output
+    with Workspace(path) as w:
+        assert [r.id for r in w.runs()] == [b]
+    out = run_cli("runs", "show", str(a), *ws)
+    assert out.returncode == 2 and f"run {a}: no such run" in out.stderr

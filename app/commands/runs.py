@@ -6,12 +6,9 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from scenarios import InputError, Problem
 
-console = Console()
 runs_app = typer.Typer(help="Stored simulate, schedule and what-if runs (the workspace: --workspace, "
                             "$CCPLAN_WORKSPACE or .ccplan/workspace.sqlite).", no_args_is_help=True)
 
@@ -41,13 +38,14 @@ def list_runs(
     """One line per stored run, oldest first."""
     with _open(workspace) as ws:
         runs = ws.runs(kind=kind, batch_id=batch)
-        table = Table(title=f"{len(runs)} run{'s' if len(runs) != 1 else ''} in {ws.path}")
-        for col in ("id", "created (UTC)", "kind", "scenario", "variant", "seed", "reps", "batch", "inputs"):
-            table.add_column(col, justify="right" if col in ("id", "seed", "reps", "batch") else "left")
+        typer.echo(f"{len(runs)} run{'s' if len(runs) != 1 else ''} in {ws.path}")
+        if runs:
+            typer.echo(f"{'id':>5}  {'created (UTC)':<19}  {'kind':<8} {'seed':>6} {'reps':>5} {'batch':>5}  "
+                       f"{'inputs':<8}  scenario [variant]")
         for r in runs:
-            table.add_row(str(r.id), r.created_at.replace("T", " ")[:19], r.kind, r.scenario_name, r.label,
-                          _opt(r.seed), _opt(r.replications), _opt(r.batch_id), r.inputs_hash[:10])
-        console.print(table)
+            typer.echo(f"{r.id:>5}  {r.created_at.replace('T', ' ')[:19]:<19}  {r.kind:<8} {_opt(r.seed):>6} "
+                       f"{_opt(r.replications):>5} {_opt(r.batch_id):>5}  {r.inputs_hash[:8]:<8}  {r.scenario_name}"
+                       + (f" [{r.label}]" if r.label else ""))
 
 
 @runs_app.command("show")
