@@ -102,7 +102,7 @@ def test_generate_example_roster_in_chromium(app_server, tmp_path):
             expect(page.get_by_role("heading", name="Data and forecast")).to_be_visible()
 
             # Fast settings in the sidebar: few replications, schedule without simulation rounds.
-            reps = page.get_by_label("Replications")
+            reps = page.get_by_role("spinbutton", name="Replications")
             reps.fill("2")
             reps.press("Enter")
             page.get_by_text("Verify schedule by simulation").click()
