@@ -52,7 +52,7 @@ class Variant:
 @dataclass
 class VariantResult:
     """One variant's outcome: the simulator's summary and per-replication summaries, its interval and group
-    tables; re-optimised variants add the roster, its paid hours and the requirements per channel."""
+    tables, the requirements per interval and channel; re-optimised variants add the roster and its paid hours."""
 
     variant: Variant
     summary: dict
@@ -149,10 +149,13 @@ class _Task:
 
 def _run_task(task: _Task, executor: Executor | None = None, workers: int | None = 1,
               progress: Progress | None = None) -> dict:
-    """Run one variant: simulate at fixed staff, or schedule then simulate the new roster."""
+    """Run one variant: its requirements, then simulate it at fixed staff, or schedule and simulate the new roster."""
     import sim
 
-    out: dict[str, Any] = {}
+    from optimizer.requirements import requirements
+
+    # What the variant needs, whether or not staff is fixed: cheap (Erlang formulas) and exact.
+    out: dict[str, Any] = {"requirements": requirements(task.scenario, task.demand, task.method)}
     staffing = task.staffing
     sim_progress = progress
     if task.reoptimize:
@@ -163,7 +166,6 @@ def _run_task(task: _Task, executor: Executor | None = None, workers: int | None
         staffing = plan.roster
         out["roster"] = plan.roster
         out["paid_hours"] = float(_paid_hours(plan))
-        out["requirements"] = optimizer.requirements(task.scenario, task.demand, task.method)
         sim_progress = scaled(progress, 0.5, 1.0)
     result = sim.simulate(task.scenario, staffing, demand=task.demand, replications=task.replications,
                           seed=task.seed, executor=executor, workers=workers, progress=sim_progress)
@@ -191,8 +193,9 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
 
     Fixed staff (default): every variant is simulated with `staffing` (a Roster or a staffing plan of available
     agents); None means each variant's `constant_agents`, or, when the base has none, a roster scheduled for the
-    base. `reoptimize=True` schedules a roster for every variant instead and reports its paid hours and
-    requirements (method "erlang-a" or "erlang-c") next to the simulated service of that roster.
+    base. `reoptimize=True` schedules a roster for every variant instead and reports its paid hours next to the
+    simulated service of that roster. Either way each variant's requirements (agents needed per interval and
+    channel, method "erlang-a" or "erlang-c") are reported too.
 
     `executor` (with `workers` tasks at once) runs variants in parallel, or a single variant's replications.
     `workspace` (a scenarios.store.Workspace) stores each variant as a "whatif" run as soon as it finishes.

@@ -17,7 +17,7 @@ import yaml
 from scipy import stats
 
 from conftest import ROOT, run_cli
-from scenarios import scenario_from_dict
+from scenarios import InputError, scenario_from_dict
 from scenarios.overrides import parse_override, parse_sweep
 from scenarios.store import Workspace
 from scenarios.whatif import build_variants, compare, kpis_from_results, run_whatif
@@ -121,6 +121,22 @@ def test_service_moves_the_way_it_must_at_fixed_staff(sweep_run):
     assert _row(result, base, "channels.phone.service_level")["diff"] == 0
 
 
+def test_requirements_move_the_way_they_must(sweep_run):
+    result, _ = sweep_run
+    need = {(r.variant.scenario.channels["bot"].containment, r.variant.scenario.demand.scale):
+            r.results_json()["requirements_agent_hours"] for r in result.results}
+    for scale in (1.0, 1.2):
+        chat = [need[(c, scale)]["chat"] for c in (0.4, 0.6, 0.8)]
+        assert chat[0] > chat[1] > chat[2], chat
+        # The bot does not touch phone demand: phone needs exactly the same.
+        assert len({need[(c, scale)]["phone"] for c in (0.4, 0.6, 0.8)}) == 1
+    for c in (0.4, 0.6, 0.8):
+        assert need[(c, 1.2)]["phone"] > need[(c, 1.0)]["phone"]
+        assert need[(c, 1.2)]["chat"] > need[(c, 1.0)]["chat"]
+    row = _row(result, "channels.bot.containment=0.8, demand.scale=1.0", "requirements.chat.agent_hours")
+    assert row.method == "exact" and row["diff"] < 0 and row.diff_lo == row.diff_hi == row["diff"]
+
+
 def test_common_random_numbers_leave_untouched_channels_identical(sweep_run):
     """Phone has its own agents and streams: changing the bot's containment must not move one phone call."""
     result, _ = sweep_run
@@ -171,16 +187,21 @@ def test_bad_overrides_are_rejected_before_anything_runs(tmp_path, small):
     scenario = tmp_path / "small.yaml"
     scenario.write_text(yaml.safe_dump(small_data()))
     workspace = tmp_path / "ws.sqlite"
-    for args, path in ((["--sweep", "channels.bot.containment=0.4,1.4"], "channels.bot.containment"),
-                       (["--set", "channels.bots.containment=0.5"], "channels.bots.containment"),
-                       (["--set", "demand.scale=lots"], "demand.scale"),
-                       (["--set", "days=2"], "days")):
-        out = run_cli("whatif", str(scenario), *args, "--workspace", str(workspace))
-        assert out.returncode == 2, out.stderr
-        assert path in out.stderr and "Traceback" not in out.stderr
-        assert not workspace.exists()  # nothing ran, nothing was stored
-    with pytest.raises(Exception, match="days"):
-        build_variants(small, [parse_override("days=2")], [])
+    # The second value of the sweep is out of range: the first variant must not run either.
+    out = run_cli("whatif", str(scenario), "--sweep", "channels.bot.containment=0.4,1.4", "--set",
+                  "channels.bots.containment=0.5", "--workspace", str(workspace))
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "channels.bots.containment: unknown channel 'bots'" in out.stderr
+    assert not workspace.exists()  # nothing ran, nothing was stored
+    out = run_cli("whatif", str(scenario), "--sweep", "channels.bot.containment=0.4,1.4", "--workspace", str(workspace))
+    assert out.returncode == 2 and "channels.bot.containment: must be <= 1" in out.stderr
+    assert not workspace.exists()
+    for sets, sweeps, path in (([], ["channels.bot.containment=0.4,1.4"], "channels.bot.containment"),
+                               (["demand.scale=lots"], [], "demand.scale"),
+                               (["days=2"], [], "days")):  # fixed staff cannot follow a new calendar
+        with pytest.raises(InputError) as info:
+            build_variants(small, [parse_override(t) for t in sets], [parse_sweep(t) for t in sweeps])
+        assert [p.where for p in info.value.problems] == [path]
 
 
 def _count_runs(path) -> int:
