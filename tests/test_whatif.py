@@ -3,6 +3,7 @@ common random numbers, identical results on a Dask cluster, and a sweep killed m
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -98,6 +99,18 @@ def test_sweep_stores_six_runs_readable_with_their_tables(sweep_run):
             assert np.allclose(intervals["offered"], res.intervals["offered"])
         # Different inputs, different hashes.
         assert len({r.inputs_hash for r in runs}) == 6
+    # The stored batch compares again from the workspace alone, to the same numbers.
+    from typer.testing import CliRunner
+
+    from app.cli import cli
+
+    out = CliRunner().invoke(cli, ["runs", "compare", "--batch", str(result.batch_id), "--workspace", str(path),
+                                   "--json", str(path.with_name("again.json"))])
+    assert out.exit_code == 0, out.output
+    again = pd.DataFrame(json.loads(path.with_name("again.json").read_text()))
+    mine = result.comparison.dropna(subset=["diff_lo"])
+    assert len(again.dropna(subset=["diff_lo"])) == len(mine)
+    assert np.allclose(again.dropna(subset=["diff_lo"])["diff_lo"], mine["diff_lo"])
 
 
 def test_service_moves_the_way_it_must_at_fixed_staff(sweep_run):

@@ -97,7 +97,9 @@ def show_run(
 
 @runs_app.command("compare")
 def compare_runs(
-    run_ids: list[int] = typer.Argument(..., metavar="ID ID...", help="The first run is the base."),
+    run_ids: Optional[list[int]] = typer.Argument(None, metavar="ID ID...", help="The first run is the base."),
+    batch: Optional[int] = typer.Option(None, "--batch", help="Compare the runs of a what-if batch (its base "
+                                                              "first) instead of listing IDs."),
     all_kpis: bool = typer.Option(False, "--all", help="Every KPI, not only the headline ones."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Write the comparison as JSON."),
     workspace: Optional[Path] = typer.Option(None, "--workspace", help=WORKSPACE_HELP),
@@ -109,12 +111,20 @@ def compare_runs(
     from scenarios.store import jsonable
     from scenarios.whatif import compare, kpis_from_results
 
-    if len(run_ids) < 2:
-        raise InputError([Problem("ID", "give at least two runs; the first is the base")], "nothing to compare")
     with _open(workspace) as ws:
-        runs = [ws.run(i) for i in run_ids]
-    table = compare([kpis_from_results(f"{r.id}: {r.label or r.kind}", r.results, r.seed) for r in runs])
-    print_comparison(table, title=f"runs {', '.join(map(str, run_ids))} (base: run {run_ids[0]})", all_kpis=all_kpis)
+        if batch is not None:
+            ids = [r.id for r in ws.runs(batch_id=batch)]
+            runs = [ws.run(i) for i in ids]
+            # The batch's base first, then the variants in the order they were stored.
+            runs.sort(key=lambda r: not (r.results.get("variant") or {}).get("is_base", False))
+        else:
+            runs = [ws.run(i) for i in run_ids or []]
+    if len(runs) < 2:
+        raise InputError([Problem("ID" if batch is None else f"batch {batch}",
+                                  "give at least two runs; the first is the base")], "nothing to compare")
+    table = compare([kpis_from_results(f"run {r.id}: {r.label or r.kind}", r.results, r.seed) for r in runs])
+    print_comparison(table, title=f"runs {', '.join(str(r.id) for r in runs)} (base: run {runs[0].id})",
+                     all_kpis=all_kpis)
     write_json(json_out, jsonable(table.to_dict("records")))
 
 
