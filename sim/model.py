@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 import simpy
+from heapq import heappush
+
 from simpy.core import NORMAL
 from simpy.events import Event
 
@@ -35,12 +37,12 @@ class Wake(Event):
     """An event that is already triggered and calls one callback at `now + delay` (value: its payload)."""
 
     def __init__(self, env: simpy.Environment, delay: float, callback, value) -> None:
-        # Event.__init__ and succeed() inlined: this runs once per service completion.
+        # Event.__init__, succeed() and Environment.schedule inlined: this runs once per arrival and completion.
         self.env = env
         self.callbacks = [callback]
         self._value = value
         self._ok = True
-        env.schedule(self, NORMAL, delay)
+        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
 
 
 class Engine:

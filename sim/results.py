@@ -4,9 +4,11 @@ Conventions (also in the README):
 - service level = answered within the threshold / offered; abandoned contacts (also those abandoning within
   the threshold) and unfinished ones count in the denominator. Deferred work: answered within
   respond_within_hours. NaN where nothing was offered.
-- asa_seconds: mean wait of answered contacts (industry ASA). wait_mean_seconds: mean time waited by every
-  contact that left the line, answered or abandoned (the M/M/n+M "average waiting time" E[Wq]).
-  wait_p90_seconds: 90th percentile of that same wait.
+- asa_seconds: mean time in line of every contact that left it, answered or abandoned (abandoned ones until
+  they hung up): the project's convention, as optimizer.erlang.asa and the reference figure (M/M/n+M E[Wq],
+  7.4 s for 100 calls/30 min, AHT 180 s, 12 agents, patience 120 s). wait_mean_seconds: mean wait of answered
+  contacts only (what a call-center report calls ASA; 6.3 s in that case). wait_p90_seconds: 90th percentile
+  of the wait of every contact that left the line.
 - p_wait: share of offered contacts that did not get an agent at once.
 - Skill groups: available_hours = scheduled availability plus overrun; idle = available - busy; occupancy =
   busy / available. paid_hours is the plan's agent time, or the roster's shift time less unpaid lunches.
@@ -50,15 +52,16 @@ class SimResult:
     def channels(self) -> list[str]:
         return [c.name for c in self.spec.channels]
 
-    def figures(self, channel: str, first_interval: int = 0, last_interval: int | None = None) -> dict[str, Estimate]:
-        """Mean and 95% CI of the week figures of `channel`, counting contacts arriving in intervals
+    def figures(self, channel: str, first_interval: int = 0, last_interval: int | None = None,
+                level: float = 0.95) -> dict[str, Estimate]:
+        """Mean and CI (default 95%) of the week figures of `channel`, counting contacts arriving in intervals
         first_interval .. last_interval - 1 (e.g. to drop a warm-up). wait_p90 is only given for the whole week."""
         c = self.channels.index(channel)
         window = slice(first_interval, last_interval)
         sums = {f: np.array([rec["channels"][c][f][window].sum() for rec in self.records]) for f in CHANNEL_FIELDS}
-        out = _channel_figures(sums)
+        out = _channel_figures(sums, level)
         if first_interval == 0 and last_interval is None:
-            out["wait_p90_seconds"] = mean_ci(np.array([rec["week_wait_p90"][c] for rec in self.records]))
+            out["wait_p90_seconds"] = mean_ci(np.array([rec["week_wait_p90"][c] for rec in self.records]), level)
         return out
 
 
@@ -87,9 +90,10 @@ def build_result(spec: ModelSpec, ds: pd.DatetimeIndex, records: list[dict], see
 
 def _interval_table(ds: pd.DatetimeIndex, name: str, s: dict[str, np.ndarray], kind: str) -> pd.DataFrame:
     sl = ratio_ci(s["answered_within"], s["offered"])
-    with np.errstate(invalid="ignore"):
-        p90 = np.nanmean(np.where(s["left"] > 0, s["wait_p90_seconds"], np.nan), axis=0) \
-            if np.any(s["left"] > 0) else np.full(len(ds), np.nan)
+    p90_values = np.where(s["left"] > 0, s["wait_p90_seconds"], np.nan)
+    seen = (s["left"] > 0).any(axis=0)
+    p90 = np.full(len(ds), np.nan)
+    p90[seen] = np.nanmean(p90_values[:, seen], axis=0)
     return pd.DataFrame({
         "ds": ds, "channel": name,
         "offered": s["offered"].mean(0), "answered": s["answered"].mean(0), "abandoned": s["abandoned"].mean(0),
@@ -97,8 +101,8 @@ def _interval_table(ds: pd.DatetimeIndex, name: str, s: dict[str, np.ndarray], k
         "service_level": sl.mean, "service_level_lo": np.clip(sl.lo, 0, 1), "service_level_hi": np.clip(sl.hi, 0, 1),
         "abandon_rate": ratio_ci(s["abandoned"], s["offered"]).mean,
         "p_wait": ratio_ci(s["queued"], s["offered"]).mean,
-        "asa_seconds": ratio_ci(s["wait_answered_seconds"], s["answered"]).mean,
-        "wait_mean_seconds": ratio_ci(s["wait_left_seconds"], s["left"]).mean,
+        "asa_seconds": ratio_ci(s["wait_left_seconds"], s["left"]).mean,
+        "wait_mean_seconds": ratio_ci(s["wait_answered_seconds"], s["answered"]).mean,
         "wait_p90_seconds": p90,
         "backlog": s["backlog"].mean(0), "contained": s["contained"].mean(0), "escalated": s["escalated"].mean(0),
     })
@@ -118,14 +122,15 @@ def _group_table(ds: pd.DatetimeIndex, name: str, g: dict[str, np.ndarray], paid
 
 # --- summary -------------------------------------------------------------------------------------------------
 
-def _channel_figures(sums: dict[str, np.ndarray]) -> dict[str, Estimate]:
+def _channel_figures(sums: dict[str, np.ndarray], level: float = 0.95) -> dict[str, Estimate]:
     """Week figures from per-replication totals (arrays over replications)."""
-    out = {f: mean_ci(sums[f]) for f in ("offered", "answered", "abandoned", "unfinished", "contained", "escalated")}
-    out["service_level"] = ratio_ci(sums["answered_within"], sums["offered"])
-    out["abandon_rate"] = ratio_ci(sums["abandoned"], sums["offered"])
-    out["p_wait"] = ratio_ci(sums["queued"], sums["offered"])
-    out["asa_seconds"] = ratio_ci(sums["wait_answered_seconds"], sums["answered"])
-    out["wait_mean_seconds"] = ratio_ci(sums["wait_left_seconds"], sums["left"])
+    out = {f: mean_ci(sums[f], level)
+           for f in ("offered", "answered", "abandoned", "unfinished", "contained", "escalated")}
+    out["service_level"] = ratio_ci(sums["answered_within"], sums["offered"], level)
+    out["abandon_rate"] = ratio_ci(sums["abandoned"], sums["offered"], level)
+    out["p_wait"] = ratio_ci(sums["queued"], sums["offered"], level)
+    out["asa_seconds"] = ratio_ci(sums["wait_left_seconds"], sums["left"], level)
+    out["wait_mean_seconds"] = ratio_ci(sums["wait_answered_seconds"], sums["answered"], level)
     return out
 
 
