@@ -32,6 +32,7 @@ class Channel:
         self.patience: list[float] = customers.patience.tolist()
         self.deadline: list[float] = (customers.arrival + customers.patience).tolist()
         self.start: list[float] = [float("nan")] * len(self.arrival)
+        self.end: list[float] = [float("nan")] * len(self.arrival) if self.is_chat else []  # chat: session ends
         self.line: deque = deque()
         self.groups: list = []              # AgentGroup run-time objects with this skill
         self.concurrency = spec.concurrency

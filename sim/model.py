@@ -48,10 +48,12 @@ class Wake(Event):
 class Engine:
     """The simulation state of one replication. `run()` returns the raw records used by sim.records."""
 
-    def __init__(self, spec: ModelSpec, seed: np.random.SeedSequence):
+    def __init__(self, spec: ModelSpec, seed: np.random.SeedSequence, customers: list | None = None):
+        """`customers` (one sim.customers.Customers per channel) replaces the random draw, e.g. for hand-checked cases."""
         self.spec = spec
         streams = replication_streams(spec, seed)
-        customers = draw_customers(spec, streams)
+        if customers is None:
+            customers = draw_customers(spec, streams)
         self.aux_rng = np.random.default_rng(streams[STREAM_AUX])
         self.env = simpy.Environment()
         self.horizon = spec.horizon
@@ -375,7 +377,9 @@ class Engine:
         sessions = agent.sessions
         ch = agent.chat
         ch.partial[len(sessions)].pop(agent, None)
-        sessions.remove(min(sessions, key=lambda s: s[0]))
+        finished = min(sessions, key=lambda s: s[0])
+        sessions.remove(finished)
+        ch.end[finished[1]] = now
         if sessions:
             if agent.on:
                 ch.partial[len(sessions)][agent] = None
