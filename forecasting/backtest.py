@@ -129,6 +129,9 @@ class AutoModel(ForecastModel):
         self.horizon_days = horizon_days
         self.progress: Progress | None = None
 
+    def can_fit(self, grid: DayGrid) -> bool:
+        return len(grid.days) > 0          # falls back to what can be fit
+
     def fit(self, grid: DayGrid) -> "AutoModel":
         t0 = time.perf_counter()
         self.grid_ = grid

@@ -45,7 +45,7 @@ def _from_history(scenario: Scenario, progress: Progress | None) -> pd.DataFrame
     path = scenario.resolve(spec.history)
     forecaster = Forecaster([model], scenario.interval_minutes, scenario.holidays, scenario.holiday_country)
     history = read_history(path, scenario.interval_minutes,
-                           closed_dates=forecaster._closures(path, scenario.start + dt.timedelta(days=scenario.days)))
+                           closed_dates=forecaster.closures(path, scenario.start + dt.timedelta(days=scenario.days)))
     unknown = sorted(set(history["channel"]) - set(scenario.channels))
     history = history[history["channel"].isin(list(scenario.channels))]
     if history.empty:

@@ -57,19 +57,21 @@ class Forecaster:
     def grids(self, history: pd.DataFrame | str | Path, until: dt.date | None = None) -> dict[str, DayGrid]:
         """Check the history and build each channel's day matrix."""
         if isinstance(history, (str, Path)) or "step_minutes" not in getattr(history, "attrs", {}):
-            history = read_history(history, self.interval_minutes, closed_dates=self._closures(history, until),
+            history = read_history(history, self.interval_minutes, closed_dates=self.closures(history, until),
                                    allow_gaps=self.allow_gaps)
         elif self.interval_minutes and history.attrs.get("step_minutes") != self.interval_minutes:
             from .history import resample_history
             history = resample_history(history, self.interval_minutes)
         step = self.interval_minutes or int(history.attrs.get("step_minutes"))
         self.interval_minutes_ = step
-        closed = self._closures(history, until)
+        closed = self.closures(history, until)
         self.closures_ = closed
         self.history_notes_ = [str(p) for p in history.attrs.get("gaps", [])]
         return {ch: to_grid(history, ch, step, closed) for ch in sorted(history["channel"].unique())}
 
-    def _closures(self, history, until) -> list[dt.date]:
+    def closures(self, history: pd.DataFrame | str | Path, until: dt.date | None = None) -> list[dt.date]:
+        """Closure dates from the history's first day to `until` (or 60 days past the history): the given dates
+        plus the public holidays of `holiday_country`."""
         if isinstance(history, pd.DataFrame) and len(history):
             first = pd.to_datetime(history["ds"]).min().date()
             last = max(pd.to_datetime(history["ds"]).max().date(), until or dt.date.min)
@@ -114,7 +116,7 @@ class Forecaster:
                     fitted.progress = sub
                 if not fitted.can_fit(grid):
                     raise InputError([Problem(f"channel {channel}", f"{model.name} needs at least "
-                                                                    f"{model.min_weeks:g} weeks of normal days; the history has "
+                                                                    f"{model.min_weeks:g} week{'s' if model.min_weeks != 1 else ''} of normal days; the history has "
                                                                     f"{int(grid.normal.sum())} days (try --model auto)")],
                                      "cannot forecast")
                 fitted.fit(grid)

@@ -122,7 +122,8 @@ def to_grid(history: pd.DataFrame, channel: str, interval_minutes: int,
 
 def closure_dates(first: dt.date, last: dt.date, dates: Iterable[dt.date] = (), country: str | None = None) -> list[dt.date]:
     """Holidays and closures between `first` and `last`: the given dates plus the `holidays` package's for `country`."""
-    out = {d for d in dates if first <= d <= last}
+    out = {pd.Timestamp(d).date() for d in dates}
+    out = {d for d in out if first <= d <= last}
     if country:
         import holidays as hol
 

@@ -126,8 +126,9 @@ class WeekdayMean(ForecastModel):
         self.weeks = weeks
 
     def can_fit(self, grid: DayGrid) -> bool:
-        # Any normal day will do: weekdays not seen yet borrow the last normal day (the fallback of last resort).
-        return bool(grid.normal.any())
+        # The fallback of last resort: weekdays not seen yet borrow the last normal day; no normal day at all
+        # (a channel that was always closed) forecasts zeros.
+        return len(grid.days) > 0
 
     def _fit(self, grid: DayGrid) -> None:
         self.values_ = grid.values

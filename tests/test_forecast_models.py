@@ -27,9 +27,9 @@ def _grid(values):
     return to_grid(df, "phone", 30)
 
 
-def _pattern(rng=np.random.default_rng(7)):
+def _pattern(seed: int = 7):
     """A fixed week: every weekday its own intraday shape (no noise)."""
-    return rng.uniform(20, 200, size=(WEEKDAYS, SLOTS)).round()
+    return np.random.default_rng(seed).uniform(20, 200, size=(WEEKDAYS, SLOTS)).round()
 
 
 @pytest.mark.parametrize("model, rtol", [
@@ -137,3 +137,37 @@ def test_forecast_output_contract_and_aht_profile():
     assert monday_10["yhat"] == pytest.approx(mondays.mean())
     assert monday_10["aht_seconds"] == pytest.approx(200.0)
     assert out[out["ds"] == pd.Timestamp("2025-12-15 15:00")]["aht_seconds"].iloc[0] == pytest.approx(300.0)
+
+
+def test_holidays_are_left_out_of_the_fit_and_forecast_closed():
+    rng = np.random.default_rng(9)
+    values = rng.poisson(np.tile(_pattern(), (4, 1))).astype(float)
+    df = _frame(values, start="2025-06-02")                  # 4 weeks Mon-Fri, Juneteenth (Thu 19 June) inside
+    juneteenth = pd.DatetimeIndex(df["ds"]).normalize() == pd.Timestamp("2025-06-19")
+    df.loc[juneteenth, "contacts"] = 7 * df.loc[juneteenth, "contacts"]     # an abnormal day
+    out = forecast(df, horizon_days=7, model="weekday_mean", holiday_country="US")
+    thursday = out[pd.DatetimeIndex(out["ds"]).normalize() == pd.Timestamp("2025-07-03")]
+    thursdays = values[[18, 8, 3], :]                        # the other three Thursdays (rows 3, 8, 18)
+    np.testing.assert_allclose(thursday["yhat"].to_numpy()[16:36], thursdays.mean(axis=0))
+    july4 = out[pd.DatetimeIndex(out["ds"]).normalize() == pd.Timestamp("2025-07-04")]
+    assert (july4["yhat"] == 0).all() and (july4["yhat_hi"] == 0).all()
+    assert any("2025-07-04" in n and "closed" in n for n in out.attrs["notes"])
+
+
+def test_a_day_of_zeros_on_an_open_weekday_is_a_closure_not_a_quiet_day():
+    values = np.tile(_pattern(), (4, 1))
+    values[12] = 0                                           # the third Wednesday: closed
+    grid = _grid(values)
+    assert grid.closed_days == [grid.days[12].date()] and "closure" in grid.notes[0]
+    yhat, _, _ = WeekdayMean().fit(grid).predict(WEEKDAYS)
+    np.testing.assert_allclose(yhat[2], _pattern()[2])     # next Wednesday: the mean of the normal Wednesdays
+
+
+def test_auto_never_crashes_on_a_silent_channel_and_explicit_models_say_what_they_need():
+    df = _frame(np.zeros((10, SLOTS)))
+    out = forecast(df, horizon_days=7, model="auto")
+    assert (out["yhat"] == 0).all() and (out["yhat_hi"] == 0).all()
+    short = _frame(np.tile(_pattern(), (1, 1)))
+    from scenarios import InputError
+    with pytest.raises(InputError, match="mstl needs at least 2 weeks of normal days; the history has 5 days"):
+        forecast(short, horizon_days=7, model="mstl")
