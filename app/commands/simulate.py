@@ -1,0 +1,91 @@
+"""`ccplan simulate`: simulate the week for a staffing plan or a roster and print the KPIs per channel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from scenarios import InputError, Problem, load_scenario, read_roster, read_staffing
+
+from .common import progress_bar, write_json
+
+
+def register(cli: typer.Typer) -> None:
+    cli.command("simulate")(simulate_command)
+
+
+def simulate_command(
+    scenario: Path = typer.Argument(..., metavar="SCENARIO", help="Scenario YAML file."),
+    staffing: Path = typer.Option(None, "--staffing", help="Staffing plan CSV: ds, skill_group, agents "
+                                                          "(available agents; no shrinkage applied)."),
+    roster: Path = typer.Option(None, "--roster", help="Roster CSV (agent, skill_group, date, start, end, lunch, "
+                                                      "breaks); shrinkage applied as aux rotation."),
+    replications: int = typer.Option(None, "--replications", "-r", help="Replications (default: the scenario's)."),
+    seed: int = typer.Option(None, "--seed", help="Random seed (default: the scenario's)."),
+    workers: int = typer.Option(None, "--workers", "-w", help="Worker processes (default: min(replications, cores))."),
+    json_path: Path = typer.Option(None, "--json", help="Write the summary (means, 95% CIs) as JSON here."),
+    out: Path = typer.Option(None, "--out", help="Write the interval table (ds, channel, offered, ...) as CSV here."),
+) -> None:
+    """Simulate the scenario's week (phone, chat, email, bot) and print service level, abandonment and ASA per
+    channel with 95% confidence intervals, and occupancy per skill group. Without --staffing or --roster the
+    scenario's constant_agents are used."""
+    from sim import simulate
+
+    if staffing is not None and roster is not None:
+        raise InputError([Problem("--staffing/--roster", "give one of --staffing and --roster, not both")],
+                         "invalid options")
+    sc = load_scenario(scenario)
+    plan = None
+    if staffing is not None:
+        plan = read_staffing(staffing, sc)
+    elif roster is not None:
+        plan = read_roster(roster, sc)
+    elif not any(g.constant_agents for g in sc.skill_groups.values()):
+        typer.echo("warning: no --staffing or --roster and no constant_agents in the scenario: nobody answers",
+                   err=True)
+    with progress_bar("simulating") as progress:
+        result = simulate(sc, plan, replications=replications, seed=seed, workers=workers, progress=progress)
+    _print_tables(result, sc)
+    write_json(json_path, result.summary)
+    if out is not None:
+        tmp = out.with_suffix(out.suffix + ".tmp")
+        result.intervals.to_csv(tmp, index=False)
+        tmp.replace(out)
+        typer.echo(f"wrote {out}")
+
+
+def _pct(x) -> str:
+    return "-" if x is None else f"{100 * x:.1f}%"
+
+
+def _num(x, fmt: str = ",.0f") -> str:
+    return "-" if x is None else format(x, fmt)
+
+
+def _print_tables(result, sc) -> None:
+    console = Console(width=150)
+    s = result.summary
+    table = Table(title=f"{sc.name}: {s['replications']} replications, seed {s['seed']} (means, 95% CI)")
+    for col in ("channel", "offered", "answered", "abandoned", "unfinished", "SL [95% CI]", "target",
+                "on target", "abandon", "ASA s", "p90 s"):
+        table.add_column(col, justify="left" if col == "channel" else "right")
+    for name, ch in s["channels"].items():
+        lo, hi = ch.get("service_level_ci") or [None, None]
+        level = _pct(ch["service_level"]) + (f" [{_pct(lo)}-{_pct(hi)}]" if lo is not None else "")
+        if sc.channels[name].kind == "ai":
+            level = f"{_num(ch.get('contained'))} contained"
+        table.add_row(name, _num(ch["offered"]), _num(ch["answered"]), _num(ch["abandoned"]), _num(ch["unfinished"]),
+                      level, _pct(ch.get("target_service_level")), _pct(ch.get("intervals_meeting_target")),
+                      _pct(ch["abandon_rate"]), _num(ch["asa_seconds"], ",.1f"), _num(ch["wait_p90_seconds"], ",.1f"))
+    console.print(table)
+    groups = Table(title="skill groups (agent-hours over the week)")
+    for col in ("skill group", "paid h", "available h", "busy h", "idle h", "overrun h", "occupancy"):
+        groups.add_column(col, justify="left" if col == "skill group" else "right")
+    for name, g in s["skill_groups"].items():
+        groups.add_row(name, _num(g["paid_hours"], ",.1f"), _num(g["available_hours"], ",.1f"),
+                       _num(g["busy_hours"], ",.1f"), _num(g["idle_hours"], ",.1f"), _num(g["overrun_hours"], ",.1f"),
+                       _pct(g["occupancy"]))
+    console.print(groups)
