@@ -78,7 +78,8 @@ def backtest_grid(grid: DayGrid, models: list[ForecastModel], folds: int = 4, ho
             t0 = time.perf_counter()
             try:
                 fresh.fit(train)
-                yhat, ylo, yhi = fresh.predict(grid.days[fold.rows], closed_dates=train.closed_days)
+                # holidays of the test window are known in advance, like the scenario's
+                yhat, ylo, yhi = fresh.predict(grid.days[fold.rows], closed_dates=grid.closed_days)
             except (ValueError, np.linalg.LinAlgError) as exc:
                 notes.append(f"{grid.channel}: {model.name} failed on fold {fold.start.date()} ({exc})")
                 continue

@@ -3,7 +3,7 @@
 The defaults read the "Anonymous Bank" format (whitespace-separated; `date` YYMMDD, clock columns H:MM:SS,
 `type` the call type, `outcome` AGENT / HANG / PHANTOM, `ser_time` seconds of service). A call counts as a
 contact when it asked for an agent: it queued (`q_start` set) or was served. Its arrival is the queue entry
-(or, for calls served without queueing, the IVR exit). `aht_seconds` is the mean service time of the calls
+(or, for calls served without queueing, the IVR exit), on the next day when that clock is before the IVR entry. `aht_seconds` is the mean service time of the calls
 served that arrived in the interval. Every column name is an option, so other exports map onto it.
 """
 
@@ -34,6 +34,7 @@ class CallColumns:
     ignore: tuple[str, ...] = ("PHANTOM",)  # outcome values that are not calls
     unset: str = "0:00:00"                  # value meaning "this stage did not happen"
     queued: str | None = "q_start"          # a call counts when this is set or it was served (None: every call)
+    entry: str | None = "vru_entry"         # first clock time of the call: an arrival clock before it is past midnight
 
 
 def read_calls(path: str | Path, sep: str | None = None) -> pd.DataFrame:
@@ -77,6 +78,10 @@ def history_from_calls(calls: pd.DataFrame | str | Path, interval_minutes: int =
     if cols.date:
         date = pd.to_datetime(df[cols.date], format=cols.date_format, errors="coerce")
         when = date + pd.to_timedelta(clock, errors="coerce")
+        if cols.entry and cols.entry in df.columns:
+            # calls that entered before midnight and reached the queue after it belong to the next day
+            entered = pd.to_timedelta(df[cols.entry].where(df[cols.entry] != cols.unset), errors="coerce")
+            when = when + pd.to_timedelta((pd.to_timedelta(clock, errors="coerce") < entered).astype(int), unit="D")
     else:
         when = pd.to_datetime(clock, errors="coerce")
     bad = when.isna()
