@@ -1,0 +1,172 @@
+"""Simulation speed: ccplan's full model vs Ciw and a plain SimPy model on one M/M/n+M workload, plus the example week.
+
+Workload: one phone queue, Poisson arrivals at 600 calls per 30 minutes for 7 days (about 201,600 calls),
+exponential handle times (mean 180 s), 63 agents, exponential patience (mean 120 s). Each engine simulates it
+once in this process; throughput = simulated calls / wall-clock seconds (best of --repeat runs).
+- ccplan: `sim.simulate` end to end (spec, customer draws, event loop, per-interval results and summary).
+- Ciw: the same queue as a one-node network with reneging.
+- plain SimPy: the textbook model, one process per caller, a Resource, `yield request | timeout(patience)`.
+Then the example week (scenarios/examples/insurance_week.yaml, all channels, demand from its forecast, a plan
+sized by hand from offered load) with 20 replications on 2 worker processes.
+
+Usage: .venv/bin/python benchmarks/sim_throughput.py [--repeat 3] [--skip-ciw]
+Prints a table and ends with one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import simpy
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from scenarios import EXAMPLE_SCENARIO, load_scenario, scenario_from_dict  # noqa: E402
+
+CALLS_PER_INTERVAL, AHT, AGENTS, PATIENCE, DAYS = 600, 180.0, 63, 120.0, 7
+HORIZON = DAYS * 86400.0
+RATE = CALLS_PER_INTERVAL / 1800.0
+
+
+def workload_scenario():
+    return scenario_from_dict({
+        "name": "M/M/n+M benchmark", "start": "2026-01-05", "days": DAYS, "interval_minutes": 30,
+        "channels": {"phone": {"kind": "voice", "aht_seconds": AHT, "patience_seconds": PATIENCE,
+                               "target": {"answer_within_seconds": 20, "service_level": 0.8}}},
+        "demand": {"rates": {"phone": CALLS_PER_INTERVAL}},
+        "skill_groups": {"agents": {"skills": ["phone"], "headcount": AGENTS, "constant_agents": AGENTS}},
+    })
+
+
+def run_ccplan(seed: int) -> tuple[int, dict]:
+    from sim import simulate
+    res = simulate(workload_scenario(), replications=1, seed=seed, workers=1)
+    phone = res.summary["channels"]["phone"]
+    return int(phone["offered"]), phone
+
+
+def run_simpy(seed: int) -> tuple[int, dict]:
+    """The plain SimPy M/M/n+M model: a process per caller."""
+    rng = np.random.default_rng(seed)
+    env = simpy.Environment()
+    agents = simpy.Resource(env, capacity=AGENTS)
+    stats = {"offered": 0, "answered": 0, "abandoned": 0, "within": 0}
+
+    def caller(env):
+        arrived = env.now
+        stats["offered"] += 1
+        with agents.request() as req:
+            result = yield req | env.timeout(rng.exponential(PATIENCE))
+            if req in result:
+                stats["answered"] += 1
+                stats["within"] += env.now - arrived <= 20
+                yield env.timeout(rng.exponential(AHT))
+            else:
+                stats["abandoned"] += 1
+
+    def source(env):
+        while True:
+            yield env.timeout(rng.exponential(1 / RATE))
+            env.process(caller(env))
+
+    env.process(source(env))
+    env.run(until=HORIZON)
+    n = stats["offered"]
+    return n, {"service_level": stats["within"] / n, "abandon_rate": stats["abandoned"] / n}
+
+
+def run_ciw(seed: int) -> tuple[int, dict]:
+    import ciw
+    ciw.seed(seed)
+    network = ciw.create_network(
+        arrival_distributions=[ciw.dists.Exponential(rate=RATE)],
+        service_distributions=[ciw.dists.Exponential(rate=1 / AHT)],
+        number_of_servers=[AGENTS],
+        reneging_time_distributions=[ciw.dists.Exponential(rate=1 / PATIENCE)],
+    )
+    q = ciw.Simulation(network)
+    q.simulate_until_max_time(HORIZON)
+    records = q.get_all_records()
+    served = [r for r in records if r.record_type == "service"]
+    reneged = [r for r in records if r.record_type == "renege"]
+    waiting = len(q.nodes[1].all_individuals)
+    n = len(served) + len(reneged) + waiting
+    within = sum(r.waiting_time <= 20 for r in served)
+    return n, {"service_level": within / n, "abandon_rate": len(reneged) / n}
+
+
+def timed(fn, repeat: int, seed: int = 1):
+    best, out = float("inf"), None
+    for k in range(repeat):
+        t0 = time.perf_counter()
+        out = fn(seed + k)
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
+def example_week(replications: int = 20, workers: int = 2) -> dict:
+    from forecasting import scenario_demand
+    from sim import simulate
+    from sim.quick_staffing import offered_load_staffing
+    sc = load_scenario(EXAMPLE_SCENARIO)
+    t0 = time.perf_counter()
+    demand = scenario_demand(sc)
+    t_demand = time.perf_counter() - t0
+    plan = offered_load_staffing(sc, demand)
+    t0 = time.perf_counter()
+    res = simulate(sc, plan, demand=demand, replications=replications, seed=1, workers=workers)
+    t_sim = time.perf_counter() - t0
+    contacts = sum(ch["offered"] for ch in res.summary["channels"].values()) * replications
+    return {"replications": replications, "workers": workers, "demand_seconds": round(t_demand, 2),
+            "simulate_seconds": round(t_sim, 2), "contacts_simulated": int(contacts),
+            "contacts_per_second": round(contacts / t_sim),
+            "phone_service_level": res.summary["channels"]["phone"]["service_level"]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-ciw", action="store_true")
+    args = parser.parse_args()
+
+    rows = {}
+    engines = [("ccplan sim (full model)", run_ccplan), ("plain SimPy M/M/n+M", run_simpy)]
+    if not args.skip_ciw:
+        engines.append(("Ciw", run_ciw))
+    for name, fn in engines:
+        repeat = 1 if name == "Ciw" else args.repeat
+        seconds, (n, figures) = timed(fn, repeat)
+        rows[name] = {"contacts": n, "seconds": round(seconds, 3), "contacts_per_second": round(n / seconds),
+                      "service_level": round(figures["service_level"], 4),
+                      "abandon_rate": round(figures["abandon_rate"], 4)}
+    week = example_week()
+
+    print(f"M/M/n+M workload: {CALLS_PER_INTERVAL} calls/30 min x {DAYS} days, AHT {AHT:g} s, {AGENTS} agents, "
+          f"patience {PATIENCE:g} s   ({platform.processor() or platform.machine()}, {os.cpu_count()} cores)")
+    print(f"{'engine':<26}{'contacts':>10}{'seconds':>10}{'contacts/s':>12}{'SL@20s':>9}{'abandon':>9}")
+    for name, r in rows.items():
+        print(f"{name:<26}{r['contacts']:>10,}{r['seconds']:>10.2f}{r['contacts_per_second']:>12,}"
+              f"{r['service_level']:>9.4f}{r['abandon_rate']:>9.4f}")
+    ours = rows["ccplan sim (full model)"]["contacts_per_second"]
+    ratios = {"vs_plain_simpy": round(ours / rows["plain SimPy M/M/n+M"]["contacts_per_second"], 2)}
+    if "Ciw" in rows:
+        ratios["vs_ciw"] = round(ours / rows["Ciw"]["contacts_per_second"], 2)
+    print("ccplan throughput ratios: " + ", ".join(f"{k} {v}x" for k, v in ratios.items())
+          + "   (targets: >= 0.6x plain SimPy, >= 2x Ciw)")
+    print(f"example week, all channels, {week['replications']} replications on {week['workers']} workers: "
+          f"{week['simulate_seconds']:.1f} s simulate (+ {week['demand_seconds']:.2f} s demand), "
+          f"{week['contacts_simulated']:,} contacts, {week['contacts_per_second']:,}/s   (target < 60 s)")
+    print(json.dumps({"benchmark": "sim_throughput", "workload": {"calls_per_30min": CALLS_PER_INTERVAL, "days": DAYS,
+                      "aht_seconds": AHT, "agents": AGENTS, "patience_seconds": PATIENCE},
+                      "engines": rows, "ratios": ratios, "example_week": week}))
+
+
+if __name__ == "__main__":
+    main()
