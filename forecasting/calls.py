@@ -53,8 +53,8 @@ def history_from_calls(calls: pd.DataFrame | str | Path, interval_minutes: int =
                        channel_map: dict[str, str] | None = None, name: str | None = None) -> pd.DataFrame:
     """Count calls per interval and channel; columns ds, channel, contacts, aht_seconds (NaN where none served).
 
-    Every interval from the first to the last day's span of clock times seen is present (zeros when no call
-    arrived), so the result is a complete history for `read_history`. `channel_map` renames call types (e.g.
+    Every interval within the span of clock times seen, from the first day to the last call, is present (zeros
+    when no call arrived), so the result is a complete history for `read_history`. `channel_map` renames call types (e.g.
     {"PS": "retail", "PE": "english"}); types not in a given map are kept under their own name.
     """
     cols = columns or CallColumns()
@@ -98,12 +98,13 @@ def history_from_calls(calls: pd.DataFrame | str | Path, interval_minutes: int =
     frame = pd.DataFrame({"ds": when.dt.floor(f"{interval_minutes}min"), "channel": channel,
                           "handle": handle.where(served & (handle > 0))})
     counts = frame.groupby(["channel", "ds"]).agg(contacts=("handle", "size"), aht_seconds=("handle", "mean"))
-    # complete grid per channel: every interval of the day span seen, every day from first to last
+    # complete grid per channel: every interval of the clock span seen, from the first day's start to the last
+    # call (the export ends there: the rest of that day is unknown, not quiet)
     day_start = frame["ds"] - frame["ds"].dt.normalize()
     first_slot, last_slot = day_start.min(), day_start.max()
-    days = pd.date_range(frame["ds"].min().normalize(), frame["ds"].max().normalize(), freq="D")
-    slots = pd.timedelta_range(first_slot, last_slot, freq=f"{interval_minutes}min")
-    grid = (days.to_numpy()[:, None] + slots.to_numpy()[None, :]).ravel()
+    stamps = pd.date_range(frame["ds"].min().normalize() + first_slot, frame["ds"].max(), freq=f"{interval_minutes}min")
+    tod = stamps - stamps.normalize()
+    grid = stamps[(tod >= first_slot) & (tod <= last_slot)]
     out = []
     for ch, own in counts.groupby(level="channel"):
         own = own.droplevel("channel").reindex(pd.DatetimeIndex(grid))
