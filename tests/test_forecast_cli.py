@@ -101,3 +101,23 @@ def test_cli_backtest_json(tmp_path):
         assert {"channel", "model", "wape", "mase", "bias", "daily_mape", "coverage80", "fit_seconds"} <= set(r)
     assert rows[2]["chosen"] == "weekday_mean" and rows[0]["wape"] < rows[1]["wape"]
     assert "WAPE" in out.stdout and "auto" in out.stdout
+
+
+def test_forecast_file_feeds_a_scenario_directly(tmp_path, example, example_data):
+    from forecasting import scenario_demand
+    from scenarios import scenario_from_dict
+
+    target = tmp_path / "week.csv"
+    out = run_cli("forecast", str(example.resolve(example.demand.history)), "--model", "weekday_mean",
+                  "--start", "2026-01-05", "--out", str(target))
+    assert out.returncode == 0, out.stderr
+    example_data["demand"] = {"forecast": str(target)}
+    demand = scenario_demand(scenario_from_dict(example_data))
+    fc = pd.read_csv(target, parse_dates=["ds"])
+    merged = demand.merge(fc, on=["ds", "channel"])
+    assert len(merged) == len(demand) == 4 * 7 * 48
+    open_ = merged["contacts"] > 0
+    assert open_.sum() > 1000
+    assert (merged.loc[open_, "contacts"] - merged.loc[open_, "yhat"]).abs().max() < 1e-3
+    phone = merged[(merged["channel"] == "phone") & open_]
+    assert (phone["aht_seconds_x"] - phone["aht_seconds_y"]).abs().max() < 1e-3   # the AHT profile carries over
