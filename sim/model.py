@@ -123,7 +123,7 @@ class Engine:
         events = self._t_events
         k = self._t_next
         now = events[k][0]
-        touched: set[int] = set()
+        touched: dict[Agent, None] = {}     # roster agents whose availability may change now (ordered)
         while k < len(events) and events[k][0] == now:
             _, what, who, value = events[k]
             if what == "count":
@@ -131,18 +131,17 @@ class Engine:
             elif what == "shift":
                 agent = self.roster_agents[who]
                 agent.on_shift = bool(value)
-                touched.add(agent.group.index)
+                touched[agent] = None
             else:
                 self._draw_aux()
-                touched.update(range(len(self.groups)))
+                touched.update(dict.fromkeys(self.roster_agents))
             k += 1
-        for j in sorted(touched):
-            for agent in self.groups[j].agents:
-                want = agent.on_shift and not agent.aux
-                if want and not agent.on:
-                    self._turn_on(agent, now)
-                elif agent.on and not want:
-                    self._turn_off(agent, now)
+        for agent in touched:
+            want = agent.on_shift and not agent.aux
+            if want and not agent.on:
+                self._turn_on(agent, now)
+            elif agent.on and not want:
+                self._turn_off(agent, now)
         self._t_next = k
         if k < len(events):
             Wake(self.env, events[k][0] - now, self._on_timetable, None)
