@@ -88,14 +88,16 @@ def backtest_cmd(
                                progress=progress)
     for note in notes:
         typer.echo(f"note: {note}", err=True)
-    typer.echo(f"{'channel':<10} {'model':<13} {'folds':>5} {'WAPE':>7} {'MASE':>6} {'bias':>7} {'day MAPE':>8} "
+    typer.echo(f"{'channel':<10} {'model':<22} {'folds':>5} {'WAPE':>7} {'MASE':>6} {'bias':>7} {'day MAPE':>8} "
                f"{'cover80':>7} {'fit s':>6}")
     for r in rows:
         label = r["model"] + (f" ({r['chosen']})" if "chosen" in r else "")
-        typer.echo(f"{r['channel']:<10} {label:<13} {r['folds']:>5} {_pct(r['wape']):>7} {_num(r['mase']):>6} "
+        typer.echo(f"{r['channel']:<10} {label:<22} {r['folds']:>5} {_pct(r['wape']):>7} {_num(r['mase']):>6} "
                    f"{_pct(r['bias'], signed=True):>7} {_pct(r['daily_mape']):>8} {_pct(r['coverage80']):>7} "
                    f"{_num(r['fit_seconds']):>6}")
-    write_json(json_path, rows)
+    # NaN (a model that could not run) is not JSON: write null
+    write_json(json_path, [{k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in r.items()}
+                           for r in rows])
 
 
 def _pct(x: float, signed: bool = False) -> str:
