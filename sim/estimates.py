@@ -8,6 +8,7 @@ interval (NaN).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -22,7 +23,9 @@ class Estimate(NamedTuple):
     hi: float
 
 
+@lru_cache(maxsize=256)
 def t_quantile(replications: int, level: float = 0.95) -> float:
+    """Two-sided Student t quantile for a `level` interval from `replications` values (NaN for one)."""
     return float(stats.t.ppf(0.5 + level / 2, replications - 1)) if replications > 1 else float("nan")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 
 import numpy as np
 import pandas as pd
@@ -233,6 +234,7 @@ def test_conservation_every_channel_and_replication(example_inputs):
     assert bot["contained"] + bot["escalated"] <= bot["answered"]
     assert bot["contained"] / (bot["contained"] + bot["escalated"]) == pytest.approx(0.6, abs=0.02)
     assert set(res.summary) >= {"seed", "replications", "channels", "skill_groups", "days"}
+    json.dumps([res.summary, res.replication_summaries], allow_nan=False)   # JSON-ready: no NaN, no numpy types
     assert len(res.summary["days"]) == 7
 
 
