@@ -88,3 +88,8 @@ def test_overloaded_week_finishes_and_reports_unfinished_work(example_path, tmp_
     assert email["unfinished"] > 0 and email["backlog_max"] >= email["unfinished"]
     assert summary["channels"]["phone"]["abandon_rate"] > 0.5
     assert np.isclose(summary["skill_groups"]["generalist"]["paid_hours"], 7 * 12 * 0.5)
+
+
+def test_bad_simulation_settings_exit_2(example_path, plan_csv):
+    done = run_cli("simulate", str(example_path), "--staffing", str(plan_csv), "--replications", "0")
+    assert done.returncode == 2 and "replications: must be at least 1" in done.stderr

@@ -361,3 +361,22 @@ def test_duration_distributions(dist, mean, cv):
     else:
         assert set(np.unique(x)) == {100.0, 200.0, 600.0}
     assert np.isinf(draw(Dist("none"), np.random.default_rng(1), 3)).all()
+
+
+def test_escalation_reaches_its_channel_when_the_bot_time_ends(example_data):
+    data = _example_variant(example_data, capacity_sessions=1, handle_seconds=90)
+    sc = scenario_from_dict(data, check_files=False)
+    spec_plan = _plan(sc, [1, 0, 0])
+    no = _customers([], [])
+    # chat: no own contacts, one slot for the escalation (handle 120 s = factor x draw, already applied)
+    chat = Customers(np.array([np.nan]), np.array([120.0]), np.array([INF]), 0)
+    # bot: two sessions at t=0 and t=10; capacity 1, so the second waits until t=90; only the second escalates
+    bot = Customers(np.array([0.0, 10.0]), np.array([90.0, 90.0]), np.full(2, INF), 2,
+                    contained=np.array([True, False]), escalation_slot=np.array([-1, 0]))
+    engine, rec = _hand_run(sc, spec_plan, [no, chat, no, bot])
+    assert engine.channels[3].start == [0.0, 90.0]
+    chat_ch = engine.channels[1]
+    assert chat_ch.arrival == [180.0] and chat_ch.start == [180.0] and chat_ch.end == [300.0]
+    b = rec["channels"][3]
+    assert (b["contained"].sum(), b["escalated"].sum(), b["queued"].sum()) == (1, 1, 1)
+    assert rec["channels"][1]["offered"].sum() == 1
