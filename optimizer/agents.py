@@ -1,0 +1,188 @@
+"""The named agents to roster: read from an agents CSV or generated from the skill groups' headcounts.
+
+Agents CSV columns (header row required; only `agent` and `skill_group` are mandatory):
+
+- `agent` (or `id`): a unique name.
+- `skill_group`: one of the scenario's skill groups.
+- `min_hours_per_week`, `max_hours_per_week`: paid hours; empty -> the skill group's contract.
+- `unavailable`: ";"-separated days or times the agent cannot work: a weekday (`sat`), a date (`2026-01-07`),
+  or either followed by a time span (`wed 08:00-12:00`, `2026-01-07 14:00-24:00`).
+- `preferred_start`: a span of start times the agent prefers, e.g. `07:00-10:00` (a soft wish).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from scenarios import InputError, Problem, Scenario
+from scenarios.errors import did_you_mean
+from scenarios.model import WEEKDAYS, parse_span
+
+
+@dataclass
+class Agent:
+    """One person: contract limits in paid hours per week, times off, preferred start times (minutes of day)."""
+
+    id: str
+    skill_group: str
+    min_hours: float
+    max_hours: float
+    unavailable: list[tuple[int, int, int]] = field(default_factory=list)  # (day, start_min, end_min)
+    preferred_start: tuple[int, int] | None = None
+
+    def can_work(self, day: int, start_min: int, end_min: int) -> bool:
+        """False when the shift overlaps any of the agent's unavailable times."""
+        return not any(d == day and a < end_min and start_min < b for d, a, b in self.unavailable)
+
+
+def generate_agents(scenario: Scenario) -> list[Agent]:
+    """One agent per head of each skill group, with the group's contract (`generalist-001`, ...)."""
+    out = []
+    for name, group in scenario.skill_groups.items():
+        width = max(3, len(str(group.headcount)))
+        for i in range(group.headcount):
+            out.append(Agent(f"{name}-{i + 1:0{width}d}", name, group.min_hours_per_week, group.max_hours_per_week))
+    return out
+
+
+def read_agents(path: str | Path | pd.DataFrame, scenario: Scenario) -> list[Agent]:
+    """Read and check an agents CSV (see module docstring); InputError names the file, row and field."""
+    name = "agents" if isinstance(path, pd.DataFrame) else str(path)
+    if isinstance(path, pd.DataFrame):
+        df = path.astype(str)
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise InputError([Problem(name, "file not found")], "invalid agents file")
+        try:
+            df = pd.read_csv(p, dtype=str, keep_default_na=False)
+        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+            raise InputError([Problem(name, f"not a readable CSV ({exc})")], "invalid agents file") from None
+    df.columns = [str(c).strip() for c in df.columns]
+    if "agent" not in df.columns and "id" in df.columns:
+        df = df.rename(columns={"id": "agent"})
+    missing = [c for c in ("agent", "skill_group") if c not in df.columns]
+    if missing:
+        raise InputError([Problem(name, f"missing column {', '.join(missing)} (has: {', '.join(df.columns)})")],
+                         "invalid agents file")
+    problems: list[Problem] = []
+    agents: list[Agent] = []
+    seen: set[str] = set()
+    for i, row in enumerate(df.to_dict("records")):
+        where = f"{name}:row {i + 2}"
+        agent_id = str(row["agent"]).strip()
+        group_name = str(row["skill_group"]).strip()
+        if not agent_id:
+            problems.append(Problem(where, "agent is empty"))
+            continue
+        if agent_id in seen:
+            problems.append(Problem(where, f"agent '{agent_id}' appears twice"))
+        seen.add(agent_id)
+        group = scenario.skill_groups.get(group_name)
+        if group is None:
+            problems.append(Problem(where, f"unknown skill group '{group_name}'{did_you_mean(group_name, scenario.skill_groups)}"))
+            continue
+        lo = _number(row.get("min_hours_per_week"), group.min_hours_per_week, where, "min_hours_per_week", problems)
+        hi = _number(row.get("max_hours_per_week"), group.max_hours_per_week, where, "max_hours_per_week", problems)
+        if lo is not None and hi is not None and lo > hi:
+            problems.append(Problem(where, f"min_hours_per_week ({lo:g}) is above max_hours_per_week ({hi:g})"))
+        try:
+            off = parse_unavailable(str(row.get("unavailable") or ""), scenario)
+        except ValueError as exc:
+            problems.append(Problem(f"{where}, unavailable", str(exc)))
+            off = []
+        pref = None
+        text = str(row.get("preferred_start") or "").strip()
+        if text and text.lower() != "nan":
+            try:
+                pref = parse_span(text)
+            except ValueError as exc:
+                problems.append(Problem(f"{where}, preferred_start", str(exc)))
+        if lo is not None and hi is not None:
+            agents.append(Agent(agent_id, group_name, lo, hi, off, pref))
+        if len(problems) >= 50:
+            break
+    if not agents and not problems:
+        problems.append(Problem(name, "no agents listed"))
+    if problems:
+        raise InputError(problems, "invalid agents file")
+    return agents
+
+
+def _number(value, default: float, where: str, what: str, problems: list[Problem]) -> float | None:
+    text = str(value if value is not None else "").strip()
+    if text in ("", "nan", "None"):
+        return float(default)
+    try:
+        number = float(text)
+    except ValueError:
+        problems.append(Problem(where, f"{what} '{text}' is not a number"))
+        return None
+    if number < 0:
+        problems.append(Problem(where, f"{what} must be >= 0 (got {number:g})"))
+        return None
+    return number
+
+
+def parse_unavailable(text: str, scenario: Scenario) -> list[tuple[int, int, int]]:
+    """'sat; wed 08:00-12:00; 2026-01-07' -> [(day index, start minute, end minute), ...] within the week."""
+    out = []
+    for part in text.split(";"):
+        part = part.strip()
+        if not part or part.lower() == "nan":
+            continue
+        head, _, span_text = part.partition(" ")
+        span = (0, 1440)
+        if span_text.strip():
+            parsed = parse_span(span_text)
+            if parsed is None:
+                raise ValueError(f"'{part}': '{span_text.strip()}' is not a time span")
+            span = parsed
+        days = _days_of(head.lower(), scenario)
+        if days is None:
+            raise ValueError(f"'{head}' is neither a weekday (mon..sun) nor a date YYYY-MM-DD")
+        for d in days:
+            out.append((d, span[0], min(span[1], 1440)))
+            if span[1] > 1440 and d + 1 < scenario.days:
+                out.append((d + 1, 0, span[1] - 1440))
+    return out
+
+
+def _days_of(head: str, scenario: Scenario) -> list[int] | None:
+    if head[:3] in WEEKDAYS and head.isalpha():
+        wd = WEEKDAYS.index(head[:3])
+        return [d for d in range(scenario.days) if (scenario.start.weekday() + d) % 7 == wd]
+    try:
+        day = dt.date.fromisoformat(head)
+    except ValueError:
+        return None
+    d = (day - scenario.start).days
+    return [d] if 0 <= d < scenario.days else []
+
+
+def group_limits(scenario: Scenario, agents: list[Agent]):
+    """What each skill group's agents can work in the week, for the shift-selection model."""
+    from .shifts import GroupLimits
+
+    rules = scenario.shift_rules
+    out = {}
+    for name in scenario.skill_groups:
+        own = [a for a in agents if a.skill_group == name]
+        per_day = [sum(1 for a in own if _partly_free(a, d)) for d in range(scenario.days)]
+        out[name] = GroupLimits(
+            agents_per_day=per_day,
+            max_shifts=len(own) * min(rules.max_shifts_per_week, scenario.days),
+            min_shifts=len(own) * rules.min_shifts_per_week,
+            max_paid_min=int(sum(a.max_hours for a in own) * 60),
+            min_paid_min=int(sum(a.min_hours for a in own) * 60),
+        )
+    return out
+
+
+def _partly_free(agent: Agent, day: int) -> bool:
+    """True unless the agent is away for the whole day."""
+    return sum(b - a for d, a, b in agent.unavailable if d == day) < 1440

@@ -1,0 +1,276 @@
+"""The weekly roster with CP-SAT: give the selected shifts to named agents, one skill group at a time.
+
+A boolean y[agent, day, shift type] says the agent works that shift (a type is a start and length on a day; its
+lunch and breaks were fixed by shift selection). Hard rules: one shift per day, the shift counts of the plan
+(a shift nobody can take is allowed but costs a lot and is reported), max shifts per week, max paid hours,
+min rest between shifts, max consecutive working days, unavailable times. Soft rules (penalties): contracted
+minimum hours, two consecutive days off, no agent working both weekend days when others can (fair weekend
+rotation), one start band through the week, the agent's preferred start times.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from scenarios import Roster, Scenario, Shift
+
+from .agents import Agent
+from .shifts import PlannedShift
+
+MISS_WEIGHT = 200        # per paid minute of a planned shift nobody works
+MIN_HOURS_WEIGHT = 50    # per paid minute below an agent's contracted minimum
+DAYS_OFF_WEIGHT = 3000   # no two consecutive days off in the week
+WEEKEND_WEIGHT = 1500    # works both Saturday and Sunday
+BAND_WEIGHT = 800        # each start band used beyond the first
+PREFERENCE_WEIGHT = 500  # a shift starting outside the agent's preferred start times
+BAND_MINUTES = 180       # start times within the same 3 hours form one start band
+
+
+@dataclass
+class RosterOutcome:
+    roster: Roster
+    unassigned: list[PlannedShift]
+    status: dict[str, str]
+    solve_seconds: float
+    warnings: list[str] = field(default_factory=list)
+
+
+def build_roster(scenario: Scenario, planned: list[PlannedShift], agents: list[Agent], time_limit: float = 20.0,
+                 workers: int = 2) -> RosterOutcome:
+    """Assign planned shifts to agents, group by group (agents of one group only take that group's shifts)."""
+    shifts: list[Shift] = []
+    unassigned: list[PlannedShift] = []
+    status: dict[str, str] = {}
+    warnings: list[str] = []
+    t0 = time.perf_counter()
+    groups = [g for g in scenario.skill_groups if any(p.group == g for p in planned)]
+    total = sum(1 for p in planned if p.group in groups) or 1
+    for g in groups:
+        own = [p for p in planned if p.group == g]
+        crew = [a for a in agents if a.skill_group == g]
+        # Each group gets a share of the time limit in proportion to its shifts.
+        limit = max(2.0, time_limit * len(own) / total)
+        done, missed, st, warn = _roster_group(scenario, own, crew, limit, workers)
+        shifts += done
+        unassigned += missed
+        status[g] = st
+        warnings += warn
+    seconds = time.perf_counter() - t0
+    return RosterOutcome(Roster(scenario.start, shifts), unassigned, status, seconds, warnings)
+
+
+def _band(start_min: int, earliest: int) -> int:
+    return max(0, start_min - earliest) // BAND_MINUTES
+
+
+def _roster_group(scenario: Scenario, planned: list[PlannedShift], crew: list[Agent], time_limit: float,
+                  workers: int):
+    rules = scenario.shift_rules
+    model = cp_model.CpModel()
+    by_type: dict[tuple[int, int, int], list[PlannedShift]] = defaultdict(list)
+    for p in planned:
+        by_type[p.template.key].append(p)
+    types = sorted(by_type)                       # (day, start_min, length_min)
+    days = range(scenario.days)
+    on_day = {d: [k for k in types if k[0] == d] for d in days}
+    paid = {k: by_type[k][0].template.paid_min for k in types}
+    if not crew:
+        return [], planned, "NO_AGENTS", [f"skill group {planned[0].group}: no agents to take {len(planned)} shifts"]
+
+    y: dict[tuple[int, tuple], cp_model.IntVar] = {}
+    for a, agent in enumerate(crew):
+        for k in types:
+            if agent.can_work(k[0], k[1], k[1] + k[2]):
+                y[(a, k)] = model.new_bool_var(f"y_{a}_{k}")
+    work = {}
+    for a in range(len(crew)):
+        for d in days:
+            here = [y[(a, k)] for k in on_day[d] if (a, k) in y]
+            work[(a, d)] = sum(here) if here else 0
+            if here:
+                model.add(sum(here) <= 1)                                   # one shift per day
+    penalties = []
+    miss = {}
+    for k in types:
+        takers = [y[(a, k)] for a in range(len(crew)) if (a, k) in y]
+        miss[k] = model.new_int_var(0, len(by_type[k]), f"miss_{k}")
+        model.add(sum(takers) + miss[k] == len(by_type[k]))                 # the plan's shift counts
+        penalties.append(MISS_WEIGHT * paid[k] * miss[k])
+    earliest = min(k[1] for k in types)
+    for a, agent in enumerate(crew):
+        works = [work[(a, d)] for d in days]
+        _limit_shifts_and_hours(model, y, a, agent, types, paid, works, rules, penalties)
+        _min_rest(model, y, a, on_day, days, rules.min_rest_hours * 60)
+        _max_consecutive_days(model, works, rules.max_consecutive_days)
+        _two_days_off(model, works, a, penalties)
+        _weekend_rotation(model, works, a, scenario, penalties)
+        _same_start_band(model, y, a, types, earliest, penalties)
+        _preferred_start(y, a, agent, types, penalties)
+    model.minimize(sum(penalties))
+    _greedy_hint(model, y, crew, types, by_type, rules)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = float(time_limit)
+    solver.parameters.num_workers = int(workers)
+    st = solver.solve(model)
+    name = solver.status_name(st)
+    if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return [], planned, name, [f"skill group {planned[0].group}: no roster found ({name})"]
+    shifts, missed = [], []
+    for k in types:
+        pool = list(by_type[k])
+        for a in range(len(crew)):
+            if (a, k) in y and solver.value(y[(a, k)]):
+                p = pool.pop()
+                shifts.append(_to_shift(crew[a], p, rules.paid_lunch))
+        missed += pool
+    warnings = []
+    for a, agent in enumerate(crew):
+        hours = sum(s.paid_seconds for s in shifts if s.agent == agent.id) / 3600
+        if hours + 1e-6 < agent.min_hours:
+            warnings.append(f"agent {agent.id} gets {hours:g} h, below the contracted minimum {agent.min_hours:g} h")
+    if missed:
+        warnings.append(f"skill group {planned[0].group}: {len(missed)} planned shifts could not be given to an agent")
+    return shifts, missed, name, warnings
+
+
+# -- rules ------------------------------------------------------------------------------------------------------
+
+def _limit_shifts_and_hours(model, y, a, agent, types, paid, works, rules, penalties) -> None:
+    mine = [(y[(a, k)], paid[k]) for k in types if (a, k) in y]
+    model.add(sum(works) <= rules.max_shifts_per_week)
+    if rules.min_shifts_per_week:
+        model.add(sum(works) >= rules.min_shifts_per_week)
+    minutes = sum(p * v for v, p in mine) if mine else 0
+    model.add(minutes <= int(round(agent.max_hours * 60)))
+    need = int(round(agent.min_hours * 60))
+    if need > 0:
+        below = model.new_int_var(0, need, f"below_{a}")
+        model.add(minutes + below >= need)
+        penalties.append(MIN_HOURS_WEIGHT * below)
+
+
+def _min_rest(model, y, a, on_day, days, rest_min: float) -> None:
+    """A shift ending at E on day d excludes next-day shifts starting before E + rest (minutes, clock of day d+1)."""
+    for d in days:
+        if d + 1 not in on_day:
+            continue
+        today = [(k, k[1] + k[2]) for k in on_day[d] if (a, k) in y]
+        tomorrow = [k for k in on_day[d + 1] if (a, k) in y]
+        for end in sorted({e for _, e in today}):
+            early = [y[(a, k)] for k in tomorrow if k[1] + 1440 - end < rest_min]
+            if not early:
+                continue
+            late = [y[(a, k)] for k, e in today if e >= end]
+            model.add(sum(late) + sum(early) <= 1)
+
+
+def _max_consecutive_days(model, works, limit: int) -> None:
+    for d in range(len(works) - limit):
+        window = works[d:d + limit + 1]
+        if any(not isinstance(w, int) for w in window):
+            model.add(sum(window) <= limit)
+
+
+def _two_days_off(model, works, a, penalties) -> None:
+    """Soft: at least one pair of consecutive days off within the week."""
+    if len(works) < 7:
+        return
+    pairs = []
+    for d in range(len(works) - 1):
+        if isinstance(works[d], int) and isinstance(works[d + 1], int):
+            return  # the agent cannot work two days in a row anyway
+        both = model.new_bool_var(f"off2_{a}_{d}")
+        model.add(works[d] + works[d + 1] == 0).only_enforce_if(both)
+        pairs.append(both)
+    has = model.new_bool_var(f"has_off2_{a}")
+    model.add_bool_or(pairs).only_enforce_if(has)
+    penalties.append(DAYS_OFF_WEIGHT * (1 - has))
+
+
+def _weekend_rotation(model, works, a, scenario, penalties) -> None:
+    """Soft: Saturday and Sunday are shared out, so as few agents as possible work both."""
+    sat = [d for d in range(len(works)) if (scenario.start.weekday() + d) % 7 == 5]
+    for d in sat:
+        if d + 1 < len(works) and not (isinstance(works[d], int) or isinstance(works[d + 1], int)):
+            both = model.new_bool_var(f"weekend_{a}_{d}")
+            model.add(works[d] + works[d + 1] <= 1 + both)
+            penalties.append(WEEKEND_WEIGHT * both)
+
+
+def _same_start_band(model, y, a, types, earliest, penalties) -> None:
+    """Soft: start in one band (3-hour span of start times) through the week; each extra band costs."""
+    bands: dict[int, list] = defaultdict(list)
+    for k in types:
+        if (a, k) in y:
+            bands[_band(k[1], earliest)].append(y[(a, k)])
+    if len(bands) <= 1:
+        return
+    used = []
+    for b, members in bands.items():
+        u = model.new_bool_var(f"band_{a}_{b}")
+        for m in members:
+            model.add_implication(m, u)
+        used.append(u)
+    extra = model.new_int_var(0, len(used), f"extra_bands_{a}")
+    model.add(extra >= sum(used) - 1)
+    penalties.append(BAND_WEIGHT * extra)
+
+
+def _preferred_start(y, a, agent: Agent, types, penalties) -> None:
+    if agent.preferred_start is None:
+        return
+    lo, hi = agent.preferred_start
+    for k in types:
+        if (a, k) in y and not (lo <= k[1] <= hi):
+            penalties.append(PREFERENCE_WEIGHT * y[(a, k)])
+
+
+def _greedy_hint(model, y, crew, types, by_type, rules) -> None:
+    """A quick first roster: hand out each day's shifts, longest first, to the agents with the most room left."""
+    load_min = [0] * len(crew)
+    shifts_n = [0] * len(crew)
+    last_end: dict[int, int] = {}
+    busy_day: dict[int, set] = defaultdict(set)
+    chosen = set()
+    for k in sorted(types, key=lambda k: (k[0], k[1])):
+        for _ in range(len(by_type[k])):
+            best = None
+            for a, agent in enumerate(crew):
+                if (a, k) not in y or k[0] in busy_day[a] or shifts_n[a] >= rules.max_shifts_per_week:
+                    continue
+                if load_min[a] + by_type[k][0].template.paid_min > agent.max_hours * 60:
+                    continue
+                if k[0] - 1 in busy_day[a] and k[1] + 1440 - last_end.get(a, -10**6) < rules.min_rest_hours * 60:
+                    continue
+                run = 0
+                while k[0] - 1 - run in busy_day[a]:
+                    run += 1
+                if run >= rules.max_consecutive_days:
+                    continue
+                score = (shifts_n[a], load_min[a])
+                if best is None or score < best[0]:
+                    best = (score, a)
+            if best is None:
+                continue
+            a = best[1]
+            chosen.add((a, k))
+            busy_day[a].add(k[0])
+            shifts_n[a] += 1
+            load_min[a] += by_type[k][0].template.paid_min
+            last_end[a] = k[1] + k[2]
+    for key, var in y.items():
+        model.add_hint(var, 1 if key in chosen else 0)
+
+
+def _to_shift(agent: Agent, p: PlannedShift, paid_lunch: bool) -> Shift:
+    t0 = p.template.week_start_min
+    lunch = None
+    if p.lunch_offset is not None:
+        lunch = ((t0 + p.lunch_offset) * 60.0, (t0 + p.lunch_offset + p.template.lunch_min) * 60.0)
+    breaks = [((t0 + o) * 60.0, (t0 + o + p.template.break_min) * 60.0) for o in p.break_offsets]
+    return Shift(agent.id, p.group, t0 * 60.0, (t0 + p.template.length_min) * 60.0, lunch, breaks,
+                 paid_lunch=paid_lunch)
