@@ -62,6 +62,7 @@ class VariantResult:
     roster: Roster | None = None
     paid_hours: float | None = None
     requirements: pd.DataFrame | None = None
+    schedule: dict | None = None
     run_id: int | None = None
 
     def results_json(self) -> dict:
@@ -71,6 +72,8 @@ class VariantResult:
                            "is_base": self.variant.is_base}}
         if self.paid_hours is not None:
             out["paid_hours"] = self.paid_hours
+        if self.schedule:
+            out["schedule"] = self.schedule
         if self.requirements is not None:
             out["requirements_agent_hours"] = requirement_hours(self.requirements, self.variant.scenario)
         return out
@@ -145,6 +148,8 @@ class _Task:
     seed: int
     reoptimize: bool
     method: str
+    verify: bool = True
+    schedule_workers: int = 1
 
 
 def _run_task(task: _Task, executor: Executor | None = None, workers: int | None = 1,
@@ -161,11 +166,13 @@ def _run_task(task: _Task, executor: Executor | None = None, workers: int | None
     if task.reoptimize:
         import optimizer
 
-        plan = optimizer.schedule(task.scenario, demand=task.demand, verify=False, replications=task.replications,
-                                  seed=task.seed, progress=scaled(progress, 0.0, 0.5))
+        plan = optimizer.schedule(task.scenario, demand=task.demand, verify=task.verify,
+                                  replications=task.replications, seed=task.seed, workers=task.schedule_workers,
+                                  progress=scaled(progress, 0.0, 0.5))
         staffing = plan.roster
         out["roster"] = plan.roster
         out["paid_hours"] = float(_paid_hours(plan))
+        out["schedule"] = {k: v for k, v in plan.kpis.items() if k != "rounds"} if isinstance(plan.kpis, dict) else {}
         sim_progress = scaled(progress, 0.5, 1.0)
     result = sim.simulate(task.scenario, staffing, demand=task.demand, replications=task.replications,
                           seed=task.seed, executor=executor, workers=workers, progress=sim_progress)
@@ -187,7 +194,7 @@ def _paid_hours(plan) -> float:
 
 def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None = None, *, reoptimize: bool = False,
                replications: int | None = None, seed: int | None = None, executor: Executor | None = None,
-               workers: int = 1, workspace=None, method: str = "erlang-a",
+               workers: int = 1, workspace=None, method: str = "erlang-a", verify: bool = True,
                progress: Progress | None = None) -> WhatIfResult:
     """Run every variant (the base is `variants[0]`) and compare each with the base.
 
@@ -195,7 +202,8 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
     agents); None means each variant's `constant_agents`, or, when the base has none, a roster scheduled for the
     base. `reoptimize=True` schedules a roster for every variant instead and reports its paid hours next to the
     simulated service of that roster. Either way each variant's requirements (agents needed per interval and
-    channel, method "erlang-a" or "erlang-c") are reported too.
+    channel, method "erlang-a" or "erlang-c") are reported too. `verify`: scheduled rosters (the base's, or every
+    variant's) are verified by simulation and re-solved where they miss a target (slower, the roster to publish).
 
     `executor` (with `workers` tasks at once) runs variants in parallel, or a single variant's replications.
     `workspace` (a scenarios.store.Workspace) stores each variant as a "whatif" run as soon as it finishes.
@@ -207,14 +215,17 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
     seed = int(base.simulation.seed if seed is None else seed)
     notes: list[str] = []
     if not reoptimize:
-        staffing, note = _fixed_staff(base, staffing, seed, replications, progress)
+        staffing, note = _fixed_staff(base, staffing, seed, replications, verify, max(workers, 1), progress)
         notes += [note] if note else []
         if any(o.path.startswith("skill_groups.") and ".constant_agents" not in o.path and staffing is not None
                for v in variants for o in v.overrides):
             notes.append("skill-group changes other than constant_agents do not change fixed staff; "
                          "use --reoptimize to see what they need")
     demands = _Demands()
-    tasks = [_Task(v.scenario, staffing, demands.of(v.scenario), replications, seed, reoptimize, method)
+    parallel_variants = executor is not None and len(variants) > 1 and (len(variants) >= workers or reoptimize)
+    # Inside a parallel variant a schedule gets one CP-SAT thread and simulates in-process: the pool is busy.
+    inner = 1 if parallel_variants else max(workers, 1)
+    tasks = [_Task(v.scenario, staffing, demands.of(v.scenario), replications, seed, reoptimize, method, verify, inner)
              for v in variants]
 
     batch_id = None
@@ -227,12 +238,12 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
     def finish(i: int, out: dict) -> None:
         v = variants[i]
         res = VariantResult(v, out["summary"], out["replication_summaries"], out["intervals"], out.get("groups"),
-                            out.get("roster"), out.get("paid_hours"), out.get("requirements"))
+                            out.get("roster"), out.get("paid_hours"), out.get("requirements"),
+                            schedule=out.get("schedule"))
         if workspace is not None:
             res.run_id = _store(workspace, res, tasks[i], batch_id)
         results[i] = res
 
-    parallel_variants = executor is not None and len(tasks) > 1 and (len(tasks) >= workers or reoptimize)
     if parallel_variants:
         futures = {executor.submit(_run_task, task): i for i, task in enumerate(tasks)}
         done = 0
@@ -255,7 +266,8 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
     return WhatIfResult(done_results, table, reoptimize, seed, replications, batch_id, notes)
 
 
-def _fixed_staff(base: Scenario, staffing, seed: int, replications: int, progress: Progress):
+def _fixed_staff(base: Scenario, staffing, seed: int, replications: int, verify: bool, workers: int,
+                 progress: Progress):
     """The staff every fixed-staff variant gets, and a note saying where it came from."""
     if staffing is not None:
         return staffing, None
@@ -263,9 +275,10 @@ def _fixed_staff(base: Scenario, staffing, seed: int, replications: int, progres
         return None, "staff: each variant's constant_agents"
     import optimizer
 
-    progress(0.0, "scheduling the base roster")
-    plan = optimizer.schedule(base, verify=False, replications=replications, seed=seed)
-    return plan.roster, f"staff: a roster scheduled for the base ({plan.roster.paid_hours():,.0f} paid hours)"
+    plan = optimizer.schedule(base, verify=verify, replications=replications, seed=seed, workers=workers,
+                              progress=lambda f, m="": progress(0.0, f"base roster: {m}"))
+    return plan.roster, (f"staff: a roster scheduled for the base ({plan.roster.paid_hours():,.0f} paid hours"
+                         f"{', verified by simulation' if verify else ''})")
 
 
 class _Demands:

@@ -293,3 +293,31 @@ def test_cli_on_a_dask_scheduler_from_the_environment_matches_the_local_pool(tmp
                           "--workspace", str(tmp_path / "c.sqlite")], cwd=ROOT, env=env, capture_output=True, text=True)
     assert out.returncode == 2 and "--scheduler" in out.stderr
     assert not (tmp_path / "c.sqlite").exists()
+
+
+def test_reoptimised_sweep_reports_paid_hours_moving_the_way_they_must(tmp_path):
+    """Each variant gets its own roster (verified by simulation): more containment needs fewer paid hours,
+    more volume more; the stored roster is the one whose hours are reported."""
+    data = small_data()
+    for group in data["skill_groups"].values():
+        del group["constant_agents"]
+        group["headcount"] = 14
+    data["shift_rules"] = {"lengths_hours": [4, 8], "earliest_start": "08:00", "latest_end": "16:00",
+                           "lunch_after_hours": 6}
+    base = scenario_from_dict(data)
+    variants = build_variants(base, [], [parse_sweep(s) for s in SWEEP], fixed_staff=False)
+    with Workspace(tmp_path / "ws.sqlite") as ws:
+        result = run_whatif(variants, reoptimize=True, replications=4, workspace=ws)
+        rosters = {r.variant.label: ws.run(r.run_id).roster_frame() for r in result.results}
+    paid = {(r.variant.scenario.channels["bot"].containment, r.variant.scenario.demand.scale): r.paid_hours
+            for r in result.results}
+    for scale in (1.0, 1.2):
+        assert paid[(0.4, scale)] > paid[(0.8, scale)], paid
+    for c in (0.4, 0.6, 0.8):
+        assert paid[(c, 1.2)] >= paid[(c, 1.0)], paid
+    for r in result.results:
+        assert rosters[r.variant.label]["paid_hours"].sum() == pytest.approx(r.paid_hours, abs=0.05)
+        assert r.summary["skill_groups"]["voice"]["paid_hours"] + r.summary["skill_groups"]["digital"][
+            "paid_hours"] == pytest.approx(r.paid_hours, abs=0.05)
+    row = _row(result, "channels.bot.containment=0.8, demand.scale=1.0", "paid_hours")
+    assert row.method == "exact" and row["diff"] == paid[(0.8, 1.0)] - paid[(0.6, 1.0)] < 0

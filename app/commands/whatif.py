@@ -37,6 +37,9 @@ def whatif(
                                                                                    "(default: the scenario's)."),
     seed: Optional[int] = typer.Option(None, "--seed", min=0, help="Seed shared by every variant (default: the "
                                                                    "scenario's)."),
+    verify: bool = typer.Option(True, "--verify/--no-verify",
+                                help="Verify scheduled rosters by simulation and re-solve where they miss a target "
+                                     "(the base roster at fixed staff, every variant's with --reoptimize)."),
     method: str = typer.Option("erlang-a", "--method", help="Requirements method with --reoptimize: erlang-a or "
                                                             "erlang-c."),
     executor: str = typer.Option("local", "--executor", help="local (process pool) or dask."),
@@ -77,7 +80,7 @@ def whatif(
                    f"storing runs in {ws.path}", err=True)
         with progress_bar("what-if") as progress:
             result = run_whatif(variants, fixed, reoptimize=reoptimize, replications=replications, seed=seed,
-                                executor=run_on.executor, workers=run_on.workers, workspace=ws, method=method,
+                                executor=run_on.executor, workers=run_on.workers, workspace=ws, method=method, verify=verify,
                                 progress=progress)
     for note in result.notes:
         typer.echo(note)
