@@ -380,3 +380,16 @@ def test_escalation_reaches_its_channel_when_the_bot_time_ends(example_data):
     b = rec["channels"][3]
     assert (b["contained"].sum(), b["escalated"].sum(), b["queued"].sum()) == (1, 1, 1)
     assert rec["channels"][1]["offered"].sum() == 1
+
+
+@pytest.mark.parametrize("concurrency, slowdown", [(3, 0.25), (2, 1.0), (4, 0.0)])
+def test_saturated_chat_agent_works_at_the_slowed_down_rate(concurrency, slowdown):
+    # Always `concurrency` sessions open: each runs at 1 / (1 + slowdown (k - 1)), so with exponential work
+    # (memoryless) sessions end at rate k / (AHT (1 + slowdown (k - 1))) per agent.
+    sc = _two_channel(concurrency=concurrency, slowdown=slowdown, agents=1)
+    sc = sc.model_copy(update={"demand": sc.demand.model_copy(update={"rates": {"phone": 0.0, "chat": 400.0}})})
+    res = simulate(sc, _plan(sc, [1]), replications=4, seed=2, workers=1)
+    answered = res.summary["channels"]["chat"]["answered"]
+    expected = 86400 * concurrency / (100 * (1 + slowdown * (concurrency - 1))) + concurrency
+    assert answered == pytest.approx(expected, rel=0.04)
+    assert res.summary["skill_groups"]["team"]["occupancy"] == pytest.approx(1.0, abs=1e-3)

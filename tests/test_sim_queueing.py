@@ -191,3 +191,15 @@ def test_chat_with_concurrency_one_behaves_as_voice(slowdown):
     figures = chat.figures("phone", first_interval=WARMUP_INTERVALS)
     exact = erlang_a_exact(200, 180, 12, 120, THRESHOLD)
     _assert_inside(figures, exact, ("service_level", "abandon_rate"), "chat")
+
+
+def test_chat_slots_without_slowdown_are_independent_servers():
+    """4 agents x 3 chat slots with no slowdown serve like 12 agents: the reference M/M/12+M case."""
+    from scenarios import scenario_from_dict
+    sc = _chat_scenario(100, 180, 4, 120, 0.0)
+    data = sc.model_dump(mode="json", exclude={"base_dir"})
+    data["channels"]["phone"]["concurrency"] = 3
+    res = simulate(scenario_from_dict(data), replications=REPLICATIONS, seed=21, workers=1)
+    figures = res.figures("phone", first_interval=WARMUP_INTERVALS)
+    exact = erlang_a_exact(200, 180, 12, 120, THRESHOLD)
+    _assert_inside(figures, exact, ("p_wait", "service_level", "abandon_rate", "asa_seconds"), "chat 4 x 3")
