@@ -214,14 +214,15 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
     replications = int(replications or base.simulation.replications)
     seed = int(base.simulation.seed if seed is None else seed)
     notes: list[str] = []
+    demands = _Demands()
     if not reoptimize:
-        staffing, note = _fixed_staff(base, staffing, seed, replications, verify, max(workers, 1), progress)
+        staffing, note = _fixed_staff(base, demands.of(base), staffing, seed, replications, verify, max(workers, 1),
+                                      progress)
         notes += [note] if note else []
         if any(o.path.startswith("skill_groups.") and ".constant_agents" not in o.path and staffing is not None
                for v in variants for o in v.overrides):
             notes.append("skill-group changes other than constant_agents do not change fixed staff; "
                          "use --reoptimize to see what they need")
-    demands = _Demands()
     parallel_variants = executor is not None and len(variants) > 1 and (len(variants) >= workers or reoptimize)
     # Inside a parallel variant a schedule gets one CP-SAT thread and simulates in-process: the pool is busy.
     inner = 1 if parallel_variants else max(workers, 1)
@@ -266,8 +267,8 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
     return WhatIfResult(done_results, table, reoptimize, seed, replications, batch_id, notes)
 
 
-def _fixed_staff(base: Scenario, staffing, seed: int, replications: int, verify: bool, workers: int,
-                 progress: Progress):
+def _fixed_staff(base: Scenario, demand: pd.DataFrame, staffing, seed: int, replications: int, verify: bool,
+                 workers: int, progress: Progress):
     """The staff every fixed-staff variant gets, and a note saying where it came from."""
     if staffing is not None:
         return staffing, None
@@ -275,7 +276,7 @@ def _fixed_staff(base: Scenario, staffing, seed: int, replications: int, verify:
         return None, "staff: each variant's constant_agents"
     import optimizer
 
-    plan = optimizer.schedule(base, verify=verify, replications=replications, seed=seed, workers=workers,
+    plan = optimizer.schedule(base, demand=demand, verify=verify, replications=replications, seed=seed, workers=workers,
                               progress=lambda f, m="": progress(0.0, f"base roster: {m}"))
     return plan.roster, (f"staff: a roster scheduled for the base ({plan.roster.paid_hours():,.0f} paid hours"
                          f"{', verified by simulation' if verify else ''})")

@@ -295,16 +295,33 @@ def test_cli_on_a_dask_scheduler_from_the_environment_matches_the_local_pool(tmp
     assert not (tmp_path / "c.sqlite").exists()
 
 
-def test_reoptimised_sweep_reports_paid_hours_moving_the_way_they_must(tmp_path):
-    """Each variant gets its own roster (verified by simulation): more containment needs fewer paid hours,
-    more volume more; the stored roster is the one whose hours are reported."""
+def rostered_data() -> dict:
+    """The small scenario without constant staff: people come from a roster (4- and 8-hour shifts)."""
     data = small_data()
     for group in data["skill_groups"].values():
         del group["constant_agents"]
         group["headcount"] = 14
     data["shift_rules"] = {"lengths_hours": [4, 8], "earliest_start": "08:00", "latest_end": "16:00",
                            "lunch_after_hours": 6}
-    base = scenario_from_dict(data)
+    return data
+
+
+def test_fixed_staff_without_constant_agents_uses_one_roster_scheduled_for_the_base(tmp_path):
+    base = scenario_from_dict(rostered_data())
+    variants = build_variants(base, [], [parse_sweep("channels.bot.containment=0.4,0.8")])
+    with Workspace(tmp_path / "ws.sqlite") as ws:
+        result = run_whatif(variants, replications=3, verify=False, workspace=ws)
+        rosters = {ws.run(r.run_id).roster_csv for r in result.results}
+    assert "roster scheduled for the base" in result.notes[0]
+    assert len(rosters) == 1 and rosters != {None}  # the same roster for every variant
+    sl = [r.summary["channels"]["chat"]["service_level"] for r in result.results]  # base 0.6, then 0.4, 0.8
+    assert sl[1] < sl[0] < sl[2]
+
+
+def test_reoptimised_sweep_reports_paid_hours_moving_the_way_they_must(tmp_path):
+    """Each variant gets its own roster (verified by simulation): more containment needs fewer paid hours,
+    more volume more; the stored roster is the one whose hours are reported."""
+    base = scenario_from_dict(rostered_data())
     variants = build_variants(base, [], [parse_sweep(s) for s in SWEEP], fixed_staff=False)
     with Workspace(tmp_path / "ws.sqlite") as ws:
         result = run_whatif(variants, reoptimize=True, replications=4, workspace=ws)
