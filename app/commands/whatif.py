@@ -100,38 +100,48 @@ HEADLINE = ("service_level", "abandon_rate", "asa_seconds", "escalated", "occupa
 def print_comparison(table: pd.DataFrame, title: str = "", all_kpis: bool = False) -> None:
     """Headline KPIs of each variant: value, base, difference and its 95% CI (a comparison from scenarios.whatif).
 
-    The base (first variant) is not repeated; each other variant gets a table titled by its overrides.
+    The base (first variant) is not repeated; each other variant gets a table titled by its overrides. Rows with
+    nothing to say are left out of the headline view: zero everywhere, or a skill group's paid hours that no
+    variant changes (fixed staff).
     """
-    shown = table if all_kpis else table[table["kpi"].str.split(".").str[-1].isin(HEADLINE)]
+    shown = table
+    if not all_kpis:
+        last = table["kpi"].str.split(".").str[-1]
+        shown = table[last.isin(HEADLINE)]
+        unchanged = shown.groupby("kpi")["diff"].transform(lambda d: bool((d.fillna(0) == 0).all()))
+        empty = shown.groupby("kpi")["value"].transform(lambda v: bool((v.fillna(0) == 0).all()))
+        group_hours = shown["kpi"].str.startswith("skill_groups.") & shown["kpi"].str.endswith(".paid_hours")
+        shown = shown[~(empty & unchanged) & ~(group_hours & unchanged)]
     shown = shown[~(shown["value"].isna() & shown["base"].isna())]
-    if title:
-        console.print(f"[bold]{title}[/bold]")
     base = shown["variant"].iloc[0] if len(shown) else ""
+    console.print(f"[bold]{title}[/bold]" + ("\n" if title else "") + f"base: {base}")
     for k, (variant, rows) in enumerate(shown.groupby("variant", sort=False)):
         if k == 0:
             continue
-        out = Table(title=f"{variant}  (base: {base})",
-                    title_justify="left")
+        out = Table(title=f"[bold]{variant}[/bold]", title_justify="left")
         for col in ("KPI", "value", "base", "difference", "95% CI"):
             out.add_column(col, justify="left" if col == "KPI" else "right", no_wrap=True)
         for row in rows.itertuples(index=False):
+            # Long waits (deferred work) read better in minutes, their differences too.
+            minutes = row.kpi.endswith("_seconds") and abs(row.base) >= 600
             if row.method == "exact":
                 ci = "exact"
             elif math.isnan(row.diff_lo):
                 ci = "n/a"
             else:
-                ci = f"{_fmt_diff(row.kpi, row.diff_lo, unit=False)} .. {_fmt_diff(row.kpi, row.diff_hi, unit=False)}"
+                ci = (f"{_fmt_diff(row.kpi, row.diff_lo, False, minutes)} .. "
+                      f"{_fmt_diff(row.kpi, row.diff_hi, False, minutes)}")
             mark = " *" if (row.method in ("paired", "welch") and not math.isnan(row.diff_lo)
                             and (row.diff_lo > 0 or row.diff_hi < 0)) else ""
-            out.add_row(_short(row.kpi), _fmt(row.kpi, row.value), _fmt(row.kpi, row.base),
-                        _fmt_diff(row.kpi, row.diff) + mark, ci)
+            out.add_row(_short(row.kpi), _fmt(row.kpi, row.value, minutes), _fmt(row.kpi, row.base, minutes),
+                        _fmt_diff(row.kpi, row.diff, True, minutes) + mark, ci)
         console.print(out)
-    console.print("differences in percentage points (pp) for shares; * = the 95% CI of the difference excludes 0",
-                  style="dim")
+    console.print("pp = percentage points; * = the 95% CI of the difference excludes 0", style="dim")
 
 
 _NAMES = {"service_level": "SL", "abandon_rate": "abandoned", "asa_seconds": "ASA", "wait_p90_seconds": "wait p90",
-          "agent_hours": "agent-hours needed", "escalated": "escalated to agents", "paid_hours": "paid hours", "intervals_meeting_target": "intervals on target"}
+          "agent_hours": "needs (agent-h)", "escalated": "escalated", "paid_hours": "paid hours",
+          "intervals_meeting_target": "intervals on target"}
 
 
 def _short(kpi: str) -> str:
@@ -141,25 +151,31 @@ def _short(kpi: str) -> str:
 
 
 def _is_share(kpi: str) -> bool:
-    return kpi.endswith(("service_level", "abandon_rate", "occupancy", "intervals_meeting_target"))
+    return kpi.endswith(("service_level", "abandon_rate", "occupancy", "intervals_meeting_target", "p_wait"))
 
 
-def _fmt(kpi: str, value: float) -> str:
+def _number(value: float, sign: str = "") -> str:
+    """One decimal below 100, none above (the table stays narrow)."""
+    return f"{value:{sign},.1f}" if abs(value) < 100 else f"{value:{sign},.0f}"
+
+
+def _fmt(kpi: str, value: float, minutes: bool = False) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
     if _is_share(kpi):
         return f"{value:.1%}"
     if kpi.endswith("_seconds"):
-        return f"{value:,.1f} s"
+        return f"{_number(value / 60)} min" if minutes else f"{_number(value)} s"
     if kpi.endswith("hours"):
-        return f"{value:,.1f} h"
-    return f"{value:,.1f}"
+        return f"{_number(value)} h"
+    return _number(value)
 
 
-def _fmt_diff(kpi: str, value: float, unit: bool = True) -> str:
+def _fmt_diff(kpi: str, value: float, unit: bool = True, minutes: bool = False) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
     if _is_share(kpi):
         return f"{value * 100:+.1f}" + (" pp" if unit else "")
-    suffix = " s" if kpi.endswith("_seconds") else " h" if kpi.endswith("hours") else ""
-    return f"{value:+,.1f}" + (suffix if unit else "")
+    if kpi.endswith("_seconds"):
+        return _number(value / 60, "+") + (" min" if unit else "") if minutes else _number(value, "+") + (" s" if unit else "")
+    return _number(value, "+") + (" h" if unit and kpi.endswith("hours") else "")
