@@ -259,3 +259,51 @@ def test_whatif_page_compares_variants_like_the_library_and_opens_stored_runs(co
     compared = [d.value for d in at.dataframe if any(str(c).startswith("Δ run") for c in d.value.columns)]
     assert compared and compared[0].loc["channels.chat.service_level"].iloc[1] == pytest.approx(
         truth[(truth["variant"] == "bot 75%") & (truth["kpi"] == "channels.chat.service_level")]["value"].iloc[0])
+
+
+# --- 4 Schedule and roster -------------------------------------------------------------------------------------
+
+@pytest.mark.skipif(not (has("optimizer", "schedule") and has("sim", "simulate")), reason="optimizer not in this build")
+def test_schedule_page_generates_the_example_roster_and_the_simulate_page_runs_it(workspace):
+    from forecasting import scenario_demand
+    from scenarios import read_roster
+    from sim import simulate
+
+    at = open_app("4_schedule", run_replications=2, run_verify=False, run_solver_seconds=5, run_workers=1)
+    assert at.title[0].value == "Schedule and roster"
+    at.button(key="generate_roster").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+
+    sc = load_scenario(EXAMPLE_SCENARIO)
+    table = next(d.value for d in at.dataframe if "paid_hours" in d.value.columns)
+    roster = read_roster(table.astype(str), sc)  # the table shown is a valid roster CSV of the scenario
+    shown = metric_values(at)
+    assert shown["Paid hours"] == f"{roster.paid_hours():,.1f}"
+    assert shown["Paid hours"] == f"{table['paid_hours'].astype(float).sum():,.1f}"
+    assert shown["Agents rostered"] == f"{table['agent'].nunique():,}"
+    assert shown["Shifts"] == f"{len(table):,}"
+    cost = sum(float(r.paid_hours) * sc.skill_groups[r.skill_group].hourly_cost for r in table.itertuples())
+    assert float(shown["Cost"].replace(",", "")) == pytest.approx(cost, abs=0.06)
+    n_short = int(shown["Short intervals"].replace(",", ""))
+    if n_short:
+        assert any(len(d.value) == n_short for d in at.dataframe if "short_agents" in d.value.columns)
+    specs = " ".join(c.proto.spec for c in at.get("vega_lite_chart"))
+    assert "step-after" in specs and '"field": "series"' in specs  # coverage chart (required vs scheduled)
+    assert '"x2"' in specs and "agent" in specs          # the Gantt timeline
+    assert {b.proto.label for b in at.get("download_button")} >= {"Download roster (CSV)", "Download roster (Excel)"}
+
+    # The Simulate page runs the roster just generated, and shows what the simulator gives for it. (The roster
+    # object from the app's cache: the simulator's shrinkage draws follow the order of the shifts.)
+    from app.ui.runs import store
+
+    scheduled = [v for v in store().values() if type(v).__name__ == "ScheduleResult"][-1]
+    assert scheduled.roster.to_frame().astype(str).equals(table.astype(str))
+    at.switch_page("pages/3_simulate.py").run()
+    at.radio(key="sim_staffing").set_value("Roster from the Schedule page").run()
+    assert "Roster: " in texts(at)
+    at.button(key="sim_run").click().run()
+    assert not at.exception and not at.error
+    truth = simulate(sc, scheduled.roster, demand=scenario_demand(sc), replications=2, seed=1, workers=1).summary
+    tiles = metric_values(at)
+    for name in ("phone", "chat", "email"):
+        assert tiles[f"{name} service level"] == f"{truth['channels'][name]['service_level']:.1%}"

@@ -23,8 +23,12 @@ if library.function("optimizer", "schedule") is None:
     library.not_available("Scheduling", "optimizer")
     st.stop()
 
-mode = "with simulation verification" if state.verify() else "to the analytic requirement only"
-st.caption(f"Schedules {mode} (sidebar), seed {state.seed()}, {state.replications()} replications for checks.")
+if state.verify():
+    mode = (f"with simulation verification: up to {state.rounds()} rounds of {state.replications()} replications, "
+            f"seed {state.seed()}")
+else:
+    mode = "to the analytic (Erlang A) requirement only, without simulation"
+st.caption(f"Schedules {mode}; solver limit {state.solver_seconds():g} s per solve (sidebar settings).")
 result = library.schedule(compute=False)
 if st.button("Generate roster", type="primary", key="generate_roster"):
     with user_errors("Scheduling"):
@@ -56,8 +60,9 @@ if view["shortfalls"] is not None and len(view["shortfalls"]):
     st.warning(f"{len(view['shortfalls'])} interval(s) remain short of the requirement; the best plan found is shown.")
     with st.expander("Short intervals"):
         st.dataframe(view["shortfalls"], hide_index=True, width="stretch")
-for note in view["notes"]:
-    st.caption(note)
+if view["notes"]:
+    with st.expander(f"{len(view['notes'])} note{'s' if len(view['notes']) != 1 else ''} from the optimizer"):
+        st.markdown("\n".join(f"- {n}" for n in view["notes"]))
 
 # --- coverage ------------------------------------------------------------------------------------------------
 st.subheader("Requirement vs scheduled")

@@ -128,7 +128,9 @@ def call_supported(fn, *args, **kwargs):
 # --- optimizer -----------------------------------------------------------------------------------------------
 
 def schedule_parts() -> tuple:
-    return ("verify" if state.verify() else "analytic", state.seed(), state.replications())
+    verify = state.verify()
+    return (f"verify:{state.rounds()}" if verify else "analytic", state.seed(), state.replications() if verify else 0,
+            state.solver_seconds(), state.workers())
 
 
 def schedule(compute: bool = True):
@@ -144,9 +146,11 @@ def schedule(compute: bool = True):
         return runs.peek("schedule", (state.scenario_key(), *parts))
     sc = state.scenario()
     demand = scenario_demand()
-    return call("schedule", parts,
-                lambda p: call_supported(fn, sc, demand=demand, verify=state.verify(), replications=state.replications(),
-                                         seed=state.seed(), workers=state.workers(), progress=p),
+    knobs = dict(demand=demand, verify=state.verify(), rounds=state.rounds(), replications=state.replications(),
+                 seed=state.seed(), time_limit=state.solver_seconds(), progress=None)
+    if state.workers():
+        knobs["workers"] = state.workers()
+    return call("schedule", parts, lambda p: call_supported(fn, sc, **{**knobs, "progress": p}),
                 "Scheduling the week")
 
 
@@ -202,12 +206,50 @@ def run_whatif(variants, reoptimize: bool, spec_key):
 
 
 def schedule_view(result, sc) -> dict:
-    """What the Schedule page shows of a schedule result: KPIs, coverage (long: ds, key, series, agents),
-    short intervals and notes, read from the result's attributes."""
+    """What the Schedule page shows of an optimizer.ScheduleResult: KPIs, coverage (long: ds, key, series,
+    agents), short intervals and notes. Only reshaping for display."""
     kp = dict(getattr(result, "kpis", None) or {})
-    cost = kp.get("cost")
-    return {"cost": cost, "summary": None, "extra": {}, "coverage": None, "shortfalls": None, "notes": []}
+    sim_result = getattr(result, "sim", None)
+    extra = {}
+    if kp.get("paid_hours_lower_bound") is not None:
+        extra["Paid hours lower bound"] = f"{kp['paid_hours_lower_bound']:,.1f}"
+    if kp.get("short_intervals") is not None:
+        extra["Short intervals"] = f"{kp['short_intervals']:,}"
+    if kp.get("idle_hours") is not None:
+        extra["Idle hours" + ("" if kp.get("simulated") else " (analytic)")] = f"{kp['idle_hours']:,.1f}"
+    if kp.get("rounds"):
+        extra["Solve rounds"] = f"{len(kp['rounds'])}"
+    coverage = None
+    cov = getattr(result, "coverage", None)
+    if cov is not None and len(cov):
+        per_channel = cov.melt(id_vars=["ds", "channel"], value_vars=["required", "scheduled"], var_name="series",
+                               value_name="agents").rename(columns={"channel": "key"})
+        total_req = cov.groupby("ds", sort=True)["required"].sum()
+        groups = getattr(result, "groups", None)
+        parts = [per_channel]
+        if groups is not None and len(groups):
+            total_av = groups.groupby("ds", sort=True)["available"].sum()
+            parts.insert(0, pd.DataFrame({"ds": list(total_req.index) * 2, "key": "all channels",
+                                          "series": ["required"] * len(total_req) + ["scheduled"] * len(total_av),
+                                          "agents": list(total_req.to_numpy()) + list(total_av.to_numpy())}))
+        coverage = pd.concat(parts, ignore_index=True)
+    shortfalls = pd.DataFrame(getattr(result, "shortfalls", None) or [])
+    return {"cost": kp.get("cost"), "summary": sim_result.summary if sim_result is not None else None,
+            "extra": extra, "coverage": coverage, "shortfalls": shortfalls,
+            "notes": list(getattr(result, "warnings", None) or [])}
 
 
 def roster_excel(result, sc) -> bytes | None:
-    return None
+    """The schedule as an Excel workbook (optimizer.export.write_excel), or None when export is not built."""
+    fn = function("optimizer.export", "write_excel")
+    if fn is None:
+        return None
+    import tempfile
+
+    def build() -> bytes:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "roster.xlsx"
+            fn(result, path)
+            return path.read_bytes()
+
+    return runs.memo("roster_xlsx", (state.scenario_key(), *schedule_parts()), build)

@@ -41,6 +41,10 @@ class ResultStore:
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
 
+    def values(self) -> list:
+        with self._lock:
+            return list(self._items.values())
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
@@ -85,3 +89,13 @@ def cached(kind: str, parts: tuple, compute: Callable[[Callable[[float, str], No
 def peek(kind: str, parts: tuple) -> Any:
     """A stored result for these inputs, or None (never computes)."""
     return store().get(input_key(kind, *parts))
+
+
+def memo(kind: str, parts: tuple, compute: Callable[[], Any]) -> Any:
+    """Like `cached` for quick derived results (e.g. an export's bytes): no progress display."""
+    key = input_key(kind, *parts)
+    hit = store().get(key)
+    if hit is None:
+        hit = compute()
+        store().put(key, hit)
+    return hit

@@ -33,6 +33,12 @@ def sidebar() -> None:
             "Verify schedule by simulation", value=state.verify(), key=state.VERIFY,
             help="Off: schedule to the analytic requirement only (fast). On: simulate the roster and raise "
                  "requirements where service falls short."))
+        state.remember(state.ROUNDS, st.number_input(
+            "Verification rounds", min_value=1, max_value=10, value=state.rounds(), step=1, key=state.ROUNDS,
+            disabled=not state.verify(), help="At most this many schedule-simulate rounds when verifying."))
+        state.remember(state.SOLVER_SECONDS, st.number_input(
+            "Solver time limit (s)", min_value=1, max_value=600, value=int(state.solver_seconds()), step=5,
+            key=state.SOLVER_SECONDS, help="CP-SAT seconds per solve (shift selection; rostering gets 2/3 of it)."))
         state.remember(state.WORKERS, st.number_input(
             "Worker processes (0 = automatic)", min_value=0, max_value=64, value=state.workers() or 0, step=1,
             key=state.WORKERS))

@@ -22,7 +22,10 @@ _TEXT, _BASE, _NAME, _REV = "scenario_yaml", "scenario_base_dir", "scenario_sour
 
 # Sidebar widget keys, shared by every page (widgets of the entry script persist across pages).
 REPLICATIONS, SEED, VERIFY, WORKERS = "run_replications", "run_seed", "run_verify", "run_workers"
+SOLVER_SECONDS, ROUNDS = "run_solver_seconds", "run_rounds"
 DEFAULT_REPLICATIONS = 20
+DEFAULT_SOLVER_SECONDS = 30.0
+DEFAULT_ROUNDS = 4
 
 
 def scenario_path_from_argv(argv: list[str] | None = None) -> Path:
@@ -144,6 +147,16 @@ def seed(default: int = 1) -> int:
 def verify() -> bool:
     """Schedule with simulation verification rounds (slower, checks the roster in the simulator)."""
     return bool(setting(VERIFY, True))
+
+
+def solver_seconds() -> float:
+    """CP-SAT time limit per solve, seconds."""
+    return float(setting(SOLVER_SECONDS, DEFAULT_SOLVER_SECONDS))
+
+
+def rounds() -> int:
+    """Verification rounds (schedule, simulate, raise the requirement where service falls short)."""
+    return int(setting(ROUNDS, DEFAULT_ROUNDS))
 
 
 def workers() -> int | None:
