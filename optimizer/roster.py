@@ -21,10 +21,10 @@ from scenarios import Roster, Scenario, Shift
 from .agents import Agent
 from .shifts import PlannedShift
 
-MISS_WEIGHT = 200        # per paid minute of a planned shift nobody works
-MIN_HOURS_WEIGHT = 50    # per paid minute below an agent's contracted minimum
+MISS_WEIGHT = 2000       # per paid minute of a planned shift nobody works
+MIN_HOURS_WEIGHT = 1000  # per paid minute below an agent's contracted minimum (all but hard)
 DAYS_OFF_WEIGHT = 3000   # no two consecutive days off in the week
-WEEKEND_WEIGHT = 1500    # works both Saturday and Sunday
+WEEKEND_WEIGHT = 2500    # works both Saturday and Sunday
 BAND_WEIGHT = 800        # each start band used beyond the first
 PREFERENCE_WEIGHT = 500  # a shift starting outside the agent's preferred start times
 BAND_MINUTES = 180       # start times within the same 3 hours form one start band
@@ -111,7 +111,7 @@ def _roster_group(scenario: Scenario, planned: list[PlannedShift], crew: list[Ag
         _same_start_band(model, y, a, types, earliest, penalties)
         _preferred_start(y, a, agent, types, penalties)
     model.minimize(sum(penalties))
-    _greedy_hint(model, y, crew, types, by_type, rules)
+    _greedy_hint(model, y, crew, types, by_type, rules, scenario.start)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(time_limit)
     solver.parameters.num_workers = int(workers)
@@ -229,39 +229,63 @@ def _preferred_start(y, a, agent: Agent, types, penalties) -> None:
             penalties.append(PREFERENCE_WEIGHT * y[(a, k)])
 
 
-def _greedy_hint(model, y, crew, types, by_type, rules) -> None:
-    """A quick first roster: hand out each day's shifts, longest first, to the agents with the most room left."""
+def _greedy_hint(model, y, crew, types, by_type, rules, week_start) -> None:
+    """A quick first roster for the solver to improve: each day's shifts (busiest day first, early starts
+    first) go to the agent who can legally take it with the fewest shifts so far, preferring an agent already
+    working that start band and one whose days off stay together."""
+    earliest = min(k[1] for k in types)
+    taken: dict[int, dict[int, tuple[int, int]]] = defaultdict(dict)   # agent -> day -> (start, end) minutes
     load_min = [0] * len(crew)
-    shifts_n = [0] * len(crew)
-    last_end: dict[int, int] = {}
-    busy_day: dict[int, set] = defaultdict(set)
+    bands: dict[int, set] = defaultdict(set)
+    per_day = defaultdict(int)
+    for k in types:
+        per_day[k[0]] += len(by_type[k])
     chosen = set()
-    for k in sorted(types, key=lambda k: (k[0], k[1])):
-        for _ in range(len(by_type[k])):
-            best = None
-            for a, agent in enumerate(crew):
-                if (a, k) not in y or k[0] in busy_day[a] or shifts_n[a] >= rules.max_shifts_per_week:
+    rest = rules.min_rest_hours * 60
+    n_days = max(k[0] for k in types) + 1
+    sat = {d for d in range(n_days) if (week_start.weekday() + d) % 7 == 5}
+    weekend = sat | {d + 1 for d in sat}
+    for day in sorted(per_day, key=lambda d: -per_day[d]):
+        for k in sorted((k for k in types if k[0] == day), key=lambda k: (k[1], -k[2])):
+            paid = by_type[k][0].template.paid_min
+            start, end = k[1], k[1] + k[2]
+            band = _band(start, earliest)
+            for _ in range(len(by_type[k])):
+                best = None
+                for a, agent in enumerate(crew):
+                    days = taken[a]
+                    if (a, k) not in y or day in days or len(days) >= rules.max_shifts_per_week:
+                        continue
+                    if load_min[a] + paid > agent.max_hours * 60:
+                        continue
+                    if day - 1 in days and start + 1440 - days[day - 1][1] < rest:
+                        continue
+                    if day + 1 in days and days[day + 1][0] + 1440 - end < rest:
+                        continue
+                    run = 1
+                    d = day - 1
+                    while d in days:
+                        run, d = run + 1, d - 1
+                    d = day + 1
+                    while d in days:
+                        run, d = run + 1, d + 1
+                    if run > rules.max_consecutive_days:
+                        continue
+                    after = set(days) | {day}
+                    pair_left = any(d not in after and d + 1 not in after for d in range(n_days - 1))
+                    double = any(day in pair and (day + 1 if day in sat else day - 1) in days for pair in [weekend]
+                                 if pair)
+                    score = (double, not pair_left, len(days), 0 if band in bands[a] or not bands[a] else 1,
+                             load_min[a])
+                    if best is None or score < best[0]:
+                        best = (score, a)
+                if best is None:
                     continue
-                if load_min[a] + by_type[k][0].template.paid_min > agent.max_hours * 60:
-                    continue
-                if k[0] - 1 in busy_day[a] and k[1] + 1440 - last_end.get(a, -10**6) < rules.min_rest_hours * 60:
-                    continue
-                run = 0
-                while k[0] - 1 - run in busy_day[a]:
-                    run += 1
-                if run >= rules.max_consecutive_days:
-                    continue
-                score = (shifts_n[a], load_min[a])
-                if best is None or score < best[0]:
-                    best = (score, a)
-            if best is None:
-                continue
-            a = best[1]
-            chosen.add((a, k))
-            busy_day[a].add(k[0])
-            shifts_n[a] += 1
-            load_min[a] += by_type[k][0].template.paid_min
-            last_end[a] = k[1] + k[2]
+                a = best[1]
+                chosen.add((a, k))
+                taken[a][day] = (start, end)
+                load_min[a] += paid
+                bands[a].add(band)
     for key, var in y.items():
         model.add_hint(var, 1 if key in chosen else 0)
 

@@ -1,0 +1,72 @@
+"""`ccplan schedule`: the week's roster of named agents, verified by simulation, to CSV / Excel / JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from app.commands.common import progress_bar, write_json
+from scenarios import InputError, Problem, load_scenario
+
+
+def register(cli: typer.Typer) -> None:
+    cli.command("schedule")(schedule_cmd)
+
+
+def schedule_cmd(
+    scenario: Path = typer.Argument(..., metavar="SCENARIO", help="Scenario YAML file."),
+    out: Path = typer.Option(..., "--out", help="Roster CSV to write (agent, skill_group, date, start, end, lunch, breaks)."),
+    xlsx: Path | None = typer.Option(None, "--xlsx", help="Also write an Excel workbook (roster, coverage, KPIs)."),
+    agents: Path | None = typer.Option(None, "--agents", help="Agents CSV (default: generated from the headcounts)."),
+    method: str = typer.Option("ccplan", "--method", help="ccplan or erlang-c-two-step (the traditional baseline)."),
+    verify: bool = typer.Option(True, "--verify/--no-verify", help="Simulate the roster and re-solve where targets are missed."),
+    rounds: int = typer.Option(4, "--rounds", min=1, max=20, help="Most solve-and-simulate rounds."),
+    replications: int = typer.Option(20, "--replications", min=1, max=1000, help="Simulation replications per round."),
+    seed: int | None = typer.Option(None, "--seed", help="Simulation seed (default: the scenario's)."),
+    time_limit: float = typer.Option(30.0, "--time-limit", min=1.0, help="CP-SAT seconds per shift selection."),
+    json_out: Path | None = typer.Option(None, "--json", help="Write paid hours, idle hours, rounds, per-channel results as JSON."),
+) -> None:
+    """Schedule shifts with lunch and breaks and roster named agents for the scenario's week."""
+    from optimizer import METHODS, schedule, write_outputs
+
+    if method not in METHODS:
+        raise InputError([Problem("--method", f"unknown method '{method}' (choose {', '.join(METHODS)})")],
+                         "invalid option")
+    sc = load_scenario(scenario)
+    with progress_bar(f"Scheduling ({method})") as progress:
+        result = schedule(sc, agents=agents, method=method, verify=verify, rounds=rounds,
+                          replications=replications, seed=seed, time_limit=time_limit, progress=progress)
+    for path in write_outputs(result, csv=out, xlsx=xlsx):
+        typer.echo(f"wrote {path}")
+    _summary(result)
+    write_json(json_out, {"scenario": sc.name, **result.to_json()})
+
+
+def _summary(result) -> None:
+    k = result.kpis
+    typer.echo(f"{result.method}: {k['agents_rostered']} agents, {k['shifts']} shifts, paid {k['paid_hours']:,.1f} h "
+               f"(cost {k['cost']:,.1f}), idle {k.get('idle_hours') or 0:,.1f} h, solve {k['solve_seconds']:.1f} s")
+    if k.get("paid_hours_lower_bound"):
+        typer.echo(f"  shift-level lower bound of paid hours: {k['paid_hours_lower_bound']:,.1f} h")
+    for entry in result.rounds:
+        line = f"  round {entry['round']}: paid {entry['paid_hours']:,.1f} h"
+        if entry.get("channels"):
+            line += ", intervals meeting target: " + ", ".join(
+                f"{c} {v['intervals_meeting_target']:.1%}" for c, v in entry["channels"].items()
+                if v.get("intervals_meeting_target") is not None)
+        if entry.get("kept"):
+            line += "  <- kept"
+        typer.echo(line)
+    if k.get("simulated"):
+        typer.echo("  simulated service level: " + ", ".join(
+            f"{c} {v['service_level']:.1%} (target {v['target']:.0%})" for c, v in k["channels"].items()
+            if v.get("service_level") is not None))
+    for w in result.warnings[:10]:
+        typer.echo(f"  warning: {w}")
+    if result.shortfalls:
+        typer.echo(f"  {len(result.shortfalls)} interval(s) short of the requirement (best plan shown):")
+        for s in result.shortfalls[:40]:
+            typer.echo(f"    {s['ds']}  {s['channels']}: short {s['short_agents']:.2f} agents")
+        if len(result.shortfalls) > 40:
+            typer.echo(f"    ... and {len(result.shortfalls) - 40} more (see --json / --xlsx)")

@@ -1,0 +1,114 @@
+"""Rostering at scale: a week of 30-minute intervals, 3 skill groups, 300 named agents.
+
+Times shift selection (CP-SAT, lunch and breaks in the model) plus the roster (CP-SAT, named agents, all rules)
+on 2 cores, and compares the roster's paid hours with the shift-level lower bound (LP relaxation of the week's
+shift model: no plan covering every interval can pay fewer hours). Peer: the traditional two-step (Erlang C,
+shift covering, breaks afterwards) on the same week, timed the same way.
+
+Usage: .venv/bin/python benchmarks/schedule_scale.py [--time-limit SECONDS]
+Prints a table and ends with one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from optimizer.agents import generate_agents, group_limits  # noqa: E402
+from optimizer.baseline import baseline_requirement, two_step_shifts  # noqa: E402
+from optimizer.requirements import requirements  # noqa: E402
+from optimizer.roster import build_roster  # noqa: E402
+from optimizer.shifts import paid_hours_lower_bound, select_shifts  # noqa: E402
+from scenarios import scenario_from_dict  # noqa: E402
+
+
+def profile(per_day: list[float], peak: float) -> list[float]:
+    """Contacts per 30-minute interval for the week: a two-hump intraday curve scaled by each day's level."""
+    hours = np.arange(48) / 2
+    shape = np.exp(-((hours - 10.5) / 2.5) ** 2) + 0.8 * np.exp(-((hours - 16) / 3) ** 2)
+    shape = np.where((hours >= 7) & (hours < 22), shape + 0.15, 0.0)
+    shape = shape / shape.max()
+    return [float(round(peak * level * v, 2)) for level in per_day for v in shape]
+
+
+def scale_scenario():
+    week = [1.0, 0.95, 0.9, 0.9, 0.85, 0.45, 0.3]
+    return scenario_from_dict({
+        "name": "scale benchmark: 300 agents, 3 groups",
+        "start": "2026-01-05",
+        "days": 7,
+        "interval_minutes": 30,
+        "open": "07:00-22:00",
+        "shrinkage": 0.3,
+        "channels": {
+            "phone": {"kind": "voice", "aht_seconds": 300, "patience_seconds": 180,
+                      "target": {"answer_within_seconds": 60, "service_level": 0.8, "max_abandon_rate": 0.05}},
+            "chat": {"kind": "chat", "aht_seconds": 480, "concurrency": 2, "patience_seconds": 240,
+                     "target": {"answer_within_seconds": 60, "service_level": 0.8}},
+            "email": {"kind": "deferred", "aht_seconds": 420, "target": {"respond_within_hours": 24,
+                                                                           "service_level": 0.95}},
+        },
+        "demand": {"rates": {"phone": profile(week, 330), "chat": profile(week, 90), "email": profile(week, 60)}},
+        "skill_groups": {
+            "phone_only": {"skills": ["phone"], "headcount": 130, "min_hours_per_week": 0, "max_hours_per_week": 40},
+            "generalist": {"skills": ["phone", "chat", "email"], "headcount": 110, "min_hours_per_week": 0,
+                           "max_hours_per_week": 40},
+            "digital": {"skills": ["chat", "email"], "headcount": 60, "min_hours_per_week": 0,
+                        "max_hours_per_week": 40},
+        },
+        "shift_rules": {"lengths_hours": [4, 6, 8], "start_every_minutes": 30, "earliest_start": "07:00",
+                        "latest_end": "22:00", "lunch_after_hours": 6, "lunch_minutes": 30,
+                        "lunch_window_hours": [3, 5], "breaks_minutes": 15, "break_every_hours": 4,
+                        "max_shifts_per_week": 5, "min_rest_hours": 11, "max_consecutive_days": 5},
+    })
+
+
+def run(method: str, sc, time_limit: float) -> dict:
+    agents = generate_agents(sc)
+    limits = group_limits(sc, agents)
+    t0 = time.perf_counter()
+    if method == "ccplan":
+        req = requirements(sc, method="erlang-a")
+        t_req = time.perf_counter()
+        plan = select_shifts(sc, req, limits, time_limit=time_limit)
+    else:
+        req = baseline_requirement(sc, None)
+        t_req = time.perf_counter()
+        plan = two_step_shifts(sc, req, limits, time_limit=time_limit)
+    t_shift = time.perf_counter()
+    out = build_roster(sc, plan.shifts, agents, time_limit=time_limit)
+    t_end = time.perf_counter()
+    bound = paid_hours_lower_bound(sc, req, limits) if method == "ccplan" else None
+    paid = out.roster.paid_hours()
+    return {"method": method, "agents": len(agents), "rostered": len(out.roster.agents),
+            "shifts": len(out.roster.shifts), "unassigned": len(out.unassigned),
+            "short_minutes": int(sum(plan.short_minutes.values())),
+            "paid_hours": round(paid, 1), "lower_bound_hours": None if bound is None else round(bound, 1),
+            "gap_to_bound": None if bound is None else round(paid / bound - 1, 4),
+            "seconds_requirements": round(t_req - t0, 2), "seconds_shifts": round(t_shift - t_req, 2),
+            "seconds_roster": round(t_end - t_shift, 2), "seconds_total": round(t_end - t0, 2)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--time-limit", type=float, default=20.0, help="CP-SAT seconds for shifts and for the roster")
+    args = parser.parse_args()
+    sc = scale_scenario()
+    rows = [run("ccplan", sc, args.time_limit), run("erlang-c-two-step", sc, args.time_limit)]
+    cols = ["method", "agents", "rostered", "shifts", "unassigned", "short_minutes", "paid_hours",
+            "lower_bound_hours", "gap_to_bound", "seconds_shifts", "seconds_roster", "seconds_total"]
+    print(" | ".join(cols))
+    for r in rows:
+        print(" | ".join(str(r[c]) for c in cols))
+    print(json.dumps({"benchmark": "schedule_scale", "time_limit": args.time_limit, "results": rows}))
+
+
+if __name__ == "__main__":
+    main()

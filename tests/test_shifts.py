@@ -1,0 +1,115 @@
+"""Shift templates and CP-SAT shift selection, checked against hand-computed cases and recomputed coverage."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from optimizer.agents import generate_agents, group_limits
+from optimizer.shifts import on_duty_minutes, paid_hours_lower_bound, select_shifts
+from optimizer.templates import check_rules, shift_templates
+from scenarios import InputError
+from schedule_helpers import flat_requirement, small_scenario
+
+
+def _plan(sc, req, **kw):
+    return select_shifts(sc, req, group_limits(sc, generate_agents(sc)), time_limit=10, **kw)
+
+
+def _worked_minutes(sc, plan, group=None):
+    """On-duty minutes per interval recomputed from the planned shifts' start, length, lunch and breaks."""
+    step = sc.interval_minutes
+    out = np.zeros(sc.n_intervals)
+    for p in plan.shifts:
+        if group and p.group != group:
+            continue
+        t0 = p.template.week_start_min
+        minute = np.zeros(sc.n_intervals * step)
+        minute[t0:t0 + p.template.length_min] = 1
+        for a, b in p.periods_off():
+            minute[a:b] = 0
+        out += minute.reshape(sc.n_intervals, step).sum(axis=1)
+    return out
+
+
+def test_templates_follow_the_rules():
+    sc = small_scenario()
+    rules = sc.shift_rules
+    tpls = shift_templates(sc, "generalist")
+    assert {t.length_min for t in tpls} == {240, 360, 480}
+    for t in tpls:
+        assert t.start_min >= 7 * 60 and t.end_min <= 21 * 60
+        assert t.start_min % rules.start_every_minutes == 0
+        # Lunch only for shifts longer than lunch_after_hours, inside its window.
+        assert t.has_lunch == (t.length_min > 6 * 60)
+        for o in t.lunch_offsets:
+            assert 180 <= o <= 300
+        # One break per 4 hours: 4 h and 6 h shifts get one, 8 h shifts two.
+        assert len(t.break_offsets) == t.length_min // 240
+        # Break windows never overlap the lunch window, so the two can be placed independently.
+        for offs in t.break_offsets:
+            for o in offs:
+                for lo in t.lunch_offsets:
+                    assert o + 15 <= lo or o >= lo + 30 or not t.has_lunch
+
+
+def test_exact_cover_of_a_flat_requirement():
+    """No lunch, no breaks, no shrinkage: 5 agents 08:00-16:00 need exactly five 8 h shifts starting 08:00."""
+    sc = small_scenario(days=1, shrinkage=0.0, rules={"lengths_hours": [8], "lunch_after_hours": 9,
+                                                       "breaks_minutes": 0})
+    req = flat_requirement(sc, {"phone": 5.0, "chat": 0.0}, hours=(8, 16))
+    plan = _plan(sc, req)
+    assert not plan.short_minutes
+    assert len(plan.shifts) == 5
+    assert all(p.template.start_min == 8 * 60 for p in plan.shifts)
+    assert plan.paid_hours == pytest.approx(40.0)
+
+
+def test_lunch_and_breaks_are_covered_and_coverage_holds():
+    """With lunch, breaks and shrinkage the recomputed on-duty minutes still cover every pooled requirement."""
+    sc = small_scenario(days=2)
+    req = flat_requirement(sc, {"phone": 4.0, "chat": 1.5})
+    plan = _plan(sc, req)
+    assert not plan.short_minutes
+    gen, ph = _worked_minutes(sc, plan, "generalist"), _worked_minutes(sc, plan, "phone_only")
+    need_phone = on_duty_minutes(sc, flat_requirement(sc, {"phone": 4.0})["agents"].to_numpy())
+    need_chat = on_duty_minutes(sc, flat_requirement(sc, {"chat": 1.5})["agents"].to_numpy())
+    assert np.all(gen + ph >= need_phone + need_chat)     # both channels together: all groups
+    assert np.all(gen >= need_chat)                        # chat only: only generalists hold it
+    assert np.all(gen + ph >= need_phone)
+    # Every 8 h shift got a lunch, every shift its breaks.
+    for p in plan.shifts:
+        assert (p.lunch_offset is not None) == (p.template.length_min > 360)
+        assert len(p.break_offsets) == p.template.length_min // 240
+
+
+def test_paid_hours_close_to_the_lp_bound():
+    sc = small_scenario(days=3)
+    req = flat_requirement(sc, {"phone": 4.3, "chat": 1.7})
+    limits = group_limits(sc, generate_agents(sc))
+    plan = select_shifts(sc, req, limits, time_limit=10)
+    bound = paid_hours_lower_bound(sc, req, limits)
+    assert bound is not None and bound <= plan.paid_hours + 1e-6
+    assert plan.paid_hours <= bound * 1.10
+
+
+def test_too_few_agents_gives_best_plan_and_shortfall():
+    """Headcount 2 + 1 against 6 phone agents 08:00-20:00: every open interval is short, the plan still staffs."""
+    sc = small_scenario(days=1, headcounts=(2, 1), shrinkage=0.0)
+    req = flat_requirement(sc, {"phone": 6.0, "chat": 0.0})
+    plan = _plan(sc, req)
+    assert len(plan.shifts) == 3                          # every agent works
+    assert plan.short_minutes                             # and the gap is reported
+    worked = _worked_minutes(sc, plan)
+    need = on_duty_minutes(sc, req[req.channel == "phone"]["agents"].to_numpy())
+    short = {i: v for (s, i), v in plan.short_minutes.items() if s == frozenset({"phone"})}
+    for i, v in short.items():
+        assert v == pytest.approx(need[i] - worked[i])
+
+
+def test_contradictory_rules_are_named():
+    sc = small_scenario(rules={"max_shifts_per_week": 2})
+    sc.skill_groups["generalist"].min_hours_per_week = 30
+    with pytest.raises(InputError) as err:
+        check_rules(sc)
+    assert "skill_groups.generalist" in str(err.value) and "min_hours_per_week" in str(err.value)
