@@ -62,7 +62,7 @@ class ScheduleResult:
 
 def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: list[Agent] | str | Path | None = None,
              method: str = "ccplan", verify: bool = True, rounds: int = 4, replications: int = 20,
-             seed: int | None = None, progress: Progress | None = None, time_limit: float = 30.0,
+             seed: int | None = None, progress: Progress | None = None, time_limit: float = 15.0,
              workers: int = 2) -> ScheduleResult:
     """Schedule and roster the scenario's week.
 

@@ -76,10 +76,12 @@ def slack_intervals(scenario: Scenario, intervals: pd.DataFrame) -> pd.DataFrame
     ABANDON_HEADROOM x the channel's max_abandon_rate (when it has one)."""
     rows = intervals[intervals["channel"].isin(scenario.human_channels())].copy()
     rows["target"] = rows["channel"].map(lambda c: target_of(scenario, c))
-    limit = rows["channel"].map(lambda c: getattr(scenario.channels[c].target, "max_abandon_rate", None))
+    limit = pd.to_numeric(rows["channel"].map(
+        lambda c: getattr(scenario.channels[c].target, "max_abandon_rate", None)), errors="coerce")
     rows = rows[(rows["offered"] > 0) & rows["service_level"].notna()]
     limit = limit.loc[rows.index]
-    ok_abandon = limit.isna() | (rows.get("abandon_rate", 0).fillna(0) <= ABANDON_HEADROOM * limit.fillna(1))
+    abandon = pd.to_numeric(rows["abandon_rate"], errors="coerce").fillna(0.0) if "abandon_rate" in rows else 0.0
+    ok_abandon = limit.isna() | (abandon <= ABANDON_HEADROOM * limit.fillna(1.0))
     return rows[(rows["service_level"] >= rows["target"] + LOWER_MARGIN) & ok_abandon]
 
 

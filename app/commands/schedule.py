@@ -24,7 +24,7 @@ def schedule_cmd(
     rounds: int = typer.Option(4, "--rounds", min=1, max=20, help="Most solve-and-simulate rounds."),
     replications: int = typer.Option(20, "--replications", min=1, max=1000, help="Simulation replications per round."),
     seed: int | None = typer.Option(None, "--seed", help="Simulation seed (default: the scenario's)."),
-    time_limit: float = typer.Option(30.0, "--time-limit", min=1.0, help="CP-SAT seconds per shift selection."),
+    time_limit: float = typer.Option(15.0, "--time-limit", min=1.0, help="CP-SAT seconds per shift selection."),
     json_out: Path | None = typer.Option(None, "--json", help="Write paid hours, idle hours, rounds, per-channel results as JSON."),
 ) -> None:
     """Schedule shifts with lunch and breaks and roster named agents for the scenario's week."""
