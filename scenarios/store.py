@@ -274,16 +274,22 @@ def _info(row: sqlite3.Row) -> RunInfo:
 
 def record_run(kind: str, scenario: Scenario, seed: int | None, result_json: dict | str,
                roster: Roster | pd.DataFrame | str | None = None, intervals: pd.DataFrame | None = None,
-               workspace: str | Path | None = None, **extra: Any) -> int:
+               workspace: str | Path | None = None, staffing: pd.DataFrame | None = None, **extra: Any) -> int:
     """Store one simulate/schedule run in the workspace (see module docstring for where) and return its id.
 
-    `result_json` is the run's JSON payload (dict or text); `intervals` its interval table. Extra keywords go to
-    `Workspace.add_run` (e.g. `label`, `replications`, `tables`).
+    `result_json` is the run's JSON payload (dict or text; a simulator summary may carry
+    `replication_summaries` so later comparisons get confidence intervals); `intervals` its interval table;
+    `staffing` the staffing plan simulated (stored as table "staffing" and part of the inputs hash). Extra
+    keywords go to `Workspace.add_run` (e.g. `label`, `replications`, `tables`).
     """
     results = json.loads(result_json) if isinstance(result_json, str) else result_json
     tables = dict(extra.pop("tables", None) or {})
     if intervals is not None:
         tables["intervals"] = intervals
+    if staffing is not None:
+        tables["staffing"] = staffing
+        replications = extra.get("replications", results.get("replications") if isinstance(results, dict) else None)
+        extra.setdefault("inputs_hash", compute_inputs_hash(scenario, seed, replications, staffing))
     with Workspace(workspace) as ws:
         return ws.add_run(kind, scenario, results, seed=seed, roster=roster, tables=tables, **extra)
 

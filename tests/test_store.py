@@ -49,6 +49,21 @@ def test_run_round_trip(example, tmp_path):
         assert run.inputs_hash == compute_inputs_hash(example, 7, 3, roster)
 
 
+def test_staffing_plan_is_stored_and_hashed(example, tmp_path):
+    from scenarios import constant_staffing
+
+    plan = constant_staffing(example)
+    plan["agents"] = 3.0
+    path = tmp_path / "ws.sqlite"
+    a = record_run("simulate", example, 1, {"replications": 2}, staffing=plan, workspace=path)
+    plan["agents"] = 4.0
+    b = record_run("simulate", example, 1, {"replications": 2}, staffing=plan, workspace=path)
+    with Workspace(path) as ws:
+        assert ws.table(a, "staffing")["agents"].unique().tolist() == [3.0]
+        assert ws.run(a).inputs_hash != ws.run(b).inputs_hash
+        assert ws.run(b).inputs_hash == compute_inputs_hash(example, 1, 2, plan)
+
+
 def load_scenario_text(text, tmp_path, example):
     path = tmp_path / "snapshot.yaml"
     path.write_text(text.replace("data/insurance_history.csv", str(example.resolve(example.demand.history))))
