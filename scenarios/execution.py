@@ -5,7 +5,8 @@ the choice: every random draw comes from the run's seed, not from which worker r
 
 - local: a ProcessPoolExecutor with `workers` processes (default: the machine's cores); `workers=1` runs in-process.
 - dask: `distributed.Client(address).get_executor()`, the address from `scheduler` or $CCPLAN_DASK_SCHEDULER.
-  The workers need ccplan installed (same version) and the scenario's data files at the same paths.
+  The workers need ccplan installed (same version); data files are read here, and each task carries the
+  variant's demand, so workers need none of them.
   `scheduler="local"` starts a LocalCluster on this machine (tests, trying it out).
 """
 
