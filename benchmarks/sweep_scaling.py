@@ -58,6 +58,8 @@ def main() -> None:
     settings = [("in-process", "local", 1, {}), ("process pool", "local", 2, {}),
                 ("dask LocalCluster", "dask", 2, {"scheduler": "local"})]
     rows, results = [], {}
+    # Other work on the machine steals cores from the 2-worker runs: say how busy it was.
+    load_before = os.getloadavg()[0]
     for name, kind, workers, options in settings:
         times = []
         for _ in range(args.repeat):
@@ -77,7 +79,8 @@ def main() -> None:
     chat = ref.comparison[ref.comparison["kpi"] == "channels.chat.service_level"]
     print(f"sweep: {' x '.join(SWEEP)} on the example week ({len(variants)} variants x {args.replications} "
           f"replications, fixed staff {', '.join(STAFF)}); best of {args.repeat}")
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+          f"1-minute load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
     print(table.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     print("chat service level per variant (identical on every executor: %s):" % identical)
     print(chat[["variant", "value", "diff", "diff_lo", "diff_hi"]].to_string(index=False,
@@ -90,7 +93,8 @@ def main() -> None:
                       "speedup_2_workers": round(float(pool["speedup"]), 3),
                       "seconds_dask_2_workers": round(float(dask["seconds"]), 3),
                       "speedup_dask_2_workers": round(float(dask["speedup"]), 3),
-                      "identical_results": bool(identical), "target_speedup": 1.6,
+                      "identical_results": bool(identical), "load_average_before": round(load_before, 2),
+                      "target_speedup": 1.6,
                       "meets_target": bool(pool["speedup"] >= 1.6)}))
 
 
