@@ -112,6 +112,7 @@ def test_generate_example_roster_in_chromium(app_server, tmp_path):
 
             page.get_by_role("link", name="Schedule and roster").click()
             expect(page.get_by_role("heading", name="Schedule and roster")).to_be_visible()
+            expect(page.get_by_text("without simulation")).to_be_visible()
             page.get_by_role("button", name="Generate roster").click()
 
             expect(page.get_by_role("heading", name="Roster", exact=True)).to_be_visible(timeout=ACTION_WAIT_MS)

@@ -246,7 +246,7 @@ def test_whatif_page_compares_variants_like_the_library_and_opens_stored_runs(co
         for kpi in ("channels.phone.service_level", "channels.chat.service_level", "channels.chat.abandon_rate"):
             assert wide.loc[kpi, label] == pytest.approx(expected.loc[kpi, "value"], abs=1e-12)
             assert wide.loc[kpi, f"Δ {label}"] == pytest.approx(expected.loc[kpi, "diff"], abs=1e-12)
-    tile = {m.label: m for m in at.metric}["bot 75% · channels.chat.service_level"]
+    tile = next(m for m in at.metric if m.label == "bot 75%" and m.proto.help == "channels.chat.service_level")
     row = truth[(truth["variant"] == "bot 75%") & (truth["kpi"] == "channels.chat.service_level")].iloc[0]
     assert tile.value == f"{row['value']:.1%}"
     assert tile.proto.delta.startswith(f"{row['diff'] * 100:+.1f} pp")

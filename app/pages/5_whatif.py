@@ -18,7 +18,7 @@ EXAMPLE_ROWS = [
     {"variant": "bot 75%", "path": "channels.bot.containment", "value": "0.75"},
     {"variant": "10% busier", "path": "demand.scale", "value": "1.1"},
 ]
-HEADLINE = ("service_level", "abandon_rate", "asa_seconds", "occupancy", "paid_hours")
+HEADLINE = ("service_level", "abandon_rate", "asa_seconds", "escalated", "occupancy", "paid_hours", "agent_hours")
 
 st.title("What-if")
 settings.sidebar()
@@ -42,6 +42,11 @@ def comparison_view(table: pd.DataFrame, key: str) -> None:
     variants = list(dict.fromkeys(table["variant"]))
     base = variants[0]
     headline = table[table["kpi"].str.split(".").str[-1].isin(HEADLINE)]
+    # Rows with nothing to say stay in the full table only: zero everywhere, or unchanged group paid hours.
+    unchanged = headline.groupby("kpi")["diff"].transform(lambda d: bool((d.fillna(0) == 0).all()))
+    empty = headline.groupby("kpi")["value"].transform(lambda v: bool((v.fillna(0) == 0).all()))
+    group_hours = headline["kpi"].str.startswith("skill_groups.") & headline["kpi"].str.endswith(".paid_hours")
+    headline = headline[~(empty & unchanged) & ~(group_hours & unchanged) & headline["value"].notna()]
     for kpi, rows in headline.groupby("kpi", sort=False):
         cols = st.columns(len(variants) + 1)
         cols[0].markdown(f"`{kpi}`")
@@ -54,7 +59,7 @@ def comparison_view(table: pd.DataFrame, key: str) -> None:
                     f" [{_fmt(kpi, row['diff_lo'], True)}, {_fmt(kpi, row['diff_hi'], True)}]"
                 delta = f"{_fmt(kpi, diff, True)}{ci}"
             inverse = any(s in kpi for s in ("abandon", "asa", "paid_hours", "wait", "agent_hours"))
-            col.metric(f"{row['variant']} · {kpi}", fmt, delta, delta_color="inverse" if inverse else "normal")
+            col.metric(row["variant"], fmt, delta, delta_color="inverse" if inverse else "normal", help=kpi)
     sl = headline[headline["kpi"].str.endswith(".service_level")].assign(
         channel=lambda d: d["kpi"].str.split(".").str[1])
     if len(sl):
@@ -80,7 +85,8 @@ def _fmt(kpi: str, value, signed: bool = False) -> str:
     if name in ("service_level", "abandon_rate", "occupancy", "intervals_meeting_target"):
         return f"{v * 100:{sign}.1f} pp" if signed else f"{v:.1%}"
     if name.endswith("seconds"):
-        return f"{v:{sign},.0f} s"
+        # Deferred work waits hours: minutes read better there.
+        return f"{v / 60:{sign},.1f} min" if abs(v) >= 600 else f"{v:{sign},.0f} s"
     return f"{v:{sign},.1f}"
 
 

@@ -54,9 +54,10 @@ def interval_line(df: pd.DataFrame, y: str, title: str, *, color: str | None = N
 
 def coverage(df: pd.DataFrame, title: str = "") -> alt.Chart:
     """Requirement vs scheduled agents per interval. df: ds, series, agents (long)."""
+    colors = alt.Scale(domain=["required", "scheduled"], range=["#d62728", "#1f77b4"])
     return alt.Chart(df).mark_line(interpolate="step-after", strokeWidth=1.5).encode(
-        x=alt.X("ds:T", title=None), y=alt.Y("agents:Q", title="agents"),
-        color=alt.Color("series:N", title=None),
+        x=alt.X("ds:T", title=None), y=alt.Y("agents:Q", title="available agents"),
+        color=alt.Color("series:N", title=None, scale=colors),
         strokeDash=alt.StrokeDash("series:N", legend=None),
         tooltip=[alt.Tooltip("ds:T", format="%a %d %b %H:%M"), "series:N", alt.Tooltip("agents:Q", format=".1f")],
     ).properties(title=title, height=260)
@@ -71,7 +72,7 @@ def gantt(segments: pd.DataFrame, title: str = "") -> alt.Chart:
     colors = alt.Scale(domain=["work", "lunch", "break"], range=["#4c78a8", "#f58518", "#e45756"])
     return alt.Chart(segments).mark_bar().encode(
         x=alt.X("start:T", title=None, axis=alt.Axis(format="%a %H:%M")), x2="end:T",
-        y=alt.Y("agent:N", title=None, sort=None),
+        y=alt.Y("agent:N", title=None, sort=sorted(segments["agent"].unique())),
         color=alt.Color("part:N", scale=colors, title=None),
         tooltip=["agent:N", "skill_group:N", "part:N", alt.Tooltip("start:T", format="%a %H:%M"),
                  alt.Tooltip("end:T", format="%a %H:%M")],
