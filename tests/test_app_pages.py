@@ -307,3 +307,24 @@ def test_schedule_page_generates_the_example_roster_and_the_simulate_page_runs_i
     tiles = metric_values(at)
     for name in ("phone", "chat", "email"):
         assert tiles[f"{name} service level"] == f"{truth['channels'][name]['service_level']:.1%}"
+
+
+# --- errors are messages ---------------------------------------------------------------------------------------
+
+def test_a_bad_scenario_file_shows_its_problems_on_every_page_never_a_traceback(tmp_path, monkeypatch, workspace):
+    text = EXAMPLE_SCENARIO.read_text().replace("containment: 0.60", "containment: 1.60").replace(
+        "history: data/insurance_history.csv", f"history: {EXAMPLE_SCENARIO.parent / 'data' / 'insurance_history.csv'}")
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    monkeypatch.setenv("CCPLAN_SCENARIO", str(path))
+    at = open_app()
+    for page in ("1_data_forecast", "3_simulate", "4_schedule", "5_whatif", "2_scenario"):
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert any("channels.bot.containment" in e.value and "must be <= 1" in e.value for e in at.error) or (
+            page == "2_scenario" and "must be <= 1" in [e.value for e in at.error]), (page, [e.value for e in at.error])
+    # Fixing the field on the Scenario page makes the scenario valid for every page.
+    _field(at, "channels.bot.containment").set_value(0.6).run()
+    assert not at.error
+    at.switch_page("pages/1_data_forecast.py").run()
+    assert not at.error and not at.exception and at.metric

@@ -200,6 +200,9 @@ if problems:
 elif form.data != raw:
     state.set_scenario(yaml.safe_dump(form.data, sort_keys=False, allow_unicode=True, width=110),
                        state.base_dir(), state.source_name(), reset_widgets=False)
+    st.session_state["scenario_applied"] = True
+    st.rerun()  # the sidebar, drawn before this page, shows the new scenario too
+elif st.session_state.pop("scenario_applied", False):
     status.success("Changes applied: every page now uses the edited scenario.")
 else:
     status.success("The scenario is valid.")
