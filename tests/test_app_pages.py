@@ -200,7 +200,11 @@ def test_simulate_page_shows_the_simulators_kpis_against_targets(workspace):
     specs = " ".join(c.proto.spec for c in at.get("vega_lite_chart"))
     assert "service_level" in specs and "backlog" in specs and "occupancy" in specs
 
-    # The result is cached on its inputs: another seed is a new run, the old seed comes back from the cache.
+    # Results are cached on their inputs: running again computes nothing (no progress status is drawn).
+    assert at.get("status")
+    at.button(key="sim_run").click().run()
+    assert not at.get("status") and {m.label: m.value for m in at.metric} == {k: m.value for k, m in shown.items()}
+
     at.button(key="sim_store").click().run()
     assert not at.error, [e.value for e in at.error]
     assert any("Stored as run" in s.value for s in at.success)
