@@ -101,8 +101,9 @@ def variants_tab() -> None:
                               width="stretch")
         reoptimize = st.toggle("Re-optimise each variant (new roster per variant)", value=False, key="whatif_reopt",
                                help="Off: every variant keeps the base's staff (the scenario's constant agents, else "
-                                    "the Schedule page's roster). On: each variant gets its own roster and reports "
-                                    "its paid hours.")
+                                    "the Schedule page's roster). On: each variant gets its own roster (verified by "
+                                    "simulation when the sidebar says so) and reports its paid hours; a full schedule "
+                                    "per variant takes a while.")
         if (reoptimize or not has_constant) and library.function("optimizer", "schedule") is None:
             library.not_available("Variants that need a roster", "optimizer")
             return

@@ -194,12 +194,13 @@ def run_whatif(variants, reoptimize: bool, spec_key):
     staffing = None
     if not reoptimize and not any(g.constant_agents for g in sc.skill_groups.values()):
         staffing = schedule().roster
-    reps, seed, workers = state.replications(), state.seed(), state.workers()
+    reps, seed, workers, verify = state.replications(), state.seed(), state.workers(), state.verify()
 
     def compute(progress):
         with open_executor("local", workers=workers) as ex, Workspace() as ws:
-            return whatif.run_whatif(variants, staffing, reoptimize=reoptimize, replications=reps, seed=seed,
-                                     executor=ex.executor, workers=ex.workers, workspace=ws, progress=progress)
+            return call_supported(whatif.run_whatif, variants, staffing, reoptimize=reoptimize, replications=reps,
+                                  seed=seed, executor=ex.executor, workers=ex.workers, workspace=ws, verify=verify,
+                                  progress=progress)
 
     return call("whatif", (spec_key, reoptimize, reps, seed, schedule_parts()), compute,
                 f"Running {len(variants)} variants")
