@@ -164,6 +164,9 @@ def _days_of(head: str, scenario: Scenario) -> list[int] | None:
     return [d] if 0 <= d < scenario.days else []
 
 
+MIN_HOURS_PAD = 1.03
+
+
 def group_limits(scenario: Scenario, agents: list[Agent]):
     """What each skill group's agents can work in the week, for the shift-selection model."""
     from .shifts import GroupLimits
@@ -178,7 +181,8 @@ def group_limits(scenario: Scenario, agents: list[Agent]):
             max_shifts=len(own) * min(rules.max_shifts_per_week, scenario.days),
             min_shifts=len(own) * rules.min_shifts_per_week,
             max_paid_min=int(sum(a.max_hours for a in own) * 60),
-            min_paid_min=int(sum(a.min_hours for a in own) * 60),
+            # A little above the contracted sum: shift lengths are discrete, so the hours must be shareable.
+            min_paid_min=int(sum(a.min_hours for a in own) * 60 * MIN_HOURS_PAD),
         )
     return out
 

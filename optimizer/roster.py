@@ -275,8 +275,9 @@ def _greedy_hint(model, y, crew, types, by_type, rules, week_start) -> None:
                     pair_left = any(d not in after and d + 1 not in after for d in range(n_days - 1))
                     double = any(day in pair and (day + 1 if day in sat else day - 1) in days for pair in [weekend]
                                  if pair)
-                    score = (double, not pair_left, len(days), 0 if band in bands[a] or not bands[a] else 1,
-                             load_min[a])
+                    below_min = load_min[a] < agent.min_hours * 60
+                    score = (not below_min, double, not pair_left, len(days),
+                             0 if band in bands[a] or not bands[a] else 1, load_min[a])
                     if best is None or score < best[0]:
                         best = (score, a)
                 if best is None:

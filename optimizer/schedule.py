@@ -69,7 +69,7 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
     demand: expected contacts (default forecasting.scenario_demand). agents: a list, an agents CSV path, or None
     (generated from the headcounts). verify: simulate the roster (`replications`, `seed`); for "ccplan" re-solve
     with raised requirements up to `rounds` times until every open interval meets its target.
-    time_limit: CP-SAT seconds per solve (shift selection; the roster gets two thirds of it). workers: CP-SAT
+    time_limit: CP-SAT seconds per solve (shift selection, and again the roster). workers: CP-SAT
     threads and simulation processes.
     """
     progress = progress or no_progress
@@ -112,7 +112,7 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
             plan = two_step_shifts(scenario, requirement, limits, time_limit=time_limit, workers=workers,
                                    progress=step)
         progress(0.05 + 0.9 * (lo + (hi - lo) * 0.6), f"round {r + 1}: rostering {len(plan.shifts)} shifts")
-        outcome = build_roster(scenario, plan.shifts, agents, time_limit=time_limit * 2 / 3, workers=workers)
+        outcome = build_roster(scenario, plan.shifts, agents, time_limit=time_limit, workers=workers)
         seconds = time.perf_counter() - t0
         solve_seconds += seconds
         entry = {"round": r + 1, "paid_hours": round(outcome.roster.paid_hours(), 2),

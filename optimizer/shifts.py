@@ -7,17 +7,20 @@ ceil(12.3 x 30 / 0.7) = 528 on-duty minutes). Each rule is a small function addi
 add penalty terms (the style of OR-Tools' shift_scheduling_sat example):
 
 - cover_pooled_requirements: for every pooled subset S of channels, the on-duty minutes of the skill groups that
-  hold a skill in S cover the summed requirement of S; a shortfall is allowed but costs `short_weight` per minute.
+  hold a skill in S cover the summed requirement of S (Hall's condition, optimizer.pooling); a shortfall is
+  allowed but costs SHORT_WEIGHT per minute, so an impossible target still gives the best plan and its gaps.
 - place_lunches / place_breaks: every selected shift gets one lunch (when long enough) and its breaks, each at one
   of the template's allowed offsets; the time off is taken out of the coverage.
 - limit_headcount: per group and day no more shifts than agents available that day; per week no more than the
   agents' shifts and hours allow, and at least their contracted minimum hours (soft).
 - penalise_idle: on-duty minutes above the all-channel requirement cost a little (idle time).
+
+`select_shifts` solves the week day by day (shifts end by midnight): the week's LP relaxation shares the weekly
+limits out over the days, and each day's CP-SAT model starts from its own LP solution rounded.
 """
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -28,6 +31,7 @@ from ortools.sat.python import cp_model
 
 from scenarios import Scenario, interval_index
 
+from .pooling import coverage_sets
 from .templates import Template, minutes_in_intervals, shift_templates
 
 SHORT_WEIGHT = 3000      # per missing on-duty agent-minute: above the cost of the shortest shift
@@ -95,23 +99,9 @@ def requirement_arrays(scenario: Scenario, requirement: pd.DataFrame) -> dict[st
 
 
 def pooled_subsets(scenario: Scenario, channels: list[str] | None = None) -> list[tuple[frozenset, list[str]]]:
-    """Channel subsets worth a coverage constraint, each with the skill groups holding a skill in it.
-
-    A subset is dropped when a superset is served by exactly the same groups: the superset's constraint
-    (a larger requirement, the same supply) implies it.
-    """
-    channels = channels or scenario.human_channels()
-    serving = {}
-    for r in range(1, len(channels) + 1):
-        for combo in itertools.combinations(channels, r):
-            s = frozenset(combo)
-            serving[s] = sorted(g for g, grp in scenario.skill_groups.items() if s & set(grp.skills))
-    kept = []
-    for s, groups in serving.items():
-        if any(s < t and serving[t] == groups for t in serving):
-            continue
-        kept.append((s, groups))
-    return kept
+    """Channel subsets worth a coverage constraint, each with the skill groups holding a skill in it
+    (optimizer.pooling's Hall subsets, dominated ones pruned)."""
+    return coverage_sets(scenario, channels, prune=True)
 
 
 def on_duty_minutes(scenario: Scenario, required: np.ndarray) -> np.ndarray:
@@ -125,8 +115,7 @@ class ShiftModel:
 
     def __init__(self, scenario: Scenario, requirement: pd.DataFrame, limits: dict[str, GroupLimits],
                  place_breaks: bool = True, subset_requirements: dict[frozenset, np.ndarray] | None = None,
-                 templates: dict[str, list[Template]] | None = None, intervals: range | None = None,
-                 prices: dict[str, tuple[float, float]] | None = None):
+                 templates: dict[str, list[Template]] | None = None, intervals: range | None = None):
         self.scenario = scenario
         self.model = cp_model.CpModel()
         self.place_breaks_in_model = place_breaks
@@ -141,7 +130,6 @@ class ShiftModel:
         self.weekly: dict[tuple[str, str], int] = {}
         self.below: dict[str, tuple] = {}
         self.idle: dict[int, cp_model.IntVar] = {}
-        self.prices = prices or {}
         self.lunch: dict[tuple[str, int], dict[int, cp_model.IntVar]] = {}
         self.breaks: dict[tuple[str, int], list[dict[int, cp_model.IntVar]]] = {}
         self.short: dict[tuple[frozenset, int], cp_model.IntVar] = {}
@@ -169,9 +157,7 @@ class ShiftModel:
                 var = self.model.new_int_var(0, ub, f"x_{g}_{k}")
                 self.x[(g, k)] = var
                 self.ub[(g, k)] = ub
-                per_shift, per_min = self.prices.get(g, (0.0, 0.0))
-                self.cost_terms.append(int(round(COST_SCALE * cost * tpl.paid_min + per_shift + per_min * tpl.paid_min))
-                                       * var)
+                self.cost_terms.append(int(round(COST_SCALE * cost * tpl.paid_min)) * var)
                 self.paid_terms.append(tpl.paid_min * var)
                 for i, m in minutes_in_intervals(self.scenario, tpl.week_start_min, tpl.length_min).items():
                     self.cover[g][i].append((var, m))
@@ -310,18 +296,6 @@ class ShiftModel:
         for idx, val in value.items():
             self.model.add_hint(self.model.get_int_var_from_proto_index(idx), int(val))
 
-    def hint(self, plan: ShiftPlan) -> None:
-        """Start the search from a previous plan (the verification loop re-solves with raised requirements)."""
-        for (g, k), var in self.x.items():
-            self.model.add_hint(var, plan.counts.get(("x", (g, self.templates[g][k].key)), 0))
-        for (g, k), parts in self.lunch.items():
-            for o, var in parts.items():
-                self.model.add_hint(var, plan.counts.get(("l", (g, self.templates[g][k].key), o), 0))
-        for (g, k), slots in self.breaks.items():
-            for j, parts in enumerate(slots):
-                for o, var in parts.items():
-                    self.model.add_hint(var, plan.counts.get(("b", (g, self.templates[g][k].key), j, o), 0))
-
     def solve(self, time_limit: float = 20.0, workers: int = 2, gap: float = 0.002) -> ShiftPlan:
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = float(time_limit)
@@ -368,7 +342,7 @@ class ShiftModel:
 
 def select_shifts(scenario: Scenario, requirement: pd.DataFrame, limits: dict[str, GroupLimits], *,
                   time_limit: float = 30.0, workers: int = 2, place_breaks: bool = True,
-                  subset_requirements: dict[frozenset, np.ndarray] | None = None, hint: ShiftPlan | None = None,
+                  subset_requirements: dict[frozenset, np.ndarray] | None = None,
                   progress=None) -> ShiftPlan:
     """Choose the week's shifts, lunches and breaks.
 
