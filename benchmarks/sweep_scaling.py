@@ -4,7 +4,8 @@ The example's skill groups get constant staff (so every variant is simulated at 
 roster first); the sweep is channels.bot.containment {0.4, 0.6, 0.8} x demand.scale {1.0, 1.2}, 6 variants.
 Runs it in-process (1 worker), on a local process pool of 2, and on a Dask LocalCluster of 2 worker processes,
 checks that all three give identical numbers, and prints a table and one JSON line. Workers are started (and
-import the simulator) before the clock starts; the time is the sweep's: forecast, simulation, comparison.
+import the simulator) before the clock starts; the time is the sweep's: forecast, simulation, comparison. Every
+worker, the in-process one included, uses one BLAS thread, so "1 worker" means one core.
 
     .venv/bin/python benchmarks/sweep_scaling.py [--replications 4] [--repeat 2]
 """
@@ -20,7 +21,7 @@ import time
 import pandas as pd
 
 from scenarios import EXAMPLE_SCENARIO, load_scenario
-from scenarios.execution import open_executor
+from scenarios.execution import one_blas_thread, open_executor
 from scenarios.overrides import apply_overrides, parse_override, parse_sweep
 from scenarios.whatif import build_variants, run_whatif
 
@@ -36,6 +37,8 @@ def _warm_up(_: int) -> int:
 
 
 def run(kind: str, workers: int, variants, replications: int, seed: int, **options):
+    if workers == 1:
+        one_blas_thread()  # one worker, one core: as the pool's and Dask's workers
     with open_executor(kind, workers=workers, **options) as run_on:
         if run_on.executor is not None:
             # Start the workers and import the simulator in each before timing: a sweep's cost, not start-up.

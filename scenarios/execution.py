@@ -56,7 +56,7 @@ def open_executor(kind: str = "local", *, workers: int | None = None, scheduler:
         if n == 1:
             yield Execution("local", None, 1, "in-process")
             return
-        with ProcessPoolExecutor(max_workers=n) as pool:
+        with ProcessPoolExecutor(max_workers=n, initializer=one_blas_thread) as pool:
             yield Execution("local", pool, n, "process pool")
         return
     address = scheduler or os.environ.get(ENV_SCHEDULER)
@@ -67,6 +67,19 @@ def open_executor(kind: str = "local", *, workers: int | None = None, scheduler:
     with _dask_client(address, workers, local_processes) as client:
         threads = sum(client.nthreads().values()) or 1
         yield Execution("dask", client.get_executor(), threads, address)
+
+
+def one_blas_thread() -> None:
+    """Limit numpy's BLAS to one thread in this process.
+
+    Pool workers each run one task at a time on their own core; BLAS threads beyond one only fight the other
+    workers for the cores (Dask's nanny does the same for its workers). Needs threadpoolctl; without it, no-op.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - an optional helper
+        return
+    threadpool_limits(limits=1)
 
 
 @contextmanager
