@@ -179,7 +179,7 @@ def test_simulate_page_shows_the_simulators_kpis_against_targets(workspace):
     bad = plan.head(3).assign(agents=["x", "-1", "2"])
     at.file_uploader(key="sim_upload").upload("plan.csv", bad.to_csv(index=False).encode(), "text/csv").run()
     errors = "\n".join(e.value for e in at.error)
-    assert "staffing:row 2" in errors and "not a number" in errors and "staffing:row 3" in errors
+    assert "plan.csv:row 2" in errors and "not a number" in errors and "plan.csv:row 3" in errors
     at.file_uploader(key="sim_upload").upload("plan.csv", plan.to_csv(index=False).encode(), "text/csv").run()
     at.button(key="sim_run").click().run()
     assert not at.exception and not at.error

@@ -59,6 +59,10 @@ else:
             table = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False)
             staffing = read_roster(table, sc) if is_roster else read_staffing(table, sc)
         except InputError as exc:
+            # The readers name a DataFrame source "roster"/"staffing"; the planner knows the file's name.
+            prefix = "roster" if is_roster else "staffing"
+            exc.problems = [type(p)(up.name + p.where[len(prefix):] if p.where.startswith(prefix) else p.where,
+                                    p.message) for p in exc.problems]
             show_input_error(exc)
             st.stop()
         except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
