@@ -119,11 +119,17 @@ def _roster_group(scenario: Scenario, planned: list[PlannedShift], crew: list[Ag
     name = solver.status_name(st)
     if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return [], planned, name, [f"skill group {planned[0].group}: no roster found ({name})"]
+    assign: dict[int, dict[int, tuple]] = defaultdict(dict)
+    for (a, k), var in y.items():
+        if solver.value(var):
+            assign[a][k[0]] = k
+    _place_missed(crew, assign, by_type, paid, rules, scenario.days)
+    _repair_min_hours(crew, assign, paid, rules, scenario.days)
     shifts, missed = [], []
     for k in types:
         pool = list(by_type[k])
         for a in range(len(crew)):
-            if (a, k) in y and solver.value(y[(a, k)]):
+            if assign[a].get(k[0]) == k:
                 p = pool.pop()
                 shifts.append(_to_shift(crew[a], p, rules.paid_lunch))
         missed += pool
@@ -289,6 +295,95 @@ def _greedy_hint(model, y, crew, types, by_type, rules, week_start) -> None:
                 bands[a].add(band)
     for key, var in y.items():
         model.add_hint(var, 1 if key in chosen else 0)
+
+
+def _off_pair(days: dict[int, tuple], n_days: int) -> bool:
+    return any(d not in days and d + 1 not in days for d in range(n_days - 1))
+
+
+def _keeps(before: dict[int, tuple], after: dict[int, tuple], n_days: int) -> bool:
+    """A repair move may not take away an agent's two consecutive days off."""
+    return n_days < 7 or _off_pair(after, n_days) or not _off_pair(before, n_days)
+
+
+def _legal(agent: Agent, days: dict[int, tuple], paid: dict, rules, n_days: int) -> bool:
+    """Every hard rule for one agent's week (day -> shift type (day, start_min, length_min))."""
+    if len(days) > rules.max_shifts_per_week or len(days) < rules.min_shifts_per_week:
+        return False
+    if sum(paid[k] for k in days.values()) > agent.max_hours * 60 + 1e-6:
+        return False
+    run = 0
+    for d in range(n_days):
+        run = run + 1 if d in days else 0
+        if run > rules.max_consecutive_days:
+            return False
+        if d in days and d + 1 in days:
+            k1, k2 = days[d], days[d + 1]
+            if k2[1] + 1440 - (k1[1] + k1[2]) < rules.min_rest_hours * 60:
+                return False
+    return all(agent.can_work(k[0], k[1], k[1] + k[2]) for k in days.values())
+
+
+def _place_missed(crew: list[Agent], assign: dict[int, dict[int, tuple]], by_type: dict, paid: dict, rules,
+                  n_days: int) -> None:
+    """Give planned shifts the solver left unassigned to any agent who can legally take them (fewest hours
+    first), so the plan's coverage survives a solve stopped by its time limit."""
+    taken = defaultdict(int)
+    for days in assign.values():
+        for k in days.values():
+            taken[k] += 1
+    for k, planned in by_type.items():
+        for _ in range(len(planned) - taken[k]):
+            order = sorted(range(len(crew)), key=lambda a: sum(paid[x] for x in assign[a].values()))
+            for a in order:
+                if k[0] in assign[a]:
+                    continue
+                trial = {**assign[a], k[0]: k}
+                if _legal(crew[a], trial, paid, rules, n_days) and _keeps(assign[a], trial, n_days):
+                    assign[a] = trial
+                    break
+
+
+def _repair_min_hours(crew: list[Agent], assign: dict[int, dict[int, tuple]], paid: dict, rules, n_days: int,
+                      passes: int = 3) -> None:
+    """Local repair for agents left below their contracted minimum: move a shift to them from an agent with
+    hours to spare, or swap a shorter shift of theirs for a longer one on the same day, keeping every hard rule
+    for both agents. Changes `assign` in place; the planned shifts and coverage stay the same."""
+    def hours(a):
+        return sum(paid[k] for k in assign[a].values())
+
+    for _ in range(passes):
+        changed = False
+        for r, agent in enumerate(crew):
+            need = agent.min_hours * 60 - hours(r)
+            if need <= 0:
+                continue
+            for d_agent, donor in enumerate(crew):
+                if d_agent == r or need <= 0:
+                    continue
+                for day, k in list(assign[d_agent].items()):
+                    if need <= 0:
+                        break
+                    spare = hours(d_agent) - donor.min_hours * 60
+                    mine = assign[r].get(day)
+                    if mine is None:
+                        if spare < paid[k]:
+                            continue
+                        trial_r = {**assign[r], day: k}
+                        trial_d = {dd: kk for dd, kk in assign[d_agent].items() if dd != day}
+                    else:
+                        gain = paid[k] - paid[mine]
+                        if gain <= 0 or spare < gain:
+                            continue
+                        trial_r = {**assign[r], day: k}
+                        trial_d = {**assign[d_agent], day: mine}
+                    if (_legal(agent, trial_r, paid, rules, n_days) and _legal(donor, trial_d, paid, rules, n_days)
+                            and _keeps(assign[r], trial_r, n_days)):
+                        assign[r], assign[d_agent] = trial_r, trial_d
+                        need = agent.min_hours * 60 - hours(r)
+                        changed = True
+        if not changed:
+            return
 
 
 def _to_shift(agent: Agent, p: PlannedShift, paid_lunch: bool) -> Shift:
