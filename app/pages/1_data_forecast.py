@@ -18,11 +18,7 @@ from scenarios import InputError
 UPLOADS = Path(tempfile.gettempdir()) / "ccplan-app-uploads"
 HISTORY_WEEKS_SHOWN = 2
 
-st.title("Data and forecast")
-settings.sidebar()
-
-with user_errors("Reading the scenario"):
-    sc = state.scenario()
+sc = settings.page("Data and forecast")
 
 # --- history source ------------------------------------------------------------------------------------------
 source = st.radio("History", ["Scenario's history", "Upload a history CSV"], horizontal=True, key="history_source")

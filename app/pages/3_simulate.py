@@ -14,15 +14,7 @@ from app.ui import charts, kpis, library, settings, state
 from app.ui.errors import show_input_error, user_errors
 from scenarios import InputError, read_roster, read_staffing
 
-st.title("Simulate")
-settings.sidebar()
-
-with user_errors("Reading the scenario"):
-    sc = state.scenario()
-
-if library.function("sim", "simulate") is None:
-    library.not_available("Simulation", "sim")
-    st.stop()
+sc = settings.page("Simulate", needs=(("sim", "simulate", "Simulation"),))
 
 has_constant = any(g.constant_agents for g in sc.skill_groups.values())
 options = ["Roster from the Schedule page", "Upload a roster CSV", "Upload a staffing plan CSV"]

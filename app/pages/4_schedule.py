@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
 import streamlit as st
 
 from app.ui import charts, kpis, library, settings, state
@@ -13,15 +12,7 @@ from app.ui.errors import user_errors
 
 GANTT_AGENTS = 60  # agents drawn at once; the chart stays readable and quick
 
-st.title("Schedule and roster")
-settings.sidebar()
-
-with user_errors("Reading the scenario"):
-    sc = state.scenario()
-
-if library.function("optimizer", "schedule") is None:
-    library.not_available("Scheduling", "optimizer")
-    st.stop()
+sc = settings.page("Schedule and roster", needs=(("optimizer", "schedule", "Scheduling"),))
 
 if state.verify():
     mode = (f"with simulation verification: up to {state.rounds()} rounds of {state.replications()} replications, "

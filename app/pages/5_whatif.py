@@ -20,11 +20,7 @@ EXAMPLE_ROWS = [
 ]
 HEADLINE = ("service_level", "abandon_rate", "asa_seconds", "escalated", "occupancy", "paid_hours", "agent_hours")
 
-st.title("What-if")
-settings.sidebar()
-
-with user_errors("Reading the scenario"):
-    sc = state.scenario()
+sc = settings.page("What-if")
 
 whatif = library.module("scenarios.whatif")
 store = library.module("scenarios.store")
