@@ -312,6 +312,23 @@ def test_schedule_page_generates_the_example_roster_and_the_simulate_page_runs_i
     for name in ("phone", "chat", "email"):
         assert tiles[f"{name} service level"] == f"{truth['channels'][name]['service_level']:.1%}"
 
+    # What-if at fixed staff uses the same roster for every variant.
+    from scenarios.overrides import parse_override
+    from scenarios.whatif import build_variants, run_whatif
+
+    at.switch_page("pages/5_whatif.py").run()
+    at.button(key="whatif_run").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    variants = [build_variants(sc)[0]]
+    for label, text in (("bot 75%", "channels.bot.containment=0.75"), ("10% busier", "demand.scale=1.1")):
+        v = build_variants(sc, sets=[parse_override(text)])[-1]
+        v.label = label
+        variants.append(v)
+    expected = run_whatif(variants, scheduled.roster, replications=2, seed=1, workers=1, verify=False).comparison
+    wide = next(d.value for d in at.dataframe if "Δ 10% busier" in d.value.columns)
+    row = expected[(expected["variant"] == "10% busier") & (expected["kpi"] == "channels.phone.service_level")]
+    assert wide.loc["channels.phone.service_level", "Δ 10% busier"] == pytest.approx(row["diff"].iloc[0], abs=1e-12)
+
 
 # --- errors are messages ---------------------------------------------------------------------------------------
 
