@@ -168,7 +168,9 @@ def _roster_agents(scenario: Scenario, roster: Roster) -> list[RosterAgent]:
         raise InputError(problems[:50], "invalid roster")
     for agent in agents.values():
         agent.work_periods.sort()
-    return list(agents.values())
+    # A canonical order, so the same roster simulates the same whatever order its shifts were listed in
+    # (e.g. before and after a CSV round trip); routing ties and aux draws follow this order.
+    return sorted(agents.values(), key=lambda a: (a.group, a.name))
 
 
 def _roster_paid(scenario: Scenario, roster: Roster) -> np.ndarray:
