@@ -164,7 +164,7 @@ def _days_of(head: str, scenario: Scenario) -> list[int] | None:
     return [d] if 0 <= d < scenario.days else []
 
 
-MIN_HOURS_PAD = 1.03
+MIN_HOURS_PAD = 1.06
 
 
 def group_limits(scenario: Scenario, agents: list[Agent]):
