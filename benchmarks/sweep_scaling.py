@@ -51,7 +51,7 @@ def run(kind: str, workers: int, variants, replications: int, seed: int, **optio
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replications", type=int, default=4)
+    parser.add_argument("--replications", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=2, help="timed runs per setting; the best is reported")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
