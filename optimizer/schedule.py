@@ -25,7 +25,8 @@ from .agents import Agent, generate_agents, group_limits, read_agents
 from .roster import build_roster
 from .shifts import on_duty_minutes, paid_hours_lower_bound, pooled_subsets, requirement_arrays, select_shifts
 from .templates import check_rules
-from .verify import (lower_requirement, missed_intervals, raise_requirement, slack_intervals, target_of)
+from .verify import (ABANDON_HEADROOM, lower_requirement, meeting_shares, missed_intervals, raise_requirement, slack_intervals,
+                     target_of)
 
 TARGET_SHARE = 0.95  # a round "meets targets" when every channel meets its target in this share of open intervals
 
@@ -125,9 +126,12 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
             progress(0.05 + 0.9 * (lo + (hi - lo) * 0.7), f"round {r + 1}: simulating {replications} replications")
             sim_result = simulate(scenario, outcome.roster, demand=demand, replications=replications, seed=seed,
                                   workers=workers)
-            figures = _channel_figures(scenario, sim_result.summary)
+            judged = _judged(scenario, sim_result.intervals, demand)
+            figures = _channel_figures(scenario, sim_result.summary, meeting_shares(scenario, judged))
             entry["channels"] = figures
-            missed = missed_intervals(scenario, _judged(scenario, sim_result.intervals, demand))
+            over = {c for c, v in figures.items() if v.get("max_abandon_rate") is not None
+                    and (v.get("abandon_rate") or 0.0) > v["max_abandon_rate"]}
+            missed = missed_intervals(scenario, judged, over)
             entry["intervals_missed"] = int(len(missed))
             met = len(missed) == 0
         history.append(entry)
@@ -137,8 +141,11 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
             best = (score, candidate)
         if not verify or r == loops - 1:
             break
-        judged = _judged(scenario, sim_result.intervals, demand)
-        slack = slack_intervals(scenario, judged)
+        near = {c for c, v in figures.items() if v.get("max_abandon_rate") is not None
+                and (v.get("abandon_rate") or 0.0) > ABANDON_HEADROOM * v["max_abandon_rate"]}
+        # Agents shared with a channel close to its max abandonment would be taken from it too: keep those.
+        near |= {c for g in scenario.skill_groups.values() if near & set(g.skills) for c in g.skills}
+        slack = slack_intervals(scenario, judged, near)
         if met and not len(slack):
             break
         requirement = raise_requirement(scenario, requirement, missed)
@@ -160,14 +167,20 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
 
 
 def _round_score(entry: dict) -> tuple:
-    """Order rounds: those meeting every channel's target in TARGET_SHARE of intervals first, then by the
-    fewest unassigned shifts and paid hours; rounds without simulation rank by being later (more raised)."""
+    """Order rounds: those meeting every channel's service-level target in TARGET_SHARE of its open intervals
+    with the week's abandonment within max_abandon_rate first, cheapest first; then the rest by their worst
+    share. Rounds without simulation rank by being later (more raised)."""
     channels = entry.get("channels")
     if not channels:
         return (0, -entry["round"])
-    worst = min((c.get("intervals_meeting_target") if c.get("intervals_meeting_target") is not None else 1.0)
-                for c in channels.values())
-    meets = worst >= TARGET_SHARE
+    def share(c):
+        value = c.get("intervals_meeting_target")
+        return 1.0 if value is None else value
+
+    worst = min(share(c) for c in channels.values())
+    abandon_ok = all(c.get("max_abandon_rate") is None or (c.get("abandon_rate") or 0.0) <= c["max_abandon_rate"]
+                     for c in channels.values())
+    meets = worst >= TARGET_SHARE and abandon_ok
     return (0 if meets else 1, entry["paid_hours"] if meets else -worst)
 
 
@@ -182,7 +195,10 @@ def _judged(scenario: Scenario, intervals: pd.DataFrame, demand: pd.DataFrame) -
     return rows[keep]
 
 
-def _channel_figures(scenario: Scenario, summary: dict) -> dict:
+def _channel_figures(scenario: Scenario, summary: dict, all_targets: dict | None = None) -> dict:
+    """Per channel: service level, abandonment, the simulator's share of open intervals meeting the service
+    level target (`intervals_meeting_target`) and, when given, the share meeting service level AND max
+    abandonment (`intervals_meeting_all_targets`)."""
     out = {}
     for name in scenario.human_channels():
         ch = summary.get("channels", {}).get(name, {})
@@ -190,6 +206,9 @@ def _channel_figures(scenario: Scenario, summary: dict) -> dict:
                      "intervals_meeting_target": _round(ch.get("intervals_meeting_target"), 4),
                      "abandon_rate": _round(ch.get("abandon_rate"), 4),
                      "target": target_of(scenario, name)}
+        if all_targets is not None:
+            out[name]["intervals_meeting_all_targets"] = _round(all_targets.get(name), 4)
+            out[name]["max_abandon_rate"] = getattr(scenario.channels[name].target, "max_abandon_rate", None)
     return out
 
 
@@ -250,7 +269,8 @@ def _kpis(scenario: Scenario, roster: Roster, requirement: pd.DataFrame, sim_res
         groups = sim_result.summary.get("skill_groups", {})
         out["busy_hours"] = _round(sum(g.get("busy_hours", 0) or 0 for g in groups.values()))
         out["idle_hours"] = _round(sum(g.get("idle_hours", 0) or 0 for g in groups.values()))
-        out["channels"] = _channel_figures(scenario, sim_result.summary)
+        kept = next((e for e in history if e.get("kept")), history[-1] if history else {})
+        out["channels"] = kept.get("channels") or _channel_figures(scenario, sim_result.summary)
         out["simulated"] = True
     else:
         # Without simulation: idle = available agent-hours beyond the requirement (analytic estimate).

@@ -52,9 +52,11 @@ def _summary(result) -> None:
     for entry in result.rounds:
         line = f"  round {entry['round']}: paid {entry['paid_hours']:,.1f} h"
         if entry.get("channels"):
-            line += ", intervals meeting target: " + ", ".join(
-                f"{c} {v['intervals_meeting_target']:.1%}" for c, v in entry["channels"].items()
-                if v.get("intervals_meeting_target") is not None)
+            line += ", intervals meeting target (SL; SL and max abandonment): " + ", ".join(
+                f"{c} {v['intervals_meeting_target']:.1%}"
+                + (f"; {v['intervals_meeting_all_targets']:.1%}" if v.get("intervals_meeting_all_targets") is not None
+                   and v.get("max_abandon_rate") is not None else "")
+                for c, v in entry["channels"].items() if v.get("intervals_meeting_target") is not None)
         if entry.get("kept"):
             line += "  <- kept"
         typer.echo(line)
@@ -62,6 +64,9 @@ def _summary(result) -> None:
         typer.echo("  simulated service level: " + ", ".join(
             f"{c} {v['service_level']:.1%} (target {v['target']:.0%})" for c, v in k["channels"].items()
             if v.get("service_level") is not None))
+        typer.echo("  simulated abandonment: " + ", ".join(
+            f"{c} {v['abandon_rate']:.1%}" + (f" (max {v['max_abandon_rate']:.0%})" if v.get("max_abandon_rate") else "")
+            for c, v in k["channels"].items() if v.get("abandon_rate") is not None))
     for w in result.warnings[:10]:
         typer.echo(f"  warning: {w}")
     if result.shortfalls:
