@@ -23,7 +23,7 @@ from scenarios.progress import Progress, no_progress, scaled
 from .baseline import baseline_requirement, two_step_shifts
 from .agents import Agent, generate_agents, group_limits, read_agents
 from .roster import build_roster
-from .shifts import on_duty_minutes, paid_hours_lower_bound, pooled_subsets, requirement_arrays, select_shifts
+from .shifts import paid_hours_lower_bound, pooled_subsets, requirement_arrays, select_shifts
 from .templates import check_rules
 from .verify import (ABANDON_HEADROOM, lower_requirement, meeting_shares, missed_intervals, raise_requirement, slack_intervals,
                      target_of)
@@ -126,7 +126,7 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
             progress(0.05 + 0.9 * (lo + (hi - lo) * 0.7), f"round {r + 1}: simulating {replications} replications")
             sim_result = simulate(scenario, outcome.roster, demand=demand, replications=replications, seed=seed,
                                   workers=workers)
-            judged = _judged(scenario, sim_result.intervals, demand)
+            judged = _judged(scenario, sim_result.intervals)
             figures = _channel_figures(scenario, sim_result.summary, meeting_shares(scenario, judged))
             entry["channels"] = figures
             over = {c for c, v in figures.items() if v.get("max_abandon_rate") is not None
@@ -184,10 +184,9 @@ def _round_score(entry: dict) -> tuple:
     return (0 if meets else 1, entry["paid_hours"] if meets else -worst)
 
 
-def _judged(scenario: Scenario, intervals: pd.DataFrame, demand: pd.DataFrame) -> pd.DataFrame:
-    """Simulated intervals the targets apply to: the channel is open and contacts were expected."""
+def _judged(scenario: Scenario, intervals: pd.DataFrame) -> pd.DataFrame:
+    """Simulated intervals of open channels (verify.judge then keeps those with contacts offered)."""
     rows = intervals.copy()
-    pos = interval_index(scenario, rows["ds"])
     is_open = {c: open_mask(scenario, c) for c in scenario.human_channels()}
     rows = rows[rows["channel"].isin(is_open)]
     pos = interval_index(scenario, rows["ds"])

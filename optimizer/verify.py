@@ -96,18 +96,6 @@ def raise_requirement(scenario: Scenario, requirement: pd.DataFrame, missed: pd.
     return out
 
 
-def channel_figures(summary: dict) -> dict[str, dict]:
-    """Per channel people work: service level and share of open intervals meeting target, from a sim summary."""
-    out = {}
-    for name, ch in summary.get("channels", {}).items():
-        if ch.get("intervals_meeting_target") is None and ch.get("service_level") is None:
-            continue
-        out[name] = {"service_level": ch.get("service_level"),
-                     "intervals_meeting_target": ch.get("intervals_meeting_target"),
-                     "abandon_rate": ch.get("abandon_rate")}
-    return out
-
-
 def slack_intervals(scenario: Scenario, intervals: pd.DataFrame,
                     keep: set[str] | frozenset = frozenset()) -> pd.DataFrame:
     """Rows of the simulation's interval table that beat the target by LOWER_MARGIN with abandonment under
