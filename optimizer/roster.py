@@ -111,18 +111,26 @@ def _roster_group(scenario: Scenario, planned: list[PlannedShift], crew: list[Ag
         _same_start_band(model, y, a, types, earliest, penalties)
         _preferred_start(y, a, agent, types, penalties)
     model.minimize(sum(penalties))
-    _greedy_hint(model, y, crew, types, by_type, rules, scenario.start)
+    greedy = _greedy_hint(model, y, crew, types, by_type, rules, scenario.start)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(time_limit)
     solver.parameters.num_workers = int(workers)
     st = solver.solve(model)
     name = solver.status_name(st)
-    if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return [], planned, name, [f"skill group {planned[0].group}: no roster found ({name})"]
+    warnings = []
+    if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        picked = [key for key, var in y.items() if solver.value(var)]
+    else:
+        # The model always has a solution (a missed shift is only a penalty), so a solver that found none in
+        # its time limit is short of time: keep the greedy roster, which obeys every hard rule, rather than
+        # dropping the whole group.
+        picked = sorted(greedy)
+        warnings.append(f"skill group {planned[0].group}: the solver found no roster within {time_limit:g} s "
+                        f"({name}); the greedy roster is kept")
+        name = f"GREEDY ({name})"
     assign: dict[int, dict[int, tuple]] = defaultdict(dict)
-    for (a, k), var in y.items():
-        if solver.value(var):
-            assign[a][k[0]] = k
+    for a, k in picked:
+        assign[a][k[0]] = k
     _place_missed(crew, assign, by_type, paid, rules, scenario.days)
     _repair_min_hours(crew, assign, paid, rules, scenario.days)
     shifts, missed = [], []
@@ -133,7 +141,6 @@ def _roster_group(scenario: Scenario, planned: list[PlannedShift], crew: list[Ag
                 p = pool.pop()
                 shifts.append(_to_shift(crew[a], p, rules.paid_lunch))
         missed += pool
-    warnings = []
     for a, agent in enumerate(crew):
         hours = sum(s.paid_seconds for s in shifts if s.agent == agent.id) / 3600
         if hours + 1e-6 < agent.min_hours:
@@ -235,10 +242,10 @@ def _preferred_start(y, a, agent: Agent, types, penalties) -> None:
             penalties.append(PREFERENCE_WEIGHT * y[(a, k)])
 
 
-def _greedy_hint(model, y, crew, types, by_type, rules, week_start) -> None:
+def _greedy_hint(model, y, crew, types, by_type, rules, week_start) -> set:
     """A quick first roster for the solver to improve: each day's shifts (busiest day first, early starts
     first) go to the agent who can legally take it with the fewest shifts so far, preferring an agent already
-    working that start band and one whose days off stay together."""
+    working that start band and one whose days off stay together. Returns the chosen (agent, shift type) pairs."""
     earliest = min(k[1] for k in types)
     taken: dict[int, dict[int, tuple[int, int]]] = defaultdict(dict)   # agent -> day -> (start, end) minutes
     load_min = [0] * len(crew)
@@ -295,6 +302,7 @@ def _greedy_hint(model, y, crew, types, by_type, rules, week_start) -> None:
                 bands[a].add(band)
     for key, var in y.items():
         model.add_hint(var, 1 if key in chosen else 0)
+    return chosen
 
 
 def _off_pair(days: dict[int, tuple], n_days: int) -> bool:

@@ -97,3 +97,26 @@ def test_missing_agent_columns(tmp_path):
     sc = small_scenario()
     with pytest.raises(InputError, match="missing column skill_group"):
         read_agents(pd.DataFrame({"agent": ["a"]}), sc)
+
+
+def test_solver_without_a_solution_in_time_keeps_the_greedy_roster(week, monkeypatch):
+    """A roster solve that ends UNKNOWN (time limit hit before a first solution) must not drop the group:
+    the greedy roster, which obeys every hard rule, is kept and the planner is told."""
+    import optimizer.roster as roster_module
+    from ortools.sat.python import cp_model
+
+    class OutOfTime(cp_model.CpSolver):
+        def solve(self, model, *args, **kwargs):
+            return cp_model.UNKNOWN
+
+        def status_name(self, status=None):
+            return "UNKNOWN"
+
+    sc, agents, plan, _ = week
+    monkeypatch.setattr(roster_module.cp_model, "CpSolver", OutOfTime)
+    out = build_roster(sc, plan.shifts, agents, time_limit=2)
+    assert set(out.status.values()) == {"GREEDY (UNKNOWN)"}
+    assert any("greedy roster is kept" in w for w in out.warnings)
+    assert len(out.roster.shifts) + len(out.unassigned) == len(plan.shifts)
+    assert len(out.roster.shifts) >= 0.95 * len(plan.shifts)
+    assert check_roster_rules(sc, out.roster, agents) == []
