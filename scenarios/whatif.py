@@ -171,7 +171,8 @@ def _run_task(task: _Task, executor: Executor | None = None, workers: int | None
                                   progress=scaled(progress, 0.0, 0.5))
         staffing = plan.roster
         out["roster"] = plan.roster
-        out["paid_hours"] = float(_paid_hours(plan))
+        out["paid_hours"] = float(plan.kpis["paid_hours"])
+        out["warnings"] = list(plan.warnings)
         out["schedule"] = {k: v for k, v in plan.kpis.items() if k != "rounds"} if isinstance(plan.kpis, dict) else {}
         sim_progress = scaled(progress, 0.5, 1.0)
     result = sim.simulate(task.scenario, staffing, demand=task.demand, replications=task.replications,
@@ -179,17 +180,6 @@ def _run_task(task: _Task, executor: Executor | None = None, workers: int | None
     out.update(summary=result.summary, replication_summaries=result.replication_summaries,
                intervals=result.intervals, groups=result.groups)
     return out
-
-
-def _paid_hours(plan) -> float:
-    """Paid hours of a schedule: its KPI when it reports one, else the roster's."""
-    kpis = getattr(plan, "kpis", None)
-    if isinstance(kpis, dict) and kpis.get("paid_hours") is not None:
-        return kpis["paid_hours"]
-    value = getattr(plan, "paid_hours", None)
-    if value is not None:
-        return value() if callable(value) else value
-    return plan.roster.paid_hours()
 
 
 def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None = None, *, reoptimize: bool = False,
@@ -243,6 +233,9 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
                             schedule=out.get("schedule"))
         if workspace is not None:
             res.run_id = _store(workspace, res, tasks[i], batch_id)
+        # A re-optimised variant's schedule warnings (short intervals, a roster kept from the greedy start, ...)
+        # belong beside its numbers, or a strange paid-hours figure would stand unexplained.
+        notes.extend(f"{v.label}: {w}" for w in out.get("warnings", []))
         results[i] = res
 
     if parallel_variants:
