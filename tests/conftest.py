@@ -17,6 +17,12 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@pytest.fixture(autouse=True)
+def _workspace_in_tmp(tmp_path, monkeypatch):
+    """Runs the tests store (simulate, schedule, what-if) go to a workspace of their own, never the user's."""
+    monkeypatch.setenv("CCPLAN_WORKSPACE", str(tmp_path / "workspace.sqlite"))
+
+
 @pytest.fixture(scope="session")
 def example_path() -> Path:
     return EXAMPLE_SCENARIO

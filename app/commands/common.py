@@ -13,6 +13,18 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 err_console = Console(stderr=True)
 
+WORKSPACE_HELP = "Workspace file (default: $CCPLAN_WORKSPACE or .ccplan/workspace.sqlite)."
+STORE_HELP = "Keep the run in the workspace (list it with `ccplan runs list`)."
+
+
+def store_run(kind: str, scenario, seed: int | None, payload: dict, workspace: Path | None, **extra: Any) -> int:
+    """Record a finished run in the workspace and tell the user its id."""
+    from scenarios.store import record_run
+
+    run_id = record_run(kind, scenario, seed, payload, workspace=workspace, **extra)
+    typer.echo(f"stored run {run_id} (ccplan runs show {run_id})")
+    return run_id
+
 
 @contextmanager
 def progress_bar(title: str) -> Iterator:

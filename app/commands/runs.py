@@ -9,10 +9,11 @@ import typer
 
 from scenarios import InputError, Problem
 
+from app.commands.common import WORKSPACE_HELP
+
 runs_app = typer.Typer(help="Stored simulate, schedule and what-if runs (the workspace: --workspace, "
                             "$CCPLAN_WORKSPACE or .ccplan/workspace.sqlite).", no_args_is_help=True)
 
-WORKSPACE_HELP = "Workspace file (default: $CCPLAN_WORKSPACE or .ccplan/workspace.sqlite)."
 
 
 def register(cli: typer.Typer) -> None:

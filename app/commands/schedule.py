@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from app.commands.common import progress_bar, write_json
+from app.commands.common import STORE_HELP, WORKSPACE_HELP, progress_bar, store_run, write_json
 from scenarios import InputError, Problem, load_scenario
 
 
@@ -26,6 +26,8 @@ def schedule_cmd(
     seed: int | None = typer.Option(None, "--seed", help="Simulation seed (default: the scenario's)."),
     time_limit: float = typer.Option(15.0, "--time-limit", min=1.0, help="CP-SAT seconds per shift selection."),
     json_out: Path | None = typer.Option(None, "--json", help="Write paid hours, idle hours, rounds, per-channel results as JSON."),
+    workspace: Path | None = typer.Option(None, "--workspace", help=WORKSPACE_HELP),
+    store: bool = typer.Option(True, "--store/--no-store", help=STORE_HELP),
 ) -> None:
     """Schedule shifts with lunch and breaks and roster named agents for the scenario's week."""
     from optimizer import METHODS, schedule, write_outputs
@@ -41,6 +43,10 @@ def schedule_cmd(
         typer.echo(f"wrote {path}")
     _summary(result)
     write_json(json_out, {"scenario": sc.name, **result.to_json()})
+    if store:
+        store_run("schedule", sc, seed if seed is not None else sc.simulation.seed, result.to_json(), workspace,
+                  roster=result.roster, intervals=result.coverage, replications=replications if verify else None,
+                  tables={"requirement": result.requirement, "groups": result.groups})
 
 
 def _summary(result) -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from scenarios import InputError, Problem, load_scenario, read_roster, read_staffing
+from scenarios import InputError, Problem, Roster, load_scenario, read_roster, read_staffing
 
-from .common import progress_bar, write_json
+from .common import STORE_HELP, WORKSPACE_HELP, progress_bar, store_run, write_json
 
 
 def register(cli: typer.Typer) -> None:
@@ -28,6 +29,8 @@ def simulate_command(
     workers: int = typer.Option(None, "--workers", "-w", help="Worker processes (default: min(replications, cores))."),
     json_path: Path = typer.Option(None, "--json", help="Write the summary (means, 95% CIs) as JSON here."),
     out: Path = typer.Option(None, "--out", help="Write the interval table (ds, channel, offered, ...) as CSV here."),
+    workspace: Path = typer.Option(None, "--workspace", help=WORKSPACE_HELP),
+    store: bool = typer.Option(True, "--store/--no-store", help=STORE_HELP),
 ) -> None:
     """Simulate the scenario's week (phone, chat, email, bot) and print service level, abandonment and ASA per
     channel with 95% confidence intervals, and occupancy per skill group. Without --staffing or --roster the
@@ -55,6 +58,12 @@ def simulate_command(
         result.intervals.to_csv(tmp, index=False)
         tmp.replace(out)
         typer.echo(f"wrote {out}")
+    if store:
+        store_run("simulate", sc, result.seed,
+                  {**result.summary, "replication_summaries": result.replication_summaries}, workspace,
+                  roster=plan if isinstance(plan, Roster) else None,
+                  staffing=plan if isinstance(plan, pd.DataFrame) else None,
+                  intervals=result.intervals, tables={"groups": result.groups})
 
 
 def _pct(x) -> str:

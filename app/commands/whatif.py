@@ -13,6 +13,8 @@ from rich.table import Table
 
 from scenarios import InputError, Problem, load_scenario, read_roster, read_staffing
 
+from app.commands.common import WORKSPACE_HELP
+
 console = Console()
 
 
@@ -46,8 +48,7 @@ def whatif(
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (default: "
                                                                       "$CCPLAN_DASK_SCHEDULER; 'local' starts one)."),
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Local processes (default: all cores)."),
-    workspace: Optional[Path] = typer.Option(None, "--workspace", help="Workspace file (default: "
-                                                                       "$CCPLAN_WORKSPACE or .ccplan/workspace.sqlite)."),
+    workspace: Optional[Path] = typer.Option(None, "--workspace", help=WORKSPACE_HELP),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Write variants and the comparison as JSON."),
 ) -> None:
     """Compare variants of a scenario with its base: every KPI, its difference to the base and the 95% CI of that
