@@ -349,22 +349,3 @@ def test_a_bad_scenario_file_shows_its_problems_on_every_page_never_a_traceback(
     assert not at.error
     at.switch_page("pages/1_data_forecast.py").run()
     assert not at.error and not at.exception and at.metric
-
-
-def test_pages_say_what_is_not_available_when_a_package_is_missing(monkeypatch, workspace):
-    from app.ui import library
-
-    real = library.module
-    monkeypatch.setattr(library, "module", lambda name: None if name.split(".")[0] in ("sim", "optimizer")
-                        else real(name))
-    at = open_app()
-    expected = {"3_simulate": "Simulation: not available in this build (needs the `sim` package)",
-                "4_schedule": "Scheduling: not available in this build (needs the `optimizer` package)",
-                "5_whatif": "What-if runs: not available in this build (needs the `sim` package)"}
-    for page, message in expected.items():
-        at.switch_page(f"pages/{page}.py").run()
-        assert not at.exception and not at.error
-        assert any(message in i.value for i in at.info), (page, [i.value for i in at.info])
-    # The data and scenario pages work without them.
-    at.switch_page("pages/1_data_forecast.py").run()
-    assert at.metric and not at.error

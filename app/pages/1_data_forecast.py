@@ -106,8 +106,6 @@ for tab, channel in zip(tabs, sc.channels):
 st.subheader("Backtest accuracy")
 if history is None:
     st.caption("No history to backtest.")
-elif library.function("forecasting", "backtest") is None:
-    library.not_available("The backtest", "forecasting")
 else:
     st.caption("Rolling-origin backtest: each of the last weeks of history is forecast from the weeks before it. "
                "WAPE = sum |actual - forecast| / sum actual; coverage80 = share of actuals inside the 80% band.")

@@ -14,7 +14,7 @@ from app.ui import charts, kpis, library, settings, state
 from app.ui.errors import show_input_error, user_errors
 from scenarios import InputError, read_roster, read_staffing
 
-sc = settings.page("Simulate", needs=(("sim", "simulate", "Simulation"),))
+sc = settings.page("Simulate")
 
 has_constant = any(g.constant_agents for g in sc.skill_groups.values())
 options = ["Roster from the Schedule page", "Upload a roster CSV", "Upload a staffing plan CSV"]
@@ -26,9 +26,6 @@ staffing, staffing_key = None, None
 if choice == "Scenario's constant agents":
     staffing_key = "constant"
 elif choice == "Roster from the Schedule page":
-    if library.function("optimizer", "schedule") is None:
-        library.not_available("Scheduling", "optimizer")
-        st.stop()
     plan = library.schedule(compute=False)
     if plan is None:
         st.info("No roster for these inputs yet: generate it here or on the Schedule and roster page.")

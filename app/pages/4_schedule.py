@@ -12,7 +12,7 @@ from app.ui.errors import user_errors
 
 GANTT_AGENTS = 60  # agents drawn at once; the chart stays readable and quick
 
-sc = settings.page("Schedule and roster", needs=(("optimizer", "schedule", "Scheduling"),))
+sc = settings.page("Schedule and roster")
 
 if state.verify():
     mode = (f"with simulation verification: up to {state.rounds()} rounds of {state.replications()} replications, "
@@ -82,9 +82,5 @@ if chunk:
 c1, c2 = st.columns(2)
 c1.download_button("Download roster (CSV)", frame.to_csv(index=False), file_name="roster.csv", mime="text/csv",
                    key="roster_csv")
-excel = library.roster_excel(result, sc)
-if excel is not None:
-    c2.download_button("Download roster (Excel)", excel, file_name="roster.xlsx", key="roster_xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-else:
-    c2.caption("Excel export is not available in this build (optimizer.export).")
+c2.download_button("Download roster (Excel)", library.roster_excel(result, sc), file_name="roster.xlsx",
+                   key="roster_xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -11,7 +11,7 @@ import streamlit as st
 
 from app.ui import charts, kpis, library, settings, state
 from app.ui.errors import show_input_error, user_errors
-from scenarios import InputError, Problem
+from scenarios import InputError, Problem, store, whatif
 from scenarios.overrides import parse_override
 
 EXAMPLE_ROWS = [
@@ -22,10 +22,6 @@ HEADLINE = ("service_level", "abandon_rate", "asa_seconds", "escalated", "occupa
 
 sc = settings.page("What-if")
 
-whatif = library.module("scenarios.whatif")
-store = library.module("scenarios.store")
-has_constant = any(g.constant_agents for g in sc.skill_groups.values())
-needed = ["sim"] if library.function("sim", "simulate") is None else []
 
 tab_run, tab_stored = st.tabs(["Variants", "Stored runs"])
 
@@ -87,99 +83,90 @@ def _fmt(kpi: str, value, signed: bool = False) -> str:
 
 
 def variants_tab() -> None:
-    if whatif is None or needed:
-        library.not_available("What-if runs", ", ".join(["scenarios.whatif"] * (whatif is None) + needed))
-    else:
-        st.caption("Each row sets one field of the scenario (a dotted path as in the YAML, e.g. "
-                   "`channels.bot.containment`, `demand.scale`, `skill_groups.generalist.headcount`). Rows with the "
-                   "same variant name make one variant. Every variant runs with the same seed as the base.")
-        rows = st.data_editor(pd.DataFrame(EXAMPLE_ROWS), num_rows="dynamic", hide_index=True, key="whatif_rows",
-                              width="stretch")
-        reoptimize = st.toggle("Re-optimise each variant (new roster per variant)", value=False, key="whatif_reopt",
-                               help="Off: every variant keeps the base's staff (the scenario's constant agents, else "
-                                    "the Schedule page's roster). On: each variant gets its own roster (verified by "
-                                    "simulation when the sidebar says so) and reports its paid hours; a full schedule "
-                                    "per variant takes a while.")
-        if (reoptimize or not has_constant) and library.function("optimizer", "schedule") is None:
-            library.not_available("Variants that need a roster", "optimizer")
-            return
-        spec = [(str(r.get("variant") or "").strip(), str(r.get("path") or "").strip(), str(r.get("value") or "").strip())
-                for r in rows.to_dict("records") if str(r.get("path") or "").strip()]
-        problems = [Problem(f"row {i + 1}", "needs a variant name") for i, (v, p, _) in enumerate(spec) if not v]
-        variants = None
-        if problems:
-            show_input_error(InputError(problems, "invalid variants"))
-        elif spec:
-            try:
-                groups: dict[str, list] = {}
-                for v, p, value in spec:
-                    groups.setdefault(v, []).append(parse_override(f"{p}={value}"))
-                variants = [whatif.Variant("base", [], sc, is_base=True)]
-                for label, overrides in groups.items():
-                    built = whatif.build_variants(sc, sets=overrides, fixed_staff=not reoptimize)
-                    v = built[-1]
-                    v.label = label if not v.is_base else f"{label} (= base)"
-                    if not v.is_base:
-                        variants.append(v)
-            except InputError as exc:
-                show_input_error(exc)
-                variants = None
-        key = (json.dumps(spec), reoptimize)
-        run = st.button("Run what-if", type="primary", key="whatif_run", disabled=not variants or len(variants) < 2)
-        inputs = (state.scenario_key(), key, state.seed(), state.replications(), state.verify())
-        if variants and len(variants) >= 2 and (run or st.session_state.get("whatif_last") == inputs):
-            with user_errors("What-if"):
-                result = library.run_whatif(variants, reoptimize, key)
-            st.session_state["whatif_last"] = inputs
-            for note in result.notes:
-                st.caption(note)
-            if result.batch_id is not None:
-                st.caption(f"Stored as batch {result.batch_id} in the workspace.")
-            comparison_view(result.comparison, "whatif")
+    st.caption("Each row sets one field of the scenario (a dotted path as in the YAML, e.g. "
+               "`channels.bot.containment`, `demand.scale`, `skill_groups.generalist.headcount`). Rows with the "
+               "same variant name make one variant. Every variant runs with the same seed as the base.")
+    rows = st.data_editor(pd.DataFrame(EXAMPLE_ROWS), num_rows="dynamic", hide_index=True, key="whatif_rows",
+                          width="stretch")
+    reoptimize = st.toggle("Re-optimise each variant (new roster per variant)", value=False, key="whatif_reopt",
+                           help="Off: every variant keeps the base's staff (the scenario's constant agents, else "
+                                "the Schedule page's roster). On: each variant gets its own roster (verified by "
+                                "simulation when the sidebar says so) and reports its paid hours; a full schedule "
+                                "per variant takes a while.")
+    spec = [(str(r.get("variant") or "").strip(), str(r.get("path") or "").strip(), str(r.get("value") or "").strip())
+            for r in rows.to_dict("records") if str(r.get("path") or "").strip()]
+    problems = [Problem(f"row {i + 1}", "needs a variant name") for i, (v, p, _) in enumerate(spec) if not v]
+    variants = None
+    if problems:
+        show_input_error(InputError(problems, "invalid variants"))
+    elif spec:
+        try:
+            groups: dict[str, list] = {}
+            for v, p, value in spec:
+                groups.setdefault(v, []).append(parse_override(f"{p}={value}"))
+            variants = [whatif.Variant("base", [], sc, is_base=True)]
+            for label, overrides in groups.items():
+                built = whatif.build_variants(sc, sets=overrides, fixed_staff=not reoptimize)
+                v = built[-1]
+                v.label = label if not v.is_base else f"{label} (= base)"
+                if not v.is_base:
+                    variants.append(v)
+        except InputError as exc:
+            show_input_error(exc)
+            variants = None
+    key = (json.dumps(spec), reoptimize)
+    run = st.button("Run what-if", type="primary", key="whatif_run", disabled=not variants or len(variants) < 2)
+    inputs = (state.scenario_key(), key, state.seed(), state.replications(), state.verify())
+    if variants and len(variants) >= 2 and (run or st.session_state.get("whatif_last") == inputs):
+        with user_errors("What-if"):
+            result = library.run_whatif(variants, reoptimize, key)
+        st.session_state["whatif_last"] = inputs
+        for note in result.notes:
+            st.caption(note)
+        if result.batch_id is not None:
+            st.caption(f"Stored as batch {result.batch_id} in the workspace.")
+        comparison_view(result.comparison, "whatif")
 
 
 with tab_run:
     variants_tab()
 
 with tab_stored:
-    if store is None or whatif is None:
-        library.not_available("Stored runs", "scenarios.store")
+    with user_errors("Opening the workspace"):
+        with store.Workspace() as ws:
+            infos = ws.runs()
+            path = ws.path
+    st.caption(f"Workspace `{path}` (set CCPLAN_WORKSPACE to use another).")
+    if not infos:
+        st.info("No stored runs yet: run a what-if, or save a simulation from the Simulate page.")
     else:
-        with user_errors("Opening the workspace"):
-            with store.Workspace() as ws:
-                infos = ws.runs()
-                path = ws.path
-        st.caption(f"Workspace `{path}` (set CCPLAN_WORKSPACE to use another).")
-        if not infos:
-            st.info("No stored runs yet: run a what-if, or save a simulation from the Simulate page.")
-        else:
-            listing = pd.DataFrame([{"id": r.id, "created_at": r.created_at, "kind": r.kind, "label": r.label,
-                                     "scenario": r.scenario_name, "seed": r.seed, "replications": r.replications,
-                                     "batch": r.batch_id, "overrides": ", ".join(r.overrides)} for r in infos])
-            st.dataframe(listing, hide_index=True, width="stretch")
-            ids = st.multiselect("Open runs (the first is the reference)", listing["id"].tolist(),
-                                 key="stored_runs_pick")
-            if ids:
-                with user_errors("Reading the runs"):
-                    with store.Workspace() as ws:
-                        opened = [ws.run(i) for i in ids]
-                first = opened[0]
-                if len(opened) == 1:
-                    st.markdown(f"**Run {first.id}** · {first.kind} · {first.label or first.scenario_name} · "
-                                f"seed {first.seed} · {first.created_at}")
-                    try:
-                        run_sc = state.parse(first.scenario_yaml, first.scenario_dir or str(state.base_dir()))
-                        kpis.channel_metrics(run_sc, first.results)
-                    except InputError as exc:
-                        show_input_error(exc)
-                    roster = first.roster_frame()
-                    if roster is not None:
-                        st.dataframe(roster, hide_index=True, width="stretch", height=260)
-                    if st.button("Use this run's scenario", key="stored_use_scenario"):
-                        state.set_scenario(first.scenario_yaml, first.scenario_dir or state.base_dir(),
-                                           f"run {first.id}")
-                        st.rerun()
-                else:
-                    runs_kpis = [whatif.kpis_from_results(f"run {r.id} {r.label}".strip(), r.results, r.seed)
-                                 for r in opened]
-                    comparison_view(whatif.compare(runs_kpis), "stored")
+        listing = pd.DataFrame([{"id": r.id, "created_at": r.created_at, "kind": r.kind, "label": r.label,
+                                 "scenario": r.scenario_name, "seed": r.seed, "replications": r.replications,
+                                 "batch": r.batch_id, "overrides": ", ".join(r.overrides)} for r in infos])
+        st.dataframe(listing, hide_index=True, width="stretch")
+        ids = st.multiselect("Open runs (the first is the reference)", listing["id"].tolist(),
+                             key="stored_runs_pick")
+        if ids:
+            with user_errors("Reading the runs"):
+                with store.Workspace() as ws:
+                    opened = [ws.run(i) for i in ids]
+            first = opened[0]
+            if len(opened) == 1:
+                st.markdown(f"**Run {first.id}** · {first.kind} · {first.label or first.scenario_name} · "
+                            f"seed {first.seed} · {first.created_at}")
+                try:
+                    run_sc = state.parse(first.scenario_yaml, first.scenario_dir or str(state.base_dir()))
+                    kpis.channel_metrics(run_sc, first.results)
+                except InputError as exc:
+                    show_input_error(exc)
+                roster = first.roster_frame()
+                if roster is not None:
+                    st.dataframe(roster, hide_index=True, width="stretch", height=260)
+                if st.button("Use this run's scenario", key="stored_use_scenario"):
+                    state.set_scenario(first.scenario_yaml, first.scenario_dir or state.base_dir(),
+                                       f"run {first.id}")
+                    st.rerun()
+            else:
+                runs_kpis = [whatif.kpis_from_results(f"run {r.id} {r.label}".strip(), r.results, r.seed)
+                             for r in opened]
+                comparison_view(whatif.compare(runs_kpis), "stored")

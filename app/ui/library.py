@@ -1,4 +1,4 @@
-"""Which packages are installed, and the app's cached calls into them.
+"""The app's cached calls into the packages.
 
 Each call is keyed on the session scenario's hash (YAML text, base folder, data-file stamps) plus its own
 arguments; see `app.ui.runs`. No modelling here: arguments go straight to the packages.
@@ -6,7 +6,6 @@ arguments; see `app.ui.runs`. No modelling here: arguments go straight to the pa
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any
 
@@ -14,28 +13,6 @@ import pandas as pd
 import streamlit as st
 
 from app.ui import runs, state
-
-
-def module(name: str):
-    """The module, or None when that package is not built (yet)."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name and (exc.name == name or name.startswith(exc.name + ".") or exc.name.startswith(name)):
-            return None
-        raise
-
-
-def function(module_name: str, attr: str):
-    mod = module(module_name)
-    return getattr(mod, attr, None) if mod is not None else None
-
-
-def not_available(what: str, package: str) -> None:
-    names = [p.strip() for p in package.split(",") if p.strip()]
-    needs = " and ".join(f"`{n}`" for n in names)
-    st.info(f"{what}: not available in this build (needs the {needs} package{'s' if len(names) > 1 else ''}).",
-            icon=":material/construction:")
 
 
 # --- forecasting ---------------------------------------------------------------------------------------------
@@ -70,15 +47,13 @@ def call(kind: str, parts: tuple, compute, label: str) -> Any:
 
 def forecast_bands(sc, history_path) -> pd.DataFrame | None:
     """The week's forecast with its 80% prediction band (forecasting.forecast on the scenario's history and model),
-    the scenario's demand scales applied as `scenario_demand` applies them. None when forecasting has no `forecast`."""
-    fn = function("forecasting", "forecast")
-    if fn is None:
-        return None
+    the scenario's demand scales applied as `scenario_demand` applies them."""
+    from forecasting import forecast
 
     def compute(progress):
-        out = call_supported(fn, str(history_path), horizon_days=sc.days, model=sc.demand.model,
-                             interval_minutes=sc.interval_minutes, start=sc.start, closed_dates=sc.holidays,
-                             holiday_country=sc.holiday_country, progress=progress)
+        out = forecast(str(history_path), horizon_days=sc.days, model=sc.demand.model,
+                       interval_minutes=sc.interval_minutes, start=sc.start, closed_dates=sc.holidays,
+                       holiday_country=sc.holiday_country, progress=progress)
         scale = out["channel"].map(lambda c: sc.demand.scale * sc.demand.channel_scale.get(c, 1.0))
         for col in ("yhat", "yhat_lo", "yhat_hi"):
             out[col] = out[col] * scale
@@ -91,38 +66,26 @@ BACKTEST_FAST = ("weekday_mean", "snaive")
 
 
 def model_names() -> list[str]:
-    mod = module("forecasting")
-    names = list(getattr(mod, "MODEL_NAMES", ()) or ())
-    return [n for n in names if n != "auto"]
+    from forecasting import MODEL_NAMES
+
+    return [n for n in MODEL_NAMES if n != "auto"]
 
 
 def backtest(history_path, models: tuple[str, ...], folds: int, sc) -> tuple[pd.DataFrame, list[str]]:
     """forecasting.backtest of `models` on the history (rolling origin, `folds` weeks), cached."""
-    fn = function("forecasting", "backtest")
+    from forecasting import backtest as _backtest
+
     path = Path(history_path)
 
     def compute(progress):
-        rows, notes = call_supported(fn, str(path), folds=folds, horizon_days=7, models=list(models),
-                                     interval_minutes=sc.interval_minutes, closed_dates=sc.holidays,
-                                     holiday_country=sc.holiday_country, progress=progress)
+        rows, notes = _backtest(str(path), folds=folds, horizon_days=7, models=list(models),
+                                interval_minutes=sc.interval_minutes, closed_dates=sc.holidays,
+                                holiday_country=sc.holiday_country, progress=progress)
         return pd.DataFrame(rows), notes
 
     return runs.cached("backtest", (str(path), file_stamp(path), tuple(models), folds, sc.interval_minutes,
                                     tuple(sc.holidays), sc.holiday_country), compute,
                        f"Backtesting {len(models)} model{'s' if len(models) != 1 else ''}")
-
-
-def call_supported(fn, *args, **kwargs):
-    """Call `fn` with the keyword arguments it accepts (packages differ in optional knobs such as `workers`)."""
-    import inspect
-
-    try:
-        params = inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        return fn(*args, **kwargs)
-    if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
-        kwargs = {k: v for k, v in kwargs.items() if k in params}
-    return fn(*args, **kwargs)
 
 
 # --- optimizer -----------------------------------------------------------------------------------------------
@@ -138,9 +101,8 @@ def schedule(compute: bool = True):
 
     With `compute=False` only a result already in the cache is returned (None otherwise).
     """
-    fn = function("optimizer", "schedule")
-    if fn is None:
-        return None
+    from optimizer import schedule as _schedule
+
     parts = schedule_parts()
     if not compute:
         return runs.peek("schedule", (state.scenario_key(), *parts))
@@ -150,7 +112,7 @@ def schedule(compute: bool = True):
                  seed=state.seed(), time_limit=state.solver_seconds(), progress=None)
     if state.workers():
         knobs["workers"] = state.workers()
-    return call("schedule", parts, lambda p: call_supported(fn, sc, **{**knobs, "progress": p}),
+    return call("schedule", parts, lambda p: _schedule(sc, **{**knobs, "progress": p}),
                 "Scheduling the week")
 
 
@@ -158,23 +120,23 @@ def schedule(compute: bool = True):
 
 def simulate(staffing, staffing_key: str):
     """sim.simulate for the session's scenario with `staffing` (a plan, a Roster or None), cached on its key."""
-    fn = function("sim", "simulate")
+    from sim import simulate as _simulate
+
     sc = state.scenario()
     demand = scenario_demand()
     reps, seed = state.replications(), state.seed()
     return call("simulate", (staffing_key, reps, seed),
-                lambda p: call_supported(fn, sc, staffing, demand=demand, replications=reps, seed=seed,
-                                         workers=state.workers(), progress=p),
+                lambda p: _simulate(sc, staffing, demand=demand, replications=reps, seed=seed,
+                                    workers=state.workers(), progress=p),
                 f"Simulating {reps} replication{'s' if reps != 1 else ''}")
 
 
-def store_run(kind: str, result_json: dict, roster=None, tables: dict | None = None, label: str = "") -> int | None:
+def store_run(kind: str, result_json: dict, roster=None, tables: dict | None = None, label: str = "") -> int:
     """Save a run in the workspace (scenarios.store); returns its id."""
-    store = module("scenarios.store")
-    if store is None:
-        return None
+    from scenarios.store import Workspace
+
     sc = state.scenario()
-    with store.Workspace() as ws:
+    with Workspace() as ws:
         return ws.add_run(kind, sc, result_json, seed=state.seed(), replications=state.replications(), roster=roster,
                           tables=tables, label=label)
 
@@ -198,9 +160,9 @@ def run_whatif(variants, reoptimize: bool, spec_key):
 
     def compute(progress):
         with open_executor("local", workers=workers) as ex, Workspace() as ws:
-            return call_supported(whatif.run_whatif, variants, staffing, reoptimize=reoptimize, replications=reps,
-                                  seed=seed, executor=ex.executor, workers=ex.workers, workspace=ws, verify=verify,
-                                  progress=progress)
+            return whatif.run_whatif(variants, staffing, reoptimize=reoptimize, replications=reps, seed=seed,
+                                     executor=ex.executor, workers=ex.workers, workspace=ws, verify=verify,
+                                     progress=progress)
 
     return call("whatif", (spec_key, reoptimize, reps, seed, schedule_parts()), compute,
                 f"Running {len(variants)} variants")
@@ -240,17 +202,16 @@ def schedule_view(result, sc) -> dict:
             "notes": list(getattr(result, "warnings", None) or [])}
 
 
-def roster_excel(result, sc) -> bytes | None:
-    """The schedule as an Excel workbook (optimizer.export.write_excel), or None when export is not built."""
-    fn = function("optimizer.export", "write_excel")
-    if fn is None:
-        return None
+def roster_excel(result, sc) -> bytes:
+    """The schedule as an Excel workbook (optimizer.export.write_excel)."""
     import tempfile
+
+    from optimizer.export import write_excel
 
     def build() -> bytes:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "roster.xlsx"
-            fn(result, path)
+            write_excel(result, path)
             return path.read_bytes()
 
     return runs.memo("roster_xlsx", (state.scenario_key(), *schedule_parts()), build)

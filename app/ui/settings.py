@@ -44,20 +44,12 @@ def sidebar() -> None:
             key=state.WORKERS))
 
 
-def page(title: str, needs: tuple[tuple[str, str, str], ...] = ()):
-    """Start a page: its title, the sidebar, and the session's scenario (problems shown, page stopped).
-
-    `needs`: (module, function, what) the page cannot do without; a missing one shows "not available" and stops.
-    """
-    from app.ui import library
+def page(title: str):
+    """Start a page: its title, the sidebar, and the session's scenario (problems shown, page stopped)."""
     from app.ui.errors import user_errors
 
     st.title(title)
     sidebar()
     with user_errors("Reading the scenario"):
         sc = state.scenario()
-    for module, attr, what in needs:
-        if library.function(module, attr) is None:
-            library.not_available(what, module.split(".")[0])
-            st.stop()
     return sc
