@@ -93,3 +93,9 @@ def test_overloaded_week_finishes_and_reports_unfinished_work(example_path, tmp_
 def test_bad_simulation_settings_exit_2(example_path, plan_csv):
     done = run_cli("simulate", str(example_path), "--staffing", str(plan_csv), "--replications", "0")
     assert done.returncode == 2 and "replications: must be at least 1" in done.stderr
+
+
+def test_simulate_without_any_staff_asks_for_it(example_path):
+    out = run_cli("simulate", str(example_path), "-r", "1")
+    assert out.returncode == 2
+    assert "--staffing/--roster: this scenario has no constant_agents" in out.stderr and "Traceback" not in out.stderr

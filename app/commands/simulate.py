@@ -47,8 +47,10 @@ def simulate_command(
     elif roster is not None:
         plan = read_roster(roster, sc)
     elif not any(g.constant_agents for g in sc.skill_groups.values()):
-        typer.echo("warning: no --staffing or --roster and no constant_agents in the scenario: nobody answers",
-                   err=True)
+        # Simulating a week nobody works would only report every contact abandoned: ask for the staff instead.
+        raise InputError([Problem("--staffing/--roster", "this scenario has no constant_agents in any skill group: "
+                                  "give --roster (e.g. from `ccplan schedule SCENARIO --out roster.csv`) or "
+                                  "--staffing (ds, skill_group, agents)")], "no staff to simulate")
     with progress_bar("simulating") as progress:
         result = simulate(sc, plan, replications=replications, seed=seed, workers=workers, progress=progress)
     _print_tables(result, sc)
