@@ -9,6 +9,7 @@ import pandas as pd
 
 from scenarios import InputError, Problem, Scenario, open_mask, week_intervals
 from scenarios.progress import Progress
+from scenarios.tables import read_table
 
 DEMAND_COLUMNS = ["ds", "channel", "contacts", "aht_seconds"]
 
@@ -97,14 +98,9 @@ def _from_rates(scenario: Scenario) -> pd.DataFrame:
 
 def _from_forecast_file(scenario: Scenario) -> pd.DataFrame:
     path = scenario.resolve(scenario.demand.forecast)
-    try:
-        df = pd.read_csv(path)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise InputError([Problem(str(path), f"not a readable CSV ({exc})")]) from None
+    df = read_table(path, ("ds", "channel"), title="invalid forecast", hint="a forecast needs ds, channel, yhat")
     value = "yhat" if "yhat" in df.columns else "contacts"
-    missing = [c for c in ("ds", "channel", value) if c not in df.columns]
-    if missing:
-        raise InputError([Problem(str(path), f"missing column {', '.join(missing)} (forecast needs ds, channel, yhat)")])
+    df = read_table(df, (value,), title="invalid forecast", name=str(path), hint="a forecast needs ds, channel, yhat")
     df["ds"] = pd.to_datetime(df["ds"], errors="coerce")
     bad = df["ds"].isna() | pd.to_numeric(df[value], errors="coerce").isna() | (pd.to_numeric(df[value], errors="coerce") < 0)
     if bad.any():

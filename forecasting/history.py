@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from scenarios import InputError, Problem
+from scenarios.tables import read_table
 
 REQUIRED = ("ds", "channel", "contacts")
 STEPS_MINUTES = (5, 10, 15, 30, 60)
@@ -55,19 +56,8 @@ def read_history(source: str | Path | pd.DataFrame, interval_minutes: int | None
 
 
 def _load(source: str | Path | pd.DataFrame, name: str) -> pd.DataFrame:
-    if isinstance(source, pd.DataFrame):
-        df = source.copy()
-    else:
-        if not Path(source).exists():
-            raise InputError([Problem(name, "file not found")], TITLE)
-        try:
-            df = pd.read_csv(source)
-        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-            raise InputError([Problem(name, f"not a readable CSV ({exc})")], TITLE) from None
-    missing = [c for c in REQUIRED if c not in df.columns]
-    if missing:
-        raise InputError([Problem(name, f"missing column {', '.join(missing)} (has: {', '.join(map(str, df.columns))}; "
-                                        "a history needs ds, channel, contacts[, aht_seconds])")], TITLE)
+    df = read_table(source, REQUIRED, title=TITLE, name=name,
+                    hint="a history needs ds, channel, contacts[, aht_seconds]")
     if df.empty:
         raise InputError([Problem(name, "no rows")], TITLE)
     return df

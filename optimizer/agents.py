@@ -21,6 +21,7 @@ import pandas as pd
 from scenarios import InputError, Problem, Scenario
 from scenarios.errors import did_you_mean
 from scenarios.model import WEEKDAYS, parse_span
+from scenarios.tables import read_table
 
 
 @dataclass
@@ -52,23 +53,11 @@ def generate_agents(scenario: Scenario) -> list[Agent]:
 def read_agents(path: str | Path | pd.DataFrame, scenario: Scenario) -> list[Agent]:
     """Read and check an agents CSV (see module docstring); InputError names the file, row and field."""
     name = "agents" if isinstance(path, pd.DataFrame) else str(path)
-    if isinstance(path, pd.DataFrame):
-        df = path.astype(str)
-    else:
-        p = Path(path)
-        if not p.exists():
-            raise InputError([Problem(name, "file not found")], "invalid agents file")
-        try:
-            df = pd.read_csv(p, dtype=str, keep_default_na=False)
-        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-            raise InputError([Problem(name, f"not a readable CSV ({exc})")], "invalid agents file") from None
-    df.columns = [str(c).strip() for c in df.columns]
+    df = read_table(path.astype(str) if isinstance(path, pd.DataFrame) else path, title="invalid agents file",
+                    text=True, name=name)
     if "agent" not in df.columns and "id" in df.columns:
         df = df.rename(columns={"id": "agent"})
-    missing = [c for c in ("agent", "skill_group") if c not in df.columns]
-    if missing:
-        raise InputError([Problem(name, f"missing column {', '.join(missing)} (has: {', '.join(df.columns)})")],
-                         "invalid agents file")
+    df = read_table(df, ("agent", "skill_group"), title="invalid agents file", name=name)
     problems: list[Problem] = []
     agents: list[Agent] = []
     seen: set[str] = set()

@@ -18,6 +18,7 @@ import pandas as pd
 from .calendar import interval_index, open_mask, week_intervals
 from .errors import InputError, Problem, did_you_mean
 from .model import Scenario
+from .tables import read_table
 
 STAFFING_COLUMNS = ("ds", "skill_group", "agents")
 ROSTER_COLUMNS = ("agent", "skill_group", "date", "start", "end", "lunch_start", "lunch_end", "breaks")
@@ -32,7 +33,7 @@ def read_staffing(source: str | Path | pd.DataFrame, scenario: Scenario) -> pd.D
     Raises InputError naming each bad row (CSV row numbers count the header as row 1).
     """
     name = str(source) if not isinstance(source, pd.DataFrame) else "staffing"
-    df = _read_table(source, STAFFING_COLUMNS, name)
+    df = read_table(source, STAFFING_COLUMNS, title="invalid staffing plan", text=True, name=name)
     problems: list[Problem] = []
     groups = scenario.skill_groups
     pos = interval_index(scenario, pd.to_datetime(df["ds"], errors="coerce"))
@@ -194,7 +195,7 @@ class Roster:
 def read_roster(source: str | Path | pd.DataFrame, scenario: Scenario) -> Roster:
     """Read and check a roster CSV (see module docstring); raises InputError naming each bad row."""
     name = str(source) if not isinstance(source, pd.DataFrame) else "roster"
-    df = _read_table(source, ROSTER_COLUMNS[:5], name)
+    df = read_table(source, ROSTER_COLUMNS[:5], title="invalid roster", text=True, name=name)
     base = pd.Timestamp(scenario.start)
     week_s = scenario.days * 86400
     problems: list[Problem] = []
@@ -242,25 +243,6 @@ def read_roster(source: str | Path | pd.DataFrame, scenario: Scenario) -> Roster
 
 
 # --- helpers -------------------------------------------------------------------------------------------------
-
-def _read_table(source, required, name: str) -> pd.DataFrame:
-    if isinstance(source, pd.DataFrame):
-        df = source.copy()
-    else:
-        path = Path(source)
-        if not path.exists():
-            raise InputError([Problem(str(path), "file not found")])
-        try:
-            df = pd.read_csv(path, dtype=str, keep_default_na=False)
-        except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-            raise InputError([Problem(str(path), f"not a readable CSV ({exc})")]) from None
-    df.columns = [str(c).strip() for c in df.columns]
-    missing = [c for c in required if c not in df.columns]
-    if missing:
-        raise InputError([Problem(name, f"missing column{'s' if len(missing) > 1 else ''} "
-                                        f"{', '.join(missing)} (has: {', '.join(df.columns)})")])
-    return df
-
 
 def _add_span(column: np.ndarray, a: float, b: float) -> None:
     """Add the covered share of each interval for a span from position a to b (in intervals)."""

@@ -101,3 +101,12 @@ def test_read_roster_rejects_overlaps(example, tmp_path):
                     "a1,generalist,2026-01-05,15:00,20:00\n")
     with pytest.raises(InputError, match="agent a1 has overlapping shifts"):
         read_roster(path, example)
+
+
+def test_empty_or_unreadable_staffing_file_is_named(example, tmp_path):
+    path = tmp_path / "plan.csv"
+    path.write_text("")
+    with pytest.raises(InputError, match=r"plan.csv: not a readable CSV"):
+        read_staffing(path, example)
+    with pytest.raises(InputError, match=r"gone.csv: file not found"):
+        read_staffing(tmp_path / "gone.csv", example)
