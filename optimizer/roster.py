@@ -139,7 +139,7 @@ def _roster_group(scenario: Scenario, planned: list[PlannedShift], crew: list[Ag
         for a in range(len(crew)):
             if assign[a].get(k[0]) == k:
                 p = pool.pop()
-                shifts.append(_to_shift(crew[a], p, rules.paid_lunch))
+                shifts.append(to_shift(crew[a].id, p, rules.paid_lunch))
         missed += pool
     for a, agent in enumerate(crew):
         hours = sum(s.paid_seconds for s in shifts if s.agent == agent.id) / 3600
@@ -394,11 +394,12 @@ def _repair_min_hours(crew: list[Agent], assign: dict[int, dict[int, tuple]], pa
             return
 
 
-def _to_shift(agent: Agent, p: PlannedShift, paid_lunch: bool) -> Shift:
+def to_shift(agent_id: str, p: PlannedShift, paid_lunch: bool) -> Shift:
+    """The planned shift as worked by `agent_id` (times in seconds from the week start)."""
     t0 = p.template.week_start_min
     lunch = None
     if p.lunch_offset is not None:
         lunch = ((t0 + p.lunch_offset) * 60.0, (t0 + p.lunch_offset + p.template.lunch_min) * 60.0)
     breaks = [((t0 + o) * 60.0, (t0 + o + p.template.break_min) * 60.0) for o in p.break_offsets]
-    return Shift(agent.id, p.group, t0 * 60.0, (t0 + p.template.length_min) * 60.0, lunch, breaks,
+    return Shift(agent_id, p.group, t0 * 60.0, (t0 + p.template.length_min) * 60.0, lunch, breaks,
                  paid_lunch=paid_lunch)

@@ -296,6 +296,21 @@ class ShiftModel:
         for idx, val in value.items():
             self.model.add_hint(self.model.get_int_var_from_proto_index(idx), int(val))
 
+    def previous_plan_hint(self, previous: "ShiftPlan") -> None:
+        """Start from a previous plan's counts of shifts, lunches and breaks (what a re-solve after a small change
+        of the requirement should mostly keep: fewer shifts move, so the intervals that were fine stay fine)."""
+        value: dict[int, int] = {}
+        for (g, k), var in self.x.items():
+            tk = (g, self.templates[g][k].key)
+            value[var.index] = min(int(previous.counts.get(("x", tk), 0)), self.ub[(g, k)])
+            if (g, k) in self.lunch:
+                for o, v in self.lunch[(g, k)].items():
+                    value[v.index] = int(previous.counts.get(("l", tk, o), 0))
+            for j, parts in enumerate(self.breaks.get((g, k), [])):
+                for o, v in parts.items():
+                    value[v.index] = int(previous.counts.get(("b", tk, j, o), 0))
+        self._complete_and_hint(value)
+
     def solve(self, time_limit: float = 20.0, workers: int = 2, gap: float = 0.002) -> ShiftPlan:
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = float(time_limit)
@@ -343,14 +358,15 @@ class ShiftModel:
 def select_shifts(scenario: Scenario, requirement: pd.DataFrame, limits: dict[str, GroupLimits], *,
                   time_limit: float = 30.0, workers: int = 2, place_breaks: bool = True,
                   subset_requirements: dict[frozenset, np.ndarray] | None = None,
-                  progress=None) -> ShiftPlan:
+                  progress=None, previous: ShiftPlan | None = None) -> ShiftPlan:
     """Choose the week's shifts, lunches and breaks.
 
     Shifts never cross midnight (latest_end <= 24:00), so days only interact through the weekly limits (shifts
     and paid hours per group). The week's LP relaxation (HiGHS, about a second) shares those limits out over
     the days; each day is then solved with CP-SAT, started from its own LP solution rounded (CP-SAT is far
     stronger on a day-sized model with a good first solution than on the whole week from scratch).
-    `time_limit` (seconds) is shared by the days.
+    `time_limit` (seconds) is shared by the days. `previous`: a plan for a slightly different requirement
+    to start each day from instead (verification rounds), so that a re-solve moves few shifts.
     """
     week = ShiftModel(scenario, requirement, limits, place_breaks, subset_requirements)
     _, lp_x, _ = lp_solution(week.model)
@@ -362,7 +378,10 @@ def select_shifts(scenario: Scenario, requirement: pd.DataFrame, limits: dict[st
         templates = {g: [t for t in week.templates[g] if t.day == day] for g in week.groups}
         model = ShiftModel(scenario, requirement, _day_limits(week, lp_x, day), place_breaks, subset_requirements,
                            templates=templates, intervals=range(day * per_day, (day + 1) * per_day))
-        model.lp_rounding_hint()
+        if previous is not None and place_breaks:
+            model.previous_plan_hint(previous)
+        else:
+            model.lp_rounding_hint()
         left = max(1.0, (time_limit - (time.perf_counter() - t0)) / (len(days) - n))
         plans[day] = model.solve(time_limit=left, workers=workers)
         if progress:

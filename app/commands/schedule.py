@@ -58,14 +58,17 @@ def _summary(result) -> None:
     for entry in result.rounds:
         line = f"  round {entry['round']}: paid {entry['paid_hours']:,.1f} h"
         if entry.get("channels"):
-            line += ", intervals meeting target (SL; SL and max abandonment): " + ", ".join(
-                f"{c} {v['intervals_meeting_target']:.1%}"
-                + (f"; {v['intervals_meeting_all_targets']:.1%}" if v.get("intervals_meeting_all_targets") is not None
-                   and v.get("max_abandon_rate") is not None else "")
-                for c, v in entry["channels"].items() if v.get("intervals_meeting_target") is not None)
+            line += ", open intervals meeting targets: " + _shares(entry["channels"])
+        if entry.get("raised") or entry.get("lowered"):
+            line += f"; then {entry.get('raised', 0)} raised, {entry.get('lowered', 0)} lowered"
         if entry.get("kept"):
             line += "  <- kept"
         typer.echo(line)
+    if k.get("simulated"):
+        typer.echo(f"  simulated roster ({result.method}), open intervals meeting targets: " + _shares(k["channels"]))
+    if k.get("holdout"):
+        typer.echo(f"  same roster, fresh customers (seed {k['holdout']['seed']}): "
+                   + _shares(k["holdout"]["channels"]))
     if k.get("simulated"):
         typer.echo("  simulated service level: " + ", ".join(
             f"{c} {v['service_level']:.1%} (target {v['target']:.0%})" for c, v in k["channels"].items()
@@ -81,3 +84,17 @@ def _summary(result) -> None:
             typer.echo(f"    {s['ds']}  {s['channels']}: short {s['short_agents']:.2f} agents")
         if len(result.shortfalls) > 40:
             typer.echo(f"    ... and {len(result.shortfalls) - 40} more (see --json / --xlsx)")
+
+
+def _shares(channels: dict) -> str:
+    """'phone 96.1% (SL alone 99.0%), chat 100.0%': share of open intervals meeting every target of the channel
+    (service level and max abandonment), with the service level alone where the channel also has a max abandonment."""
+    parts = []
+    for c, v in channels.items():
+        if v.get("intervals_meeting_target") is None:
+            continue
+        text = f"{c} {v['intervals_meeting_target']:.1%}"
+        if v.get("max_abandon_rate") is not None and v.get("intervals_meeting_service_level") is not None:
+            text += f" (SL alone {v['intervals_meeting_service_level']:.1%})"
+        parts.append(text)
+    return ", ".join(parts)
