@@ -59,8 +59,57 @@ def build_roster(scenario: Scenario, planned: list[PlannedShift], agents: list[A
         unassigned += missed
         status[g] = st
         warnings += warn
+    if unassigned:
+        unassigned, moved = _place_in_other_groups(scenario, unassigned, shifts, agents)
+        if moved:
+            warnings.append(f"{len(moved)} planned shift(s) no agent of their group could take went to agents of "
+                            f"a group holding every skill of theirs: " + ", ".join(
+                                f"{p.group} -> {s.skill_group}" for p, s in moved[:5]))
     seconds = time.perf_counter() - t0
     return RosterOutcome(Roster(scenario.start, shifts), unassigned, status, seconds, warnings)
+
+
+def _place_in_other_groups(scenario: Scenario, missed: list[PlannedShift], shifts: list[Shift], agents: list[Agent]
+                           ) -> tuple[list[PlannedShift], list[tuple[PlannedShift, Shift]]]:
+    """Give shifts no agent of their own group could legally take to an agent of a group holding every skill of
+    theirs (cheapest group first, fewest hours first), keeping every hard rule and the days-off pair: the plan's
+    coverage of those skills survives. Appends to `shifts`; returns the shifts still missed and the moves."""
+    rules = scenario.shift_rules
+    groups = scenario.skill_groups
+    week: dict[str, dict[int, tuple]] = defaultdict(dict)
+    paid: dict[tuple, float] = {}
+    for s in shifts:
+        k = _type_of(s)
+        week[s.agent][k[0]] = k
+        paid[k] = s.paid_seconds / 60
+    left, moved = [], []
+    for p in missed:
+        k = p.template.key
+        paid[k] = p.template.paid_min
+        wider = sorted((g for g in groups if g != p.group and set(groups[p.group].skills) <= set(groups[g].skills)),
+                       key=lambda g: groups[g].hourly_cost)
+        crew = sorted((a for a in agents if a.skill_group in wider),
+                      key=lambda a: (wider.index(a.skill_group), sum(paid[x] for x in week[a.id].values())))
+        for agent in crew:
+            mine = week[agent.id]
+            trial = {**mine, k[0]: k}
+            if k[0] not in mine and _legal(agent, trial, paid, rules, scenario.days) \
+                    and _keeps(mine, trial, scenario.days):
+                week[agent.id] = trial
+                shift = to_shift(agent.id, p, rules.paid_lunch)
+                shift.skill_group = agent.skill_group
+                shifts.append(shift)
+                moved.append((p, shift))
+                break
+        else:
+            left.append(p)
+    return left, moved
+
+
+def _type_of(shift: Shift) -> tuple[int, int, int]:
+    """(day, start minute of the day, length in minutes) of a rostered shift."""
+    start = int(round(shift.start_s / 60))
+    return (start // 1440, start % 1440, int(round((shift.end_s - shift.start_s) / 60)))
 
 
 def _band(start_min: int, earliest: int) -> int:
@@ -146,7 +195,7 @@ def _roster_group(scenario: Scenario, planned: list[PlannedShift], crew: list[Ag
         if hours + 1e-6 < agent.min_hours:
             warnings.append(f"agent {agent.id} gets {hours:g} h, below the contracted minimum {agent.min_hours:g} h")
     if missed:
-        warnings.append(f"skill group {planned[0].group}: {len(missed)} planned shifts could not be given to an agent")
+        warnings.append(f"skill group {planned[0].group}: {len(missed)} planned shifts could not be given to an agent of the group")
     return shifts, missed, name, warnings
 
 

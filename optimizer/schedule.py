@@ -28,6 +28,7 @@ from .templates import check_rules
 from .verify import judge, max_abandon_of, meeting_shares, resize_requirement, target_of
 
 TARGET_SHARE = 0.95   # a round "meets targets" when every channel meets its targets in this share of open intervals
+PATIENCE = 2          # once a round meets the targets, stop after this many rounds without a cheaper one
 HOLDOUT_SEED = 1000   # the kept roster is simulated again with seed + HOLDOUT_SEED: customers the loop never saw
 
 METHODS = ("ccplan", "erlang-c-two-step")
@@ -62,7 +63,7 @@ class ScheduleResult:
 
 
 def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: list[Agent] | str | Path | None = None,
-             method: str = "ccplan", verify: bool = True, rounds: int = 4, replications: int = 20,
+             method: str = "ccplan", verify: bool = True, rounds: int = 10, replications: int = 20,
              seed: int | None = None, progress: Progress | None = None, time_limit: float = 15.0,
              workers: int = 2) -> ScheduleResult:
     """Schedule and roster the scenario's week.
@@ -102,6 +103,7 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
     ccplan_loop = verify and method == "ccplan"
     loops = rounds if ccplan_loop else 1
     history: list[dict] = []
+    misses: dict = {}
     solve_seconds = 0.0
     best = None
     sim_result = None
@@ -144,7 +146,10 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
             break
         # Trim over-served intervals only once a round meets the targets: lowering while others are still being
         # raised moves shifts around and undoes the raises.
-        requirement, moved = resize_requirement(scenario, requirement, judged, analytic, lower=score[0] == 0)
+        if best[0][0] == 0 and r + 1 - best[1][4] >= PATIENCE:
+            break
+        requirement, moved = resize_requirement(scenario, requirement, judged, analytic,
+                                                 lower=score[0] == 0, misses=misses)
         entry.update(moved)
         if not moved["raised"] and not moved["lowered"]:
             break

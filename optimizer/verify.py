@@ -10,15 +10,20 @@ Re-sizing is sample-average staffing (Atlason, Epelman and Henderson): the verif
 customers every round (one seed, common random numbers), and each interval's requirement is moved until that
 sample meets the target there. The step uses the analytic queue as a local model, calibrated to what the simulation
 saw (the Erlang formulas miss what the simulation has: handle times that are not exponential, the queue carried
-over from the previous interval, agents shared between channels, breaks and aux time):
+over from the previous interval, agents shared between channels, breaks and aux time).
 
-- real-time channels: at the current requirement R the analytic queue predicts abandonment A(R) and a share
-  answered late 1 - SL(R); the simulation observed a and 1 - s. The calibrated model scales the analytic curves by
-  a / A(R) and (1 - s) / (1 - SL(R)); the new requirement is the fewest agents for which the scaled curves meet
-  AIM x the max abandonment and a late share of AIM x (1 - target). A miss raises by at least MIN_STEP and at
-  most MAX_STEP agents; an interval far better than its target (see `is_slack`) is lowered toward that figure
-  by at most LOWER_STEP agents, never below LOWER_FLOOR x its analytic requirement.
-- deferred work: the step is proportional to the gap, clip(R x gap, MIN_STEP, MAX_STEP).
+- real-time channels: the simulation observed service level s and abandonment a in the interval. On the analytic
+  queue's curves (Erlang A, at the interval's offered contacts and AHT) the step is the distance in agents
+  between where the curve shows s (and a) and where it shows the aim: a late share of AIM x (1 - target) and
+  AIM x the max abandonment (`analytic_step`). A miss raises by at least MIN_STEP (k x MIN_STEP for an interval
+  missing for the k-th time: a change elsewhere in the day changes which callers wait, so intervals close to
+  the limit can flip back) and at most MAX_STEP agents; an
+  interval far better than its target (see `is_slack`) is lowered by at most LOWER_STEP agents, never below
+  LOWER_FLOOR x its analytic requirement.
+- deferred work: a missed interval is raised in proportion to the gap, clip(R x gap, MIN_STEP, MAX_STEP); a
+  channel meeting its target in every interval, on average well above it (`deferred_with_slack`), gives back DEFERRED_LOWER of its requirement (never
+  below LOWER_FLOOR of the analytic one): its work is done in the time the real-time lines leave idle, which the
+  analytic requirement, a fluid plan of its own, does not count.
 
 Because the sample is fixed, what the loop achieves is an in-sample figure; `schedule` also re-simulates the kept
 roster with fresh customers and reports that (holdout) figure beside it.
@@ -26,22 +31,21 @@ roster with fresh customers and reports that (holdout) figure beside it.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
 from scenarios import Scenario, interval_index
 
-from .erlang import agents_needed, metrics
+from .erlang import agents_needed
 
 MIN_STEP = 0.5       # agents: smallest raise of a missed interval
 MAX_STEP = 3.0       # agents: largest raise in one round
-AIM = 0.85           # re-size to this share of the allowed abandonment and of the allowed late share
+AIM = 0.8            # re-size to this share of the allowed abandonment and of the allowed late share
 LOWER_STEP = 0.5     # agents: largest lowering in one round
 LOWER_FLOOR = 0.6    # never below this share of the analytic requirement
 SLACK_SL = 0.08      # an interval is slack when its service level beats the target by this much ...
 SLACK_ABANDON = 0.5  # ... and its abandonment is under this share of the channel's maximum
+DEFERRED_LOWER = 0.15  # share of a deferred channel's requirement given back per round when it has slack
 
 
 def target_of(scenario: Scenario, channel: str) -> float | None:
@@ -99,11 +103,14 @@ def is_slack(judged: pd.DataFrame) -> pd.Series:
 
 
 def resize_requirement(scenario: Scenario, requirement: pd.DataFrame, judged: pd.DataFrame,
-                       analytic: pd.DataFrame, lower: bool = True) -> tuple[pd.DataFrame, dict[str, int]]:
+                       analytic: pd.DataFrame, lower: bool = True, misses: dict | None = None
+                       ) -> tuple[pd.DataFrame, dict[str, int]]:
     """A copy of `requirement` (ds, channel, agents, offered, aht_seconds; available agents) with missed intervals
     raised and slack ones lowered (module docstring), and the counts {"raised": n, "lowered": m}.
     `analytic` is the first requirement, in the same row order (the floor for lowering); `lower` False only
-    raises."""
+    raises real-time intervals (deferred channels still give back). `misses` counts earlier misses by (channel, interval) and is
+    updated: an interval missing for the k-th time is raised by at least k x MIN_STEP."""
+    misses = {} if misses is None else misses
     out = requirement.copy()
     pos = interval_index(scenario, out["ds"])
     key = {(c, p): i for i, (c, p) in enumerate(zip(out["channel"], pos))}
@@ -121,33 +128,58 @@ def resize_requirement(scenario: Scenario, requirement: pd.DataFrame, judged: pd
         current = agents[i]
         channel = scenario.channels[row.channel]
         if channel.kind == "deferred":
-            if row.meets:
-                continue
-            gap = max(row.sl_gap / row.target, row.abandon_excess)
-            agents[i] = current + float(np.clip(current * gap, MIN_STEP, MAX_STEP))
-            counts["raised"] += 1
+            if not row.meets:
+                gap = max(row.sl_gap / row.target, row.abandon_excess)
+                agents[i] = current + float(np.clip(current * gap, MIN_STEP, MAX_STEP))
+                counts["raised"] += 1
             continue
-        wanted = calibrated_agents(scenario, row.channel, current, offered[i], aht[i],
-                                   float(row.service_level), float(row.abandon))
+        step = analytic_step(scenario, row.channel, offered[i], aht[i], float(row.service_level),
+                             float(row.abandon))
         if not row.meets:
-            agents[i] = float(np.clip(wanted, current + MIN_STEP, current + MAX_STEP))
+            misses[(row.channel, row.pos)] = misses.get((row.channel, row.pos), 0) + 1
+            least = min(MIN_STEP * misses[(row.channel, row.pos)], MAX_STEP)
+            agents[i] = current + float(np.clip(step, least, MAX_STEP))
             counts["raised"] += 1
-        elif wanted < current:
-            agents[i] = max(floor[i], wanted, current - LOWER_STEP)
+        elif step < 0:
+            agents[i] = max(floor[i], current + max(step, -LOWER_STEP))
             counts["lowered"] += agents[i] < current
+    for name in deferred_with_slack(scenario, judged):
+        # Deferred work waits for agents the real-time lines leave idle; a channel answered well inside its
+        # deadline everywhere gives back DEFERRED_LOWER of its requirement in every interval.
+        own = (out["channel"] == name).to_numpy()
+        before = agents[own].copy()
+        agents[own] = np.maximum(floor[own], before * (1.0 - DEFERRED_LOWER))
+        counts["lowered"] += int((agents[own] < before - 1e-9).sum())
     out["agents"] = agents
     return out, counts
 
 
-def calibrated_agents(scenario: Scenario, channel: str, current: float, offered: float, aht_seconds: float,
-                      observed_sl: float, observed_abandon: float) -> float:
-    """Fractional available agents for a real-time interval under the analytic queue calibrated to the
-    simulation (module docstring). `offered` is contacts per interval, `current` the requirement that gave the
-    observed service level and abandonment (shares)."""
+def deferred_with_slack(scenario: Scenario, judged: pd.DataFrame) -> list[str]:
+    """Deferred channels meeting the target in every judged interval, with a mean service level over the
+    intervals at least SLACK_SL above the target or halfway from it to 100 %, whichever is lower."""
+    out = []
+    for name in scenario.human_channels():
+        if scenario.channels[name].kind != "deferred":
+            continue
+        own = judged[judged["channel"] == name]
+        if len(own) and own["meets"].all() and \
+                own["service_level"].mean() >= min(float(own["target"].iloc[0]) + SLACK_SL,
+                                                   (1.0 + float(own["target"].iloc[0])) / 2):
+            out.append(name)
+    return out
+
+
+def analytic_step(scenario: Scenario, channel: str, offered: float, aht_seconds: float, observed_sl: float,
+                  observed_abandon: float) -> float:
+    """Agents to add (negative: that could go) to a real-time interval so that its simulated service level and
+    abandonment reach AIM of what the targets allow, read off the analytic queue's curves: the distance between
+    the agents at which the analytic queue shows what the simulation saw and those at which it shows the aim.
+    Reading only the curve's slope, not its level, makes the step independent of how many agents actually served
+    the channel (pooled groups, breaks, the queue carried over). `offered` is contacts per interval."""
     ch = scenario.channels[channel]
     target = ch.target
-    if offered <= 0 or current <= 0:
-        return current
+    if offered <= 0:
+        return 0.0
     per_agent, slot_aht = 1.0, aht_seconds
     if ch.kind == "chat":
         per_agent = float(ch.concurrency)
@@ -155,26 +187,22 @@ def calibrated_agents(scenario: Scenario, channel: str, current: float, offered:
     rate = offered * 60.0 / scenario.interval_minutes
     patience = ch.patience_seconds
     thr = target.answer_within_seconds
-    sl_now, ab_now = _interpolated(current * per_agent, rate, slot_aht, thr, patience)
-    late_ratio = (1.0 - observed_sl) / max(1.0 - sl_now, 1e-6)
-    late_aim = AIM * (1.0 - target.service_level) / max(late_ratio, 1e-6)
-    sl_aim = min(1.0 - late_aim, 0.9999)
+
+    def agents_for(service_level: float, abandon: float | None) -> float:
+        return agents_needed(rate, slot_aht, thr, service_level, patience, abandon).fractional
+
+    aim_sl = 1.0 - AIM * (1.0 - target.service_level)
+    step = agents_for(aim_sl, None) - agents_for(min(observed_sl, aim_sl), None)
+    if observed_sl > aim_sl:
+        step = -(agents_for(observed_sl, None) - agents_for(aim_sl, None)) if observed_sl < 1.0 else -np.inf
     max_abandon = getattr(target, "max_abandon_rate", None)
-    ab_aim = None
     if max_abandon is not None and patience is not None:
-        ab_ratio = observed_abandon / max(ab_now, 1e-6)
-        ab_aim = AIM * max_abandon / max(ab_ratio, 1e-6)
-    s = agents_needed(rate, slot_aht, thr, sl_aim, patience, ab_aim)
-    return s.fractional / per_agent
-
-
-def _interpolated(slots: float, rate: float, aht: float, thr: float, patience: float | None) -> tuple[float, float]:
-    """Service level and abandonment of the analytic queue at a fractional number of agents (linear between the
-    whole numbers around it)."""
-    lo = int(math.floor(slots))
-    w = slots - lo
-    a = metrics(lo, rate, aht, thr, patience)
-    if w < 1e-9:
-        return a.service_level, a.abandon_rate
-    b = metrics(lo + 1, rate, aht, thr, patience)
-    return ((1 - w) * a.service_level + w * b.service_level, (1 - w) * a.abandon_rate + w * b.abandon_rate)
+        aim_ab = AIM * max_abandon
+        if observed_abandon > aim_ab:
+            ab_step = agents_for(0.0, aim_ab) - agents_for(0.0, observed_abandon)
+        elif observed_abandon > 0:
+            ab_step = -(agents_for(0.0, observed_abandon) - agents_for(0.0, aim_ab))
+        else:
+            ab_step = -np.inf
+        step = max(step, ab_step)
+    return float(step) / per_agent

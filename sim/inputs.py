@@ -48,6 +48,9 @@ class GroupSpec:
     deferred: tuple[int, ...]
 
 
+MERGE_GAP_SECONDS = 3600.0  # a named agent's shifts closer than this are one stretch of work in the simulation
+
+
 @dataclass
 class RosterAgent:
     name: str
@@ -154,23 +157,37 @@ def _channel_spec(scenario: Scenario, name: str, columns, names: list[str]) -> C
 
 
 def _roster_agents(scenario: Scenario, roster: Roster) -> list[RosterAgent]:
+    """The roster as the simulation sees it: one stand-in per stretch of work of a named agent (its shifts,
+    merged where one starts less than MERGE_GAP_SECONDS after the previous one ends, so an overrun never
+    overlaps the same person's next shift), in a canonical order by group and work periods.
+
+    Who works a shift does not change how the week plays out, so a plan's shifts and any roster of them simulate
+    identically with one seed, and so does the same roster listed in another order (e.g. after a CSV round trip).
+    """
     groups = list(scenario.skill_groups)
-    problems, agents = [], {}
+    problems, by_agent = [], {}
     for k, shift in enumerate(roster.shifts):
         if shift.skill_group not in scenario.skill_groups:
             problems.append(Problem(f"roster:shift {k + 1} ({shift.agent})", f"unknown skill group "
                                     f"'{shift.skill_group}'{did_you_mean(shift.skill_group, groups)}"))
             continue
-        key = (shift.agent, shift.skill_group)
-        agent = agents.setdefault(key, RosterAgent(shift.agent, groups.index(shift.skill_group), []))
-        agent.work_periods.extend(shift.work_periods())
+        by_agent.setdefault((shift.agent, shift.skill_group), []).append(shift)
     if problems:
         raise InputError(problems[:50], "invalid roster")
-    for agent in agents.values():
+    out = []
+    for (name, group), shifts in by_agent.items():
+        shifts.sort(key=lambda s: s.start_s)
+        stretch, end = None, -np.inf
+        for shift in shifts:
+            if stretch is None or shift.start_s - end >= MERGE_GAP_SECONDS:
+                stretch = RosterAgent(name, groups.index(group), [])
+                out.append(stretch)
+            stretch.work_periods.extend(shift.work_periods())
+            end = max(end, shift.end_s)
+    for agent in out:
         agent.work_periods.sort()
-    # A canonical order, so the same roster simulates the same whatever order its shifts were listed in
-    # (e.g. before and after a CSV round trip); routing ties and aux draws follow this order.
-    return sorted(agents.values(), key=lambda a: (a.group, a.name))
+    # Stand-ins with the same group and periods are interchangeable, so this order is canonical.
+    return sorted(out, key=lambda a: (a.group, a.work_periods))
 
 
 def _roster_paid(scenario: Scenario, roster: Roster) -> np.ndarray:

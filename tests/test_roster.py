@@ -120,3 +120,30 @@ def test_solver_without_a_solution_in_time_keeps_the_greedy_roster(week, monkeyp
     assert len(out.roster.shifts) + len(out.unassigned) == len(plan.shifts)
     assert len(out.roster.shifts) >= 0.95 * len(plan.shifts)
     assert check_roster_rules(sc, out.roster, agents) == []
+
+
+def test_shifts_their_group_cannot_take_go_to_a_group_holding_their_skills():
+    """Two phone-only agents, three phone-only shifts on Monday: the third goes to a generalist (who holds phone
+    too) and every rule still holds. A generalist shift never goes to a phone-only agent (no chat skill)."""
+    from optimizer.shifts import PlannedShift
+    from optimizer.templates import shift_templates
+
+    def monday(sc):
+        tpl = next(t for t in shift_templates(sc, "phone_only") if t.day == 0 and t.start_min == 8 * 60
+                   and t.length_min == 480)
+        return lambda group, n: [PlannedShift(group, tpl, None, ()) for _ in range(n)]
+
+    rules = {"breaks_minutes": 0, "lunch_after_hours": 9}
+    sc = small_scenario(days=7, headcounts=(5, 2), rules=rules)
+    agents = generate_agents(sc)
+    out = build_roster(sc, monday(sc)("phone_only", 3) + monday(sc)("generalist", 4), agents, time_limit=5,
+                       workers=1)
+    assert Counter(s.skill_group for s in out.roster.shifts) == {"phone_only": 2, "generalist": 5}
+    assert not out.unassigned
+    assert any("phone_only -> generalist" in w for w in out.warnings)
+    assert check_roster_rules(sc, out.roster, agents) == []
+
+    sc = small_scenario(days=7, headcounts=(3, 4), rules=rules)
+    out = build_roster(sc, monday(sc)("generalist", 4), generate_agents(sc), time_limit=5, workers=1)
+    assert Counter(s.skill_group for s in out.roster.shifts) == {"generalist": 3}
+    assert [p.group for p in out.unassigned] == ["generalist"]

@@ -119,8 +119,19 @@ def test_cli_rejects_unknown_method(tmp_path):
 
 @pytest.mark.slow
 def test_example_roster_rules_and_service(example):
-    """The example week, two short rounds: every roster rule holds and the simulated service is near target."""
+    """The example week, two short rounds: every roster rule holds, the simulated service level is near target,
+    the kept round's simulated figures are the roster's (a plan and its roster simulate identically), and the
+    roster is simulated again with fresh customers."""
     res = schedule(example, verify=True, rounds=2, replications=4, time_limit=10)
     assert check_roster_rules(example, res.roster) == []
     for name, ch in res.kpis["channels"].items():
-        assert ch["intervals_meeting_target"] >= 0.9, name
+        assert ch["intervals_meeting_service_level"] >= 0.9, name
+        assert ch["intervals_meeting_target"] <= ch["intervals_meeting_service_level"], name
+    kept = next(r for r in res.rounds if r["kept"])
+    if res.kpis["unassigned_shifts"] == 0:
+        assert kept["channels"] == res.kpis["channels"]
+        assert kept["paid_hours"] == pytest.approx(res.kpis["paid_hours"], abs=0.01)
+    assert res.kpis["holdout"]["seed"] == example.simulation.seed + 1000
+    assert set(res.kpis["holdout"]["channels"]) == {"phone", "chat", "email"}
+    first = res.rounds[0]
+    assert first["intervals_missed"] == 0 or first.get("raised", 0) > 0 or len(res.rounds) == 1

@@ -21,7 +21,7 @@ def schedule_cmd(
     agents: Path | None = typer.Option(None, "--agents", help="Agents CSV (default: generated from the headcounts)."),
     method: str = typer.Option("ccplan", "--method", help="ccplan or erlang-c-two-step (the traditional baseline)."),
     verify: bool = typer.Option(True, "--verify/--no-verify", help="Simulate the roster and re-solve where targets are missed."),
-    rounds: int = typer.Option(4, "--rounds", min=1, max=20, help="Most solve-and-simulate rounds."),
+    rounds: int = typer.Option(10, "--rounds", min=1, max=30, help="Most solve-and-simulate rounds (ccplan)."),
     replications: int = typer.Option(20, "--replications", min=1, max=1000, help="Simulation replications per round."),
     seed: int | None = typer.Option(None, "--seed", help="Simulation seed (default: the scenario's)."),
     time_limit: float = typer.Option(15.0, "--time-limit", min=1.0, help="CP-SAT seconds per shift selection."),

@@ -31,10 +31,10 @@ def sidebar() -> None:
                                                    key=state.SEED, help="Same seed, same numbers."))
         state.remember(state.VERIFY, st.toggle(
             "Verify schedule by simulation", value=state.verify(), key=state.VERIFY,
-            help="Off: schedule to the analytic requirement only (fast). On: simulate the roster and raise "
-                 "requirements where service falls short."))
+            help="Off: schedule to the analytic requirement only (fast). On: simulate each plan, re-size the "
+                 "requirement where an interval misses its targets (service level and max abandonment) and re-solve."))
         state.remember(state.ROUNDS, st.number_input(
-            "Verification rounds", min_value=1, max_value=10, value=state.rounds(), step=1, key=state.ROUNDS,
+            "Verification rounds", min_value=1, max_value=30, value=state.rounds(), step=1, key=state.ROUNDS,
             disabled=not state.verify(), help="At most this many schedule-simulate rounds when verifying."))
         state.remember(state.SOLVER_SECONDS, st.number_input(
             "Solver time limit (s)", min_value=1, max_value=600, value=int(state.solver_seconds()), step=5,

@@ -24,8 +24,8 @@ _TEXT, _BASE, _NAME, _REV = "scenario_yaml", "scenario_base_dir", "scenario_sour
 REPLICATIONS, SEED, VERIFY, WORKERS = "run_replications", "run_seed", "run_verify", "run_workers"
 SOLVER_SECONDS, ROUNDS = "run_solver_seconds", "run_rounds"
 DEFAULT_REPLICATIONS = 20
-DEFAULT_SOLVER_SECONDS = 30.0
-DEFAULT_ROUNDS = 4
+DEFAULT_SOLVER_SECONDS = 15.0
+DEFAULT_ROUNDS = 10
 
 
 def scenario_path_from_argv(argv: list[str] | None = None) -> Path:
