@@ -22,8 +22,9 @@ over from the previous interval, agents shared between channels, breaks and aux 
   LOWER_FLOOR x its analytic requirement.
 - deferred work: a missed interval is raised in proportion to the gap, clip(R x gap, MIN_STEP, MAX_STEP); a
   channel meeting its target in every interval, on average well above it (`deferred_with_slack`), gives back DEFERRED_LOWER of its requirement (never
-  below LOWER_FLOOR of the analytic one): its work is done in the time the real-time lines leave idle, which the
-  analytic requirement, a fluid plan of its own, does not count.
+  below LOWER_FLOOR of the analytic one) while the real-time lines are still being raised: its work is done in
+  the time the real-time lines leave idle, which the analytic requirement, a fluid plan of its own, does not
+  count.
 
 Because the sample is fixed, what the loop achieves is an in-sample figure; `schedule` also re-simulates the kept
 roster with fresh customers and reports that (holdout) figure beside it.
@@ -107,8 +108,10 @@ def resize_requirement(scenario: Scenario, requirement: pd.DataFrame, judged: pd
                        ) -> tuple[pd.DataFrame, dict[str, int]]:
     """A copy of `requirement` (ds, channel, agents, offered, aht_seconds; available agents) with missed intervals
     raised and slack ones lowered (module docstring), and the counts {"raised": n, "lowered": m}.
-    `analytic` is the first requirement, in the same row order (the floor for lowering); `lower` False only
-    raises real-time intervals (deferred channels still give back). `misses` counts earlier misses by (channel, interval) and is
+    `analytic` is the first requirement, in the same row order (the floor for lowering). `lower` True (once a
+    round meets the targets) lowers slack real-time intervals; False only raises them, while deferred channels
+    with slack give back (early, while the raises can still make up for the agents that takes from the real-time
+    lines; late it would undo a round that met the targets). `misses` counts earlier misses by (channel, interval) and is
     updated: an interval missing for the k-th time is raised by at least k x MIN_STEP."""
     misses = {} if misses is None else misses
     out = requirement.copy()
@@ -143,7 +146,7 @@ def resize_requirement(scenario: Scenario, requirement: pd.DataFrame, judged: pd
         elif step < 0:
             agents[i] = max(floor[i], current + max(step, -LOWER_STEP))
             counts["lowered"] += agents[i] < current
-    for name in deferred_with_slack(scenario, judged):
+    for name in ([] if lower else deferred_with_slack(scenario, judged)):
         # Deferred work waits for agents the real-time lines leave idle; a channel answered well inside its
         # deadline everywhere gives back DEFERRED_LOWER of its requirement in every interval.
         own = (out["channel"] == name).to_numpy()
