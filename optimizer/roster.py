@@ -72,8 +72,8 @@ def build_roster(scenario: Scenario, planned: list[PlannedShift], agents: list[A
 def _place_in_other_groups(scenario: Scenario, missed: list[PlannedShift], shifts: list[Shift], agents: list[Agent]
                            ) -> tuple[list[PlannedShift], list[tuple[PlannedShift, Shift]]]:
     """Give shifts no agent of their own group could legally take to an agent of a group holding every skill of
-    theirs (cheapest group first, fewest hours first), keeping every hard rule and the days-off pair: the plan's
-    coverage of those skills survives. Appends to `shifts`; returns the shifts still missed and the moves."""
+    theirs (cheapest group first, fewest hours first), keeping every hard rule (and the days-off pair where
+    possible): the plan's coverage of those skills survives. Appends to `shifts`; returns the shifts still missed and the moves."""
     rules = scenario.shift_rules
     groups = scenario.skill_groups
     week: dict[str, dict[int, tuple]] = defaultdict(dict)
@@ -90,19 +90,22 @@ def _place_in_other_groups(scenario: Scenario, missed: list[PlannedShift], shift
                        key=lambda g: groups[g].hourly_cost)
         crew = sorted((a for a in agents if a.skill_group in wider),
                       key=lambda a: (wider.index(a.skill_group), sum(paid[x] for x in week[a.id].values())))
-        for agent in crew:
-            mine = week[agent.id]
-            trial = {**mine, k[0]: k}
-            if k[0] not in mine and _legal(agent, trial, paid, rules, scenario.days) \
-                    and _keeps(mine, trial, scenario.days):
-                week[agent.id] = trial
-                shift = to_shift(agent.id, p, rules.paid_lunch)
-                shift.skill_group = agent.skill_group
-                shifts.append(shift)
-                moved.append((p, shift))
+        taker = None
+        for keep_days_off in (True, False):
+            taker = next((a for a in crew if k[0] not in week[a.id]
+                          and _legal(a, {**week[a.id], k[0]: k}, paid, rules, scenario.days)
+                          and (not keep_days_off or _keeps(week[a.id], {**week[a.id], k[0]: k}, scenario.days))),
+                         None)
+            if taker is not None:
                 break
-        else:
+        if taker is None:
             left.append(p)
+            continue
+        week[taker.id] = {**week[taker.id], k[0]: k}
+        shift = to_shift(taker.id, p, rules.paid_lunch)
+        shift.skill_group = taker.skill_group
+        shifts.append(shift)
+        moved.append((p, shift))
     return left, moved
 
 
@@ -384,7 +387,8 @@ def _legal(agent: Agent, days: dict[int, tuple], paid: dict, rules, n_days: int)
 def _place_missed(crew: list[Agent], assign: dict[int, dict[int, tuple]], by_type: dict, paid: dict, rules,
                   n_days: int) -> None:
     """Give planned shifts the solver left unassigned to any agent who can legally take them (fewest hours
-    first), so the plan's coverage survives a solve stopped by its time limit."""
+    first; one who keeps two days off in a row if there is one), so the plan's coverage survives a solve stopped
+    by its time limit."""
     taken = defaultdict(int)
     for days in assign.values():
         for k in days.values():
@@ -392,12 +396,13 @@ def _place_missed(crew: list[Agent], assign: dict[int, dict[int, tuple]], by_typ
     for k, planned in by_type.items():
         for _ in range(len(planned) - taken[k]):
             order = sorted(range(len(crew)), key=lambda a: sum(paid[x] for x in assign[a].values()))
-            for a in order:
-                if k[0] in assign[a]:
-                    continue
-                trial = {**assign[a], k[0]: k}
-                if _legal(crew[a], trial, paid, rules, n_days) and _keeps(assign[a], trial, n_days):
-                    assign[a] = trial
+            # Keeping an agent's two days off in a row is a preference; covering the plan comes first.
+            for keep_days_off in (True, False):
+                a = next((a for a in order if k[0] not in assign[a]
+                          and _legal(crew[a], {**assign[a], k[0]: k}, paid, rules, n_days)
+                          and (not keep_days_off or _keeps(assign[a], {**assign[a], k[0]: k}, n_days))), None)
+                if a is not None:
+                    assign[a] = {**assign[a], k[0]: k}
                     break
 
 

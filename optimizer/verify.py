@@ -46,7 +46,7 @@ LOWER_STEP = 0.5     # agents: largest lowering in one round
 LOWER_FLOOR = 0.6    # never below this share of the analytic requirement
 SLACK_SL = 0.08      # an interval is slack when its service level beats the target by this much ...
 SLACK_ABANDON = 0.5  # ... and its abandonment is under this share of the channel's maximum
-DEFERRED_LOWER = 0.15  # share of a deferred channel's requirement given back per round when it has slack
+DEFERRED_LOWER = 0.4  # share of a deferred channel's requirement given back per round when it has slack
 
 
 def target_of(scenario: Scenario, channel: str) -> float | None:

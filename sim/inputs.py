@@ -31,6 +31,7 @@ class ChannelSpec:
     patience: Dist
     threshold_seconds: float        # answer within (voice/chat), respond within (deferred), 0 for the bot
     target_service_level: float | None
+    max_abandon_rate: float | None = None
     concurrency: int = 1
     slowdown: float = 0.0
     containment: float = 1.0        # ai only
@@ -150,7 +151,8 @@ def _channel_spec(scenario: Scenario, name: str, columns, names: list[str]) -> C
         return ChannelSpec(name, "deferred", expected, aht, handle_dist(ch), Dist("none"),
                            ch.target.respond_within_hours * 3600.0, ch.target.service_level)
     spec = ChannelSpec(name, ch.kind, expected, aht, handle_dist(ch), patience_dist(ch),
-                       ch.target.answer_within_seconds, ch.target.service_level)
+                       ch.target.answer_within_seconds, ch.target.service_level,
+                       max_abandon_rate=ch.target.max_abandon_rate)
     if ch.kind == "chat":
         spec.concurrency, spec.slowdown = ch.concurrency, ch.concurrency_slowdown
     return spec

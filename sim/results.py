@@ -157,8 +157,13 @@ def _summary(spec: ModelSpec, ds, stacked, group_stack, records, seed, with_ci: 
             offered = s["offered"].sum(axis=0)
             judged = (offered > 0) & (ch.expected > 0)
             level = s["answered_within"].sum(axis=0)[judged] / offered[judged]
-            entry["intervals_meeting_target"] = (
-                _plain(np.mean(level >= ch.target_service_level - 1e-12)) if judged.any() else None)
+            meets = level >= ch.target_service_level - 1e-12
+            entry["intervals_meeting_service_level"] = _plain(np.mean(meets)) if judged.any() else None
+            if ch.max_abandon_rate is not None:
+                # A channel's target includes its max abandonment, judged in each interval like the service level.
+                abandon = s["abandoned"].sum(axis=0)[judged] / offered[judged]
+                meets = meets & (abandon <= ch.max_abandon_rate + 1e-12)
+            entry["intervals_meeting_target"] = _plain(np.mean(meets)) if judged.any() else None
         if with_ci:
             entry["service_level_ci"] = [_plain(figs["service_level"].lo), _plain(figs["service_level"].hi)]
             entry["ci"] = {f: [_plain(figs[f].lo), _plain(figs[f].hi)] for f in keep}

@@ -412,3 +412,21 @@ def test_roster_results_do_not_depend_on_shift_order(example, tmp_path):
     a = sim.simulate(example, Roster(example.start, shifts), demand=demand, replications=2, seed=3, workers=1)
     b = sim.simulate(example, Roster(example.start, shifts[::-1]), demand=demand, replications=2, seed=3, workers=1)
     assert a.summary == b.summary
+
+
+def test_intervals_meeting_target_judges_service_level_and_max_abandonment():
+    """The summary's share of intervals on target counts an interval only when its service level reaches the
+    target AND its abandonment stays within max_abandon_rate, recomputed here from the interval table."""
+    import sim
+    from conftest import one_voice_scenario
+
+    sc = one_voice_scenario(100, 180, 12, 120)        # the Erlang A reference queue: ~6 % abandon, SL ~0.83
+    sc.channels["phone"].target.max_abandon_rate = 0.06
+    res = sim.simulate(sc, replications=4, seed=5, workers=1)
+    iv = res.intervals[res.intervals["channel"] == "phone"]
+    sl_ok = iv["service_level"] >= 0.8 - 1e-12
+    both_ok = sl_ok & (iv["abandon_rate"] <= 0.06 + 1e-12)
+    phone = res.summary["channels"]["phone"]
+    assert phone["intervals_meeting_service_level"] == pytest.approx(sl_ok.mean())
+    assert phone["intervals_meeting_target"] == pytest.approx(both_ok.mean())
+    assert 0 < both_ok.mean() < sl_ok.mean()     # the reference queue sits near both limits: some miss each

@@ -47,6 +47,10 @@ if view["extra"]:
     extra_cols = st.columns(min(len(view["extra"]), 4))
     for i, (label, value) in enumerate(view["extra"].items()):
         extra_cols[i % len(extra_cols)].metric(label, value)
+if any(str(col).endswith(" on target") for col in view["rounds"].columns):
+    with st.expander(f"Verification rounds ({len(view['rounds'])}): share of open intervals meeting each "
+                     "channel's targets (service level and max abandonment)"):
+        st.dataframe(view["rounds"], hide_index=True, width="stretch")
 if view["shortfalls"] is not None and len(view["shortfalls"]):
     st.warning(f"{len(view['shortfalls'])} interval(s) remain short of the requirement; the best plan found is shown.")
     with st.expander("Short intervals"):

@@ -182,6 +182,15 @@ def schedule_view(result, sc) -> dict:
         extra["Idle hours" + ("" if kp.get("simulated") else " (analytic)")] = f"{kp['idle_hours']:,.1f}"
     if kp.get("rounds"):
         extra["Solve rounds"] = f"{len(kp['rounds'])}"
+    holdout = (kp.get("holdout") or {}).get("channels") or {}
+    for c, v in holdout.items():
+        if v.get("intervals_meeting_target") is not None:
+            extra[f"{c} on target, fresh customers"] = f"{100 * v['intervals_meeting_target']:.1f}%"
+    rounds = pd.DataFrame([{"round": r["round"], "paid hours": r["paid_hours"],
+                            **{f"{c} on target": v.get("intervals_meeting_target")
+                               for c, v in (r.get("channels") or {}).items()},
+                            "raised": r.get("raised"), "lowered": r.get("lowered"), "kept": r.get("kept")}
+                           for r in kp.get("rounds") or []])
     coverage = None
     cov = getattr(result, "coverage", None)
     if cov is not None and len(cov):
@@ -198,7 +207,7 @@ def schedule_view(result, sc) -> dict:
         coverage = pd.concat(parts, ignore_index=True)
     shortfalls = pd.DataFrame(getattr(result, "shortfalls", None) or [])
     return {"cost": kp.get("cost"), "summary": sim_result.summary if sim_result is not None else None,
-            "extra": extra, "coverage": coverage, "shortfalls": shortfalls,
+            "extra": extra, "coverage": coverage, "shortfalls": shortfalls, "rounds": rounds,
             "notes": list(getattr(result, "warnings", None) or [])}
 
 
