@@ -104,8 +104,8 @@ def is_slack(judged: pd.DataFrame) -> pd.Series:
 
 
 def resize_requirement(scenario: Scenario, requirement: pd.DataFrame, judged: pd.DataFrame,
-                       analytic: pd.DataFrame, lower: bool = True, misses: dict | None = None
-                       ) -> tuple[pd.DataFrame, dict[str, int]]:
+                       analytic: pd.DataFrame, lower: bool = True, misses: dict | None = None,
+                       aim: float = AIM) -> tuple[pd.DataFrame, dict[str, int]]:
     """A copy of `requirement` (ds, channel, agents, offered, aht_seconds; available agents) with missed intervals
     raised and slack ones lowered (module docstring), and the counts {"raised": n, "lowered": m}.
     `analytic` is the first requirement, in the same row order (the floor for lowering). `lower` True (once a
@@ -137,7 +137,7 @@ def resize_requirement(scenario: Scenario, requirement: pd.DataFrame, judged: pd
                 counts["raised"] += 1
             continue
         step = analytic_step(scenario, row.channel, offered[i], aht[i], float(row.service_level),
-                             float(row.abandon))
+                             float(row.abandon), aim)
         if not row.meets:
             misses[(row.channel, row.pos)] = misses.get((row.channel, row.pos), 0) + 1
             least = min(MIN_STEP * misses[(row.channel, row.pos)], MAX_STEP)
@@ -173,9 +173,9 @@ def deferred_with_slack(scenario: Scenario, judged: pd.DataFrame) -> list[str]:
 
 
 def analytic_step(scenario: Scenario, channel: str, offered: float, aht_seconds: float, observed_sl: float,
-                  observed_abandon: float) -> float:
+                  observed_abandon: float, aim: float = AIM) -> float:
     """Agents to add (negative: that could go) to a real-time interval so that its simulated service level and
-    abandonment reach AIM of what the targets allow, read off the analytic queue's curves: the distance between
+    abandonment reach `aim` (default AIM) of what the targets allow, read off the analytic queue's curves: the distance between
     the agents at which the analytic queue shows what the simulation saw and those at which it shows the aim.
     Reading only the curve's slope, not its level, makes the step independent of how many agents actually served
     the channel (pooled groups, breaks, the queue carried over). `offered` is contacts per interval."""
@@ -194,13 +194,13 @@ def analytic_step(scenario: Scenario, channel: str, offered: float, aht_seconds:
     def agents_for(service_level: float, abandon: float | None) -> float:
         return agents_needed(rate, slot_aht, thr, service_level, patience, abandon).fractional
 
-    aim_sl = 1.0 - AIM * (1.0 - target.service_level)
+    aim_sl = 1.0 - aim * (1.0 - target.service_level)
     step = agents_for(aim_sl, None) - agents_for(min(observed_sl, aim_sl), None)
     if observed_sl > aim_sl:
         step = -(agents_for(observed_sl, None) - agents_for(aim_sl, None)) if observed_sl < 1.0 else -np.inf
     max_abandon = getattr(target, "max_abandon_rate", None)
     if max_abandon is not None and patience is not None:
-        aim_ab = AIM * max_abandon
+        aim_ab = aim * max_abandon
         if observed_abandon > aim_ab:
             ab_step = agents_for(0.0, aim_ab) - agents_for(0.0, observed_abandon)
         elif observed_abandon > 0:
