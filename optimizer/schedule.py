@@ -25,7 +25,7 @@ from .agents import Agent, generate_agents, group_limits, read_agents
 from .roster import build_roster, to_shift
 from .shifts import ShiftPlan, paid_hours_lower_bound, pooled_subsets, requirement_arrays, select_shifts
 from .templates import check_rules
-from .verify import AIM, judge, max_abandon_of, meeting_shares, resize_requirement, target_of
+from .verify import judge, max_abandon_of, meeting_shares, resize_requirement, target_of
 
 TARGET_SHARE = 0.95   # a round "meets targets" when every channel meets its targets in this share of open intervals
 PATIENCE = 2          # once a round meets the targets, stop after this many rounds without a cheaper one
@@ -65,15 +65,13 @@ class ScheduleResult:
 def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: list[Agent] | str | Path | None = None,
              method: str = "ccplan", verify: bool = True, rounds: int = 10, replications: int = 20,
              seed: int | None = None, progress: Progress | None = None, time_limit: float = 15.0,
-             workers: int = 2, aim: float = AIM) -> ScheduleResult:
+             workers: int = 2) -> ScheduleResult:
     """Schedule and roster the scenario's week.
 
     demand: expected contacts (default forecasting.scenario_demand). agents: a list, an agents CSV path, or None
     (generated from the headcounts). verify: simulate the roster (`replications`, `seed`); for "ccplan" re-solve
     with raised requirements up to `rounds` times until every open interval meets its target.
-    aim: verification re-sizes a missed interval to this share of what the targets allow (of the max abandonment
-    and of the late share 1 - service level); lower gives more margin for customers the loop never saw, at more
-    paid hours. time_limit: CP-SAT seconds per solve (shift selection, and again the roster). workers: CP-SAT
+    time_limit: CP-SAT seconds per solve (shift selection, and again the roster). workers: CP-SAT
     threads and simulation processes.
     """
     progress = progress or no_progress
@@ -83,8 +81,6 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
     check_rules(scenario)
     if rounds < 1:
         raise InputError([Problem("rounds", f"must be at least 1 (got {rounds})")], "invalid schedule settings")
-    if not 0 < aim <= 1:
-        raise InputError([Problem("aim", f"must be above 0 and at most 1 (got {aim})")], "invalid schedule settings")
     if isinstance(agents, (str, Path)):
         agents = read_agents(agents, scenario)
     agents = agents if agents is not None else generate_agents(scenario)
@@ -153,7 +149,7 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
         # Trim over-served intervals only once a round meets the targets: lowering while others are still being
         # raised moves shifts around and undoes the raises.
         requirement, moved = resize_requirement(scenario, requirement, judged, analytic,
-                                                 lower=score[0] == 0, misses=misses, aim=aim)
+                                                 lower=score[0] == 0, misses=misses)
         entry.update(moved)
         if not moved["raised"] and not moved["lowered"]:
             break

@@ -135,11 +135,3 @@ def test_example_roster_rules_and_service(example):
     assert set(res.kpis["holdout"]["channels"]) == {"phone", "chat", "email"}
     first = res.rounds[0]
     assert first["intervals_missed"] == 0 or first.get("raised", 0) > 0 or len(res.rounds) == 1
-
-
-def test_aim_outside_zero_to_one_is_named():
-    from scenarios import InputError
-
-    with pytest.raises(InputError) as err:
-        schedule(small_scenario(days=1), aim=1.5, verify=False)
-    assert err.value.problems[0].where == "aim" and "1.5" in err.value.problems[0].message

@@ -149,13 +149,3 @@ def test_a_plan_and_its_roster_simulate_identically():
     b = simulate(sc, roster, replications=3, seed=4, workers=1)
     assert a.summary == b.summary
     pd.testing.assert_frame_equal(a.intervals, b.intervals)
-
-
-def test_cli_aim_default_is_the_library_default():
-    import inspect
-
-    from app.commands.schedule import schedule_cmd
-    from optimizer.schedule import schedule
-
-    cli_default = inspect.signature(schedule_cmd).parameters["aim"].default.default
-    assert cli_default == inspect.signature(schedule).parameters["aim"].default == verify.AIM

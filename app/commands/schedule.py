@@ -22,7 +22,6 @@ def schedule_cmd(
     method: str = typer.Option("ccplan", "--method", help="ccplan or erlang-c-two-step (the traditional baseline)."),
     verify: bool = typer.Option(True, "--verify/--no-verify", help="Simulate the roster and re-solve where targets are missed."),
     rounds: int = typer.Option(10, "--rounds", min=1, max=30, help="Most solve-and-simulate rounds (ccplan)."),
-    aim: float = typer.Option(0.8, "--aim", min=0.05, max=1.0, help="Verification sizes a missed interval to this share of what the targets allow (max abandonment, late share); lower: more margin, more paid hours."),
     replications: int = typer.Option(20, "--replications", min=1, max=1000, help="Simulation replications per round."),
     seed: int | None = typer.Option(None, "--seed", help="Simulation seed (default: the scenario's)."),
     time_limit: float = typer.Option(15.0, "--time-limit", min=1.0, help="CP-SAT seconds per shift selection."),
@@ -39,7 +38,7 @@ def schedule_cmd(
     sc = load_scenario(scenario)
     with progress_bar(f"Scheduling ({method})") as progress:
         result = schedule(sc, agents=agents, method=method, verify=verify, rounds=rounds,
-                          replications=replications, seed=seed, time_limit=time_limit, progress=progress, aim=aim)
+                          replications=replications, seed=seed, time_limit=time_limit, progress=progress)
     for path in write_outputs(result, csv=out, xlsx=xlsx):
         typer.echo(f"wrote {path}")
     _summary(result)
