@@ -16,7 +16,9 @@ add penalty terms (the style of OR-Tools' shift_scheduling_sat example):
 - penalise_idle: on-duty minutes above the all-channel requirement cost a little (idle time).
 
 `select_shifts` solves the week day by day (shifts end by midnight): the week's LP relaxation shares the weekly
-limits out over the days, and each day's CP-SAT model starts from its own LP solution rounded.
+limits out over the days; each day is solved first over the templates near those the LP uses, from its LP solution
+rounded (or, in a verification round, from the previous plan, with every moved shift penalised: stay_near), each
+start repaired greedily until no requirement is short (repair_shortfalls).
 """
 
 from __future__ import annotations
