@@ -349,3 +349,23 @@ def test_a_bad_scenario_file_shows_its_problems_on_every_page_never_a_traceback(
     assert not at.error
     at.switch_page("pages/1_data_forecast.py").run()
     assert not at.error and not at.exception and at.metric
+
+
+def test_schedule_view_lists_verification_rounds_and_fresh_customer_shares():
+    """The Schedule page's table of rounds and its fresh-customer metrics are the schedule's own figures."""
+    from types import SimpleNamespace
+
+    from app.ui.library import schedule_view
+
+    rounds = [{"round": 1, "paid_hours": 100.0, "channels": {"phone": {"intervals_meeting_target": 0.6}},
+               "raised": 7, "lowered": 0, "kept": False},
+              {"round": 2, "paid_hours": 110.5, "channels": {"phone": {"intervals_meeting_target": 0.96}},
+               "kept": True}]
+    result = SimpleNamespace(kpis={"rounds": rounds, "holdout": {"seed": 1001, "channels": {
+        "phone": {"intervals_meeting_target": 0.875}}}}, sim=None, coverage=None, shortfalls=[], warnings=[])
+    view = schedule_view(result, load_scenario(EXAMPLE_SCENARIO))
+    table = view["rounds"]
+    assert table["paid hours"].tolist() == [100.0, 110.5]
+    assert table["phone on target"].tolist() == [0.6, 0.96]
+    assert table["kept"].tolist() == [False, True]
+    assert view["extra"]["phone on target, fresh customers"] == "87.5%"
