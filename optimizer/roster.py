@@ -73,7 +73,8 @@ def _place_in_other_groups(scenario: Scenario, missed: list[PlannedShift], shift
                            ) -> tuple[list[PlannedShift], list[tuple[PlannedShift, Shift]]]:
     """Give shifts no agent of their own group could legally take to an agent of a group holding every skill of
     theirs (cheapest group first, fewest hours first), keeping every hard rule (and the days-off pair where
-    possible): the plan's coverage of those skills survives. Appends to `shifts`; returns the shifts still missed and the moves."""
+    possible): the plan's coverage of those skills survives. Appends to `shifts`; returns the shifts still missed
+    and the moves."""
     rules = scenario.shift_rules
     groups = scenario.skill_groups
     week: dict[str, dict[int, tuple]] = defaultdict(dict)

@@ -17,14 +17,14 @@ over from the previous interval, agents shared between channels, breaks and aux 
   between where the curve shows s (and a) and where it shows the aim: a late share of AIM x (1 - target) and
   AIM x the max abandonment (`analytic_step`). A miss raises by at least MIN_STEP (k x MIN_STEP for an interval
   missing for the k-th time: a change elsewhere in the day changes which callers wait, so intervals close to
-  the limit can flip back) and at most MAX_STEP agents; an
-  interval far better than its target (see `is_slack`) is lowered by at most LOWER_STEP agents, never below
-  LOWER_FLOOR x its analytic requirement.
-- deferred work: a missed interval is raised in proportion to the gap, clip(R x gap, MIN_STEP, MAX_STEP); a
-  channel meeting its target in every interval, on average well above it (`deferred_with_slack`), gives back DEFERRED_LOWER of its requirement (never
-  below LOWER_FLOOR of the analytic one) while the real-time lines are still being raised: its work is done in
-  the time the real-time lines leave idle, which the analytic requirement, a fluid plan of its own, does not
-  count.
+  the limit can flip back) and at most MAX_STEP agents. Once a round meets the targets, an interval far better
+  than its target (`is_slack`) is lowered by at most LOWER_STEP agents, never below LOWER_FLOOR x its analytic
+  requirement.
+- deferred work: a missed interval is raised in proportion to the gap, clip(R x gap, MIN_STEP, MAX_STEP). A
+  channel meeting its target in every interval, on average well above it (`deferred_with_slack`), gives back
+  DEFERRED_LOWER of its requirement (never below LOWER_FLOOR of the analytic one) while the real-time lines are
+  still being raised: its work is done in the time the real-time lines leave idle, which the analytic
+  requirement, a fluid plan of its own, does not count.
 
 Because the sample is fixed, what the loop achieves is an in-sample figure; `schedule` also re-simulates the kept
 roster with fresh customers and reports that (holdout) figure beside it.
@@ -91,11 +91,6 @@ def meeting_shares(scenario: Scenario, judged: pd.DataFrame, service_level_only:
     return out
 
 
-def missed_intervals(judged: pd.DataFrame) -> pd.DataFrame:
-    """Judged rows missing a target."""
-    return judged[~judged["meets"]]
-
-
 def is_slack(judged: pd.DataFrame) -> pd.Series:
     """Judged rows far better than their target: service level >= target + SLACK_SL and abandonment at most
     SLACK_ABANDON x the channel's maximum (when it has one)."""
@@ -111,8 +106,8 @@ def resize_requirement(scenario: Scenario, requirement: pd.DataFrame, judged: pd
     `analytic` is the first requirement, in the same row order (the floor for lowering). `lower` True (once a
     round meets the targets) lowers slack real-time intervals; False only raises them, while deferred channels
     with slack give back (early, while the raises can still make up for the agents that takes from the real-time
-    lines; late it would undo a round that met the targets). `misses` counts earlier misses by (channel, interval) and is
-    updated: an interval missing for the k-th time is raised by at least k x MIN_STEP."""
+    lines; late it would undo a round that met the targets). `misses` counts earlier misses by (channel,
+    interval) and is updated: an interval missing for the k-th time is raised by at least k x MIN_STEP."""
     misses = {} if misses is None else misses
     out = requirement.copy()
     pos = interval_index(scenario, out["ds"])
@@ -175,8 +170,9 @@ def deferred_with_slack(scenario: Scenario, judged: pd.DataFrame) -> list[str]:
 def analytic_step(scenario: Scenario, channel: str, offered: float, aht_seconds: float, observed_sl: float,
                   observed_abandon: float, aim: float = AIM) -> float:
     """Agents to add (negative: that could go) to a real-time interval so that its simulated service level and
-    abandonment reach `aim` (default AIM) of what the targets allow, read off the analytic queue's curves: the distance between
-    the agents at which the analytic queue shows what the simulation saw and those at which it shows the aim.
+    abandonment reach `aim` (default AIM) of what the targets allow, read off the analytic queue's curves: the
+    distance between the agents at which the analytic queue shows what the simulation saw and those at which it
+    shows the aim.
     Reading only the curve's slope, not its level, makes the step independent of how many agents actually served
     the channel (pooled groups, breaks, the queue carried over). `offered` is contacts per interval."""
     ch = scenario.channels[channel]
