@@ -18,8 +18,8 @@ over from the previous interval, agents shared between channels, breaks and aux 
   AIM x the max abandonment (`analytic_step`). A miss raises by at least MIN_STEP (k x MIN_STEP for an interval
   missing for the k-th time: a change elsewhere in the day changes which callers wait, so intervals close to
   the limit can flip back) and at most MAX_STEP agents. Once a round meets the targets, an interval far better
-  than its target (`is_slack`) is lowered by at most LOWER_STEP agents, never below LOWER_FLOOR x its analytic
-  requirement.
+  than its target (`is_slack`, and at least LOWER_ROOM agents above the aim on the curves) is lowered by at most
+  LOWER_STEP agents, never below LOWER_FLOOR x its analytic requirement.
 - deferred work: a missed interval is raised in proportion to the gap, clip(R x gap, MIN_STEP, MAX_STEP). A
   channel meeting its target in every interval, on average well above it (`deferred_with_slack`), gives back
   DEFERRED_LOWER of its requirement (never below LOWER_FLOOR of the analytic one) while the real-time lines are
@@ -43,6 +43,7 @@ MIN_STEP = 0.5       # agents: smallest raise of a missed interval
 MAX_STEP = 3.0       # agents: largest raise in one round
 AIM = 0.8            # re-size to this share of the allowed abandonment and of the allowed late share
 LOWER_STEP = 0.5     # agents: largest lowering in one round
+LOWER_ROOM = 1.0     # agents: lower only intervals the curves say could lose at least this many
 LOWER_FLOOR = 0.6    # never below this share of the analytic requirement
 SLACK_SL = 0.08      # an interval is slack when its service level beats the target by this much ...
 SLACK_ABANDON = 0.5  # ... and its abandonment is under this share of the channel's maximum
@@ -138,7 +139,7 @@ def resize_requirement(scenario: Scenario, requirement: pd.DataFrame, judged: pd
             least = min(MIN_STEP * misses[(row.channel, row.pos)], MAX_STEP)
             agents[i] = current + float(np.clip(step, least, MAX_STEP))
             counts["raised"] += 1
-        elif step < 0:
+        elif step <= -LOWER_ROOM:
             agents[i] = max(floor[i], current + max(step, -LOWER_STEP))
             counts["lowered"] += agents[i] < current
     for name in ([] if lower else deferred_with_slack(scenario, judged)):

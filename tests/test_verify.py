@@ -91,6 +91,7 @@ def test_resize_raises_misses_within_bounds_and_lowers_slack_gently():
         (10, "phone", 100, 0.90, 0.052),  # just over: at least the minimum raise
         (11, "phone", 100, 0.99, 0.001),  # far better than target: lowered by at most LOWER_STEP
         (12, "phone", 100, 0.85, 0.04),   # meets, not slack: untouched
+        (13, "phone", 100, 0.92, 0.024),  # slack, but under one agent above the aim on the curves: untouched
         *[(h, "email", 12, 1.0, 0.0) for h in range(8, 20)],   # every email interval answered: give some back
     ])
     out, counts = resize_requirement(sc, req, judge(sc, table), req, lower=True)
@@ -98,7 +99,8 @@ def test_resize_raises_misses_within_bounds_and_lowers_slack_gently():
     assert phone[9] == pytest.approx(10 + verify.MAX_STEP)
     assert 10 + verify.MIN_STEP <= phone[10] < 10 + verify.MAX_STEP
     assert phone[11] == pytest.approx(10 - verify.LOWER_STEP)
-    assert phone[12] == 10.0 and phone[13] == 10.0
+    assert phone[12] == 10.0 and phone[13] == 10.0 and phone[14] == 10.0
+    assert verify.analytic_step(sc, "phone", 100, 300, 0.92, 0.024) > -verify.LOWER_ROOM
     assert np.allclose(out[out["channel"] == "email"]["agents"], 2.0)   # late: deferred work keeps its agents
     assert counts == {"raised": 2, "lowered": 1}
     # Only raising real-time intervals: the slack phone interval stays; deferred work still gives back.
