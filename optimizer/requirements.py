@@ -240,16 +240,23 @@ def bot_capacity(scenario: Scenario, contacts: dict[str, np.ndarray] | pd.DataFr
 
 # --- real-time channels ----------------------------------------------------------------------------------------
 
+def chat_slots(channel, aht_seconds):
+    """(slots per agent, handle seconds of one slot) of a real-time channel for the Erlang A pool: a chat agent
+    is `concurrency` slots, each with the AHT stretched by the slowdown at full load; a voice agent is one slot
+    at the AHT. `aht_seconds` may be a number or an array."""
+    if channel.kind != "chat":
+        return 1.0, aht_seconds
+    return (float(channel.concurrency),
+            aht_seconds * (1.0 + channel.concurrency_slowdown * (channel.concurrency - 1)))
+
+
 def _realtime_agents(scenario, name, offered, aht, method, warnings) -> np.ndarray:
     channel = scenario.channels[name]
     target = channel.target
     length_h = scenario.interval_minutes / 60.0
     patience = channel.patience_seconds if method == "erlang-a" else None
     max_abandon = target.max_abandon_rate if method == "erlang-a" else None
-    per_agent, slot_aht = 1.0, aht
-    if channel.kind == "chat" and method == "erlang-a":
-        per_agent = float(channel.concurrency)
-        slot_aht = aht * (1.0 + channel.concurrency_slowdown * (channel.concurrency - 1))
+    per_agent, slot_aht = chat_slots(channel, aht) if method == "erlang-a" else (1.0, aht)
     out = np.zeros(len(offered))
     unmet = []
     for i in np.flatnonzero(offered > 0):

@@ -91,14 +91,7 @@ def _place_in_other_groups(scenario: Scenario, missed: list[PlannedShift], shift
                        key=lambda g: groups[g].hourly_cost)
         crew = sorted((a for a in agents if a.skill_group in wider),
                       key=lambda a: (wider.index(a.skill_group), sum(paid[x] for x in week[a.id].values())))
-        taker = None
-        for keep_days_off in (True, False):
-            taker = next((a for a in crew if k[0] not in week[a.id]
-                          and _legal(a, {**week[a.id], k[0]: k}, paid, rules, scenario.days)
-                          and (not keep_days_off or _keeps(week[a.id], {**week[a.id], k[0]: k}, scenario.days))),
-                         None)
-            if taker is not None:
-                break
+        taker = _first_taker(crew, lambda a: (a, week[a.id]), k, paid, rules, scenario.days)
         if taker is None:
             left.append(p)
             continue
@@ -397,14 +390,23 @@ def _place_missed(crew: list[Agent], assign: dict[int, dict[int, tuple]], by_typ
     for k, planned in by_type.items():
         for _ in range(len(planned) - taken[k]):
             order = sorted(range(len(crew)), key=lambda a: sum(paid[x] for x in assign[a].values()))
-            # Keeping an agent's two days off in a row is a preference; covering the plan comes first.
-            for keep_days_off in (True, False):
-                a = next((a for a in order if k[0] not in assign[a]
-                          and _legal(crew[a], {**assign[a], k[0]: k}, paid, rules, n_days)
-                          and (not keep_days_off or _keeps(assign[a], {**assign[a], k[0]: k}, n_days))), None)
-                if a is not None:
-                    assign[a] = {**assign[a], k[0]: k}
-                    break
+            a = _first_taker(order, lambda a: (crew[a], assign[a]), k, paid, rules, n_days)
+            if a is not None:
+                assign[a] = {**assign[a], k[0]: k}
+
+
+def _first_taker(candidates, agent_and_week, k: tuple, paid: dict, rules, n_days: int):
+    """The first candidate who can legally add shift type `k` (day, start, length) to their week, preferring one
+    who keeps two days off in a row: that is a preference, covering the plan comes first. `agent_and_week` maps a
+    candidate to (Agent, its week: day -> shift type). None when nobody can."""
+    for keep_days_off in (True, False):
+        for c in candidates:
+            agent, days = agent_and_week(c)
+            trial = {**days, k[0]: k}
+            if k[0] not in days and _legal(agent, trial, paid, rules, n_days) \
+                    and (not keep_days_off or _keeps(days, trial, n_days)):
+                return c
+    return None
 
 
 def _repair_min_hours(crew: list[Agent], assign: dict[int, dict[int, tuple]], paid: dict, rules, n_days: int,

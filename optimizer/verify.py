@@ -38,6 +38,7 @@ import pandas as pd
 from scenarios import Scenario, interval_index
 
 from .erlang import agents_needed
+from .requirements import chat_slots
 
 MIN_STEP = 0.5       # agents: smallest raise of a missed interval
 MAX_STEP = 3.0       # agents: largest raise in one round
@@ -180,10 +181,7 @@ def analytic_step(scenario: Scenario, channel: str, offered: float, aht_seconds:
     target = ch.target
     if offered <= 0:
         return 0.0
-    per_agent, slot_aht = 1.0, aht_seconds
-    if ch.kind == "chat":
-        per_agent = float(ch.concurrency)
-        slot_aht = aht_seconds * (1.0 + ch.concurrency_slowdown * (ch.concurrency - 1))
+    per_agent, slot_aht = chat_slots(ch, aht_seconds)
     rate = offered * 60.0 / scenario.interval_minutes
     patience = ch.patience_seconds
     thr = target.answer_within_seconds

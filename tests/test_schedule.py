@@ -128,7 +128,7 @@ def test_example_roster_rules_and_service(example):
         assert ch["intervals_meeting_service_level"] >= 0.9, name
         assert ch["intervals_meeting_target"] <= ch["intervals_meeting_service_level"], name
     kept = next(r for r in res.rounds if r["kept"])
-    if res.kpis["unassigned_shifts"] == 0:
+    if res.kpis["unassigned_shifts"] == 0 and not any("went to agents of a group" in w for w in res.warnings):
         assert kept["channels"] == res.kpis["channels"]
         assert kept["paid_hours"] == pytest.approx(res.kpis["paid_hours"], abs=0.01)
     assert res.kpis["holdout"]["seed"] == example.simulation.seed + 1000
