@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from forecasting import scenario_demand  # noqa: E402
-from optimizer import schedule  # noqa: E402
+from planning.demand import scenario_demand  # noqa: E402
+from planning import schedule  # noqa: E402
 from scenarios import EXAMPLE_SCENARIO, load_scenario  # noqa: E402
 
 TARGET_SHARE = 0.95       # every channel meets its targets in this share of open intervals

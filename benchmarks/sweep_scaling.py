@@ -21,9 +21,9 @@ import time
 import pandas as pd
 
 from scenarios import EXAMPLE_SCENARIO, load_scenario
-from scenarios.execution import one_blas_thread, open_executor
+from planning.execution import one_blas_thread, open_executor
 from scenarios.overrides import apply_overrides, parse_override, parse_sweep
-from scenarios.whatif import build_variants, run_whatif
+from planning.whatif import build_variants, run_whatif
 
 STAFF = ["skill_groups.generalist.constant_agents=15", "skill_groups.phone_only.constant_agents=10",
          "skill_groups.digital.constant_agents=3"]

@@ -1,12 +1,11 @@
 """Forecasting: contacts per interval and channel from history, with backtested model choice.
 
-Entry points: `scenario_demand(scenario)` (the week's demand a scenario asks for), `forecast(history, ...)`,
+Entry points: `forecast(history, ...)`,
 `backtest(history, ...)`, `read_history(...)`, `history_from_calls(...)`; models in `forecasting.models`.
 """
 
 from .backtest import AutoModel, backtest_grid
 from .calls import history_from_calls
-from .demand import finish_demand, scenario_demand
 from .forecast import MODEL_NAMES, Forecaster, backtest, forecast, model_from_name
 from .grid import DayGrid, to_grid
 from .history import read_history, resample_history
@@ -14,6 +13,6 @@ from .models import ETSProfile, ForecastModel, MSTLModel, SARIMAXFourier, Season
 
 __all__ = [
     "AutoModel", "DayGrid", "ETSProfile", "ForecastModel", "Forecaster", "MODEL_NAMES", "MSTLModel",
-    "SARIMAXFourier", "SeasonalNaive", "WeekdayMean", "backtest", "backtest_grid", "finish_demand", "forecast",
-    "history_from_calls", "model_from_name", "read_history", "resample_history", "scenario_demand", "to_grid",
+    "SARIMAXFourier", "SeasonalNaive", "WeekdayMean", "backtest", "backtest_grid", "forecast",
+    "history_from_calls", "model_from_name", "read_history", "resample_history", "to_grid",
 ]

@@ -1,7 +1,10 @@
-"""Shared domain types: the scenario (channels, demand, skill groups, shift rules, targets) and its YAML I/O.
+"""Shared domain types, the bottom layer every other package imports (and which imports none of them).
 
-What-if variants, sweeps and stored runs live in submodules (`scenarios.whatif`, `scenarios.store`) that are
-imported on demand, because they drive `sim` and `optimizer`, which themselves import the types from here.
+Entry points: `load_scenario` / `scenario_from_dict` / `save_scenario` (the Scenario and its YAML I/O,
+scenarios.model and scenarios.io), `week_intervals` / `open_mask` / `interval_index` (the week's grid),
+`Roster`, `Shift`, `read_roster`, `read_staffing`, `constant_staffing` (staff as data, scenarios.staffing),
+`InputError` / `Problem` (errors naming the field, row or interval), `scenarios.overrides` (dotted-path changes)
+and `scenarios.progress` (the progress callback type every long-running function accepts).
 """
 
 from .calendar import interval_index, open_mask, week_intervals

@@ -5,8 +5,8 @@ sim.results). The engine (sim.model) runs on SimPy's event queue with callback c
 advance per channel (sim.customers) so staffing plans compared with one seed see the same contacts.
 """
 
-from .estimates import Estimate
+from .estimates import Estimate, paired_difference_ci, welch_difference_ci
 from .replications import simulate
 from .results import SimResult
 
-__all__ = ["Estimate", "SimResult", "simulate"]
+__all__ = ["Estimate", "SimResult", "paired_difference_ci", "simulate", "welch_difference_ci"]

@@ -21,14 +21,15 @@ from .results import SimResult, build_result
 
 
 def simulate(scenario: Scenario, staffing: pd.DataFrame | Roster | None = None, *,
-             demand: pd.DataFrame | None = None, replications: int | None = None, seed: int | None = None,
+             demand: pd.DataFrame, replications: int | None = None, seed: int | None = None,
              executor: Executor | None = None, workers: int | None = None,
              progress: Progress | None = None) -> SimResult:
     """Simulate the scenario's week `replications` times and return means with 95% CIs.
 
     staffing: a long plan (ds, skill_group, agents = available agents; checked, rows named on error), a Roster
     (shrinkage applied as aux rotation), or None for the scenario's constant staffing.
-    demand: expected contacts per (ds, channel) (default: forecasting.scenario_demand).
+    demand: expected contacts (float) and mean handle time (aht_seconds) per (ds, channel), e.g. from
+    planning.demand.scenario_demand.
     replications, seed: default scenario.simulation. executor: any concurrent.futures.Executor; else a process
     pool of `workers` (default min(replications, cpu count)); workers=1 runs in this process.
     """
@@ -44,11 +45,6 @@ def simulate(scenario: Scenario, staffing: pd.DataFrame | Roster | None = None, 
         problems.append(Problem("workers", f"must be at least 1 (got {workers})"))
     if problems:
         raise InputError(problems, "invalid simulation settings")
-    if demand is None:
-        from forecasting import scenario_demand
-
-        progress(0.0, "demand")
-        demand = scenario_demand(scenario)
     if staffing is None:
         staffing = constant_staffing(scenario)
     spec = build_spec(scenario, staffing, demand)

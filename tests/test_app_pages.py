@@ -3,7 +3,6 @@ the library itself computes for the same inputs."""
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import pytest
@@ -16,13 +15,6 @@ from scenarios import EXAMPLE_SCENARIO, load_scenario  # noqa: E402
 
 APP = Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py"
 TIMEOUT = 300  # generous: the first run of a page may compute a forecast, a simulation or a schedule
-
-
-def has(module: str, attr: str) -> bool:
-    try:
-        return hasattr(importlib.import_module(module), attr)
-    except ModuleNotFoundError:
-        return False
 
 
 def open_app(page: str | None = None, **sidebar) -> AppTest:
@@ -54,7 +46,7 @@ def texts(at: AppTest) -> str:
 # --- 1 Data and forecast ---------------------------------------------------------------------------------------
 
 def test_data_page_shows_forecast_totals_of_the_library():
-    from forecasting import scenario_demand
+    from planning.demand import scenario_demand
 
     at = open_app()
     assert at.title[0].value == "Data and forecast"
@@ -66,8 +58,6 @@ def test_data_page_shows_forecast_totals_of_the_library():
 
 
 def test_data_page_charts_have_prediction_bands_and_backtest_matches_library():
-    if not (has("forecasting", "backtest") and has("forecasting", "forecast")):
-        pytest.skip("forecasting.forecast/backtest not in this build")
     from forecasting import backtest
 
     at = open_app()
@@ -165,9 +155,8 @@ def workspace(tmp_path, monkeypatch):
 FAST = {"run_replications": 2, "run_workers": 1}
 
 
-@pytest.mark.skipif(not has("sim", "simulate"), reason="sim not in this build")
 def test_simulate_page_shows_the_simulators_kpis_against_targets(workspace):
-    from forecasting import scenario_demand
+    from planning.demand import scenario_demand
     from sim import simulate
     from sim.quick_staffing import offered_load_staffing
 
@@ -226,11 +215,9 @@ def constant_staff_scenario(tmp_path, monkeypatch) -> Path:
     return path
 
 
-@pytest.mark.skipif(not (has("sim", "simulate") and has("scenarios.whatif", "run_whatif")),
-                    reason="sim or scenarios.whatif not in this build")
 def test_whatif_page_compares_variants_like_the_library_and_opens_stored_runs(constant_staff_scenario, workspace):
     from scenarios.overrides import parse_override
-    from scenarios.whatif import build_variants, run_whatif
+    from planning.whatif import build_variants, run_whatif
 
     at = open_app("5_whatif", **FAST)
     assert at.title[0].value == "What-if"
@@ -267,9 +254,8 @@ def test_whatif_page_compares_variants_like_the_library_and_opens_stored_runs(co
 
 # --- 4 Schedule and roster -------------------------------------------------------------------------------------
 
-@pytest.mark.skipif(not (has("optimizer", "schedule") and has("sim", "simulate")), reason="optimizer not in this build")
 def test_schedule_page_generates_the_example_roster_and_the_simulate_page_runs_it(workspace):
-    from forecasting import scenario_demand
+    from planning.demand import scenario_demand
     from scenarios import read_roster
     from sim import simulate
 
@@ -314,7 +300,7 @@ def test_schedule_page_generates_the_example_roster_and_the_simulate_page_runs_i
 
     # What-if at fixed staff uses the same roster for every variant.
     from scenarios.overrides import parse_override
-    from scenarios.whatif import build_variants, run_whatif
+    from planning.whatif import build_variants, run_whatif
 
     at.switch_page("pages/5_whatif.py").run()
     at.button(key="whatif_run").click().run()

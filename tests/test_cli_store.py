@@ -7,7 +7,7 @@ import json
 from conftest import one_voice_scenario, run_cli
 from schedule_helpers import small_scenario
 from scenarios import save_scenario
-from scenarios.store import Workspace
+from planning.store import Workspace
 
 
 def _runs(path):

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from conftest import FIXTURES
-from forecasting import backtest, read_history, scenario_demand, to_grid
+from forecasting import backtest, read_history, to_grid
+from planning.demand import scenario_demand
 from forecasting.backtest import fold_windows
 
 BANK = FIXTURES / "us_bank_calls_30min.csv"
@@ -60,7 +61,7 @@ def test_example_scenario_demand_uses_auto_with_a_graceful_fallback(example):
     assert list(demand.columns) == ["ds", "channel", "contacts", "aht_seconds"]
     assert len(demand) == 4 * 7 * 48 and (demand["contacts"] >= 0).all()
     assert set(demand["channel"]) == {"phone", "chat", "email", "bot"}
-    from forecasting.demand import _from_history
+    from planning.demand import _from_history
     table = _from_history(example, None)
     assert any("left out of auto" in n for n in table.attrs["notes"])       # 3 weeks: too short for ets/mstl/sarimax
     history = pd.read_csv(example.resolve(example.demand.history))

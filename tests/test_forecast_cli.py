@@ -104,7 +104,7 @@ def test_cli_backtest_json(tmp_path):
 
 
 def test_forecast_file_feeds_a_scenario_directly(tmp_path, example, example_data):
-    from forecasting import scenario_demand
+    from planning.demand import scenario_demand
     from scenarios import scenario_from_dict
 
     target = tmp_path / "week.csv"

@@ -10,7 +10,7 @@ from optimizer.requirements import requirements
 
 
 def test_example_demand_is_unchanged(example):
-    from forecasting import scenario_demand
+    from planning.demand import scenario_demand
 
     produced = scenario_demand(example).to_csv(index=False)
     assert produced == (GOLDEN / "example_demand.csv").read_text()

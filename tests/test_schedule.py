@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from conftest import run_cli
-from optimizer import schedule
+from planning import schedule
 from scenarios import save_scenario, scenario_from_dict
 from schedule_helpers import check_roster_rules, small_scenario
 

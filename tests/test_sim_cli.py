@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from conftest import run_cli
-from forecasting import scenario_demand
+from planning.demand import scenario_demand
 from scenarios import Roster, Shift
 from sim.quick_staffing import offered_load_staffing
 

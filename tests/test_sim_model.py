@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from conftest import one_voice_scenario
-from forecasting import scenario_demand
+from planning.demand import scenario_demand
 from scenarios import Roster, Shift, open_mask, scenario_from_dict, staffing_from_matrix, staffing_matrix
-from sim import simulate
+from planning import simulate
 from sim.customers import Customers, draw_customers, replication_streams
 from sim.distributions import Dist, draw
 from sim.inputs import build_spec
@@ -398,7 +398,7 @@ def test_saturated_chat_agent_works_at_the_slowed_down_rate(concurrency, slowdow
 def test_roster_results_do_not_depend_on_shift_order(example, tmp_path):
     """The same roster, shifts listed in another order (as after a CSV round trip), simulates identically."""
     import sim
-    from forecasting import scenario_demand
+    from planning.demand import scenario_demand
     from scenarios import Roster, Shift
 
     demand = scenario_demand(example)
@@ -417,12 +417,12 @@ def test_roster_results_do_not_depend_on_shift_order(example, tmp_path):
 def test_intervals_meeting_target_judges_service_level_and_max_abandonment():
     """The summary's share of intervals on target counts an interval only when its service level reaches the
     target AND its abandonment stays within max_abandon_rate, recomputed here from the interval table."""
-    import sim
+    import planning
     from conftest import one_voice_scenario
 
     sc = one_voice_scenario(100, 180, 12, 120)        # the Erlang A reference queue: ~6 % abandon, SL ~0.83
     sc.channels["phone"].target.max_abandon_rate = 0.06
-    res = sim.simulate(sc, replications=4, seed=5, workers=1)
+    res = planning.simulate(sc, replications=4, seed=5, workers=1)
     iv = res.intervals[res.intervals["channel"] == "phone"]
     sl_ok = iv["service_level"] >= 0.8 - 1e-12
     both_ok = sl_ok & (iv["abandon_rate"] <= 0.06 + 1e-12)

@@ -15,7 +15,7 @@ import pytest
 from scipy import linalg
 
 from conftest import one_voice_scenario
-from sim import simulate
+from planning import simulate
 
 DAYS, REPLICATIONS, WARMUP_INTERVALS, THRESHOLD = 14, 10, 4, 20.0
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from scenarios import InputError, Roster, Shift, load_scenario
-from scenarios.store import (MIGRATIONS, SCHEMA_VERSION, Workspace, compute_inputs_hash, record_run,
+from planning.store import (MIGRATIONS, SCHEMA_VERSION, Workspace, compute_inputs_hash, record_run,
                              workspace_path)
 
 

@@ -1,4 +1,4 @@
-"""optimizer.verify: judging simulated intervals on every target, and re-sizing the requirement from what the
+"""sim.targets and optimizer.resize: judging simulated intervals on every target, and re-sizing the requirement from what the
 simulation showed (checked against the Erlang A formulas and hand-made tables)."""
 
 from __future__ import annotations
@@ -7,11 +7,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from optimizer import verify
+from optimizer import resize
 from optimizer.erlang import metrics
-from optimizer.verify import analytic_step, judge, meeting_shares, resize_requirement
+from optimizer.resize import analytic_step, resize_requirement
 from schedule_helpers import small_scenario
 from scenarios import scenario_from_dict, week_intervals
+from sim.targets import judge, meeting_shares
 
 
 def phone_email_scenario():
@@ -67,8 +68,8 @@ def test_step_reads_the_distance_to_the_aim_off_the_erlang_a_curve(agents):
     offered, aht = 160.0, 300.0              # per hour: 13.3 erlangs
     q = metrics(agents, offered, aht, 180, 180)
     step = analytic_step(sc, "phone", offered, aht, q.service_level, q.abandon_rate)
-    aim_ab = verify.AIM * 0.05
-    aim_sl = 1 - verify.AIM * 0.2
+    aim_ab = resize.AIM * 0.05
+    aim_sl = 1 - resize.AIM * 0.2
     n = agents + step
     lo, hi = int(np.floor(n + 1e-9)), int(np.floor(n + 1e-9)) + 1
     at_lo, at_hi = metrics(lo, offered, aht, 180, 180), metrics(hi, offered, aht, 180, 180)
@@ -96,17 +97,17 @@ def test_resize_raises_misses_within_bounds_and_lowers_slack_gently():
     ])
     out, counts = resize_requirement(sc, req, judge(sc, table), req, lower=True)
     phone = out[out["channel"] == "phone"]["agents"].to_numpy()
-    assert phone[9] == pytest.approx(10 + verify.MAX_STEP)
-    assert 10 + verify.MIN_STEP <= phone[10] < 10 + verify.MAX_STEP
-    assert phone[11] == pytest.approx(10 - verify.LOWER_STEP)
+    assert phone[9] == pytest.approx(10 + resize.MAX_STEP)
+    assert 10 + resize.MIN_STEP <= phone[10] < 10 + resize.MAX_STEP
+    assert phone[11] == pytest.approx(10 - resize.LOWER_STEP)
     assert phone[12] == 10.0 and phone[13] == 10.0 and phone[14] == 10.0
-    assert verify.analytic_step(sc, "phone", 100, 300, 0.92, 0.024) > -verify.LOWER_ROOM
+    assert resize.analytic_step(sc, "phone", 100, 300, 0.92, 0.024) > -resize.LOWER_ROOM
     assert np.allclose(out[out["channel"] == "email"]["agents"], 2.0)   # late: deferred work keeps its agents
     assert counts == {"raised": 2, "lowered": 1}
     # Only raising real-time intervals: the slack phone interval stays; deferred work still gives back.
     out, counts = resize_requirement(sc, req, judge(sc, table), req, lower=False)
     assert out[out["channel"] == "phone"]["agents"].to_numpy()[11] == 10.0 and counts["lowered"] == 24
-    assert np.allclose(out[out["channel"] == "email"]["agents"], 2.0 * (1 - verify.DEFERRED_LOWER))
+    assert np.allclose(out[out["channel"] == "email"]["agents"], 2.0 * (1 - resize.DEFERRED_LOWER))
 
 
 def test_an_interval_missing_again_is_raised_further():
@@ -119,9 +120,9 @@ def test_an_interval_missing_again_is_raised_further():
     second, _ = resize_requirement(sc, first, just_over, req, misses=misses)
     third, _ = resize_requirement(sc, second, just_over, req, misses=misses)
     steps = np.diff([10.0, first["agents"][10], second["agents"][10], third["agents"][10]])
-    assert steps[0] == pytest.approx(verify.MIN_STEP)
-    assert steps[1] == pytest.approx(2 * verify.MIN_STEP)
-    assert steps[2] == pytest.approx(min(3 * verify.MIN_STEP, verify.MAX_STEP))
+    assert steps[0] == pytest.approx(resize.MIN_STEP)
+    assert steps[1] == pytest.approx(2 * resize.MIN_STEP)
+    assert steps[2] == pytest.approx(min(3 * resize.MIN_STEP, resize.MAX_STEP))
 
 
 def test_lowering_stops_at_the_floor():
@@ -130,7 +131,7 @@ def test_lowering_stops_at_the_floor():
     req = pd.DataFrame({"ds": idx, "channel": "phone", "agents": 10.0, "offered": 100.0, "aht_seconds": 300.0})
     analytic = req.assign(agents=16.0)       # floor LOWER_FLOOR x 16 = 9.6
     out, _ = resize_requirement(sc, req, judge(sc, intervals(sc, [(11, "phone", 100, 1.0, 0.0)])), analytic)
-    assert out["agents"].to_numpy()[11] == pytest.approx(verify.LOWER_FLOOR * 16)
+    assert out["agents"].to_numpy()[11] == pytest.approx(resize.LOWER_FLOOR * 16)
 
 
 def test_a_plan_and_its_roster_simulate_identically():
@@ -138,12 +139,13 @@ def test_a_plan_and_its_roster_simulate_identically():
     numbers with one seed, so the loop's figures are the roster's."""
     from optimizer import build_roster, generate_agents, requirements, select_shifts
     from optimizer.agents import group_limits
-    from optimizer.schedule import plan_roster
-    from sim import simulate
+    from optimizer import plan_roster
+    from planning import scenario_demand, simulate
 
     sc = small_scenario(days=3, phone_rate=30, chat_rate=8, headcounts=(10, 6))
     agents = generate_agents(sc)
-    plan = select_shifts(sc, requirements(sc), group_limits(sc, agents), time_limit=5, workers=1)
+    plan = select_shifts(sc, requirements(sc, scenario_demand(sc)), group_limits(sc, agents), time_limit=5,
+                         workers=1)
     roster = build_roster(sc, plan.shifts, agents, time_limit=5, workers=1).roster
     stand_ins = plan_roster(sc, plan)
     assert len(set(s.agent for s in stand_ins.shifts)) == len(plan.shifts) > len(roster.agents)

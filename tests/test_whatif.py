@@ -20,8 +20,8 @@ from scipy import stats
 from conftest import ROOT, run_cli
 from scenarios import InputError, scenario_from_dict
 from scenarios.overrides import parse_override, parse_sweep
-from scenarios.store import Workspace
-from scenarios.whatif import build_variants, compare, kpis_from_results, run_whatif
+from planning.store import Workspace
+from planning.whatif import build_variants, compare, kpis_from_results, run_whatif
 
 REPS = 6
 
@@ -181,7 +181,7 @@ def test_ci_of_difference_is_the_paired_t_interval(sweep_run):
 
 
 def test_same_sweep_on_a_dask_cluster_and_a_process_pool_gives_identical_results(small, sweep_run):
-    from scenarios.execution import open_executor
+    from planning.execution import open_executor
 
     reference, _ = sweep_run
     for kind, options in (("dask", {"scheduler": "local", "workers": 2, "local_processes": False}),

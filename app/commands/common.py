@@ -19,7 +19,7 @@ STORE_HELP = "Keep the run in the workspace (list it with `ccplan runs list`)."
 
 def store_run(kind: str, scenario, seed: int | None, payload: dict, workspace: Path | None, **extra: Any) -> int:
     """Record a finished run in the workspace and tell the user its id."""
-    from scenarios.store import record_run
+    from planning.store import record_run
 
     run_id = record_run(kind, scenario, seed, payload, workspace=workspace, **extra)
     typer.echo(f"stored run {run_id} (ccplan runs show {run_id})")

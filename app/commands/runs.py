@@ -21,7 +21,7 @@ def register(cli: typer.Typer) -> None:
 
 
 def _open(workspace: Path | None):
-    from scenarios.store import Workspace, workspace_path
+    from planning.store import Workspace, workspace_path
 
     path = workspace_path(workspace)
     if not path.exists():
@@ -61,7 +61,7 @@ def show_run(
 ) -> None:
     """A run's inputs and KPIs; optionally write its scenario, roster, tables and results to files."""
     from app.commands.common import write_json
-    from scenarios.whatif import flat_kpis
+    from planning.whatif import flat_kpis
     from app.commands.whatif import _fmt, _short
 
     with _open(workspace) as ws:
@@ -109,8 +109,8 @@ def compare_runs(
     seed and replications, i.e. common random numbers; Welch otherwise)."""
     from app.commands.common import write_json
     from app.commands.whatif import print_comparison
-    from scenarios.store import jsonable
-    from scenarios.whatif import compare, kpis_from_results
+    from planning.store import jsonable
+    from planning.whatif import compare, kpis_from_results
 
     with _open(workspace) as ws:
         if batch is not None:

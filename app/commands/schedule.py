@@ -30,7 +30,8 @@ def schedule_cmd(
     store: bool = typer.Option(True, "--store/--no-store", help=STORE_HELP),
 ) -> None:
     """Schedule shifts with lunch and breaks and roster named agents for the scenario's week."""
-    from optimizer import METHODS, schedule, write_outputs
+    from optimizer import write_outputs
+    from planning import METHODS, schedule
 
     if method not in METHODS:
         raise InputError([Problem("--method", f"unknown method '{method}' (choose {', '.join(METHODS)})")],

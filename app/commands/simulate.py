@@ -35,7 +35,7 @@ def simulate_command(
     """Simulate the scenario's week (phone, chat, email, bot) and print service level, abandonment and ASA per
     channel with 95% confidence intervals, and occupancy per skill group. Without --staffing or --roster the
     scenario's constant_agents are used."""
-    from sim import simulate
+    from planning import simulate
 
     if staffing is not None and roster is not None:
         raise InputError([Problem("--staffing/--roster", "give one of --staffing and --roster, not both")],

@@ -15,7 +15,7 @@ def register(cli: typer.Typer) -> None:
 
 def validate(scenario: Path = typer.Argument(..., metavar="SCENARIO", help="Scenario YAML file.")) -> None:
     """Check a scenario file and print a short summary; every problem is listed with its field path (exit 2)."""
-    from forecasting import scenario_demand
+    from planning.demand import scenario_demand
 
     sc = load_scenario(scenario)
     demand = scenario_demand(sc)

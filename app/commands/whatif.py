@@ -54,10 +54,10 @@ def whatif(
     """Compare variants of a scenario with its base: every KPI, its difference to the base and the 95% CI of that
     difference (common random numbers: every variant uses the same seed). Each variant is stored as a run."""
     from app.commands.common import progress_bar, write_json
-    from scenarios.execution import open_executor
+    from planning.execution import open_executor
     from scenarios.overrides import parse_override, parse_sweep
-    from scenarios.store import Workspace
-    from scenarios.whatif import build_variants, run_whatif
+    from planning.store import Workspace
+    from planning.whatif import build_variants, run_whatif
 
     base = load_scenario(scenario)
     sets = [parse_override(t) for t in set_ or []]
@@ -99,7 +99,7 @@ HEADLINE = ("service_level", "abandon_rate", "asa_seconds", "escalated", "occupa
 
 
 def print_comparison(table: pd.DataFrame, title: str = "", all_kpis: bool = False) -> None:
-    """Headline KPIs of each variant: value, base, difference and its 95% CI (a comparison from scenarios.whatif).
+    """Headline KPIs of each variant: value, base, difference and its 95% CI (a comparison from planning.whatif).
 
     The base (first variant) is not repeated; each other variant gets a table titled by its overrides. Rows with
     nothing to say are left out of the headline view: zero everywhere, or a skill group's paid hours that no

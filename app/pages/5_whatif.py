@@ -11,7 +11,8 @@ import streamlit as st
 
 from app.ui import charts, kpis, library, settings, state
 from app.ui.errors import show_input_error, user_errors
-from scenarios import InputError, Problem, store, whatif
+from planning import store, whatif
+from scenarios import InputError, Problem
 from scenarios.overrides import parse_override
 
 EXAMPLE_ROWS = [

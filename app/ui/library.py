@@ -26,7 +26,7 @@ def read_history(path: str, stamp: str, interval_minutes: int | None) -> pd.Data
 
 def scenario_demand() -> pd.DataFrame:
     """The week's expected contacts per interval and channel (forecasting.scenario_demand), cached."""
-    from forecasting import scenario_demand as _demand
+    from planning.demand import scenario_demand as _demand
 
     sc = state.scenario()
     return runs.cached("demand", (state.scenario_key(),), lambda p: _demand(sc, progress=p),
@@ -97,11 +97,11 @@ def schedule_parts() -> tuple:
 
 
 def schedule(compute: bool = True):
-    """The week's schedule (optimizer.schedule) for the session's scenario and run settings.
+    """The week's schedule (planning.schedule) for the session's scenario and run settings.
 
     With `compute=False` only a result already in the cache is returned (None otherwise).
     """
-    from optimizer import schedule as _schedule
+    from planning import schedule as _schedule
 
     parts = schedule_parts()
     if not compute:
@@ -132,8 +132,8 @@ def simulate(staffing, staffing_key: str):
 
 
 def store_run(kind: str, result_json: dict, roster=None, tables: dict | None = None, label: str = "") -> int:
-    """Save a run in the workspace (scenarios.store); returns its id."""
-    from scenarios.store import Workspace
+    """Save a run in the workspace (planning.store); returns its id."""
+    from planning.store import Workspace
 
     sc = state.scenario()
     with Workspace() as ws:
@@ -144,13 +144,13 @@ def store_run(kind: str, result_json: dict, roster=None, tables: dict | None = N
 # --- what-if -------------------------------------------------------------------------------------------------
 
 def run_whatif(variants, reoptimize: bool, spec_key):
-    """scenarios.whatif.run_whatif on the variants; fixed staff is the Schedule page's roster (or constant agents).
+    """planning.whatif.run_whatif on the variants; fixed staff is the Schedule page's roster (or constant agents).
 
     Variants are stored in the workspace as one batch. Cached on the variant spec and the run settings.
     """
-    from scenarios import whatif
-    from scenarios.execution import open_executor
-    from scenarios.store import Workspace
+    from planning import whatif
+    from planning.execution import open_executor
+    from planning.store import Workspace
 
     sc = state.scenario()
     staffing = None

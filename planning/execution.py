@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
 
-from .errors import InputError, Problem
+from scenarios import InputError, Problem
 
 ENV_SCHEDULER = "CCPLAN_DASK_SCHEDULER"
 EXECUTORS = ("local", "dask")

@@ -25,10 +25,7 @@ from typing import Any, Callable, Iterable
 
 import pandas as pd
 
-from .errors import InputError, Problem
-from .io import dump_yaml
-from .model import Scenario
-from .staffing import Roster
+from scenarios import InputError, Problem, Roster, Scenario, dump_yaml
 
 ENV_VAR = "CCPLAN_WORKSPACE"
 DEFAULT_PATH = Path(".ccplan") / "workspace.sqlite"

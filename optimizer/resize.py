@@ -1,10 +1,9 @@
-"""Simulation verification: judge the simulated roster interval by interval and re-size the requirement where
-it misses a channel's target (or beats it by far), so the next solve staffs each interval by what the simulation
+"""Re-sizing the requirement from simulated intervals: raise it where the simulated roster misses a channel's
+target (or lower it where it beats it by far), so the next solve staffs each interval by what the simulation
 showed rather than by the stationary formula alone.
 
-Judging: an open interval of a channel meets its target when its mean simulated service level is at least the
-target AND, for channels with `max_abandon_rate`, its simulated abandonment is at most that maximum. Both are
-judged per interval (not over the week).
+Input: the simulated intervals as judged by `sim.targets.judge` (columns target, max_abandon, sl_gap,
+abandon_excess, meets); this module only reads that table, it does not run the simulation.
 
 Re-sizing is sample-average staffing (Atlason, Epelman and Henderson): the verification simulates the same
 customers every round (one seed, common random numbers), and each interval's requirement is moved until that
@@ -26,8 +25,8 @@ over from the previous interval, agents shared between channels, breaks and aux 
   still being raised: its work is done in the time the real-time lines leave idle, which the analytic
   requirement, a fluid plan of its own, does not count.
 
-Because the sample is fixed, what the loop achieves is an in-sample figure; `schedule` also re-simulates the kept
-roster with fresh customers and reports that (holdout) figure beside it.
+Because the sample is fixed, what the loop achieves is an in-sample figure; `planning.schedule` also re-simulates
+the kept roster with fresh customers and reports that (holdout) figure beside it.
 """
 
 from __future__ import annotations
@@ -49,48 +48,6 @@ LOWER_FLOOR = 0.6    # never below this share of the analytic requirement
 SLACK_SL = 0.08      # an interval is slack when its service level beats the target by this much ...
 SLACK_ABANDON = 0.5  # ... and its abandonment is under this share of the channel's maximum
 DEFERRED_LOWER = 0.4  # share of a deferred channel's requirement given back per round when it has slack
-
-
-def target_of(scenario: Scenario, channel: str) -> float | None:
-    """The channel's service-level target (share), None for channels people do not work."""
-    ch = scenario.channels[channel]
-    target = getattr(ch, "target", None)
-    return None if target is None else float(target.service_level)
-
-
-def max_abandon_of(scenario: Scenario, channel: str) -> float | None:
-    """The channel's max_abandon_rate target, None when it has none."""
-    target = getattr(scenario.channels[channel], "target", None)
-    value = getattr(target, "max_abandon_rate", None)
-    return None if value is None else float(value)
-
-
-def judge(scenario: Scenario, intervals: pd.DataFrame) -> pd.DataFrame:
-    """Simulated intervals (ds, channel, offered, service_level, abandon_rate) of the human channels with contacts
-    offered, with `target`, `max_abandon`, `sl_gap` (target - service level), `abandon_excess` (abandon rate
-    above the maximum; -1 without a maximum) and `meets` (both targets met)."""
-    rows = intervals[intervals["channel"].isin(scenario.human_channels())].copy()
-    rows = rows[(rows["offered"] > 0) & rows["service_level"].notna()]
-    rows["target"] = rows["channel"].map(lambda c: target_of(scenario, c)).astype(float)
-    rows["max_abandon"] = pd.to_numeric(rows["channel"].map(lambda c: max_abandon_of(scenario, c)), errors="coerce")
-    abandon = pd.to_numeric(rows["abandon_rate"], errors="coerce").fillna(0.0) if "abandon_rate" in rows else 0.0
-    rows["abandon"] = abandon
-    rows["sl_gap"] = rows["target"] - rows["service_level"]
-    rows["abandon_excess"] = (abandon - rows["max_abandon"]).fillna(-1.0)
-    rows["meets"] = (rows["sl_gap"] <= 1e-12) & (rows["abandon_excess"] <= 1e-12)
-    return rows
-
-
-def meeting_shares(scenario: Scenario, judged: pd.DataFrame, service_level_only: bool = False
-                   ) -> dict[str, float | None]:
-    """Per human channel, the share of its judged intervals (rows of `judge`) meeting the service level AND max
-    abandonment (only the service level with `service_level_only`)."""
-    out = {}
-    for c in scenario.human_channels():
-        own = judged[judged["channel"] == c]
-        ok = own["sl_gap"] <= 1e-12 if service_level_only else own["meets"]
-        out[c] = float(ok.mean()) if len(own) else None
-    return out
 
 
 def is_slack(judged: pd.DataFrame) -> pd.Series:

@@ -8,7 +8,7 @@ replication r of the base wherever the change leaves them alone. The comparison 
 difference to the base replication by replication and reports its mean with a 95% t-interval (paired); runs
 with different seeds or replication counts are compared unpaired (Welch).
 
-Variants run in parallel on an executor (see scenarios.execution); each finished variant is stored in the
+Variants run in parallel on an executor (see planning.execution); each finished variant is stored in the
 workspace at once, in its own transaction.
 """
 
@@ -22,14 +22,17 @@ from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from .errors import InputError, Problem
-from .io import scenario_to_dict
-from .model import Scenario
-from .overrides import Override, apply_overrides, label as override_label, override_grid
-from .progress import Progress, no_progress, scaled
-from .staffing import Roster
+from scenarios import InputError, Problem, Roster, Scenario, scenario_to_dict
+from scenarios.overrides import Override, apply_overrides, label as override_label, override_grid
+from scenarios.progress import Progress, no_progress, scaled
+from sim import paired_difference_ci, simulate, welch_difference_ci
+
+from optimizer import requirements
+
+from .demand import finish_demand, scenario_demand
+from .schedule import schedule
+from .store import compute_inputs_hash, jsonable
 
 CHANNEL_KPIS = ("service_level", "abandon_rate", "asa_seconds", "wait_mean_seconds", "wait_p90_seconds", "p_wait",
                 "intervals_meeting_target", "offered", "answered", "abandoned")
@@ -92,8 +95,6 @@ class WhatIfResult:
     notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        from .store import jsonable
-
         return jsonable({
             "batch_id": self.batch_id, "seed": self.seed, "replications": self.replications,
             "reoptimize": self.reoptimize, "notes": self.notes,
@@ -155,18 +156,12 @@ class _Task:
 def _run_task(task: _Task, executor: Executor | None = None, workers: int | None = 1,
               progress: Progress | None = None) -> dict:
     """Run one variant: its requirements, then simulate it at fixed staff, or schedule and simulate the new roster."""
-    import sim
-
-    from optimizer.requirements import requirements
-
     # What the variant needs, whether or not staff is fixed: cheap (Erlang formulas) and exact.
     out: dict[str, Any] = {"requirements": requirements(task.scenario, task.demand, task.method)}
     staffing = task.staffing
     sim_progress = progress
     if task.reoptimize:
-        import optimizer
-
-        plan = optimizer.schedule(task.scenario, demand=task.demand, verify=task.verify,
+        plan = schedule(task.scenario, demand=task.demand, verify=task.verify,
                                   replications=task.replications, seed=task.seed, workers=task.schedule_workers,
                                   progress=scaled(progress, 0.0, 0.5))
         staffing = plan.roster
@@ -175,7 +170,7 @@ def _run_task(task: _Task, executor: Executor | None = None, workers: int | None
         out["warnings"] = list(plan.warnings)
         out["schedule"] = {k: v for k, v in plan.kpis.items() if k != "rounds"} if isinstance(plan.kpis, dict) else {}
         sim_progress = scaled(progress, 0.5, 1.0)
-    result = sim.simulate(task.scenario, staffing, demand=task.demand, replications=task.replications,
+    result = simulate(task.scenario, staffing, demand=task.demand, replications=task.replications,
                           seed=task.seed, executor=executor, workers=workers, progress=sim_progress)
     out.update(summary=result.summary, replication_summaries=result.replication_summaries,
                intervals=result.intervals, groups=result.groups)
@@ -196,7 +191,7 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
     variant's) are verified by simulation and re-solved where they miss a target (slower, the roster to publish).
 
     `executor` (with `workers` tasks at once) runs variants in parallel, or a single variant's replications.
-    `workspace` (a scenarios.store.Workspace) stores each variant as a "whatif" run as soon as it finishes.
+    `workspace` (a planning.store.Workspace) stores each variant as a "whatif" run as soon as it finishes.
     Returns the results in variant order with the comparison table (see `compare`).
     """
     progress = progress or no_progress
@@ -267,9 +262,7 @@ def _fixed_staff(base: Scenario, demand: pd.DataFrame, staffing, seed: int, repl
         return staffing, None
     if any(g.constant_agents for g in base.skill_groups.values()):
         return None, "staff: each variant's constant_agents"
-    import optimizer
-
-    plan = optimizer.schedule(base, demand=demand, verify=verify, replications=replications, seed=seed, workers=workers,
+    plan = schedule(base, demand=demand, verify=verify, replications=replications, seed=seed, workers=workers,
                               progress=lambda f, m="": progress(0.0, f"base roster: {m}"))
     return plan.roster, (f"staff: a roster scheduled for the base ({plan.roster.paid_hours():,.0f} paid hours"
                          f"{', verified by simulation' if verify else ''})")
@@ -288,9 +281,6 @@ class _Demands:
         self._raw: dict[str, pd.DataFrame] = {}
 
     def of(self, scenario: Scenario) -> pd.DataFrame:
-        from forecasting import scenario_demand
-        from forecasting.demand import finish_demand
-
         data = scenario_to_dict(scenario)
         for key in self._IRRELEVANT:
             data.pop(key, None)
@@ -307,8 +297,6 @@ class _Demands:
 
 
 def _store(workspace, res: VariantResult, task: _Task, batch_id: int | None) -> int:
-    from .store import compute_inputs_hash
-
     staff = res.roster if res.roster is not None else task.staffing
     tables = {"intervals": res.intervals, "groups": res.groups}
     if isinstance(task.staffing, pd.DataFrame) and res.roster is None:
@@ -401,47 +389,16 @@ def compare(runs: list[RunKPIs], level: float = 0.95) -> pd.DataFrame:
             elif run is base:
                 diff, lo, hi, method = 0.0, 0.0, 0.0, "paired"
             elif paired:
-                diff, lo, hi = _paired_ci([r.get(kpi, math.nan) for r in run.per_replication],
-                                          [r.get(kpi, math.nan) for r in base.per_replication], level)
+                diff, lo, hi = paired_difference_ci([r.get(kpi, math.nan) for r in run.per_replication],
+                                                    [r.get(kpi, math.nan) for r in base.per_replication], level)
                 method = "paired"
             elif run.per_replication and base.per_replication:
-                diff, lo, hi = _welch_ci([r.get(kpi, math.nan) for r in run.per_replication],
-                                         [r.get(kpi, math.nan) for r in base.per_replication], level)
+                diff, lo, hi = welch_difference_ci([r.get(kpi, math.nan) for r in run.per_replication],
+                                                   [r.get(kpi, math.nan) for r in base.per_replication], level)
                 method = "welch"
             rows.append({"variant": run.label, "kpi": kpi, "value": value, "base": ref, "diff": diff,
                          "diff_lo": lo, "diff_hi": hi, "method": method})
     return pd.DataFrame(rows)
-
-
-def _paired_ci(x: list[float], y: list[float], level: float) -> tuple[float, float, float]:
-    """Mean of the replication-wise differences x_r - y_r and its t-interval (replications where both exist)."""
-    d = np.asarray(x, float) - np.asarray(y, float)
-    d = d[np.isfinite(d)]
-    if len(d) == 0:
-        return math.nan, math.nan, math.nan
-    mean = float(d.mean())
-    if len(d) < 2:
-        return mean, math.nan, math.nan
-    half = float(stats.t.ppf(0.5 + level / 2, len(d) - 1) * d.std(ddof=1) / math.sqrt(len(d)))
-    return mean, mean - half, mean + half
-
-
-def _welch_ci(x: list[float], y: list[float], level: float) -> tuple[float, float, float]:
-    """Difference of means of two independent samples and its Welch t-interval."""
-    a, b = np.asarray(x, float), np.asarray(y, float)
-    a, b = a[np.isfinite(a)], b[np.isfinite(b)]
-    if len(a) == 0 or len(b) == 0:
-        return math.nan, math.nan, math.nan
-    diff = float(a.mean() - b.mean())
-    if len(a) < 2 or len(b) < 2:
-        return diff, math.nan, math.nan
-    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
-    se = math.sqrt(va + vb)
-    if se == 0:
-        return diff, diff, diff
-    df = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1))
-    half = float(stats.t.ppf(0.5 + level / 2, df) * se)
-    return diff, diff - half, diff + half
 
 
 def _num(value: Any) -> float:

@@ -1,4 +1,6 @@
-"""The week's expected contacts per interval and channel, from whichever source the scenario names."""
+"""The week's expected contacts per interval and channel, resolved once from whichever source the scenario names
+(explicit rates, a forecast file, or the history forecast with forecasting); every later stage takes it as an
+argument."""
 
 from __future__ import annotations
 
@@ -35,8 +37,7 @@ def _from_history(scenario: Scenario, progress: Progress | None) -> pd.DataFrame
     """Forecast the scenario's days from its history with `demand.model`; notes go to the log and `attrs`."""
     import logging
 
-    from .forecast import Forecaster, model_from_name
-    from .history import read_history
+    from forecasting import Forecaster, model_from_name, read_history
 
     spec = scenario.demand
     try:

@@ -1,0 +1,22 @@
+"""Planning: composes the libraries (forecasting, sim, optimizer) into the jobs a planner runs.
+
+Entry points:
+- `scenario_demand(scenario)`: the week's demand, resolved once from the scenario's source (explicit rates, a
+  forecast file, or its history forecast with `demand.model`), scales applied (planning.demand);
+- `simulate(scenario, staffing, ...)`: sim.simulate with the scenario's demand resolved here;
+- `schedule(scenario, ...)`: the schedule pipeline, requirements -> shift selection -> simulation -> re-sizing
+  -> roster -> KPIs (planning.schedule, `ScheduleLoop`);
+- `build_variants` / `run_whatif`: what-if variants and sweeps compared with paired CIs (planning.whatif);
+- `open_executor`: where replications and variants run, a process pool or Dask (planning.execution);
+- `Workspace`: the SQLite store of runs (planning.store).
+"""
+
+from .demand import scenario_demand
+from .execution import open_executor
+from .run import simulate
+from .schedule import METHODS, ScheduleResult, schedule
+from .store import Workspace
+from .whatif import build_variants, run_whatif
+
+__all__ = ["METHODS", "ScheduleResult", "Workspace", "build_variants", "open_executor", "run_whatif",
+           "scenario_demand", "schedule", "simulate"]
