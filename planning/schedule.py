@@ -25,13 +25,18 @@ from optimizer.resize import resize_requirement
 from scenarios import InputError, Problem, Roster, Scenario
 from scenarios.progress import Progress, no_progress, scaled
 from sim import SimResult, simulate
-from sim.targets import judge, max_abandon_of, meeting_shares, open_intervals, target_of
+from sim.targets import interval_errors, judge, max_abandon_of, meeting_shares, open_intervals, target_of
 
 from .demand import scenario_demand
 
-TARGET_SHARE = 0.95   # a round "meets targets" when every channel meets its targets in this share of open intervals
-PATIENCE = 2          # once a round meets the targets, stop after this many rounds without a cheaper one
-HOLDOUT_SEED = 1000   # the kept roster is simulated again with seed + HOLDOUT_SEED: customers the loop never saw
+TARGET_SHARE = 0.95   # a plan "meets targets" when every channel meets them in this share of its open intervals
+PATIENCE = 2          # once a round is certified, stop after this many rounds without a cheaper certified one
+CERTIFY_SEED = 1000   # certification simulates with seed + CERTIFY_SEED: customers the loop never saw
+CERTIFY_REPLICATIONS = 100
+# Re-sizing judges an interval by its figure z standard errors on the wrong side (sim.targets.judge's margin);
+# z starts at MARGINS[0] and moves to the next value each time a plan meeting the targets in its own sample
+# fails certification: the loop then raises the intervals that only passed by the luck of its sample.
+MARGINS = (1.0, 1.5, 2.0, 2.5, 3.0)
 
 METHODS = ("ccplan", "erlang-c-two-step")
 
@@ -44,8 +49,9 @@ class ScheduleResult:
     raised by verification). coverage: ds, channel, required, scheduled (available agents of the groups holding
     the channel: an upper bound of what the channel can get), short (available agents the pooled plan lacks
     for it). groups: ds, skill_group, on_duty, available. shortfalls: intervals short of the requirement
-    (ds, channels, short_agents). kpis: JSON-ready figures. rounds: one dict per solve (paid hours, per-channel
-    simulated figures when verified). sim: the last simulation (sim.SimResult) or None.
+    (ds, channels, short_agents). kpis: JSON-ready figures; `kpis["channels"]` are the certified figures (fresh
+    customers), `kpis["in_sample"]` the loop's own. rounds: one dict per solve (paid hours, per-channel simulated
+    figures when verified). sim: the certification simulation (sim.SimResult) or None.
     """
 
     method: str
@@ -67,8 +73,8 @@ class ScheduleResult:
 @dataclass
 class ScheduleSettings:
     """How to schedule: `method` (METHODS), `verify` by simulation, at most `rounds` solves of the ccplan loop,
-    `replications` and `seed` of each simulation, `time_limit` seconds per CP-SAT solve, `workers` (CP-SAT
-    threads and simulation processes)."""
+    `replications` and `seed` of the loop's simulations, `certify_replications` of the certification (at seed +
+    CERTIFY_SEED), `time_limit` seconds per CP-SAT solve, `workers` (CP-SAT threads and simulation processes)."""
 
     method: str = "ccplan"
     verify: bool = True
@@ -77,16 +83,48 @@ class ScheduleSettings:
     seed: int = 1
     time_limit: float = 15.0
     workers: int = 2
+    certify_replications: int = CERTIFY_REPLICATIONS
 
     @property
     def loops(self) -> bool:
         """Whether the plan is re-sized from its simulation (ccplan with verification)."""
         return self.verify and self.method == "ccplan"
 
+    @property
+    def certify_seed(self) -> int:
+        return self.seed + CERTIFY_SEED
+
+
+@dataclass
+class Certificate:
+    """A plan simulated with the certification sample: per-channel figures, and the open intervals that miss a
+    target with their simulated figures."""
+
+    seed: int
+    replications: int
+    channels: dict
+    short_intervals: list[dict]
+    result: SimResult
+
+    @property
+    def worst_share(self) -> float:
+        shares = [c["intervals_meeting_target"] for c in self.channels.values()
+                  if c.get("intervals_meeting_target") is not None]
+        return min(shares, default=1.0)
+
+    @property
+    def meets_targets(self) -> bool:
+        return self.worst_share >= TARGET_SHARE
+
+    def to_json(self) -> dict:
+        return {"seed": self.seed, "replications": self.replications, "meets_targets": self.meets_targets,
+                "target_share": TARGET_SHARE, "channels": self.channels, "short_intervals": self.short_intervals}
+
 
 @dataclass
 class Round:
-    """One solve of the loop: the requirement it was given, the plan, and what its simulation showed."""
+    """One solve of the loop: the requirement it was given, the plan, what its simulation showed (in the loop's
+    sample), and its certificate when it was certified."""
 
     number: int
     requirement: pd.DataFrame
@@ -94,24 +132,24 @@ class Round:
     solve_seconds: float
     outcome: object | None = None        # the roster (optimizer.RosterOutcome) when a round is rostered at once
     sim: SimResult | None = None
-    judged: pd.DataFrame | None = None
+    judged: pd.DataFrame | None = None   # judged with the round's margin: what re-sizing reads
+    certificate: Certificate | None = None
     entry: dict = field(default_factory=dict)
 
-    def score(self) -> tuple:
-        """Order rounds: those meeting every channel's targets (service level and max abandonment, judged per
-        interval) in TARGET_SHARE of its open intervals first, cheapest first; then the rest by their worst
-        share. Rounds without simulation rank by being later (more raised)."""
-        channels = self.entry.get("channels")
-        if not channels:
-            return (0, -self.number)
-        worst = min(1.0 if c.get("intervals_meeting_target") is None else c["intervals_meeting_target"]
-                    for c in channels.values())
-        meets = worst >= TARGET_SHARE
-        return (0 if meets else 1, self.entry["paid_hours"] if meets else -worst)
-
     @property
-    def meets_targets(self) -> bool:
-        return self.score()[0] == 0
+    def in_sample_worst_share(self) -> float:
+        channels = self.entry.get("channels") or {}
+        return min((c["intervals_meeting_target"] for c in channels.values()
+                    if c.get("intervals_meeting_target") is not None), default=1.0)
+
+    def score(self) -> tuple:
+        """Order rounds: certified ones meeting every channel's targets first, cheapest first; then by the worst
+        channel's certified share; then uncertified ones by their in-sample worst share."""
+        if self.certificate is not None and self.certificate.meets_targets:
+            return (0, self.entry["paid_hours"])
+        if self.certificate is not None:
+            return (1, -self.certificate.worst_share)
+        return (2, -self.in_sample_worst_share)
 
 
 class ScheduleLoop:
@@ -127,6 +165,7 @@ class ScheduleLoop:
         self.limits = group_limits(scenario, agents)
         self.rounds: list[Round] = []
         self.misses: dict = {}            # earlier misses per (channel, interval): optimizer.resize's memory
+        self.margin_level = 0             # index into MARGINS
         self.solve_seconds = 0.0
         self.warnings: list[str] = []
 
@@ -158,51 +197,64 @@ class ScheduleLoop:
         self.solve_seconds += time.perf_counter() - t0
         return outcome
 
-    def simulate(self, staff: Roster, seed: int) -> SimResult:
+    def simulate(self, staff: Roster, seed: int, replications: int, progress: Progress | None = None) -> SimResult:
+        return simulate(self.scenario, staff, demand=self.demand, replications=replications, seed=seed,
+                        workers=self.settings.workers, progress=progress)
+
+    def certify(self, staff: Roster, progress: Progress) -> Certificate:
+        """Simulate `staff` with the certification sample and judge every open interval (no margin)."""
         s = self.settings
-        return simulate(self.scenario, staff, demand=self.demand, replications=s.replications, seed=seed,
-                        workers=s.workers)
-
-    def figures(self, result: SimResult) -> dict:
-        """Per channel: the week's simulated service level and abandonment, the share of open intervals meeting
-        all the channel's targets (`intervals_meeting_target`) and the share meeting the service level alone."""
-        return channel_figures(self.scenario, result.summary, self.judge(result))
-
-    def judge(self, result: SimResult) -> pd.DataFrame:
-        return judge(self.scenario, open_intervals(self.scenario, result.intervals))
+        message = (f"certifying with {s.certify_replications} replications of fresh customers "
+                   f"(seed {s.certify_seed})")
+        result = self.simulate(staff, s.certify_seed, s.certify_replications,
+                               lambda fraction, _="": progress(fraction, message))
+        judged = judge(self.scenario, open_intervals(self.scenario, result.intervals))
+        return Certificate(s.certify_seed, s.certify_replications,
+                           channel_figures(self.scenario, result.summary, judged), short_intervals(judged), result)
 
     # --- the loop --------------------------------------------------------------------------------------------
+
+    @property
+    def margin(self) -> float:
+        return MARGINS[min(self.margin_level, len(MARGINS) - 1)]
 
     def solve_round(self, number: int, requirement: pd.DataFrame) -> Round:
         """Select shifts for `requirement`; simulate the plan when verifying (the baseline is rostered at once)."""
         s = self.settings
-        loops = s.rounds if s.loops else 1
-        lo, hi = (number - 1) / loops, number / loops
-        at = lambda share: 0.05 + 0.8 * (lo + (hi - lo) * share)  # noqa: E731
         t0 = time.perf_counter()
-        plan = self.select_shifts(requirement, scaled(self.progress, at(0.0), at(0.7)))
+        plan = self.select_shifts(requirement, self.stage(number, 0.0, 0.6))
         outcome = None
         if not s.loops:
-            self.progress(at(0.7), f"round {number}: rostering {len(plan.shifts)} shifts")
+            self.stage(number, 0.6, 0.7)(0.0, f"rostering {len(plan.shifts)} shifts")
             outcome = build_roster(self.scenario, plan.shifts, self.agents, time_limit=s.time_limit,
                                    workers=s.workers)
         seconds = time.perf_counter() - t0
         self.solve_seconds += seconds
         rnd = Round(number, requirement, plan, seconds, outcome)
         rnd.entry = {"round": number, "paid_hours": round(plan.paid_hours, 2), "shifts": len(plan.shifts),
-                     "solve_seconds": round(seconds, 2)}
+                     "solve_seconds": round(seconds, 2), "status": plan.status}
         if outcome is not None:
             rnd.entry["unassigned_shifts"] = len(outcome.unassigned)
         if s.verify:
-            # Within the loop the plan's shifts are simulated as they stand (one stand-in agent per shift: the
-            # same agents on duty per interval as any roster of them); the kept plan is rostered afterwards.
-            self.progress(at(0.8), f"round {number}: simulating {s.replications} replications")
+            # The plan's shifts are simulated as they stand (one stand-in agent per shift: the same agents on duty
+            # per interval as any roster of them); the kept plan is rostered afterwards.
+            self.stage(number, 0.7, 0.8)(0.0, f"simulating {s.replications} replications")
             staff = outcome.roster if outcome is not None else plan_roster(self.scenario, plan)
-            rnd.sim = self.simulate(staff, s.seed)
-            rnd.judged = self.judge(rnd.sim)
-            rnd.entry["channels"] = channel_figures(self.scenario, rnd.sim.summary, rnd.judged)
-            rnd.entry["intervals_missed"] = int((~rnd.judged["meets"]).sum())
+            rnd.sim = self.simulate(staff, s.seed, s.replications)
+            plain = judge(self.scenario, open_intervals(self.scenario, rnd.sim.intervals))
+            rnd.entry["channels"] = channel_figures(self.scenario, rnd.sim.summary, plain)
+            rnd.entry["intervals_missed"] = int((~plain["meets"]).sum())
+            rnd.entry["margin"] = self.margin
+            rnd.judged = judge(self.scenario, open_intervals(self.scenario, rnd.sim.intervals),
+                               interval_errors(rnd.sim), self.margin)
         return rnd
+
+    def stage(self, number: int, lo: float, hi: float) -> Progress:
+        """Progress of part lo..hi of round `number`, on the 0.05-0.85 stretch the rounds share."""
+        loops = self.settings.rounds if self.settings.loops else 1
+        start, width = (number - 1) / loops, 1 / loops
+        inner = scaled(self.progress, 0.05 + 0.8 * (start + width * lo), 0.05 + 0.8 * (start + width * hi))
+        return lambda fraction, message="": inner(fraction, f"round {number}: {message}")
 
     def best(self) -> Round:
         return min(self.rounds, key=Round.score)
@@ -214,53 +266,61 @@ class ScheduleLoop:
         for number in range(1, (s.rounds if s.loops else 1) + 1):
             rnd = self.solve_round(number, requirement)
             self.rounds.append(rnd)
-            if not s.loops or number == s.rounds:
+            if not s.loops:
                 break
+            if rnd.in_sample_worst_share >= TARGET_SHARE:
+                rnd.certificate = self.certify(plan_roster(self.scenario, rnd.plan), self.stage(number, 0.8, 1.0))
+                rnd.entry["certified"] = rnd.certificate.to_json() | {"short_intervals": len(
+                    rnd.certificate.short_intervals)}
+                if not rnd.certificate.meets_targets:
+                    self.margin_level += 1
             best = self.best()
-            if best.meets_targets and number - best.number >= PATIENCE:
+            certified = best.certificate is not None and best.certificate.meets_targets
+            if number == s.rounds or (certified and number - best.number >= PATIENCE):
                 break
-            # Trim over-served intervals only once a round meets the targets: lowering while others are still
-            # being raised moves shifts around and undoes the raises.
+            # Trim over-served intervals only once a plan is certified: lowering while others are still being
+            # raised moves shifts around and undoes the raises.
+            lower = rnd.certificate is not None and rnd.certificate.meets_targets
             requirement, moved = resize_requirement(self.scenario, requirement, rnd.judged, analytic,
-                                                    lower=rnd.meets_targets, misses=self.misses)
+                                                    lower=lower, misses=self.misses)
             rnd.entry.update(moved)
-            if not moved["raised"] and not moved["lowered"]:
+            if not moved["raised"] and not moved["lowered"] and not (rnd.certificate and not lower):
                 break
         return self.finish(self.best())
 
     def finish(self, kept: Round) -> ScheduleResult:
-        """Roster the kept round's plan (ccplan loop), simulate it with fresh customers, and gather the KPIs."""
+        """Roster the kept round's plan (ccplan loop), certify the roster, and gather the KPIs."""
         s = self.settings
-        sim_result, outcome, holdout = kept.sim, kept.outcome, None
+        in_sample, outcome, certificate = kept.sim, kept.outcome, kept.certificate
         if s.loops:
             self.progress(0.86, f"rostering the kept plan ({len(kept.plan.shifts)} shifts)")
             outcome = self.roster(kept.plan)
             if shift_keys(outcome.roster) != shift_keys(plan_roster(self.scenario, kept.plan)):
                 # Some shifts found no agent, or went to another group: the kept round's figures are not the
                 # roster's.
-                self.progress(0.92, f"simulating the roster ({s.replications} replications)")
-                sim_result = self.simulate(outcome.roster, s.seed)
-            self.progress(0.95, f"simulating the roster with fresh customers (seed {s.seed + HOLDOUT_SEED})")
-            fresh = self.simulate(outcome.roster, s.seed + HOLDOUT_SEED)
-            holdout = {"seed": s.seed + HOLDOUT_SEED, "channels": self.figures(fresh)}
+                self.progress(0.9, f"simulating the roster ({s.replications} replications)")
+                in_sample = self.simulate(outcome.roster, s.seed, s.replications)
+                certificate = None
+        if s.verify and certificate is None:
+            certificate = self.certify(outcome.roster, scaled(self.progress, 0.9, 0.96))
         history = [r.entry | {"kept": r.number == kept.number} for r in self.rounds]
         warnings = self.warnings + list(outcome.warnings)
         if outcome.unassigned:
             warnings.append(f"{len(outcome.unassigned)} planned shift(s) could not be given to any agent")
+        if certificate is not None:
+            warnings += unmet_target_warnings(self.scenario, certificate)
         self.progress(0.97, "coverage and KPIs")
         coverage, groups, shortfalls = coverage_tables(self.scenario, outcome.roster, kept.requirement)
-        kpis = roster_kpis(self.scenario, outcome.roster, kept.requirement, sim_result, self.solve_seconds,
-                           shortfalls)
+        kpis = roster_kpis(self.scenario, outcome.roster, kept.requirement, certificate, in_sample,
+                           self.solve_seconds, shortfalls)
         kpis["unassigned_shifts"] = len(outcome.unassigned)
         kpis["rounds"] = history
-        if holdout is not None:
-            kpis["holdout"] = holdout
         if s.method == "ccplan":
             kpis["paid_hours_lower_bound"] = _round(paid_hours_lower_bound(self.scenario, kept.requirement,
                                                                            self.limits))
         self.progress(1.0, "done")
         return ScheduleResult(s.method, outcome.roster, kept.requirement, coverage, groups, shortfalls, kpis,
-                              history, sim_result, warnings)
+                              history, certificate.result if certificate else None, warnings)
 
 
 def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: list[Agent] | str | Path | None = None,
@@ -328,21 +388,28 @@ def _round(value, digits: int = 2):
     return round(float(value), digits)
 
 
-def roster_kpis(scenario: Scenario, roster: Roster, requirement: pd.DataFrame, sim_result: SimResult | None,
-                solve_seconds: float, shortfalls: list[dict]) -> dict:
-    """Paid hours, cost, agents, shifts and short intervals of a roster; simulated figures when it was simulated,
-    else the analytic idle estimate."""
+def roster_kpis(scenario: Scenario, roster: Roster, requirement: pd.DataFrame, certificate: Certificate | None,
+                in_sample: SimResult | None, solve_seconds: float, shortfalls: list[dict]) -> dict:
+    """Paid hours, cost, agents, shifts and short intervals of a roster. When it was simulated: idle and busy hours
+    and per-channel figures from the certification (`channels`, `certified`), beside the loop's own sample
+    (`in_sample`); else the analytic idle estimate."""
     paid = roster.paid_hours()
     cost = sum(s.paid_seconds / 3600 * scenario.skill_groups[s.skill_group].hourly_cost for s in roster.shifts)
     out = {"paid_hours": round(paid, 2), "cost": round(cost, 2), "agents_rostered": len(roster.agents),
            "shifts": len(roster.shifts), "solve_seconds": round(solve_seconds, 2),
            "short_intervals": len(shortfalls)}
-    if sim_result is not None:
-        groups = sim_result.summary.get("skill_groups", {})
+    if certificate is not None:
+        groups = certificate.result.summary.get("skill_groups", {})
         out["busy_hours"] = _round(sum(g.get("busy_hours", 0) or 0 for g in groups.values()))
         out["idle_hours"] = _round(sum(g.get("idle_hours", 0) or 0 for g in groups.values()))
-        out["channels"] = channel_figures(scenario, sim_result.summary,
-                                          judge(scenario, open_intervals(scenario, sim_result.intervals)))
+        out["channels"] = certificate.channels
+        out["certified"] = certificate.to_json()
+        out["meets_targets"] = certificate.meets_targets
+        if in_sample is not None:
+            out["in_sample"] = {"seed": in_sample.seed, "replications": in_sample.replications,
+                                "channels": channel_figures(scenario, in_sample.summary,
+                                                            judge(scenario, open_intervals(scenario,
+                                                                                           in_sample.intervals)))}
         out["simulated"] = True
     else:
         # Without simulation: idle = available agent-hours beyond the requirement (analytic estimate).
@@ -352,4 +419,44 @@ def roster_kpis(scenario: Scenario, roster: Roster, requirement: pd.DataFrame, s
         out["channels"] = {c: {"service_level": None, "intervals_meeting_target": None,
                                "target": target_of(scenario, c)} for c in scenario.human_channels()}
         out["simulated"] = False
+    return out
+
+
+def short_intervals(judged: pd.DataFrame) -> list[dict]:
+    """The judged intervals that miss a target, with their simulated figures and by how much they miss."""
+    rows = judged[~judged["meets"]].sort_values(["channel", "ds"])
+    out = []
+    for row in rows.itertuples(index=False):
+        item = {"ds": pd.Timestamp(row.ds).isoformat(), "channel": row.channel, "offered": _round(row.offered, 2),
+                "service_level": _round(row.service_level, 4), "target": _round(row.target, 4),
+                "abandon_rate": _round(row.abandon, 4)}
+        if row.max_abandon == row.max_abandon:          # not NaN
+            item["max_abandon_rate"] = _round(row.max_abandon, 4)
+        item["service_level_short_by"] = _round(max(0.0, row.sl_gap), 4)
+        item["abandon_over_by"] = _round(max(0.0, row.abandon_excess), 4)
+        out.append(item)
+    return out
+
+
+def unmet_target_warnings(scenario: Scenario, certificate: Certificate) -> list[str]:
+    """Plain statements for every channel meeting its targets in fewer than TARGET_SHARE of its open intervals on
+    the certification sample, with the simulated figures."""
+    out = []
+    for name, ch in certificate.channels.items():
+        share = ch.get("intervals_meeting_target")
+        if share is None or share >= TARGET_SHARE:
+            continue
+        short = [i for i in certificate.short_intervals if i["channel"] == name]
+        worst_sl = min((i["service_level"] for i in short if i["service_level"] is not None), default=None)
+        worst_ab = max((i["abandon_rate"] for i in short if i["abandon_rate"] is not None), default=None)
+        target = f"{ch['target']:.0%} service level" + (f", at most {ch['max_abandon_rate']:.0%} abandoned"
+                                                          if ch.get("max_abandon_rate") is not None else "")
+        text = (f"{name}: the targets ({target}) are met in only {share:.1%} of open intervals with this roster "
+                f"(certified on {certificate.replications} replications, seed {certificate.seed}; needed "
+                f"{TARGET_SHARE:.0%}): simulated service level {ch['service_level']:.1%} over the week")
+        if worst_sl is not None:
+            text += f", {worst_sl:.1%} in the worst interval"
+        if ch.get("max_abandon_rate") is not None and worst_ab is not None:
+            text += f", abandonment up to {worst_ab:.1%}"
+        out.append(text + f"; {len(short)} interval(s) short, listed in the JSON (certified.short_intervals)")
     return out

@@ -5,6 +5,11 @@ An open interval of a human channel with contacts offered meets its target when 
 answered within the threshold over contacts offered, pooled over the replications: sum over replications of
 answered-within divided by the sum of offered, as the interval table's `service_level`) is at least the target
 AND, for channels with `max_abandon_rate`, its abandonment (pooled the same way) is at most that maximum.
+
+A margin (`judge(..., margin=z)`) judges an interval by pessimistic figures instead: the service level less z
+standard errors and the abandonment plus z standard errors, the standard errors from the spread of the
+replications (`interval_errors`, the ratio estimator's). The schedule loop re-sizes with a margin so that it does
+not fit intervals to the edge of its own sample; reported figures are always judged without one.
 """
 
 from __future__ import annotations
@@ -13,6 +18,9 @@ import numpy as np
 import pandas as pd
 
 from scenarios import Scenario, interval_index, open_mask
+
+from .estimates import ratio_ci, t_quantile
+from .results import SimResult
 
 TOLERANCE = 1e-12  # a figure equal to its limit meets it, whatever the last bit of the division
 
@@ -39,16 +47,44 @@ def open_intervals(scenario: Scenario, intervals: pd.DataFrame) -> pd.DataFrame:
     return rows[keep]
 
 
-def judge(scenario: Scenario, intervals: pd.DataFrame) -> pd.DataFrame:
+def interval_errors(result: SimResult) -> pd.DataFrame:
+    """Standard errors of each interval's pooled service level and abandonment over the replications
+    (ds, channel, service_level_se, abandon_rate_se; NaN with one replication or nothing offered)."""
+    r = result.replications
+    frames = []
+    for c, name in enumerate(result.channels):
+        stack = {f: np.stack([rec["channels"][c][f] for rec in result.records])
+                 for f in ("offered", "answered_within", "abandoned")}
+        scale = t_quantile(r) if r > 1 else np.nan
+        sl = ratio_ci(stack["answered_within"], stack["offered"])
+        ab = ratio_ci(stack["abandoned"], stack["offered"])
+        frames.append(pd.DataFrame({"ds": result.ds, "channel": name,
+                                    "service_level_se": (sl.hi - sl.mean) / scale,
+                                    "abandon_rate_se": (ab.hi - ab.mean) / scale}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def judge(scenario: Scenario, intervals: pd.DataFrame, errors: pd.DataFrame | None = None,
+          margin: float = 0.0) -> pd.DataFrame:
     """Simulated intervals (ds, channel, offered, service_level, abandon_rate) of the human channels with contacts
-    offered, with `target`, `max_abandon`, `sl_gap` (target - service level), `abandon_excess` (abandon rate
-    above the maximum; -1 without a maximum) and `meets` (both targets met)."""
+    offered, with `target`, `max_abandon`, `abandon`, `sl_gap` (target - service level), `abandon_excess`
+    (abandon rate above the maximum; -1 without a maximum) and `meets` (both targets met).
+
+    With `margin` z > 0 and `errors` (from `interval_errors`), `service_level` and `abandon` are the pessimistic
+    figures (service level - z se, abandonment + z se) and everything is judged on them."""
     rows = intervals[intervals["channel"].isin(scenario.human_channels())].copy()
     rows = rows[(rows["offered"] > 0) & rows["service_level"].notna()]
     rows["target"] = rows["channel"].map(lambda c: target_of(scenario, c)).astype(float)
     rows["max_abandon"] = pd.to_numeric(rows["channel"].map(lambda c: max_abandon_of(scenario, c)), errors="coerce")
     abandon = pd.to_numeric(rows["abandon_rate"], errors="coerce").fillna(0.0) if "abandon_rate" in rows else 0.0
     rows["abandon"] = abandon
+    if margin > 0 and errors is not None and len(rows):
+        se = rows[["ds", "channel"]].merge(errors, on=["ds", "channel"], how="left")
+        sl_se = np.nan_to_num(se["service_level_se"].to_numpy(float))
+        ab_se = np.nan_to_num(se["abandon_rate_se"].to_numpy(float))
+        rows["service_level"] = np.clip(rows["service_level"].to_numpy(float) - margin * sl_se, 0.0, 1.0)
+        rows["abandon"] = np.clip(rows["abandon"].to_numpy(float) + margin * ab_se, 0.0, 1.0)
+        abandon = rows["abandon"]
     rows["sl_gap"] = rows["target"] - rows["service_level"]
     rows["abandon_excess"] = (abandon - rows["max_abandon"]).fillna(-1.0)
     rows["meets"] = (rows["sl_gap"] <= TOLERANCE) & (rows["abandon_excess"] <= TOLERANCE)

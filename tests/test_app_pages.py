@@ -337,8 +337,8 @@ def test_a_bad_scenario_file_shows_its_problems_on_every_page_never_a_traceback(
     assert not at.error and not at.exception and at.metric
 
 
-def test_schedule_view_lists_verification_rounds_and_fresh_customer_shares():
-    """The Schedule page's table of rounds and its fresh-customer metrics are the schedule's own figures."""
+def test_schedule_view_lists_verification_rounds_and_certified_shares():
+    """The Schedule page's table of rounds and its certified and in-sample metrics are the schedule's own figures."""
     from types import SimpleNamespace
 
     from app.ui.library import schedule_view
@@ -346,12 +346,18 @@ def test_schedule_view_lists_verification_rounds_and_fresh_customer_shares():
     rounds = [{"round": 1, "paid_hours": 100.0, "channels": {"phone": {"intervals_meeting_target": 0.6}},
                "raised": 7, "lowered": 0, "kept": False},
               {"round": 2, "paid_hours": 110.5, "channels": {"phone": {"intervals_meeting_target": 0.96}},
-               "kept": True}]
-    result = SimpleNamespace(kpis={"rounds": rounds, "holdout": {"seed": 1001, "channels": {
-        "phone": {"intervals_meeting_target": 0.875}}}}, sim=None, coverage=None, shortfalls=[], warnings=[])
+               "certified": {"channels": {"phone": {"intervals_meeting_target": 0.95}}}, "kept": True}]
+    certified = {"seed": 1001, "replications": 100, "meets_targets": False, "target_share": 0.95,
+                 "channels": {"phone": {"intervals_meeting_target": 0.875}}}
+    result = SimpleNamespace(kpis={"rounds": rounds, "certified": certified, "in_sample": {
+        "seed": 1, "replications": 20, "channels": {"phone": {"intervals_meeting_target": 0.96}}}},
+        sim=None, coverage=None, shortfalls=[], warnings=[])
     view = schedule_view(result, load_scenario(EXAMPLE_SCENARIO))
     table = view["rounds"]
     assert table["paid hours"].tolist() == [100.0, 110.5]
     assert table["phone on target"].tolist() == [0.6, 0.96]
     assert table["kept"].tolist() == [False, True]
-    assert view["extra"]["phone on target, fresh customers"] == "87.5%"
+    assert table["phone certified"].tolist()[1] == 0.95
+    assert view["extra"]["phone on target, certified"] == "87.5%"
+    assert view["extra"]["phone on target, loop's sample"] == "96.0%"
+    assert view["extra"]["Certified"] == "does not meet targets (100 replications, seed 1001)"

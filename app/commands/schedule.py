@@ -59,22 +59,28 @@ def _summary(result) -> None:
     for entry in result.rounds:
         line = f"  round {entry['round']}: paid {entry['paid_hours']:,.1f} h"
         if entry.get("channels"):
-            line += ", open intervals meeting targets: " + _shares(entry["channels"])
+            line += ", open intervals meeting targets in the loop's sample: " + _shares(entry["channels"])
+        if entry.get("certified"):
+            line += "; certified: " + _shares(entry["certified"]["channels"])
         if entry.get("raised") or entry.get("lowered"):
             line += f"; then {entry.get('raised', 0)} raised, {entry.get('lowered', 0)} lowered"
         if entry.get("kept"):
             line += "  <- kept"
         typer.echo(line)
+    if k.get("in_sample"):
+        typer.echo(f"  the roster in the loop's sample (seed {k['in_sample']['seed']}, "
+                   f"{k['in_sample']['replications']} replications): " + _shares(k["in_sample"]["channels"]))
+    if k.get("certified"):
+        cert = k["certified"]
+        verdict = "meets" if cert["meets_targets"] else "does NOT meet"
+        typer.echo(f"  certified with fresh customers (seed {cert['seed']}, {cert['replications']} replications), "
+                   f"open intervals meeting targets: " + _shares(k["channels"])
+                   + f" -> {verdict} the targets in {cert['target_share']:.0%} of every channel's open intervals")
     if k.get("simulated"):
-        typer.echo(f"  simulated roster ({result.method}), open intervals meeting targets: " + _shares(k["channels"]))
-    if k.get("holdout"):
-        typer.echo(f"  same roster, fresh customers (seed {k['holdout']['seed']}): "
-                   + _shares(k["holdout"]["channels"]))
-    if k.get("simulated"):
-        typer.echo("  simulated service level: " + ", ".join(
+        typer.echo("  certified service level: " + ", ".join(
             f"{c} {v['service_level']:.1%} (target {v['target']:.0%})" for c, v in k["channels"].items()
             if v.get("service_level") is not None))
-        typer.echo("  simulated abandonment: " + ", ".join(
+        typer.echo("  certified abandonment: " + ", ".join(
             f"{c} {v['abandon_rate']:.1%}" + (f" (max {v['max_abandon_rate']:.0%})" if v.get("max_abandon_rate") else "")
             for c, v in k["channels"].items() if v.get("abandon_rate") is not None))
     for w in result.warnings[:10]:

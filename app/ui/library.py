@@ -169,7 +169,7 @@ def run_whatif(variants, reoptimize: bool, spec_key):
 
 
 def schedule_view(result, sc) -> dict:
-    """What the Schedule page shows of an optimizer.ScheduleResult: KPIs, coverage (long: ds, key, series,
+    """What the Schedule page shows of a planning.ScheduleResult: KPIs, coverage (long: ds, key, series,
     agents), short intervals and notes. Only reshaping for display."""
     kp = dict(getattr(result, "kpis", None) or {})
     sim_result = getattr(result, "sim", None)
@@ -182,13 +182,21 @@ def schedule_view(result, sc) -> dict:
         extra["Idle hours" + ("" if kp.get("simulated") else " (analytic)")] = f"{kp['idle_hours']:,.1f}"
     if kp.get("rounds"):
         extra["Solve rounds"] = f"{len(kp['rounds'])}"
-    holdout = (kp.get("holdout") or {}).get("channels") or {}
-    for c, v in holdout.items():
+    certified = kp.get("certified") or {}
+    if certified:
+        extra["Certified"] = (f"{'meets' if certified['meets_targets'] else 'does not meet'} targets "
+                              f"({certified['replications']} replications, seed {certified['seed']})")
+    for c, v in (certified.get("channels") or {}).items():
         if v.get("intervals_meeting_target") is not None:
-            extra[f"{c} on target, fresh customers"] = f"{100 * v['intervals_meeting_target']:.1f}%"
+            extra[f"{c} on target, certified"] = f"{100 * v['intervals_meeting_target']:.1f}%"
+    for c, v in ((kp.get("in_sample") or {}).get("channels") or {}).items():
+        if v.get("intervals_meeting_target") is not None:
+            extra[f"{c} on target, loop's sample"] = f"{100 * v['intervals_meeting_target']:.1f}%"
     rounds = pd.DataFrame([{"round": r["round"], "paid hours": r["paid_hours"],
                             **{f"{c} on target": v.get("intervals_meeting_target")
                                for c, v in (r.get("channels") or {}).items()},
+                            **{f"{c} certified": v.get("intervals_meeting_target")
+                               for c, v in ((r.get("certified") or {}).get("channels") or {}).items()},
                             "raised": r.get("raised"), "lowered": r.get("lowered"), "kept": r.get("kept")}
                            for r in kp.get("rounds") or []])
     coverage = None
