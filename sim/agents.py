@@ -27,7 +27,7 @@ class Agent:
     """One agent. `state` is IDLE/BUSY/CHAT when on or finishing work, OFF when gone."""
 
     __slots__ = ("group", "realtime", "deferred", "state", "on", "on_shift", "aux", "idle_since", "token",
-                 "busy_since", "avail_since", "off_since", "sessions", "chat", "version", "last_update")
+                 "busy_since", "avail_since", "off_since", "sessions", "chat", "version", "last_update", "done")
 
     def __init__(self, group: "AgentGroup"):
         self.group = group
@@ -46,6 +46,7 @@ class Agent:
         self.chat = None
         self.version = 0                    # chat: bumps whenever the pending completion event is superseded
         self.last_update = 0.0
+        self.done = None                    # callback of a service completion, set by sim.model.Engine
 
 
 class AgentGroup:

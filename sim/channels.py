@@ -1,8 +1,10 @@
 """Channels at run time: per-contact records and the waiting line of each channel.
 
-Per-contact data live in plain Python lists indexed by the contact's number (faster than numpy scalars in
-the event loop); the loop only writes `start` (when an agent or the bot takes the contact). Everything else
-(answered, abandoned, waits) is derived from arrival, start and patience after the run.
+Per-contact data the event loop reads or writes per contact live in plain Python lists indexed by the contact's
+number (faster than numpy scalars); the loop writes `start` (when an agent or the bot takes the contact) and, for
+chat, `end`. Arrival times and patiences stay numpy arrays: the loop touches them only when a bot escalation
+arrives, and the results need them as arrays. Everything else (answered, abandoned, waits) is derived from
+arrival, start and patience after the run.
 
 Abandonment is lazy: a waiting real-time contact whose patience ran out is dropped when it reaches the head of
 the line. With FIFO lines this gives exactly the outcome of scheduling an abandonment event per contact
@@ -12,6 +14,8 @@ the line. With FIFO lines this gives exactly the outcome of scheduling an abando
 from __future__ import annotations
 
 from collections import deque
+
+import numpy as np
 
 from .customers import Customers
 from .inputs import ChannelSpec
@@ -27,9 +31,9 @@ class Channel:
         self.spec = spec
         self.kind = spec.kind
         self.is_chat = spec.kind == CHAT
-        self.arrival: list[float] = customers.arrival.tolist()
+        self.arrival: np.ndarray = np.array(customers.arrival, float)  # escalations' times are written in during the run
         self.handle: list[float] = customers.handle.tolist()
-        self.patience: list[float] = customers.patience.tolist()
+        self.patience: np.ndarray = np.asarray(customers.patience, float)
         self.deadline: list[float] = (customers.arrival + customers.patience).tolist()
         self.start: list[float] = [float("nan")] * len(self.arrival)
         self.end: list[float] = [float("nan")] * len(self.arrival) if self.is_chat else []  # chat: session ends
@@ -67,9 +71,9 @@ class BotDesk:
         self.index = index
         self.spec = spec
         self.kind = AI
-        self.arrival: list[float] = customers.arrival.tolist()
+        self.arrival: np.ndarray = np.asarray(customers.arrival, float)
         self.handle: list[float] = customers.handle.tolist()
-        self.patience: list[float] = customers.patience.tolist()
+        self.patience: np.ndarray = np.asarray(customers.patience, float)
         self.start: list[float] = [float("nan")] * len(self.arrival)
         self.contained: list[bool] = customers.contained.tolist()
         self.slot: list[int] = customers.escalation_slot.tolist()

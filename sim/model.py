@@ -1,9 +1,9 @@
-"""One replication of the week: SimPy's event queue driving callback chains (no process per contact).
+"""One replication of the week on SimPy's public API: two processes drive it, callbacks do the per-contact work.
 
-The story, in event callbacks:
-- a contact arrives (one chain walks the week's pre-drawn arrivals of all channels in time order): it goes to
-  the longest-idle eligible agent; chat may also go to an agent with a free chat slot (fewest sessions first);
-  else it waits in its channel's line (FIFO). A bot session takes a bot slot or waits for one.
+The story:
+- the arrival stream (a SimPy process) walks the week's pre-drawn arrivals of all channels in time order; a
+  contact goes to the longest-idle eligible agent; chat may also go to an agent with a free chat slot (fewest
+  sessions first); else it waits in its channel's line (FIFO). A bot session takes a bot slot or waits for one.
 - an agent finishes: it takes the oldest contact of its highest-priority real-time line that still has a
   waiting contact; deferred work (email) only when all its real-time lines are empty; else it goes idle.
   New real-time contacts never preempt work in hand.
@@ -12,37 +12,27 @@ The story, in event callbacks:
   An agent in chat stops taking new chats while a higher-priority line of its skills has someone waiting.
 - a bot session ends after its bot time: contained, or escalated to its voice/chat channel as a new contact
   (handle time x escalated_aht_factor).
-- the timetable (staffing plan or roster with aux rotation) turns agents on and off at its instants; an agent
-  going off with work in hand finishes it first (overrun).
+- the timetable (a SimPy process over the staffing plan or the roster with aux rotation) turns agents on and
+  off at its instants; an agent going off with work in hand finishes it first (overrun).
 Contacts still waiting or in the bot when the week ends are unfinished (offered = answered + abandoned +
 unfinished). Times are seconds from the week start.
+
+Speed: a contact is no SimPy process. Its service, chat or bot session ends in a `Timeout` carrying one
+callback, the agents and lines are plain deques, abandonment is lazy (sim.channels), and the customers are drawn
+up front (sim.customers). Event order is SimPy's (time, priority, scheduling order). Everything the story
+schedules is a normal-priority timeout, so simultaneous events run in the order they were scheduled; SimPy's
+own events (the two processes starting at time 0, the stop at the week's end) are urgent and come first.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import simpy
-from heapq import heappush
-
-from simpy.core import NORMAL
-from simpy.events import Event
 
 from .agents import BUSY, CHAT, IDLE, OFF, Agent, AgentGroup, plan_timetable, roster_timetable, stochastic_round
 from .channels import AI, CHAT as CHAT_KIND, DEFERRED, BotDesk, Channel
 from .customers import STREAM_AUX, draw_customers, replication_streams
 from .inputs import ModelSpec
-
-
-class Wake(Event):
-    """An event that is already triggered and calls one callback at `now + delay` (value: its payload)."""
-
-    def __init__(self, env: simpy.Environment, delay: float, callback, value) -> None:
-        # Event.__init__, succeed() and Environment.schedule inlined: this runs once per arrival and completion.
-        self.env = env
-        self.callbacks = [callback]
-        self._value = value
-        self._ok = True
-        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
 
 
 class Engine:
@@ -56,6 +46,8 @@ class Engine:
             customers = draw_customers(spec, streams)
         self.aux_rng = np.random.default_rng(streams[STREAM_AUX])
         self.env = simpy.Environment()
+        # Bound once: a timeout is made per arrival, completion and bot session.
+        self._timeout = self.env.timeout
         self.horizon = spec.horizon
         self.channels: list = [BotDesk(c, ch, customers[c]) if ch.kind == AI else Channel(c, ch, customers[c])
                                for c, ch in enumerate(spec.channels)]
@@ -68,44 +60,41 @@ class Engine:
                 ch.groups = [g for g in self.groups if ch in g.realtime or ch in g.deferred]
         self._arrive_by_kind = {"voice": self._arrive_single, DEFERRED: self._arrive_single,
                                 CHAT_KIND: self._arrive_chat, AI: self._arrive_bot}
-        self._prepare_arrivals(customers)
-        self._prepare_timetable()
+        self._customers = customers
+        if spec.roster is not None:
+            self.roster_agents = [self._hire(self.groups[a.group]) for a in spec.roster]
 
-    # --- driving chains ------------------------------------------------------------------------------------
+    # --- the two processes ---------------------------------------------------------------------------------
 
-    def _prepare_arrivals(self, customers) -> None:
+    def _arrival_stream(self):
+        """SimPy process: every channel's own arrivals in time order (seconds from the week start); the contacts
+        of one instant are handled in one wake-up."""
+        customers, channels = self._customers, self.channels
         times = np.concatenate([c.arrival[:c.n_direct] for c in customers])
         which = np.concatenate([np.full(c.n_direct, k) for k, c in enumerate(customers)])
         index = np.concatenate([np.arange(c.n_direct) for c in customers])
         order = np.argsort(times, kind="stable")
-        self._a_times = times[order].tolist()
-        self._a_handlers = [self._arrive_by_kind[self.channels[k].kind] for k in range(len(self.channels))]
-        self._a_which = which[order].tolist()
-        self._a_index = index[order].tolist()
-        self._a_next = 0
-        if self._a_times:
-            Wake(self.env, self._a_times[0], self._on_arrival, None)
+        times, which, index = times[order].tolist(), which[order].tolist(), index[order].tolist()
+        handlers = [self._arrive_by_kind[ch.kind] for ch in channels]
+        timeout = self._timeout
+        n, k, now = len(times), 0, 0.0
+        while k < n:
+            # From the previous drawn time, not from env.now: the clock then adds up the same delays as it always
+            # has, so event times (and ties) stay bit-identical.
+            yield timeout(times[k] - now)
+            now = times[k]
+            while True:
+                c = which[k]
+                handlers[c](channels[c], index[k], now)
+                k += 1
+                if k == n or times[k] != now:
+                    break
 
-    def _on_arrival(self, _event) -> None:
-        k = self._a_next
-        times = self._a_times
-        now = times[k]
-        channels, which, index, handlers = self.channels, self._a_which, self._a_index, self._a_handlers
-        n = len(times)
-        while True:
-            c = which[k]
-            handlers[c](channels[c], index[k], now)
-            k += 1
-            if k >= n or times[k] != now:
-                break
-        self._a_next = k
-        if k < n:
-            Wake(self.env, times[k] - now, self._on_arrival, None)
-
-    def _prepare_timetable(self) -> None:
+    def _timetable(self):
+        """SimPy process: agents come on and go off at the staffing plan's or the roster's instants (seconds from the
+        week start), one wake-up per instant."""
         spec = self.spec
         if spec.roster is not None:
-            self.roster_agents = [self.groups[a.group].new_agent() for a in spec.roster]
             events = [(t, "shift", a, flag) for t, a, flag in roster_timetable(spec)]
             if spec.shrinkage > 0:
                 events += [(k * spec.interval_seconds, "aux", None, None) for k in range(spec.n_intervals)]
@@ -114,37 +103,37 @@ class Engine:
         # Within one instant: shift changes, then plan counts, then the aux draw over who is on shift.
         rank = {"shift": 0, "count": 1, "aux": 2}
         events.sort(key=lambda e: (e[0], rank[e[1]]))
-        self._t_events = events
-        self._t_next = 0
-        if events:
-            Wake(self.env, events[0][0], self._on_timetable, None)
+        n, k, now = len(events), 0, 0.0
+        while k < n:
+            yield self._timeout(events[k][0] - now)
+            now = events[k][0]
+            touched: dict[Agent, None] = {}     # roster agents whose availability may change now (ordered)
+            while k < n and events[k][0] == now:
+                _, what, who, value = events[k]
+                if what == "count":
+                    self._set_count(self.groups[who], value, now)
+                elif what == "shift":
+                    agent = self.roster_agents[who]
+                    agent.on_shift = bool(value)
+                    touched[agent] = None
+                else:
+                    self._draw_aux()
+                    touched.update(dict.fromkeys(self.roster_agents))
+                k += 1
+            for agent in touched:
+                want = agent.on_shift and not agent.aux
+                if want and not agent.on:
+                    self._turn_on(agent, now)
+                elif agent.on and not want:
+                    self._turn_off(agent, now)
 
-    def _on_timetable(self, _event) -> None:
-        events = self._t_events
-        k = self._t_next
-        now = events[k][0]
-        touched: dict[Agent, None] = {}     # roster agents whose availability may change now (ordered)
-        while k < len(events) and events[k][0] == now:
-            _, what, who, value = events[k]
-            if what == "count":
-                self._set_count(self.groups[who], value, now)
-            elif what == "shift":
-                agent = self.roster_agents[who]
-                agent.on_shift = bool(value)
-                touched[agent] = None
-            else:
-                self._draw_aux()
-                touched.update(dict.fromkeys(self.roster_agents))
-            k += 1
-        for agent in touched:
-            want = agent.on_shift and not agent.aux
-            if want and not agent.on:
-                self._turn_on(agent, now)
-            elif agent.on and not want:
-                self._turn_off(agent, now)
-        self._t_next = k
-        if k < len(events):
-            Wake(self.env, events[k][0] - now, self._on_timetable, None)
+    def _hire(self, group: AgentGroup) -> Agent:
+        """A new agent of `group`. Its service completions call back with the agent bound in, so the timeout carries
+        no payload to unpack (one per completion, the commonest event)."""
+        agent = group.new_agent()
+        next_work, env = self._next_work, self.env
+        agent.done = lambda _event: next_work(agent, env.now)
+        return agent
 
     def _draw_aux(self) -> None:
         rng, share = self.aux_rng, self.spec.shrinkage
@@ -162,7 +151,7 @@ class Engine:
             # Call back an agent still finishing work before bringing in a new one.
             agent = next((a for a in group.agents if not a.on and a.state != OFF), None)
             if agent is None:
-                agent = next((a for a in group.agents if a.state == OFF), None) or group.new_agent()
+                agent = next((a for a in group.agents if a.state == OFF), None) or self._hire(group)
             self._turn_on(agent, now)
         if group.on_count > target:
             for agent in [a for a in group.agents if a.on and a.state == IDLE]:
@@ -245,24 +234,25 @@ class Engine:
     def _arrive_bot(self, bot: BotDesk, i: int, now: float) -> None:
         if bot.free > 0:
             bot.free -= 1
-            bot.start[i] = now
-            Wake(self.env, bot.handle[i], self._on_bot_done, (bot, i))
+            self._bot_start(bot, i, now)
         else:
             bot.line.append(i)
 
+    def _bot_start(self, bot: BotDesk, i: int, now: float) -> None:
+        bot.start[i] = now
+        self._timeout(bot.handle[i], (bot, i)).callbacks.append(self._on_bot_done)
+
     def _on_bot_done(self, event) -> None:
-        bot, i = event._value
-        now = self.env._now
+        bot, i = event.value
+        now = self.env.now
         if not bot.contained[i]:
             target = bot.target
             j = bot.slot[i]
             target.arrival[j] = now
-            target.deadline[j] = now + target.patience[j]
+            target.deadline[j] = now + float(target.patience[j])
             self._arrive_by_kind[target.kind](target, j, now)
         if bot.line:
-            k = bot.line.popleft()
-            bot.start[k] = now
-            Wake(self.env, bot.handle[k], self._on_bot_done, (bot, k))
+            self._bot_start(bot, bot.line.popleft(), now)
         else:
             bot.free += 1
 
@@ -271,10 +261,7 @@ class Engine:
     def _serve(self, agent: Agent, ch: Channel, i: int, now: float) -> None:
         ch.start[i] = now
         agent.state = BUSY
-        Wake(self.env, ch.handle[i], self._on_done, agent)
-
-    def _on_done(self, event) -> None:
-        self._next_work(event._value, self.env._now)
+        self._timeout(ch.handle[i]).callbacks.append(agent.done)
 
     def _next_work(self, agent: Agent, now: float) -> None:
         """The agent has nothing in hand: take the next contact by priority, go idle, or leave if off."""
@@ -365,13 +352,13 @@ class Engine:
         agent.version += 1
         remaining = min(s[0] for s in sessions)
         delay = max(remaining, 0.0) * (1.0 + agent.chat.slowdown * (len(sessions) - 1))
-        Wake(self.env, delay, self._on_chat_done, (agent, agent.version))
+        self._timeout(delay, (agent, agent.version)).callbacks.append(self._on_chat_done)
 
     def _on_chat_done(self, event) -> None:
-        agent, version = event._value
+        agent, version = event.value
         if version != agent.version:
             return  # superseded by a later change in the session count
-        now = self.env._now
+        now = self.env.now
         self._chat_advance(agent, now)
         sessions = agent.sessions
         ch = agent.chat
@@ -392,5 +379,7 @@ class Engine:
     def run(self) -> "Engine":
         """Simulate to the end of the week; the state is then read by sim.records."""
         if self.horizon > 0:
+            self.env.process(self._arrival_stream())
+            self.env.process(self._timetable())
             self.env.run(until=self.horizon)
         return self
