@@ -1,8 +1,10 @@
 """Simulation of the contact center's week: phone, chat, email and AI-bot queues served by skilled agents.
 
 Entry point: `simulate(scenario, staffing, replications=20, seed=1) -> SimResult` (see sim.replications and
-sim.results). The engine (sim.model) runs on SimPy's event queue with callback chains; customers are drawn in
-advance per channel (sim.customers) so staffing plans compared with one seed see the same contacts.
+sim.results); `sim.targets` judges simulated intervals against the targets. The engine (sim.model) runs on
+SimPy's public API: two processes (the arrival stream and the staffing timetable) and timeouts whose callbacks
+end services, chat sessions and bot sessions; customers are drawn in advance per channel (sim.customers) so
+staffing plans compared with one seed see the same contacts.
 """
 
 from .estimates import Estimate, paired_difference_ci, welch_difference_ci
