@@ -21,11 +21,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from optimizer.agents import generate_agents, group_limits  # noqa: E402
-from optimizer.baseline import baseline_requirement, two_step_shifts  # noqa: E402
-from optimizer.requirements import requirements  # noqa: E402
-from optimizer.roster import build_roster  # noqa: E402
-from optimizer.shifts import paid_hours_lower_bound, select_shifts  # noqa: E402
+from optimizer import (baseline_requirement, build_roster, generate_agents, group_limits,  # noqa: E402
+                       paid_hours_lower_bound, requirements, select_shifts, two_step_shifts)
+from planning.demand import scenario_demand  # noqa: E402
 from scenarios import scenario_from_dict  # noqa: E402
 
 
@@ -74,12 +72,13 @@ def run(method: str, sc, time_limit: float) -> dict:
     agents = generate_agents(sc)
     limits = group_limits(sc, agents)
     t0 = time.perf_counter()
+    demand = scenario_demand(sc)
     if method == "ccplan":
-        req = requirements(sc, method="erlang-a")
+        req = requirements(sc, demand, method="erlang-a")
         t_req = time.perf_counter()
         plan = select_shifts(sc, req, limits, time_limit=time_limit)
     else:
-        req = baseline_requirement(sc, None)
+        req = baseline_requirement(sc, demand)
         t_req = time.perf_counter()
         plan = two_step_shifts(sc, req, limits, time_limit=time_limit)
     t_shift = time.perf_counter()

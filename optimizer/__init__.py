@@ -1,21 +1,34 @@
-"""Optimizer: staffing requirements, shifts with lunch and breaks, and the weekly roster, verified by simulation.
+"""Optimizer: staffing requirements, shifts with lunch and breaks, and the weekly roster of named agents.
 
-Building blocks (composed by planning.schedule): `requirements` / `on_duty`
-(optimizer.requirements, Erlang A/C per interval and channel), `optimizer.pooling` (multi-skill coverage sets),
-`select_shifts` (CP-SAT shift selection), `build_roster` (CP-SAT roster of named agents), `read_agents` /
-`generate_agents`, `write_outputs` (CSV and Excel).
+It imports only `scenarios`; the demand comes in as an argument (planning.demand resolves it) and the loop that
+simulates and re-sizes (planning.schedule) composes these entry points:
+
+- `requirements(scenario, demand, method)` -> available agents per interval and channel (Erlang A/C, chat,
+  deferred work); `on_duty`, `requirements_warnings`, `requirement_arrays`; `baseline_requirement` (Erlang C).
+- `select_shifts(scenario, requirement, limits)` -> `ShiftPlan` of `PlannedShift`s (CP-SAT, day by day);
+  `paid_hours_lower_bound` (the week's LP relaxation); `two_step_shifts` (the traditional baseline);
+  `group_limits` / `GroupLimits`; `shift_templates` / `Template`; `check_rules`.
+- `build_roster(scenario, shifts, agents)` -> `RosterOutcome` (CP-SAT, named agents); `roster_rule_breaks`
+  checks a roster's hard rules; `read_agents` / `generate_agents` / `Agent`; `to_shift`, `plan_roster`.
+- `coverage_tables(scenario, roster, requirement)`: coverage per interval and channel, per group, short
+  intervals (pooled over skill groups: optimizer.pooling); `coverage_sets`.
+- `write_outputs` / `write_excel`: the roster CSV and the workbook.
 """
 
-from .agents import Agent, generate_agents, read_agents
-from .export import write_excel, write_outputs
-from .requirements import on_duty, requirements, requirements_warnings
-from .roster import build_roster
-from .coverage import coverage_tables, plan_roster
+from .agents import Agent, generate_agents, group_limits, read_agents
 from .baseline import baseline_requirement, two_step_shifts
-from .agents import group_limits
-from .shifts import ShiftPlan, paid_hours_lower_bound, select_shifts
+from .coverage import coverage_tables
+from .export import write_excel, write_outputs
+from .plan import GroupLimits, PlannedShift, ShiftPlan, plan_roster, to_shift
+from .pooling import coverage_sets
+from .requirements import on_duty, requirement_arrays, requirements, requirements_warnings
+from .roster import RosterOutcome, build_roster
+from .roster_rules import roster_rule_breaks
+from .shifts import paid_hours_lower_bound, select_shifts
 from .templates import Template, check_rules, shift_templates
 
-__all__ = ["Agent", "ShiftPlan", "baseline_requirement", "coverage_tables", "group_limits", "plan_roster", "two_step_shifts", "Template", "build_roster", "check_rules",
-           "generate_agents", "on_duty", "paid_hours_lower_bound", "read_agents", "requirements",
-           "requirements_warnings", "select_shifts", "shift_templates", "write_excel", "write_outputs"]
+__all__ = ["Agent", "GroupLimits", "PlannedShift", "RosterOutcome", "ShiftPlan", "Template", "baseline_requirement",
+           "build_roster", "check_rules", "coverage_sets", "coverage_tables", "generate_agents", "group_limits",
+           "on_duty", "paid_hours_lower_bound", "plan_roster", "read_agents", "requirement_arrays", "requirements",
+           "requirements_warnings", "roster_rule_breaks", "select_shifts", "shift_templates", "to_shift",
+           "two_step_shifts", "write_excel", "write_outputs"]

@@ -23,6 +23,8 @@ from scenarios.errors import did_you_mean
 from scenarios.model import WEEKDAYS, parse_span
 from scenarios.tables import read_table
 
+from .plan import GroupLimits
+
 
 @dataclass
 class Agent:
@@ -156,10 +158,8 @@ def _days_of(head: str, scenario: Scenario) -> list[int] | None:
 MIN_HOURS_PAD = 1.06
 
 
-def group_limits(scenario: Scenario, agents: list[Agent]):
+def group_limits(scenario: Scenario, agents: list[Agent]) -> dict[str, GroupLimits]:
     """What each skill group's agents can work in the week, for the shift-selection model."""
-    from .shifts import GroupLimits
-
     rules = scenario.shift_rules
     out = {}
     for name in scenario.skill_groups:

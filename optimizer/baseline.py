@@ -5,7 +5,7 @@
    own dedicated share of the agents in each interval (a group's agents are split between its channels, never
    counted twice).
 2. Shift covering: the cheapest shifts whose full length covers the on-duty requirement, lunch and breaks left
-   out of the covering and put in afterwards, staggered over their allowed positions (optimizer.shifts with
+   out of the covering and put in afterwards, staggered over their allowed positions (`select_shifts` with
    `place_breaks=False`), so they cut into the coverage as they do in practice.
 """
 
@@ -15,13 +15,13 @@ import pandas as pd
 
 from scenarios import Scenario
 
-from .shifts import GroupLimits, ShiftPlan, select_shifts
+from .plan import GroupLimits, ShiftPlan
+from .requirements import requirements
+from .shifts import select_shifts
 
 
 def baseline_requirement(scenario: Scenario, demand: pd.DataFrame) -> pd.DataFrame:
     """Erlang C available agents per interval and channel (ds, channel, agents, offered, aht_seconds)."""
-    from .requirements import requirements
-
     return requirements(scenario, demand, method="erlang-c")
 
 

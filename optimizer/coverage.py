@@ -1,5 +1,5 @@
-"""Coverage of a roster against the requirement, per interval and channel and per interval and skill group, and the
-plan's shifts as a roster of stand-in agents (what the simulation needs before anyone is named)."""
+"""A roster's coverage of the requirement: per interval and channel, per interval and skill group, and the short
+intervals, all in available agents (on-duty agents less shrinkage); the pooling itself is optimizer.pooling's."""
 
 from __future__ import annotations
 
@@ -8,20 +8,21 @@ import pandas as pd
 
 from scenarios import Roster, Scenario, week_intervals
 
-from .roster import to_shift
-from .shifts import ShiftPlan, pooled_subsets, requirement_arrays
+from .pooling import hall_deficiency, subset_shortfalls
+from .requirements import requirement_arrays
+
+REPORT_TOLERANCE = 0.05   # available agents: shortfalls below this are not reported, nor a larger set's excess
 
 
-def plan_roster(scenario: Scenario, plan: ShiftPlan) -> Roster:
-    """The plan's shifts, each worked by a stand-in agent of its group: what the simulation needs to see the
-    plan's agents on duty, lunches and breaks, before anyone is named."""
-    paid_lunch = scenario.shift_rules.paid_lunch
-    return Roster(scenario.start, [to_shift(f"{p.group}-shift-{n:04d}", p, paid_lunch)
-                                   for n, p in enumerate(plan.shifts)])
+def coverage_tables(scenario: Scenario, roster: Roster, requirement: pd.DataFrame
+                    ) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
+    """(coverage, groups, shortfalls) of a roster against `requirement` (ds, channel, agents).
 
-
-def coverage_tables(scenario: Scenario, roster: Roster, requirement: pd.DataFrame):
-    """Coverage per interval and channel, per interval and group, and the short intervals of a roster."""
+    coverage: ds, channel, required, scheduled (available agents of the groups holding the channel: an upper bound
+    of what the channel can get), short (the largest shortfall of a pooled channel set holding the channel).
+    groups: ds, skill_group, on_duty, available. shortfalls: one dict per short interval (ds, channels,
+    short_agents), named by the smallest channel set that shows the shortfall.
+    """
     idx = week_intervals(scenario)
     groups = list(scenario.skill_groups)
     avail = roster.availability(scenario)                   # on-duty agents (lunch and breaks off) per group
@@ -29,27 +30,18 @@ def coverage_tables(scenario: Scenario, roster: Roster, requirement: pd.DataFram
     available = on_duty * (1.0 - scenario.shrinkage)
     group_table = pd.DataFrame({"ds": np.repeat(idx, len(groups)), "skill_group": np.tile(groups, len(idx)),
                                 "on_duty": on_duty.reshape(-1).round(3), "available": available.reshape(-1).round(3)})
+    by_group = {g: available[:, j] for j, g in enumerate(groups)}
     req = requirement_arrays(scenario, requirement)
+    short_of = subset_shortfalls(by_group, req, scenario)
     rows = []
-    shortfalls = []
-    subset_short = {}
-    for s, serving in pooled_subsets(scenario):
-        supply = sum(available[:, groups.index(g)] for g in serving) if serving else np.zeros(len(idx))
-        need = sum(req[c] for c in s)
-        subset_short[s] = np.clip(need - supply, 0, None)
     for c in scenario.human_channels():
-        supply = sum(available[:, j] for j, g in enumerate(groups) if c in scenario.skill_groups[g].skills)
-        short = np.max([v for s, v in subset_short.items() if c in s], axis=0)
+        supply = sum(by_group[g] for g in groups if c in scenario.skill_groups[g].skills)
+        short = np.max([v for s, v in short_of.items() if c in s], axis=0)
         rows.append(pd.DataFrame({"ds": idx, "channel": c, "required": req[c].round(3),
                                   "scheduled": np.asarray(supply, float).round(3), "short": short.round(3)}))
     coverage = pd.concat(rows, ignore_index=True)
-    # Report each short interval once, by the smallest channel set that shows the shortfall.
-    for i in range(len(idx)):
-        best = None
-        for s, v in sorted(subset_short.items(), key=lambda t: len(t[0])):
-            if v[i] > 0.05 and (best is None or v[i] > best[1] + 0.05):
-                best = (s, v[i])
-        if best is not None:
-            shortfalls.append({"ds": idx[i].isoformat(), "channels": "+".join(sorted(best[0])),
-                               "short_agents": round(float(best[1]), 2)})
+    named = hall_deficiency(by_group, req, scenario, tolerance=REPORT_TOLERANCE)
+    named = named[named["subset"] != ""]
+    shortfalls = [{"ds": ds.isoformat(), "channels": subset, "short_agents": round(float(short), 2)}
+                  for ds, subset, short in zip(named["ds"], named["subset"], named["subset_short"])]
     return coverage, group_table, shortfalls

@@ -41,26 +41,24 @@ from scenarios.model import clock_minutes
 
 from .erlang import agents_needed, erlang_b
 
-__all__ = ["METHODS", "requirements", "requirements_warnings", "on_duty", "bot_escalations", "bot_capacity",
-           "deferred_envelope", "deferred_work_rate", "working_mask"]
+__all__ = ["METHODS", "requirements", "requirements_warnings", "on_duty", "requirement_arrays", "bot_escalations",
+           "bot_capacity", "deferred_envelope", "deferred_work_rate", "working_mask"]
 
 METHODS = ("erlang-a", "erlang-c")
 REQUIREMENT_COLUMNS = ["ds", "channel", "agents", "offered", "aht_seconds"]
 
 
-def requirements(scenario: Scenario, demand: pd.DataFrame | None = None, method: str = "erlang-a") -> pd.DataFrame:
+def requirements(scenario: Scenario, demand: pd.DataFrame, method: str = "erlang-a") -> pd.DataFrame:
     """Fractional AVAILABLE agents needed per interval for each human channel alone.
 
-    Returns long `ds, channel, agents, offered, aht_seconds` (offered contacts per interval incl. bot escalations,
-    their mean handle time in seconds), channels in scenario order, every interval of the week.
-    `demand` defaults to `forecasting.scenario_demand(scenario)`.
+    `demand`: expected contacts per interval and channel (`ds, channel, contacts`, optional `aht_seconds`), as
+    planning.demand.scenario_demand resolves it. Returns long `ds, channel, agents, offered, aht_seconds` (offered
+    contacts per interval incl. bot escalations, their mean handle time in seconds), channels in scenario order,
+    every interval of the week.
     """
     if method not in METHODS:
         raise InputError([Problem("method", f"unknown method '{method}' (choose {', '.join(METHODS)})")],
                          "invalid requirements method")
-    if demand is None:
-        from forecasting import scenario_demand
-        demand = scenario_demand(scenario)
     contacts, aht = _demand_matrices(scenario, demand)
     warnings: list[str] = []
     esc, esc_aht = _escalations(scenario, contacts, aht, warnings)
@@ -101,6 +99,20 @@ def on_duty(requirement_agents, scenario: Scenario):
         return out
     return np.asarray(requirement_agents, dtype=float) * factor if not np.isscalar(requirement_agents) \
         else float(requirement_agents) * factor
+
+
+def requirement_arrays(scenario: Scenario, requirement: pd.DataFrame | None) -> dict[str, np.ndarray]:
+    """Per human channel, available agents required per interval of the week (0 where the table has no row)."""
+    out = {c: np.zeros(scenario.n_intervals) for c in scenario.human_channels()}
+    if requirement is None or not len(requirement):
+        return out
+    pos = interval_index(scenario, requirement["ds"])
+    chans = requirement["channel"].to_numpy()
+    vals = requirement["agents"].to_numpy(float)
+    for c in out:
+        sel = (chans == c) & (pos >= 0)
+        np.add.at(out[c], pos[sel], np.nan_to_num(vals[sel]))
+    return out
 
 
 # --- demand ----------------------------------------------------------------------------------------------------
@@ -151,13 +163,10 @@ def _shift_by(values: np.ndarray, seconds: float, length: float) -> tuple[np.nda
     return out[:len(values)], float(out[len(values):].sum())
 
 
-def bot_escalations(scenario: Scenario, demand: pd.DataFrame | None = None) -> pd.DataFrame:
+def bot_escalations(scenario: Scenario, demand: pd.DataFrame) -> pd.DataFrame:
     """Expected escalations per interval: `ds, channel` (the AI channel), `escalate_to`, `escalated` (contacts
     arriving at the target in that interval), `aht_seconds` (their handle time). Volume past the week's end is in
     `attrs["after_week"]` by AI channel; (1 - containment) x sessions = escalated total + after_week."""
-    if demand is None:
-        from forecasting import scenario_demand
-        demand = scenario_demand(scenario)
     contacts, aht = _demand_matrices(scenario, demand)
     length = scenario.interval_minutes * 60.0
     idx = week_intervals(scenario)

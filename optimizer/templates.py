@@ -10,6 +10,7 @@ over its lunch positions and, separately, over each break's positions is realisa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -20,6 +21,18 @@ from scenarios.model import clock_minutes
 _EDGE_MIN = 60
 # A break may move this far either side of its nominal position (evenly spaced through the shift).
 _BREAK_SPREAD_MIN = 90
+
+
+class ShiftType(NamedTuple):
+    """A shift by when it runs: day of the week (0 = the scenario's start), start and length in minutes."""
+
+    day: int
+    start_min: int
+    length_min: int
+
+    @property
+    def end_min(self) -> int:
+        return self.start_min + self.length_min
 
 
 @dataclass(frozen=True)
@@ -49,8 +62,8 @@ class Template:
         return bool(self.lunch_offsets)
 
     @property
-    def key(self) -> tuple[int, int, int]:
-        return (self.day, self.start_min, self.length_min)
+    def key(self) -> ShiftType:
+        return ShiftType(self.day, self.start_min, self.length_min)
 
 
 def check_rules(scenario: Scenario) -> None:

@@ -12,6 +12,7 @@ from scipy.optimize import linprog
 from optimizer.erlang import abandon_rate, agents_needed, service_level
 from optimizer.requirements import (bot_capacity, bot_escalations, deferred_envelope, on_duty, requirements,
                                     requirements_warnings, working_mask)
+from planning.demand import scenario_demand
 from scenarios import InputError, open_mask, scenario_from_dict
 
 
@@ -46,7 +47,7 @@ def by_channel(table, name):
 
 def test_voice_is_the_brute_force_minimum_in_open_intervals_only():
     sc = tiny()
-    req = by_channel(requirements(sc), "phone")
+    req = by_channel(requirements(sc, _demand(sc)), "phone")
     is_open = open_mask(sc, "phone")
     assert (req["agents"][~is_open] == 0).all() and (req["offered"][~is_open] == 0).all()
     brute = next(n for n in range(100) if service_level(n, 200, 180, 20, 120) >= 0.8
@@ -58,8 +59,9 @@ def test_voice_is_the_brute_force_minimum_in_open_intervals_only():
 
 def test_chat_slots_and_escalations_by_hand():
     sc = tiny()
-    req = by_channel(requirements(sc), "chat")
-    esc = bot_escalations(sc)
+    table = requirements(sc, _demand(sc))
+    req = by_channel(table, "chat")
+    esc = bot_escalations(sc, _demand(sc))
     # bot: 40 sessions/h, 40 % escalate after 900 s: a quarter of each hour's escalations land in the next hour
     moved = esc["escalated"].to_numpy()
     assert moved[0] == pytest.approx(16 * 0.75) and moved[5] == pytest.approx(16.0)
@@ -71,17 +73,17 @@ def test_chat_slots_and_escalations_by_hand():
     slots = agents_needed(offered, aht * 1.5, 60, 0.8, 300).fractional  # 2 sessions: speed 1 / (1 + 0.5)
     assert req["agents"][i] == pytest.approx(slots / 2)
     # the traditional method works chats one at a time at the solo AHT, no abandonment
-    trad = by_channel(requirements(sc, method="erlang-c"), "chat")
+    trad = by_channel(requirements(sc, _demand(sc), method="erlang-c"), "chat")
     assert trad["agents"][i] == pytest.approx(agents_needed(offered, aht, 60, 0.8).fractional)
     # escalations while chat is closed are not staffed, and the warning says so
     assert (req["offered"][~open_mask(sc, "chat")] == 0).all()
-    assert any("chat is closed" in w for w in requirements_warnings(req if req.attrs else requirements(sc)))
+    assert any("chat is closed" in w for w in requirements_warnings(table))
 
 
 def test_escalations_conserve_volume():
     for days in (1, 2):
         sc = tiny(days=days)
-        esc = bot_escalations(sc)
+        esc = bot_escalations(sc, _demand(sc))
         sessions = 40.0 * sc.n_intervals
         assert esc["escalated"].sum() + esc.attrs["after_week"]["bot"] == pytest.approx(0.4 * sessions)
         assert esc.attrs["after_week"]["bot"] == pytest.approx(16 * 0.25)
@@ -92,17 +94,17 @@ def test_bot_capacity_warning():
     cap = bot_capacity(sc, requirements.__globals__["_demand_matrices"](sc, _demand(sc))[0])
     assert cap["concurrent"].iloc[0] == pytest.approx(10.0)
     assert any("capacity_sessions 8" in w for w in cap.attrs["warnings"])
-    assert any("capacity_sessions" in w for w in requirements_warnings(requirements(sc)))
-    assert not any("capacity_sessions" in w for w in requirements_warnings(requirements(tiny())))
+    assert any("capacity_sessions" in w for w in requirements_warnings(requirements(sc, _demand(sc))))
+    plenty = tiny()
+    assert not any("capacity_sessions" in w for w in requirements_warnings(requirements(plenty, _demand(plenty))))
 
 
 def _demand(sc):
-    from forecasting import scenario_demand
     return scenario_demand(sc)
 
 
 def _check_deferred(sc, work_per_interval):
-    req = by_channel(requirements(sc), "email")
+    req = by_channel(requirements(sc, _demand(sc)), "email")
     done = req["agents"].to_numpy() * 3600          # agent-seconds per interval
     env = deferred_envelope(sc, "email", work_per_interval)
     cum = np.cumsum(done)
@@ -147,7 +149,7 @@ def test_deferred_envelope_bursty_arrivals():
 
 def test_traditional_deferred_works_mail_as_it_arrives():
     sc = tiny()
-    trad = by_channel(requirements(sc, method="erlang-c"), "email")["agents"].to_numpy() * 3600
+    trad = by_channel(requirements(sc, _demand(sc), method="erlang-c"), "email")["agents"].to_numpy() * 3600
     # 08:00 works the night's 9 hours of mail (00:00-08:00 and the 08:00 hour), then each hour's own
     assert trad[8] == pytest.approx(9 * 6 * 360.0) and trad[9] == pytest.approx(6 * 360.0)
     assert trad.sum() == pytest.approx(20 * 6 * 360.0)  # 20:00-24:00 mail is after the last working hour
@@ -155,8 +157,8 @@ def test_traditional_deferred_works_mail_as_it_arrives():
 
 def test_erlang_c_needs_at_least_erlang_a_when_only_service_level_counts():
     sc = tiny(max_abandon=None)
-    a = requirements(sc, method="erlang-a")
-    c = requirements(sc, method="erlang-c")
+    a = requirements(sc, _demand(sc), method="erlang-a")
+    c = requirements(sc, _demand(sc), method="erlang-c")
     real = a["channel"].isin(["phone", "chat"])
     assert (c["agents"][real].to_numpy() >= a["agents"][real].to_numpy() - 1e-9).all()
     assert (c["agents"][real] > a["agents"][real] + 0.5).any()
@@ -164,12 +166,12 @@ def test_erlang_c_needs_at_least_erlang_a_when_only_service_level_counts():
 
 def test_on_duty_and_bad_method():
     sc = tiny()
-    req = requirements(sc)
+    req = requirements(sc, _demand(sc))
     duty = on_duty(req, sc)
     assert np.allclose(duty["agents"], req["agents"] / 0.75)
     assert on_duty(3.0, sc) == pytest.approx(4.0)
     with pytest.raises(InputError, match="method"):
-        requirements(sc, method="erlang-x")
+        requirements(sc, _demand(sc), method="erlang-x")
 
 
 def test_example_scenario_runs(example):
@@ -192,7 +194,7 @@ def test_example_scenario_runs(example):
 
 # --- pooling ---------------------------------------------------------------------------------------------------
 
-from optimizer.pooling import assign, coverage_sets, hall_deficiency, pooled_shortfall  # noqa: E402
+from optimizer.pooling import coverage_sets, hall_deficiency, subset_shortfalls  # noqa: E402
 
 
 def pool_scenario(groups: dict[str, list[str]], channels=("phone", "chat")):
@@ -213,31 +215,32 @@ GROUPS = {"generalist": ["phone", "chat"], "phone_only": ["phone"], "chat_only":
 
 def test_coverage_sets_by_hand():
     sc = pool_scenario(GROUPS)
-    full = {s: set(g) for s, g in coverage_sets(sc, prune=False)}
-    assert full == {frozenset({"phone"}): {"generalist", "phone_only"}, frozenset({"chat"}): {"generalist", "chat_only"},
+    sets = {s: set(g) for s, g in coverage_sets(sc)}
+    assert sets == {frozenset({"phone"}): {"generalist", "phone_only"}, frozenset({"chat"}): {"generalist", "chat_only"},
                     frozenset({"phone", "chat"}): set(GROUPS)}
     # only generalists: {phone} and {chat} are implied by {phone, chat}
     sc2 = pool_scenario({"generalist": ["phone", "chat"]})
     assert [s for s, _ in coverage_sets(sc2)] == [frozenset({"phone", "chat"})]
 
 
-def test_pooled_shortfall_lands_on_the_lower_priority_channel():
+def test_hall_deficiency_names_the_smallest_short_set():
     sc = pool_scenario(GROUPS)
     avail = {"generalist": 5.0, "phone_only": 3.0, "chat_only": 2.0}
-    out = pooled_shortfall(avail, {"phone": 6.0, "chat": 6.0}, sc)
-    first = out[out["ds"] == out["ds"].iloc[0]].set_index("channel")
-    # 12 required against 10 agents: generalists take phone first (3 of them), so chat is 2 short
-    assert first.loc["phone", "shortfall"] == pytest.approx(0.0)
-    assert first.loc["chat", "shortfall"] == pytest.approx(2.0)
-    assert out.attrs["deficiency"]["deficiency"].iloc[0] == pytest.approx(2.0)
-    a = assign(avail, {"phone": 6.0, "chat": 6.0}, sc)
-    a0 = a[a["ds"] == a["ds"].iloc[0]].set_index(["skill_group", "channel"])["agents"]
-    assert a0[("generalist", "phone")] == pytest.approx(3.0) and a0[("generalist", "chat")] == pytest.approx(2.0)
-    # phone too big for its agents: the phone subset alone is 2 short, chat is covered
-    out = pooled_shortfall(avail, {"phone": 10.0, "chat": 1.0}, sc)
-    first = out[out["ds"] == out["ds"].iloc[0]].set_index("channel")
-    assert first.loc["phone", "shortfall"] == pytest.approx(2.0) and first.loc["chat", "shortfall"] == 0
-    assert hall_deficiency(avail, {"phone": 10.0, "chat": 1.0}, sc)["subset"].iloc[0] == "phone"
+    # 12 required against 10 agents: only the two channels together are short
+    first = hall_deficiency(avail, {"phone": 6.0, "chat": 6.0}, sc).iloc[0]
+    assert first["deficiency"] == pytest.approx(2.0) and first["subset"] == "chat+phone"
+    # phone too big for its 8 agents: phone alone is 2 short, and so are both channels together (chat is
+    # covered), so the smaller set is named
+    first = hall_deficiency(avail, {"phone": 10.0, "chat": 1.0}, sc).iloc[0]
+    assert first["deficiency"] == pytest.approx(2.0) and first["subset"] == "phone"
+    # a larger set replaces a smaller one only when it is short by more than the tolerance more: phone alone is
+    # 0.5 short, both channels 0.7 (named: phone) or 0.9 (named: both)
+    table = hall_deficiency(avail, {"phone": 8.5, "chat": 2.2}, sc, tolerance=0.25)
+    assert table["subset"].iloc[0] == "phone" and table["subset_short"].iloc[0] == pytest.approx(0.5)
+    assert table["deficiency"].iloc[0] == pytest.approx(0.7)
+    table = hall_deficiency(avail, {"phone": 8.5, "chat": 2.4}, sc, tolerance=0.25)
+    assert table["subset"].iloc[0] == "chat+phone" and table["subset_short"].iloc[0] == pytest.approx(0.9)
+    assert (hall_deficiency(avail, {"phone": 1.0, "chat": 1.0}, sc)["subset"] == "").all()
 
 
 def test_pooling_against_brute_force_on_random_cases():
@@ -255,16 +258,18 @@ def test_pooling_against_brute_force_on_random_cases():
         n = sc.n_intervals
         avail = {g: rng.uniform(0, 6, n) for g in groups}
         req = {c: rng.uniform(0, 8, n) for c in channels}
-        short = pooled_shortfall(avail, req, sc)
-        per_interval = short.groupby("ds", sort=True)["shortfall"].sum().to_numpy()
-        a = assign(avail, req, sc)
+        deficiency = hall_deficiency(avail, req, sc)["deficiency"].to_numpy()
+        shortfalls = subset_shortfalls(avail, req, sc)
         for i in range(0, n, 5):
             # independent truth 1: brute-force Hall deficiency over every subset
             worst = 0.0
             for r in range(1, 4):
                 for s in itertools.combinations(channels, r):
                     supply = sum(avail[g][i] for g, sk in groups.items() if set(sk) & set(s))
-                    worst = max(worst, sum(req[c][i] for c in s) - supply)
+                    short = max(0.0, sum(req[c][i] for c in s) - supply)
+                    worst = max(worst, short)
+                    if frozenset(s) in shortfalls:
+                        assert shortfalls[frozenset(s)][i] == pytest.approx(short, abs=1e-9)
             # independent truth 2: a plain max-flow LP of this interval
             edges = [(g, c) for g, sk in groups.items() for c in sk]
             a_ub = [[1.0 if e[0] == g else 0.0 for e in edges] for g in groups] + \
@@ -272,29 +277,12 @@ def test_pooling_against_brute_force_on_random_cases():
             b_ub = [avail[g][i] for g in groups] + [req[c][i] for c in channels]
             lp = linprog(-np.ones(len(edges)), A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
             total_req = sum(req[c][i] for c in channels)
-            assert per_interval[i] == pytest.approx(worst, abs=1e-6)
-            assert per_interval[i] == pytest.approx(total_req + lp.fun, abs=1e-6)
-            assert short.attrs["deficiency"]["deficiency"].iloc[i] == pytest.approx(worst, abs=1e-9)
-            # the assignment is feasible
-            ai = a[a["ds"] == a["ds"].unique()[i]]
-            for g in groups:
-                assert ai[ai["skill_group"] == g]["agents"].sum() <= avail[g][i] + 1e-7
-            for c in channels:
-                assert ai[ai["channel"] == c]["agents"].sum() <= req[c][i] + 1e-7
-
-
-def test_pooling_reads_staffing_plans_and_requirement_tables():
-    from scenarios import staffing_from_matrix
-    sc = pool_scenario(GROUPS)
-    plan = staffing_from_matrix(sc, np.tile([5.0, 3.0, 2.0], (sc.n_intervals, 1)))
-    req = pd.DataFrame({"ds": np.repeat(plan["ds"].unique(), 2), "channel": ["phone", "chat"] * sc.n_intervals,
-                        "agents": [6.0, 6.0] * sc.n_intervals})
-    out = pooled_shortfall(plan, req, sc)
-    assert out.groupby("channel")["shortfall"].sum().to_dict() == pytest.approx({"chat": 2.0 * 24, "phone": 0.0})
+            assert deficiency[i] == pytest.approx(worst, abs=1e-9)
+            assert deficiency[i] == pytest.approx(total_req + lp.fun, abs=1e-6)
 
 
 def test_demand_scale_applied_once():
     sc = tiny()
     sc.demand.scale = 1.5
-    req = by_channel(requirements(sc), "phone")
+    req = by_channel(requirements(sc, _demand(sc)), "phone")
     assert req["offered"].max() == pytest.approx(300.0)

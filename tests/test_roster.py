@@ -1,4 +1,8 @@
-"""Roster of named agents: each rule checked on the output, independently of the model; agents CSV errors."""
+"""Roster of named agents: each rule checked on the output by optimizer.roster_rules (which the CP-SAT roster
+must agree with, checked here too); agents CSV errors.
+
+Every solve runs on one worker with a limit in CP-SAT's deterministic time, so the rosters do not depend on the
+machine's speed."""
 
 from __future__ import annotations
 
@@ -6,12 +10,26 @@ from collections import Counter
 
 import pandas as pd
 import pytest
+from ortools.sat.python import cp_model
 
-from optimizer.agents import generate_agents, group_limits, read_agents
-from optimizer.roster import build_roster
+from optimizer.agents import Agent, generate_agents, group_limits, read_agents
+from optimizer.plan import PlannedShift
+from optimizer.roster import build_roster, roster_model
+from optimizer.roster_rules import roster_rule_breaks, rule_breaks
 from optimizer.shifts import select_shifts
+from optimizer.templates import ShiftType, shift_templates
 from scenarios import InputError
-from schedule_helpers import check_roster_rules, days_off_pairs, flat_requirement, small_scenario
+from schedule_helpers import days_off_pairs, flat_requirement, small_scenario
+
+WORK = 20.0   # CP-SAT deterministic time per call
+
+
+def _plan(sc, req, agents):
+    return select_shifts(sc, req, group_limits(sc, agents), time_limit=WORK, workers=1, deterministic=True)
+
+
+def _roster(sc, shifts, agents):
+    return build_roster(sc, shifts, agents, time_limit=WORK, workers=1, deterministic=True)
 
 
 @pytest.fixture(scope="module")
@@ -20,9 +38,8 @@ def week():
     sc = small_scenario(days=7, headcounts=(16, 8), costs=(1.0, 1.0))
     req = flat_requirement(sc, {"phone": 3.2, "chat": 1.2})
     agents = generate_agents(sc)
-    plan = select_shifts(sc, req, group_limits(sc, agents), time_limit=10)
-    out = build_roster(sc, plan.shifts, agents, time_limit=10)
-    return sc, agents, plan, out
+    plan = _plan(sc, req, agents)
+    return sc, agents, plan, _roster(sc, plan.shifts, agents)
 
 
 def test_every_planned_shift_goes_to_an_agent(week):
@@ -38,7 +55,7 @@ def test_every_planned_shift_goes_to_an_agent(week):
 
 def test_hard_rules_hold_on_every_agent(week):
     sc, agents, _, out = week
-    assert check_roster_rules(sc, out.roster, agents) == []
+    assert roster_rule_breaks(sc, out.roster, agents) == []
 
 
 def test_soft_rules_two_days_off_and_weekend_rotation(week):
@@ -67,9 +84,9 @@ def test_agents_csv_rules_hold(tmp_path):
     assert [a.id for a in agents] == ["ann", "bob", "cyd", "dan"]
     assert agents[1].min_hours == 0 and agents[3].max_hours == 40   # group contract fills the blanks
     req = flat_requirement(sc, {"phone": 1.0, "chat": 0.5}, hours=(8, 16))
-    plan = select_shifts(sc, req, group_limits(sc, agents), time_limit=10)
-    out = build_roster(sc, plan.shifts, agents, time_limit=10)
-    assert check_roster_rules(sc, out.roster, agents) == []
+    plan = _plan(sc, req, agents)
+    out = _roster(sc, plan.shifts, agents)
+    assert roster_rule_breaks(sc, out.roster, agents) == []
     hours = Counter()
     for s in out.roster.shifts:
         hours[s.agent] += s.paid_seconds / 3600
@@ -114,20 +131,17 @@ def test_solver_without_a_solution_in_time_keeps_the_greedy_roster(week, monkeyp
 
     sc, agents, plan, _ = week
     monkeypatch.setattr(roster_module.cp_model, "CpSolver", OutOfTime)
-    out = build_roster(sc, plan.shifts, agents, time_limit=2)
+    out = build_roster(sc, plan.shifts, agents)
     assert set(out.status.values()) == {"GREEDY (UNKNOWN)"}
     assert any("greedy roster is kept" in w for w in out.warnings)
     assert len(out.roster.shifts) + len(out.unassigned) == len(plan.shifts)
     assert len(out.roster.shifts) >= 0.95 * len(plan.shifts)
-    assert check_roster_rules(sc, out.roster, agents) == []
+    assert roster_rule_breaks(sc, out.roster, agents) == []
 
 
 def test_shifts_their_group_cannot_take_go_to_a_group_holding_their_skills():
     """Two phone-only agents, three phone-only shifts on Monday: the third goes to a generalist (who holds phone
     too) and every rule still holds. A generalist shift never goes to a phone-only agent (no chat skill)."""
-    from optimizer.shifts import PlannedShift
-    from optimizer.templates import shift_templates
-
     def monday(sc):
         tpl = next(t for t in shift_templates(sc, "phone_only") if t.day == 0 and t.start_min == 8 * 60
                    and t.length_min == 480)
@@ -136,14 +150,77 @@ def test_shifts_their_group_cannot_take_go_to_a_group_holding_their_skills():
     rules = {"breaks_minutes": 0, "lunch_after_hours": 9}
     sc = small_scenario(days=7, headcounts=(5, 2), rules=rules)
     agents = generate_agents(sc)
-    out = build_roster(sc, monday(sc)("phone_only", 3) + monday(sc)("generalist", 4), agents, time_limit=5,
-                       workers=1)
+    out = _roster(sc, monday(sc)("phone_only", 3) + monday(sc)("generalist", 4), agents)
     assert Counter(s.skill_group for s in out.roster.shifts) == {"phone_only": 2, "generalist": 5}
     assert not out.unassigned
     assert any("phone_only -> generalist" in w for w in out.warnings)
-    assert check_roster_rules(sc, out.roster, agents) == []
+    assert roster_rule_breaks(sc, out.roster, agents) == []
 
     sc = small_scenario(days=7, headcounts=(3, 4), rules=rules)
-    out = build_roster(sc, monday(sc)("generalist", 4), generate_agents(sc), time_limit=5, workers=1)
+    out = _roster(sc, monday(sc)("generalist", 4), generate_agents(sc))
     assert Counter(s.skill_group for s in out.roster.shifts) == {"generalist": 3}
     assert [p.group for p in out.unassigned] == ["generalist"]
+
+
+# -- the checker and the CP-SAT roster agree ----------------------------------------------------------------------
+
+def _model_takes(sc, agent: Agent, week: list[ShiftType]) -> bool:
+    """Whether the CP-SAT roster lets `agent` (alone in the crew) work exactly `week` (the plan is that week)."""
+    by_type = {t.key: t for t in shift_templates(sc, agent.skill_group)}
+    planned = [PlannedShift(agent.skill_group, by_type[k], None, ()) for k in week]
+    rm = roster_model(sc, planned, [agent])
+    if any((0, k) not in rm.y for k in week):
+        return False                                   # the model has no variable for an unavailable time
+    for k in week:
+        rm.model.add(rm.y[(0, k)] == 1)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    return solver.solve(rm.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def _shift(day: int, start_h: int, length_h: int) -> ShiftType:
+    return ShiftType(day, start_h * 60, length_h * 60)
+
+
+ILLEGAL_WEEKS = [
+    # (rule named, shift rules, agent's max hours, unavailable, the week)
+    ("one shift a day", {}, 40, [], [_shift(0, 7, 4), _shift(0, 13, 4)]),
+    ("max_shifts_per_week", {}, 40, [], [_shift(d, 8, 4) for d in (0, 1, 2, 4, 5, 6)]),
+    ("min_shifts_per_week", {"min_shifts_per_week": 3}, 40, [], [_shift(0, 8, 8), _shift(1, 8, 8)]),
+    ("max_hours_per_week", {}, 20, [], [_shift(d, 8, 8) for d in (0, 1, 2)]),
+    ("min_rest_hours", {}, 40, [], [_shift(0, 13, 8), _shift(1, 7, 8)]),
+    ("max_consecutive_days", {"max_consecutive_days": 3}, 40, [], [_shift(d, 8, 4) for d in (0, 1, 2, 3)]),
+    ("unavailable", {}, 40, [(2, 0, 1440)], [_shift(2, 8, 8)]),
+]
+
+
+@pytest.mark.parametrize("rule, rules, max_hours, away, week", ILLEGAL_WEEKS, ids=[w[0] for w in ILLEGAL_WEEKS])
+def test_a_hand_made_illegal_week_fails_the_checker_and_the_model_by_its_rule(rule, rules, max_hours, away, week):
+    sc = small_scenario(days=7, rules=rules)
+    agent = Agent("ann", "generalist", 0, max_hours, away)
+    paid = {k: next(t.paid_min for t in shift_templates(sc, "generalist") if t.key == k) for k in week}
+    broken = list(rule_breaks(agent, week, paid, sc.shift_rules, sc.days))
+    assert [b.split(":")[0] for b in broken] == [rule], broken
+    assert not _model_takes(sc, agent, week)
+    # one shift less (or the day off it needs) and both take the week again
+    legal = {"one shift a day": week[:1], "max_shifts_per_week": week[:5],
+             "min_shifts_per_week": week + [_shift(3, 8, 8)], "max_hours_per_week": week[:2],
+             "min_rest_hours": [week[0], _shift(1, 10, 8)], "max_consecutive_days": week[:3],
+             "unavailable": [_shift(3, 8, 8)]}[rule]
+    paid.update({k: next(t.paid_min for t in shift_templates(sc, "generalist") if t.key == k) for k in legal})
+    assert list(rule_breaks(agent, legal, paid, sc.shift_rules, sc.days)) == []
+    assert _model_takes(sc, agent, legal)
+
+
+def test_every_roster_build_roster_returns_passes_the_checker(week):
+    """Agreement on the model's own answers: every agent's week in the solved rosters (the fixture's, and one
+    with contracts, times off and a crew too small for the plan) is legal for the checker."""
+    sc, agents, _, out = week
+    assert out.roster.shifts and roster_rule_breaks(sc, out.roster, agents) == []
+    small = small_scenario(days=7, headcounts=(6, 3), rules={"min_rest_hours": 12, "max_consecutive_days": 4})
+    crew = [Agent(a.id, a.skill_group, 16, 32 if i % 2 else 40, [(i % 7, 0, 720)] if i % 3 == 0 else [])
+            for i, a in enumerate(generate_agents(small))]
+    plan = _plan(small, flat_requirement(small, {"phone": 4.0, "chat": 1.5}), generate_agents(small))
+    tight = _roster(small, plan.shifts, crew)
+    assert tight.roster.shifts
+    assert roster_rule_breaks(small, tight.roster, crew) == []

@@ -1,26 +1,37 @@
-"""Shift templates and CP-SAT shift selection, checked against hand-computed cases and recomputed coverage."""
+"""Shift templates and CP-SAT shift selection, checked against hand-computed cases and recomputed coverage.
+
+Every solve runs on one worker with a limit in CP-SAT's deterministic time, so the plans do not depend on the
+machine's speed."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from ortools.sat.python import cp_model
 
 from optimizer.agents import generate_agents, group_limits
-from optimizer.shifts import on_duty_minutes, paid_hours_lower_bound, select_shifts
+from optimizer.linear import lp_relaxation
+from optimizer.plan import GroupShift
+from optimizer.shift_model import ShiftModel, on_duty_minutes
+from optimizer.shift_starts import repair_shortfalls
+from optimizer.shifts import paid_hours_lower_bound, select_shifts
 from optimizer.templates import check_rules, shift_templates
 from scenarios import InputError
 from schedule_helpers import flat_requirement, small_scenario
 
-
-def _plan(sc, req, **kw):
-    return select_shifts(sc, req, group_limits(sc, generate_agents(sc)), time_limit=10, **kw)
+WORK = 20.0   # CP-SAT deterministic time per select_shifts call: far more than these small weeks take
 
 
-def _worked_minutes(sc, plan, group=None):
+def _plan(sc, req, limits=None, **kw):
+    limits = limits or group_limits(sc, generate_agents(sc))
+    return select_shifts(sc, req, limits, time_limit=WORK, workers=1, deterministic=True, **kw)
+
+
+def _worked_minutes(sc, shifts, group=None):
     """On-duty minutes per interval recomputed from the planned shifts' start, length, lunch and breaks."""
     step = sc.interval_minutes
     out = np.zeros(sc.n_intervals)
-    for p in plan.shifts:
+    for p in shifts:
         if group and p.group != group:
             continue
         t0 = p.template.week_start_min
@@ -71,7 +82,7 @@ def test_lunch_and_breaks_are_covered_and_coverage_holds():
     req = flat_requirement(sc, {"phone": 4.0, "chat": 1.5})
     plan = _plan(sc, req)
     assert not plan.short_minutes
-    gen, ph = _worked_minutes(sc, plan, "generalist"), _worked_minutes(sc, plan, "phone_only")
+    gen, ph = _worked_minutes(sc, plan.shifts, "generalist"), _worked_minutes(sc, plan.shifts, "phone_only")
     need_phone = on_duty_minutes(sc, flat_requirement(sc, {"phone": 4.0})["agents"].to_numpy())
     need_chat = on_duty_minutes(sc, flat_requirement(sc, {"chat": 1.5})["agents"].to_numpy())
     assert np.all(gen + ph >= need_phone + need_chat)     # both channels together: all groups
@@ -87,7 +98,7 @@ def test_paid_hours_close_to_the_lp_bound():
     sc = small_scenario(days=3)
     req = flat_requirement(sc, {"phone": 4.3, "chat": 1.7})
     limits = group_limits(sc, generate_agents(sc))
-    plan = select_shifts(sc, req, limits, time_limit=10)
+    plan = _plan(sc, req, limits)
     bound = paid_hours_lower_bound(sc, req, limits)
     assert bound is not None and bound <= plan.paid_hours + 1e-6
     assert plan.paid_hours <= bound * 1.10
@@ -100,7 +111,7 @@ def test_too_few_agents_gives_best_plan_and_shortfall():
     plan = _plan(sc, req)
     assert len(plan.shifts) == 3                          # every agent works
     assert plan.short_minutes                             # and the gap is reported
-    worked = _worked_minutes(sc, plan)
+    worked = _worked_minutes(sc, plan.shifts)
     need = on_duty_minutes(sc, req[req.channel == "phone"]["agents"].to_numpy())
     short = {i: v for (s, i), v in plan.short_minutes.items() if s == frozenset({"phone"})}
     for i, v in short.items():
@@ -118,34 +129,39 @@ def test_contradictory_rules_are_named():
 def test_repair_fills_every_pooled_requirement_from_nothing():
     """The greedy repair alone, from no shifts at all, reaches a plan whose recomputed on-duty minutes cover every
     pooled requirement (the start CP-SAT gets when a rounded LP or the previous round's plan falls short)."""
-    from optimizer.shifts import PlannedShift, ShiftModel, _expand
-
     sc = small_scenario(days=1)
     req = flat_requirement(sc, {"phone": 3.2, "chat": 1.4})
     model = ShiftModel(sc, req, group_limits(sc, generate_agents(sc)))
-    value: dict[int, int] = {}
-    model.repair_shortfalls(value)
-    shifts = []
-    for (g, k), var in model.x.items():
-        n = value.get(var.index, 0)
-        if not n:
-            continue
-        tpl = model.templates[g][k]
-        lunches = _expand({o: value.get(v.index, 0) for o, v in model.lunch[(g, k)].items()}) \
-            if (g, k) in model.lunch else [None] * n
-        breaks = [_expand({o: value.get(v.index, 0) for o, v in part.items()}) for part in model.breaks[(g, k)]]
-        assert len(lunches) == n and all(len(b) == n for b in breaks)   # each shift got its lunch and breaks
-        shifts += [PlannedShift(g, tpl, lunches[i], tuple(b[i] for b in breaks)) for i in range(n)]
-
-    class Plan:  # what _worked_minutes reads
-        pass
-    plan = Plan()
-    plan.shifts = shifts
-    gen, ph = _worked_minutes(sc, plan, "generalist"), _worked_minutes(sc, plan, "phone_only")
+    start: dict = {}
+    repair_shortfalls(model, start)
+    for key in model.template:                 # each shift added got its lunch and each of its breaks
+        for _, slots in model.parts[key]:
+            assert sum(start.get(slot, 0) for slot in slots) == start.get(key, 0)
+    shifts = model.planned_shifts(lambda key: start.get(key, 0))
+    gen, ph = _worked_minutes(sc, shifts, "generalist"), _worked_minutes(sc, shifts, "phone_only")
     need_phone = on_duty_minutes(sc, flat_requirement(sc, {"phone": 3.2})["agents"].to_numpy())
     need_chat = on_duty_minutes(sc, flat_requirement(sc, {"chat": 1.4})["agents"].to_numpy())
     assert np.all(gen + ph >= need_phone + need_chat)
     assert np.all(gen >= need_chat)
+
+
+def test_the_lp_relaxation_is_the_model_cp_sat_solves():
+    """The rows the model keeps for its LP relaxation hold for the solution CP-SAT finds, and the relaxation's
+    optimum is no more than CP-SAT's: the LP is built from the model itself, row for row."""
+    sc = small_scenario(days=1)
+    model = ShiftModel(sc, flat_requirement(sc, {"phone": 3.2, "chat": 1.4}), group_limits(sc, generate_agents(sc)))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_deterministic_time = WORK
+    assert solver.solve(model.model.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    values = [solver.value(v) for v in model.model.variables]
+    assert len(model.model.rows) > 100
+    for row in model.model.rows:
+        total = sum(c * values[i] for i, c in zip(row.columns, row.coefficients))
+        assert (row.lo is None or total >= row.lo) and (row.hi is None or total <= row.hi)
+    lp = lp_relaxation(model.model)
+    assert lp.value <= solver.objective_value + 1e-6
+    assert lp.value >= 0.9 * solver.objective_value      # and close: these are tight covering rows
 
 
 def test_a_re_solve_moves_only_the_shifts_the_change_needs():
@@ -161,8 +177,8 @@ def test_a_re_solve_moves_only_the_shifts_the_change_needs():
     raised.loc[afternoon, "agents"] += 2.0
     second = _plan(sc, raised, previous=first)
     assert not second.short_minutes
-    before = {k: v for k, v in first.counts.items() if k[0] == "x"}
-    after = {k: v for k, v in second.counts.items() if k[0] == "x"}
+    before = {k: v for k, v in first.counts().items() if isinstance(k, GroupShift)}
+    after = {k: v for k, v in second.counts().items() if isinstance(k, GroupShift)}
     moved = sum(abs(before.get(k, 0) - after.get(k, 0)) for k in set(before) | set(after))
     assert 1 <= moved < len(first.shifts) / 2
     assert second.paid_hours >= first.paid_hours
