@@ -5,7 +5,7 @@ on 2 cores, and compares the roster's paid hours with the shift-level lower boun
 shift model: no plan covering every interval can pay fewer hours). Peer: the traditional two-step (Erlang C,
 shift covering, breaks afterwards) on the same week, timed the same way.
 
-Usage: .venv/bin/python benchmarks/schedule_scale.py [--time-limit SECONDS]
+Usage: .venv/bin/python benchmarks/schedule_scale.py [--effort UNITS]
 Prints a table and ends with one JSON line.
 """
 
@@ -21,7 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from optimizer import (baseline_requirement, build_roster, generate_agents, group_limits,  # noqa: E402
+from optimizer import (Budget, baseline_requirement, build_roster, generate_agents, group_limits,  # noqa: E402
                        paid_hours_lower_bound, requirements, select_shifts, two_step_shifts)
 from planning.demand import scenario_demand  # noqa: E402
 from scenarios import scenario_from_dict  # noqa: E402
@@ -68,7 +68,7 @@ def scale_scenario():
     })
 
 
-def run(method: str, sc, time_limit: float) -> dict:
+def run(method: str, sc, effort: float) -> dict:
     agents = generate_agents(sc)
     limits = group_limits(sc, agents)
     t0 = time.perf_counter()
@@ -76,13 +76,13 @@ def run(method: str, sc, time_limit: float) -> dict:
     if method == "ccplan":
         req = requirements(sc, demand, method="erlang-a")
         t_req = time.perf_counter()
-        plan = select_shifts(sc, req, limits, time_limit=time_limit)
+        plan = select_shifts(sc, req, limits, budget=Budget(effort))
     else:
         req = baseline_requirement(sc, demand)
         t_req = time.perf_counter()
-        plan = two_step_shifts(sc, req, limits, time_limit=time_limit)
+        plan = two_step_shifts(sc, req, limits, budget=Budget(effort))
     t_shift = time.perf_counter()
-    out = build_roster(sc, plan.shifts, agents, time_limit=time_limit)
+    out = build_roster(sc, plan.shifts, agents, budget=Budget(effort))
     t_end = time.perf_counter()
     bound = paid_hours_lower_bound(sc, req, limits) if method == "ccplan" else None
     paid = out.roster.paid_hours()
@@ -97,16 +97,16 @@ def run(method: str, sc, time_limit: float) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--time-limit", type=float, default=20.0, help="CP-SAT seconds for shifts and for the roster")
+    parser.add_argument("--effort", type=float, default=20.0, help="CP-SAT deterministic time for shifts and again for the roster")
     args = parser.parse_args()
     sc = scale_scenario()
-    rows = [run("ccplan", sc, args.time_limit), run("erlang-c-two-step", sc, args.time_limit)]
+    rows = [run("ccplan", sc, args.effort), run("erlang-c-two-step", sc, args.effort)]
     cols = ["method", "agents", "rostered", "shifts", "unassigned", "short_minutes", "paid_hours",
             "lower_bound_hours", "gap_to_bound", "seconds_shifts", "seconds_roster", "seconds_total"]
     print(" | ".join(cols))
     for r in rows:
         print(" | ".join(str(r[c]) for c in cols))
-    print(json.dumps({"benchmark": "schedule_scale", "time_limit": args.time_limit, "results": rows}))
+    print(json.dumps({"benchmark": "schedule_scale", "effort": args.effort, "results": rows}))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ simulates and re-sizes (planning.schedule) composes these entry points:
 - `coverage_tables(scenario, roster, requirement)`: coverage per interval and channel, per group, short
   intervals (pooled over skill groups: optimizer.pooling); `coverage_sets`.
 - `write_outputs` / `write_excel`: the roster CSV and the workbook.
+- `Budget`: a solver stage's effort (CP-SAT deterministic time), wall-clock safety limit and threads
+  (optimizer.solver): the same inputs give the same plan and roster on any machine, quiet or loaded.
 """
 
 from .agents import Agent, generate_agents, group_limits, read_agents
@@ -25,9 +27,10 @@ from .requirements import on_duty, requirement_arrays, requirements, requirement
 from .roster import RosterOutcome, build_roster
 from .roster_rules import roster_rule_breaks
 from .shifts import paid_hours_lower_bound, select_shifts
+from .solver import Budget
 from .templates import Template, check_rules, shift_templates
 
-__all__ = ["Agent", "GroupLimits", "PlannedShift", "RosterOutcome", "ShiftPlan", "Template", "baseline_requirement",
+__all__ = ["Agent", "Budget", "GroupLimits", "PlannedShift", "RosterOutcome", "ShiftPlan", "Template", "baseline_requirement",
            "build_roster", "check_rules", "coverage_sets", "coverage_tables", "generate_agents", "group_limits",
            "on_duty", "paid_hours_lower_bound", "plan_roster", "read_agents", "requirement_arrays", "requirements",
            "requirements_warnings", "roster_rule_breaks", "select_shifts", "shift_templates", "to_shift",

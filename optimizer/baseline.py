@@ -18,6 +18,7 @@ from scenarios import Scenario
 from .plan import GroupLimits, ShiftPlan
 from .requirements import requirements
 from .shifts import select_shifts
+from .solver import Budget
 
 
 def baseline_requirement(scenario: Scenario, demand: pd.DataFrame) -> pd.DataFrame:
@@ -26,7 +27,6 @@ def baseline_requirement(scenario: Scenario, demand: pd.DataFrame) -> pd.DataFra
 
 
 def two_step_shifts(scenario: Scenario, requirement: pd.DataFrame, limits: dict[str, GroupLimits], *,
-                    time_limit: float = 30.0, workers: int = 2, progress=None) -> ShiftPlan:
+                    budget: Budget = Budget(), progress=None) -> ShiftPlan:
     """Step 2: shift covering of the Erlang C requirement, breaks placed afterwards."""
-    return select_shifts(scenario, requirement, limits, time_limit=time_limit, workers=workers,
-                         place_breaks=False, progress=progress)
+    return select_shifts(scenario, requirement, limits, budget=budget, place_breaks=False, progress=progress)

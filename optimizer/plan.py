@@ -79,12 +79,15 @@ class PlannedShift:
 @dataclass
 class ShiftPlan:
     """The solved shift selection: the shifts, the solver's status ("OPTIMAL" when every part was solved to
-    optimality), seconds spent, and the on-duty agent-minutes still missing per pooled channel set and interval."""
+    optimality, "FEASIBLE" when the budget ran out first, "START" when some part kept its start solution), seconds
+    spent, the on-duty agent-minutes still missing per pooled channel set and interval, and warnings (budget run
+    out, the wall-clock safety limit acting)."""
 
     shifts: list[PlannedShift]
     status: str
     solve_seconds: float
     short_minutes: dict[SubsetInterval, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def paid_hours(self) -> float:

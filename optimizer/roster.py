@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -26,7 +27,7 @@ from .agents import Agent
 from .plan import PlannedShift, to_shift
 from .roster_repair import greedy_roster, place_in_other_groups, place_missed, repair_min_hours
 from .roster_rules import band, max_paid_minutes
-from .solver import cp_solver
+from .solver import Budget, run_cp_sat
 from .templates import ShiftType
 
 MISS_WEIGHT = 2000       # per paid minute of a planned shift nobody works
@@ -35,7 +36,6 @@ DAYS_OFF_WEIGHT = 3000   # no two consecutive days off in the week
 WEEKEND_WEIGHT = 2500    # works both Saturday and Sunday
 BAND_WEIGHT = 800        # each start band used beyond the first
 PREFERENCE_WEIGHT = 500  # a shift starting outside the agent's preferred start times
-MIN_GROUP_SECONDS = 2.0  # no group's roster solve gets less time than this
 
 Take = tuple[int, ShiftType]   # (agent position in the group's crew, shift type)
 
@@ -51,24 +51,31 @@ class RosterOutcome:
     warnings: list[str] = field(default_factory=list)
 
 
-def build_roster(scenario: Scenario, planned: list[PlannedShift], agents: list[Agent], time_limit: float = 20.0,
-                 workers: int = 2, deterministic: bool = False) -> RosterOutcome:
+def build_roster(scenario: Scenario, planned: list[PlannedShift], agents: list[Agent],
+                 budget: Budget = Budget()) -> RosterOutcome:
     """Assign planned shifts to agents, group by group (agents of one group only take that group's shifts; a
-    shift none of them can take goes to a group holding all its skills). `time_limit`: CP-SAT seconds, shared by
-    the groups in proportion to their shifts; `workers`: CP-SAT threads. `deterministic`: `time_limit` counts
-    CP-SAT's deterministic time instead of seconds (with workers=1, the same roster on any machine)."""
+    shift none of them can take goes to a group holding all its skills). `budget.effort` (CP-SAT deterministic
+    time) is shared by the groups in proportion to their shifts; groups are solved side by side on
+    `budget.workers` threads, one CP-SAT worker each, so the roster does not depend on the machine or its load. A
+    group whose solve finds nothing in its share keeps the greedy roster (every hard rule holds there too)."""
     shifts: list[Shift] = []
     unassigned: list[PlannedShift] = []
     status: dict[str, str] = {}
     warnings: list[str] = []
     t0 = time.perf_counter()
+    deadline = budget.deadline()
     groups = [g for g in scenario.skill_groups if any(p.group == g for p in planned)]
     total = sum(1 for p in planned if p.group in groups) or 1
-    for g in groups:
+
+    def solve_group(g: str):
         own = [p for p in planned if p.group == g]
         crew = [a for a in agents if a.skill_group == g]
-        limit = max(MIN_GROUP_SECONDS, time_limit * len(own) / total)
-        done, missed, st, warn = _roster_group(scenario, own, crew, limit, workers, deterministic)
+        return _roster_group(scenario, own, crew, budget, budget.effort * len(own) / total, deadline)
+
+    with ThreadPoolExecutor(max_workers=max(1, budget.workers)) as pool:
+        done_by_group = dict(zip(groups, pool.map(solve_group, groups)))
+    for g in groups:                    # in the scenario's group order, whatever finished first
+        done, missed, st, warn = done_by_group[g]
         shifts += done
         unassigned += missed
         status[g] = st
@@ -120,8 +127,8 @@ def roster_model(scenario: Scenario, planned: list[PlannedShift], crew: list[Age
     return RosterModel(model, y, shifts_of)
 
 
-def _roster_group(scenario: Scenario, planned: list[PlannedShift], crew: list[Agent], time_limit: float,
-                  workers: int, deterministic: bool) -> tuple[list[Shift], list[PlannedShift], str, list[str]]:
+def _roster_group(scenario: Scenario, planned: list[PlannedShift], crew: list[Agent], budget: Budget,
+                  effort: float, deadline: float | None) -> tuple[list[Shift], list[PlannedShift], str, list[str]]:
     """(shifts given to the crew, planned shifts left, solver status, warnings)."""
     if not crew:
         return [], planned, "NO_AGENTS", [f"skill group {planned[0].group}: no agents to take {len(planned)} shifts"]
@@ -133,19 +140,20 @@ def _roster_group(scenario: Scenario, planned: list[PlannedShift], crew: list[Ag
     greedy = greedy_roster(crew, shifts_of, rules, scenario.start)
     for key, var in rm.y.items():
         rm.model.add_hint(var, 1 if key in greedy else 0)
-    solver = cp_solver(time_limit, workers, deterministic)
-    st = solver.solve(rm.model)
-    name = solver.status_name(st)
+    run = run_cp_sat(rm.model, effort, deadline)
+    name = run.status
     warnings = []
-    if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        picked = [key for key, var in rm.y.items() if solver.value(var)]
+    if run.wall_stopped:
+        warnings.append(f"skill group {planned[0].group}: the wall-clock safety limit ({budget.wall_seconds:g} s) "
+                        "stopped the roster solve before its effort budget; this roster may differ from run to run")
+    if run.found:
+        picked = [key for key, var in rm.y.items() if run.solver.value(var)]
     else:
-        # The model always has a solution (a missed shift is only a penalty), so a solver that found none in
-        # its time limit is short of time: keep the greedy roster, which obeys every hard rule, rather than
-        # dropping the whole group.
+        # The model always has a solution (a missed shift is only a penalty), so a solver that found none is
+        # short of budget: keep the greedy roster, which obeys every hard rule, rather than dropping the group.
         picked = sorted(greedy)
-        warnings.append(f"skill group {planned[0].group}: the solver found no roster within {time_limit:g} "
-                        f"{'units of work' if deterministic else 's'} ({name}); the greedy roster is kept")
+        warnings.append(f"skill group {planned[0].group}: CP-SAT found no roster within its share ({effort:.2g}) "
+                        f"of the {budget.describe()}; the greedy roster is kept")
         name = f"GREEDY ({name})"
     assign: dict[int, dict[int, ShiftType]] = defaultdict(dict)
     for a, k in picked:

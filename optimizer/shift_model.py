@@ -23,7 +23,6 @@ The rows are kept (optimizer.linear) for the model's LP relaxation.
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 
@@ -37,7 +36,7 @@ from .linear import LinearModel
 from .plan import BreakSlot, GroupLimits, GroupShift, LunchSlot, PlannedShift, ShiftPlan, SubsetInterval
 from .pooling import coverage_sets
 from .requirements import requirement_arrays
-from .solver import cp_solver
+from .solver import run_cp_sat
 from .templates import Template, minutes_in_intervals, shift_templates
 
 SHORT_WEIGHT = 3000      # per missing on-duty agent-minute: above the cost of the shortest shift
@@ -88,7 +87,8 @@ class ShiftModel:
         self.short: dict[SubsetInterval, cp_model.IntVar] = {}
         self.idle: dict[int, cp_model.IntVar] = {}
         self.moves: dict[GroupShift, tuple[cp_model.IntVar, int]] = {}
-        self.work = 0.0
+        self.work = 0.0             # deterministic time the last solve spent
+        self.wall_stopped = False   # whether the wall-clock safety limit stopped it
         self.label: dict[GroupShift, str] = {}     # CP-SAT variable names: group and template position
 
         costs = add_shift_counts(self)
@@ -110,27 +110,19 @@ class ShiftModel:
         """The pooled set of every channel (the largest), whose requirement idle time is measured against."""
         return max(self.required, key=len) if self.required else None
 
-    def solve(self, time_limit: float = 20.0, workers: int = 2, gap: float = 0.002,
-              deterministic: bool = False) -> ShiftPlan:
-        """Solve with CP-SAT (`time_limit` seconds, `workers` threads, stop within relative `gap`).
-
-        `deterministic`: `time_limit` counts CP-SAT's deterministic time instead of seconds (optimizer.solver).
-        `work` holds what the solve spent, in the limit's unit."""
-        solver = cp_solver(time_limit, workers, deterministic)
-        solver.parameters.relative_gap_limit = float(gap)
-        t0 = time.perf_counter()
-        status = solver.solve(self.model.cp)
-        seconds = time.perf_counter() - t0
-        self.work = solver.deterministic_time if deterministic else seconds
-        name = solver.status_name(status)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            # Every constraint is soft or trivially satisfiable by the empty plan; this only happens when the
-            # time limit is too short to find any plan at all.
-            raise RuntimeError(f"shift selection found no plan within {time_limit:g} "
-                               f"{'units of work' if deterministic else 's'} (status {name}); raise the time limit")
+    def solve(self, effort: float, deadline: float | None = None, gap: float = 0.002) -> ShiftPlan | None:
+        """Solve with CP-SAT on one worker within `effort` (deterministic time; optimizer.solver) and the wall-clock
+        `deadline`, stopping within relative `gap` of the optimum. None when CP-SAT found no solution in its
+        budget (the caller keeps its start solution). `work` holds the deterministic time spent, `wall_stopped`
+        whether the safety deadline, not the effort budget, stopped it."""
+        run = run_cp_sat(self.model.cp, effort, deadline, gap)
+        self.work, self.wall_stopped = run.work, run.wall_stopped
+        if not run.found:
+            return None
+        solver = run.solver
         shifts = self.planned_shifts(lambda key: solver.value(self.var[key]))
         short = {key: solver.value(v) for key, v in self.short.items() if solver.value(v) > 0}
-        return ShiftPlan(shifts, name, seconds, short)
+        return ShiftPlan(shifts, run.status, run.seconds, short)
 
     def planned_shifts(self, count: Callable[[GroupShift | SlotKey], int]) -> list[PlannedShift]:
         """The shifts a solution (`count` of each decision key) selects, each with its lunch and break offsets

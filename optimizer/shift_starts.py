@@ -15,7 +15,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from .linear import lp_relaxation
-from .plan import GroupShift
+from .plan import GroupShift, ShiftPlan, SubsetInterval
 from .shift_model import ShiftModel, SlotKey
 from .templates import minutes_in_intervals
 
@@ -138,16 +138,34 @@ def repair_shortfalls(m: ShiftModel, start: Start) -> None:
         week_paid[key.group] += tpl.paid_min
 
 
+def short_of(m: ShiftModel, start: Start) -> dict[SubsetInterval, int]:
+    """On-duty agent-minutes a start leaves missing per pooled channel set and interval."""
+    cov = coverage_minutes(m, start)
+    out = {}
+    for key in m.short:
+        sub, i = key
+        supply = sum(cov[g][i] for g in m.serving[sub])
+        out[key] = int(min(max(0, m.required[sub][i] - supply), m.required[sub][i]))
+    return out
+
+
+def start_plan(m: ShiftModel, start: Start) -> ShiftPlan:
+    """The start solution as a plan (status "START"): what a day keeps when CP-SAT found nothing in its budget."""
+    short = {key: v for key, v in short_of(m, start).items() if v > 0}
+    return ShiftPlan(m.planned_shifts(lambda key: int(start.get(key, 0))), "START", 0.0, short)
+
+
 def hint(m: ShiftModel, start: Start) -> None:
-    """Repair the start (when lunches and breaks are in the model), fill the slack variables it implies
-    (shortfall, idle, hours below the minimum, moves from the anchor) and hint the whole solution to CP-SAT."""
+    """Repair the start (changed in place, when lunches and breaks are in the model), fill the slack variables it
+    implies (shortfall, idle, hours below the minimum, moves from the anchor) and hint the whole solution to
+    CP-SAT."""
     if m.place_breaks:
         repair_shortfalls(m, start)
     cov = coverage_minutes(m, start)
     values = [(m.var[key], n) for key, n in start.items()]
-    for (sub, i), var in m.short.items():
-        supply = sum(cov[g][i] for g in m.serving[sub])
-        values.append((var, int(min(max(0, m.required[sub][i] - supply), m.required[sub][i]))))
+    short = short_of(m, start)
+    for key, var in m.short.items():
+        values.append((var, short[key]))
     everything = m.all_channels
     for i, var in m.idle.items():
         total = sum(cov[g][i] for g in m.groups)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -21,85 +23,120 @@ from scenarios import Scenario
 from .linear import LpSolution, lp_relaxation
 from .plan import GroupLimits, GroupShift, ShiftPlan
 from .shift_model import ShiftModel
-from .shift_starts import hint, largest_remainder, lp_rounding_start, previous_plan_start
+from .shift_starts import hint, largest_remainder, lp_rounding_start, previous_plan_start, start_plan
+from .solver import Budget
 from .templates import Template
 
 NEAR_STEPS = 2           # the first, small model of a day: templates this many start steps from the LP's
-SMALL_SHARE = 0.5        # at most this share of a day's time goes to the small model
-MIN_SOLVE_SECONDS = 0.5  # no day model gets less time than this
+SMALL_SHARE = 0.5        # the small model gets this share of a day's effort; the full model, what it leaves
+
+
+@dataclass
+class DayResult:
+    """One day's plan and what its solves reported."""
+
+    day: int
+    plan: ShiftPlan
+    work: float
+    notes: list[str]
+    wall_stopped: bool
 
 
 def select_shifts(scenario: Scenario, requirement: pd.DataFrame, limits: dict[str, GroupLimits], *,
-                  time_limit: float = 30.0, workers: int = 2, place_breaks: bool = True,
+                  budget: Budget = Budget(), place_breaks: bool = True,
                   progress: Callable[[float, str], None] | None = None,
-                  previous: ShiftPlan | None = None, deterministic: bool = False) -> ShiftPlan:
+                  previous: ShiftPlan | None = None) -> ShiftPlan:
     """Choose the week's shifts, lunches and breaks for `requirement` (ds, channel, agents: available agents).
 
-    Each day is solved twice at most: first over the templates near those the week's LP uses
-    (`_near_templates`: a few hundred variables, solved to optimality in about a second, within a fraction of a
-    percent of the full optimum in our measurements); only when that small model is not solved to optimality is
-    the day solved again over all its templates, started from that plan, with the time left.
-    `time_limit` (seconds) is shared by the days; `workers`: CP-SAT threads. `place_breaks` False puts lunch and
-    breaks in afterwards (the traditional baseline). `previous`: a plan for a slightly different requirement to
-    start each day from instead (verification rounds), so that a re-solve moves few shifts. `deterministic`:
-    `time_limit` counts CP-SAT's deterministic time instead of seconds (with workers=1, the same plan on any
-    machine).
+    Each day gets an equal share of `budget.effort` (CP-SAT deterministic time) and is solved twice at most, on
+    one CP-SAT worker: first over the templates near those the week's LP uses (`_near_templates`: a few hundred
+    variables, solved to optimality in about a second, within a fraction of a percent of the full optimum in our
+    measurements); only when that small model is not solved to optimality is the day solved again over all its
+    templates, started from that plan, with the rest of the day's share. Days run side by side on
+    `budget.workers` threads; the plan does not depend on that number or on the machine's load. A day whose
+    solve finds nothing in its share keeps its start solution (the LP rounding, or the previous plan, repaired
+    greedily): the result is always a complete plan, with warnings saying where the budget ran out.
+    `place_breaks` False puts lunch and breaks in afterwards (the traditional baseline). `previous`: a plan for a
+    slightly different requirement to start each day from instead (verification rounds), so that a re-solve
+    moves few shifts.
     """
+    t0 = time.perf_counter()
+    deadline = budget.deadline()
     week = ShiftModel(scenario, requirement, limits, place_breaks)
     lp = lp_relaxation(week.model)
     anchor = previous.counts() if previous is not None else None
-    per_day = scenario.intervals_per_day
     days = [d for d in range(scenario.days) if any(t.day == d for g in week.groups for t in week.offered[g])]
-    budget = _Budget(deterministic)
-    plans: dict[int, ShiftPlan] = {}
-    for n, day in enumerate(days):
+    share = budget.effort / max(len(days), 1)
+
+    def solve_day(day: int) -> DayResult:
+        return _solve_day(week, requirement, lp, day, anchor, share, deadline)
+
+    results: dict[int, DayResult] = {}
+    with ThreadPoolExecutor(max_workers=max(1, budget.workers)) as pool:
+        futures = [pool.submit(solve_day, day) for day in days]
+        for n, future in enumerate(as_completed(futures)):
+            result = future.result()
+            results[result.day] = result
+            if progress:
+                progress((n + 1) / len(days), f"shifts: {n + 1} of {len(days)} days")
+    plans = [results[d].plan for d in days]
+    statuses = {p.status for p in plans}
+    status = "START" if "START" in statuses else "OPTIMAL" if statuses <= {"OPTIMAL"} else "FEASIBLE"
+    warnings = _budget_warnings(scenario, [results[d] for d in days], budget)
+    return ShiftPlan([s for p in plans for s in p.shifts], status, time.perf_counter() - t0,
+                     {k: v for p in plans for k, v in p.short_minutes.items()}, warnings)
+
+
+def _solve_day(week: ShiftModel, requirement: pd.DataFrame, lp: LpSolution, day: int, anchor: Mapping[GroupShift, int] | None, share: float,
+               deadline: float | None) -> DayResult:
+    """The day's small model, then (when that is not proven optimal) its full model, within `share` effort."""
+    scenario, place_breaks = week.scenario, week.place_breaks
+    per_day = scenario.intervals_per_day
+    limits_today = _day_limits(week, lp, day)
+    intervals = range(day * per_day, (day + 1) * per_day)
+    # First the templates the LP uses (and the previous plan's), with their neighbours: a small model CP-SAT
+    # solves to optimality in about a second; then the day's full model, started from that plan.
+    small = ShiftModel(scenario, requirement, limits_today, place_breaks,
+                       templates=_near_templates(week, lp, day, anchor), intervals=intervals, anchor=anchor)
+    start = previous_plan_start(small, anchor) if anchor is not None and place_breaks else lp_rounding_start(small)
+    hint(small, start)
+    plan = small.solve(effort=share * SMALL_SHARE, deadline=deadline)
+    work, notes, wall = small.work, [], small.wall_stopped
+    if plan is None:
+        plan = start_plan(small, start)
+        notes.append("start solution kept")
+    # The small model's optimum is kept as it is: over the day's other templates CP-SAT finds next to nothing
+    # more in the effort a day gets (measured on the example week: under 0.1 % of the objective).
+    if plan.status != "OPTIMAL":
         templates = {g: [t for t in week.offered[g] if t.day == day] for g in week.groups}
-        limits_today = _day_limits(week, lp, day)
-        intervals = range(day * per_day, (day + 1) * per_day)
-        left = max(1.0, (time_limit - budget.spent()) / (len(days) - n))
-        # First the templates the LP uses (and the previous plan's), with their neighbours: a small model CP-SAT
-        # solves to optimality in about a second; then the day's full model, started from that plan.
-        small = ShiftModel(scenario, requirement, limits_today, place_breaks,
-                           templates=_near_templates(week, lp, day, anchor), intervals=intervals, anchor=anchor)
-        if anchor is not None and place_breaks:
-            hint(small, previous_plan_start(small, anchor))
-        else:
-            hint(small, lp_rounding_start(small))
-        mark = budget.spent()
-        plans[day] = small.solve(time_limit=max(MIN_SOLVE_SECONDS, left * SMALL_SHARE), workers=workers,
-                                 deterministic=deterministic)
-        budget.charge(small)
-        # The small model's optimum is kept as it is: over the day's other templates CP-SAT finds next to nothing
-        # more in the time a day gets (measured on the example week: under 0.1 % of the objective).
-        if plans[day].status != "OPTIMAL":
-            full = ShiftModel(scenario, requirement, limits_today, place_breaks, templates=templates,
-                              intervals=intervals, anchor=anchor)
-            hint(full, previous_plan_start(full, plans[day].counts()))
-            plans[day] = full.solve(time_limit=max(MIN_SOLVE_SECONDS, left - (budget.spent() - mark)),
-                                    workers=workers, deterministic=deterministic)
-            budget.charge(full)
-        if progress:
-            progress((n + 1) / len(days), f"shifts: day {day + 1} of {scenario.days}")
-    statuses = {p.status for p in plans.values()}
-    return ShiftPlan([s for d in sorted(plans) for s in plans[d].shifts],
-                     "OPTIMAL" if statuses == {"OPTIMAL"} else "FEASIBLE", time.perf_counter() - budget.t0,
-                     {k: v for p in plans.values() for k, v in p.short_minutes.items()})
+        full = ShiftModel(scenario, requirement, limits_today, place_breaks, templates=templates,
+                          intervals=intervals, anchor=anchor)
+        hint(full, previous_plan_start(full, plan.counts()))
+        better = full.solve(effort=max(share - work, 0.0), deadline=deadline)
+        work, wall = work + full.work, wall or full.wall_stopped
+        if better is not None:      # started from the kept plan: never worse in the model's objective
+            plan = better
+            notes = []
+    return DayResult(day, plan, work, notes, wall)
 
 
-class _Budget:
-    """What the day solves have spent of the time limit: seconds since the start (model building included), or
-    in deterministic mode the solves' deterministic time, which does not depend on the machine."""
-
-    def __init__(self, deterministic: bool):
-        self.deterministic = deterministic
-        self.t0 = time.perf_counter()
-        self.work = 0.0
-
-    def spent(self) -> float:
-        return self.work if self.deterministic else time.perf_counter() - self.t0
-
-    def charge(self, model: ShiftModel) -> None:
-        self.work += model.work
+def _budget_warnings(scenario: Scenario, results: list[DayResult], budget: Budget) -> list[str]:
+    """Plain notes where the effort budget ran out or the wall-clock safety limit acted."""
+    names = lambda rs: ", ".join(str(r.day + 1) for r in rs)  # noqa: E731
+    out = []
+    kept = [r for r in results if r.plan.status == "START"]
+    unproven = [r for r in results if r.plan.status == "FEASIBLE"]
+    walled = [r for r in results if r.wall_stopped]
+    if kept:
+        out.append(f"shift selection: on day(s) {names(kept)} CP-SAT found no plan within the {budget.describe()}; "
+                   "the start solution (LP rounding or the previous plan, repaired greedily) is kept")
+    if unproven:
+        out.append(f"shift selection: the {budget.describe()} ran out before day(s) {names(unproven)} were "
+                   "solved to optimality; the best plan found is kept")
+    if walled:
+        out.append(f"shift selection: the wall-clock safety limit ({budget.wall_seconds:g} s) stopped day(s) "
+                   f"{names(walled)} before their effort budget; this plan may differ from run to run")
+    return out
 
 
 def paid_hours_lower_bound(scenario: Scenario, requirement: pd.DataFrame,

@@ -1,18 +1,76 @@
-"""How the optimizer's CP-SAT solves are limited: in seconds, or in CP-SAT's deterministic time (its own measure
-of work, about a second each on a typical machine), with which one worker gives the same answer on any machine."""
+"""How the optimizer's CP-SAT solves are limited so that the same inputs give the same plan on any machine,
+quiet or loaded.
+
+Every solve runs on one CP-SAT worker with a fixed random seed and stops at an effort budget counted in CP-SAT's
+deterministic time (its own measure of work, roughly a second each on a typical machine), which does not depend
+on how busy the machine is. Independent parts (the days of shift selection, the skill groups of the roster) are
+solved side by side on `workers` threads, each with its own share of the budget, so threads change the speed and
+never the answer. A wall-clock limit stays only as an outer safety net: when it stops a solve before its effort
+budget, the run says so, because that answer may then differ from run to run.
+"""
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+
 from ortools.sat.python import cp_model
 
+RANDOM_SEED = 20260105   # CP-SAT's seed: any fixed value gives repeatable solves
+MIN_WALL_SECONDS = 0.05  # a solve started after the deadline still gets this long to return its hint
 
-def cp_solver(time_limit: float, workers: int, deterministic: bool = False) -> cp_model.CpSolver:
-    """A CP-SAT solver stopping after `time_limit` seconds (deterministic: units of deterministic time), on
-    `workers` threads."""
+
+@dataclass(frozen=True)
+class Budget:
+    """A solver stage's limits: `effort` in CP-SAT deterministic time for the whole stage, `wall_seconds` the outer
+    safety limit in seconds for the stage (None: no limit), `workers` threads for independent parts."""
+
+    effort: float = 15.0
+    wall_seconds: float | None = None
+    workers: int = 2
+
+    def deadline(self) -> float | None:
+        """The stage's wall-clock deadline (time.perf_counter() units), starting now."""
+        return None if self.wall_seconds is None else time.perf_counter() + float(self.wall_seconds)
+
+    def describe(self) -> str:
+        wall = "" if self.wall_seconds is None else f", wall-clock safety limit {self.wall_seconds:g} s"
+        return f"effort budget {self.effort:g}{wall}"
+
+
+@dataclass
+class CpRun:
+    """What one CP-SAT solve did: status name, whether it found a solution, the deterministic time and seconds
+    it spent, and whether the wall-clock safety limit (not the effort budget) stopped it."""
+
+    solver: cp_model.CpSolver
+    status: str
+    found: bool
+    work: float
+    seconds: float
+    wall_stopped: bool
+
+
+def run_cp_sat(model: cp_model.CpModel, effort: float, deadline: float | None = None,
+               gap: float | None = None) -> CpRun:
+    """Solve `model` on one worker within `effort` (deterministic time) and, as a safety net, `deadline`."""
     solver = cp_model.CpSolver()
-    if deterministic:
-        solver.parameters.max_deterministic_time = float(time_limit)
-    else:
-        solver.parameters.max_time_in_seconds = float(time_limit)
-    solver.parameters.num_workers = int(workers)
-    return solver
+    params = solver.parameters
+    params.num_workers = 1
+    params.random_seed = RANDOM_SEED
+    params.max_deterministic_time = max(float(effort), 0.0)
+    wall = None
+    if deadline is not None:
+        wall = max(MIN_WALL_SECONDS, deadline - time.perf_counter())
+        params.max_time_in_seconds = wall
+    if gap is not None:
+        params.relative_gap_limit = float(gap)
+    t0 = time.perf_counter()
+    status = solver.solve(model)
+    seconds = time.perf_counter() - t0
+    work = solver.deterministic_time
+    # Stopped by the clock: not proven optimal, short of its effort, and out of wall time.
+    wall_stopped = (wall is not None and status != cp_model.OPTIMAL and work < 0.99 * effort
+                    and seconds >= 0.95 * wall)
+    return CpRun(solver, solver.status_name(status), status in (cp_model.OPTIMAL, cp_model.FEASIBLE), work,
+                 seconds, wall_stopped)

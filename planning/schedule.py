@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from optimizer import (Agent, ShiftPlan, baseline_requirement, build_roster, check_rules, coverage_tables,
+from optimizer import (Agent, Budget, ShiftPlan, baseline_requirement, build_roster, check_rules, coverage_tables,
                        generate_agents, group_limits, paid_hours_lower_bound, plan_roster, read_agents,
                        requirements, requirements_warnings, select_shifts, two_step_shifts)
 from optimizer.resize import resize_requirement
@@ -39,6 +39,8 @@ CERTIFY_REPLICATIONS = 100
 MARGINS = (1.0, 1.5, 2.0, 2.5, 3.0)
 
 METHODS = ("ccplan", "erlang-c-two-step")
+DEFAULT_EFFORT = 15.0        # CP-SAT deterministic time per solver stage (about 15 s of one core)
+DEFAULT_TIME_LIMIT = 300.0   # seconds: the wall-clock safety limit of a solver stage
 
 
 @dataclass
@@ -74,16 +76,23 @@ class ScheduleResult:
 class ScheduleSettings:
     """How to schedule: `method` (METHODS), `verify` by simulation, at most `rounds` solves of the ccplan loop,
     `replications` and `seed` of the loop's simulations, `certify_replications` of the certification (at seed +
-    CERTIFY_SEED), `time_limit` seconds per CP-SAT solve, `workers` (CP-SAT threads and simulation processes)."""
+    CERTIFY_SEED), `effort` of each solver stage (shift selection, the roster) in CP-SAT deterministic time,
+    `time_limit` the wall-clock safety limit of a stage in seconds (None: none), `workers` (solver threads and
+    simulation processes)."""
 
     method: str = "ccplan"
     verify: bool = True
     rounds: int = 10
     replications: int = 20
     seed: int = 1
-    time_limit: float = 15.0
+    effort: float = DEFAULT_EFFORT
+    time_limit: float | None = DEFAULT_TIME_LIMIT
     workers: int = 2
     certify_replications: int = CERTIFY_REPLICATIONS
+
+    @property
+    def budget(self) -> Budget:
+        return Budget(self.effort, self.time_limit, self.workers)
 
     @property
     def loops(self) -> bool:
@@ -185,15 +194,13 @@ class ScheduleLoop:
         s = self.settings
         if s.method == "ccplan":
             previous = self.rounds[-1].plan if self.rounds else None
-            return select_shifts(self.scenario, requirement, self.limits, time_limit=s.time_limit,
-                                 workers=s.workers, progress=progress, previous=previous)
-        return two_step_shifts(self.scenario, requirement, self.limits, time_limit=s.time_limit, workers=s.workers,
-                               progress=progress)
+            return select_shifts(self.scenario, requirement, self.limits, budget=s.budget, progress=progress,
+                                 previous=previous)
+        return two_step_shifts(self.scenario, requirement, self.limits, budget=s.budget, progress=progress)
 
     def roster(self, plan: ShiftPlan):
         t0 = time.perf_counter()
-        outcome = build_roster(self.scenario, plan.shifts, self.agents, time_limit=self.settings.time_limit,
-                               workers=self.settings.workers)
+        outcome = build_roster(self.scenario, plan.shifts, self.agents, budget=self.settings.budget)
         self.solve_seconds += time.perf_counter() - t0
         return outcome
 
@@ -226,11 +233,11 @@ class ScheduleLoop:
         outcome = None
         if not s.loops:
             self.stage(number, 0.6, 0.7)(0.0, f"rostering {len(plan.shifts)} shifts")
-            outcome = build_roster(self.scenario, plan.shifts, self.agents, time_limit=s.time_limit,
-                                   workers=s.workers)
+            outcome = build_roster(self.scenario, plan.shifts, self.agents, budget=s.budget)
         seconds = time.perf_counter() - t0
         self.solve_seconds += seconds
         rnd = Round(number, requirement, plan, seconds, outcome)
+        self.note(plan.warnings)
         rnd.entry = {"round": number, "paid_hours": round(plan.paid_hours, 2), "shifts": len(plan.shifts),
                      "solve_seconds": round(seconds, 2), "status": plan.status}
         if outcome is not None:
@@ -255,6 +262,10 @@ class ScheduleLoop:
         start, width = (number - 1) / loops, 1 / loops
         inner = scaled(self.progress, 0.05 + 0.8 * (start + width * lo), 0.05 + 0.8 * (start + width * hi))
         return lambda fraction, message="": inner(fraction, f"round {number}: {message}")
+
+    def note(self, warnings: list[str]) -> None:
+        """Keep each warning once (a budget running out in every round is said once)."""
+        self.warnings += [w for w in warnings if w not in self.warnings]
 
     def best(self) -> Round:
         return min(self.rounds, key=Round.score)
@@ -304,7 +315,8 @@ class ScheduleLoop:
         if s.verify and certificate is None:
             certificate = self.certify(outcome.roster, scaled(self.progress, 0.9, 0.96))
         history = [r.entry | {"kept": r.number == kept.number} for r in self.rounds]
-        warnings = self.warnings + list(outcome.warnings)
+        self.note(outcome.warnings)
+        warnings = list(self.warnings)
         if outcome.unassigned:
             warnings.append(f"{len(outcome.unassigned)} planned shift(s) could not be given to any agent")
         if certificate is not None:
@@ -325,28 +337,42 @@ class ScheduleLoop:
 
 def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: list[Agent] | str | Path | None = None,
              method: str = "ccplan", verify: bool = True, rounds: int = 10, replications: int = 20,
-             seed: int | None = None, progress: Progress | None = None, time_limit: float = 15.0,
-             workers: int = 2) -> ScheduleResult:
+             seed: int | None = None, progress: Progress | None = None, effort: float = DEFAULT_EFFORT,
+             time_limit: float | None = DEFAULT_TIME_LIMIT, workers: int = 2,
+             certify_replications: int = CERTIFY_REPLICATIONS) -> ScheduleResult:
     """Schedule and roster the scenario's week.
 
     demand: expected contacts (default: planning.demand.scenario_demand). agents: a list, an agents CSV path, or
     None (generated from the headcounts). verify: simulate the roster (`replications`, `seed`); for "ccplan"
-    re-solve with re-sized requirements up to `rounds` times until every open interval meets its target.
-    time_limit: CP-SAT seconds per solve (shift selection, and again the roster). workers: CP-SAT threads and
-    simulation processes.
+    re-solve with re-sized requirements up to `rounds` times; candidate plans and the roster are certified with
+    `certify_replications` replications of fresh customers (seed + CERTIFY_SEED). effort: CP-SAT deterministic
+    time per solver stage (shift selection, and again the roster): the same inputs and seed give the same roster
+    on any machine. time_limit: the wall-clock safety limit of a stage in seconds (a warning says when it acted).
+    workers: solver threads and simulation processes. Running out of budget never raises: the best plan so far
+    comes back with a warning.
     """
     progress = progress or no_progress
     if method not in METHODS:
         raise InputError([Problem("method", f"unknown method '{method}' (choose {', '.join(METHODS)})")],
                          "invalid schedule method")
     check_rules(scenario)
+    problems = []
     if rounds < 1:
-        raise InputError([Problem("rounds", f"must be at least 1 (got {rounds})")], "invalid schedule settings")
+        problems.append(Problem("rounds", f"must be at least 1 (got {rounds})"))
+    if not effort >= 0 or effort == float("inf"):
+        problems.append(Problem("effort", f"must be a finite number >= 0 (got {effort})"))
+    if time_limit is not None and not time_limit > 0:
+        problems.append(Problem("time_limit", f"must be > 0 seconds (got {time_limit})"))
+    if certify_replications < 2:
+        problems.append(Problem("certify_replications", f"must be at least 2 (got {certify_replications})"))
+    if problems:
+        raise InputError(problems, "invalid schedule settings")
     if isinstance(agents, (str, Path)):
         agents = read_agents(agents, scenario)
     agents = agents if agents is not None else generate_agents(scenario)
     settings = ScheduleSettings(method, verify, rounds, replications,
-                                scenario.simulation.seed if seed is None else seed, time_limit, workers)
+                                scenario.simulation.seed if seed is None else seed, effort, time_limit, workers,
+                                certify_replications)
     if demand is None:
         progress(0.0, "forecasting demand")
         demand = scenario_demand(scenario)

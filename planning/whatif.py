@@ -31,7 +31,7 @@ from sim import paired_difference_ci, simulate, welch_difference_ci
 from optimizer import requirements
 
 from .demand import finish_demand, scenario_demand
-from .schedule import schedule
+from .schedule import DEFAULT_EFFORT, DEFAULT_TIME_LIMIT, schedule
 from .store import compute_inputs_hash, jsonable
 
 CHANNEL_KPIS = ("service_level", "abandon_rate", "asa_seconds", "wait_mean_seconds", "wait_p90_seconds", "p_wait",
@@ -151,6 +151,8 @@ class _Task:
     method: str
     verify: bool = True
     schedule_workers: int = 1
+    effort: float = DEFAULT_EFFORT
+    time_limit: float | None = DEFAULT_TIME_LIMIT
 
 
 def _run_task(task: _Task, executor: Executor | None = None, workers: int | None = 1,
@@ -161,9 +163,9 @@ def _run_task(task: _Task, executor: Executor | None = None, workers: int | None
     staffing = task.staffing
     sim_progress = progress
     if task.reoptimize:
-        plan = schedule(task.scenario, demand=task.demand, verify=task.verify,
-                                  replications=task.replications, seed=task.seed, workers=task.schedule_workers,
-                                  progress=scaled(progress, 0.0, 0.5))
+        plan = schedule(task.scenario, demand=task.demand, verify=task.verify, replications=task.replications,
+                        seed=task.seed, workers=task.schedule_workers, effort=task.effort,
+                        time_limit=task.time_limit, progress=scaled(progress, 0.0, 0.5))
         staffing = plan.roster
         out["roster"] = plan.roster
         out["paid_hours"] = float(plan.kpis["paid_hours"])
@@ -180,6 +182,7 @@ def _run_task(task: _Task, executor: Executor | None = None, workers: int | None
 def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None = None, *, reoptimize: bool = False,
                replications: int | None = None, seed: int | None = None, executor: Executor | None = None,
                workers: int = 1, workspace=None, method: str = "erlang-a", verify: bool = True,
+               effort: float = DEFAULT_EFFORT, time_limit: float | None = DEFAULT_TIME_LIMIT,
                progress: Progress | None = None) -> WhatIfResult:
     """Run every variant (the base is `variants[0]`) and compare each with the base.
 
@@ -189,6 +192,7 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
     simulated service of that roster. Either way each variant's requirements (agents needed per interval and
     channel, method "erlang-a" or "erlang-c") are reported too. `verify`: scheduled rosters (the base's, or every
     variant's) are verified by simulation and re-solved where they miss a target (slower, the roster to publish).
+    `effort` and `time_limit`: every schedule's solver budget (planning.schedule).
 
     `executor` (with `workers` tasks at once) runs variants in parallel, or a single variant's replications.
     `workspace` (a planning.store.Workspace) stores each variant as a "whatif" run as soon as it finishes.
@@ -202,7 +206,7 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
     demands = _Demands()
     if not reoptimize:
         staffing, note = _fixed_staff(base, demands.of(base), staffing, seed, replications, verify, max(workers, 1),
-                                      progress)
+                                      effort, time_limit, progress)
         notes += [note] if note else []
         if any(o.path.startswith("skill_groups.") and ".constant_agents" not in o.path and staffing is not None
                for v in variants for o in v.overrides):
@@ -211,8 +215,8 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
     parallel_variants = executor is not None and len(variants) > 1 and (len(variants) >= workers or reoptimize)
     # Inside a parallel variant a schedule gets one CP-SAT thread and simulates in-process: the pool is busy.
     inner = 1 if parallel_variants else max(workers, 1)
-    tasks = [_Task(v.scenario, staffing, demands.of(v.scenario), replications, seed, reoptimize, method, verify, inner)
-             for v in variants]
+    tasks = [_Task(v.scenario, staffing, demands.of(v.scenario), replications, seed, reoptimize, method, verify, inner,
+                   effort, time_limit) for v in variants]
 
     batch_id = None
     if workspace is not None:
@@ -256,14 +260,14 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
 
 
 def _fixed_staff(base: Scenario, demand: pd.DataFrame, staffing, seed: int, replications: int, verify: bool,
-                 workers: int, progress: Progress):
+                 workers: int, effort: float, time_limit: float | None, progress: Progress):
     """The staff every fixed-staff variant gets, and a note saying where it came from."""
     if staffing is not None:
         return staffing, None
     if any(g.constant_agents for g in base.skill_groups.values()):
         return None, "staff: each variant's constant_agents"
     plan = schedule(base, demand=demand, verify=verify, replications=replications, seed=seed, workers=workers,
-                              progress=lambda f, m="": progress(0.0, f"base roster: {m}"))
+                    effort=effort, time_limit=time_limit, progress=lambda f, m="": progress(0.0, f"base roster: {m}"))
     return plan.roster, (f"staff: a roster scheduled for the base ({plan.roster.paid_hours():,.0f} paid hours"
                          f"{', verified by simulation' if verify else ''})")
 

@@ -70,53 +70,25 @@ def on_duty_minutes_by_group(scenario, shifts) -> dict[str, np.ndarray]:
 
 
 def check_roster_rules(scenario, roster, agents=None) -> list[str]:
-    """Every hard roster rule, checked on the output alone. Returns the violations found (empty = all hold)."""
+    """Every hard roster rule (optimizer.roster_rule_breaks, the one checker the greedy start and the repairs use;
+    agents generated from the headcounts when not given) and the shape of every shift (an allowed length, lunch
+    and breaks inside it and apart). Returns the violations found (empty = all hold)."""
+    from optimizer import generate_agents, roster_rule_breaks
+
     rules = scenario.shift_rules
-    problems = []
-    by_agent = defaultdict(list)
+    problems = roster_rule_breaks(scenario, roster, agents if agents is not None else generate_agents(scenario))
     for s in roster.shifts:
-        by_agent[s.agent].append(s)
-    contracts = {a.id: a for a in agents} if agents else {}
-    for agent, own in by_agent.items():
-        own.sort(key=lambda s: s.start_s)
-        days = [int(s.start_s // 86400) for s in own]
-        if len(set(days)) != len(days):
-            problems.append(f"{agent}: two shifts on one day")
-        if len(own) > rules.max_shifts_per_week:
-            problems.append(f"{agent}: {len(own)} shifts > max {rules.max_shifts_per_week}")
-        for a, b in zip(own, own[1:]):
-            if (b.start_s - a.end_s) / 3600 < rules.min_rest_hours - 1e-9:
-                problems.append(f"{agent}: rest {(b.start_s - a.end_s) / 3600:.1f} h < {rules.min_rest_hours} h")
-        worked = set(days)
-        run = best = 0
-        for d in range(scenario.days):
-            run = run + 1 if d in worked else 0
-            best = max(best, run)
-        if best > rules.max_consecutive_days:
-            problems.append(f"{agent}: {best} consecutive days > {rules.max_consecutive_days}")
-        hours = sum(s.paid_seconds for s in own) / 3600
-        contract = contracts.get(agent)
-        max_h = contract.max_hours if contract else scenario.skill_groups[own[0].skill_group].max_hours_per_week
-        if hours > max_h + 1e-9:
-            problems.append(f"{agent}: {hours} h > max {max_h}")
-        if contract:
-            for s in own:
-                d = int(s.start_s // 86400)
-                a_min, b_min = (s.start_s - d * 86400) / 60, (s.end_s - d * 86400) / 60
-                if not contract.can_work(d, a_min, b_min):
-                    problems.append(f"{agent}: works day {d} {a_min:.0f}-{b_min:.0f} while unavailable")
-        for s in own:
-            length_h = (s.end_s - s.start_s) / 3600
-            if all(abs(length_h - L) > 1e-9 for L in rules.lengths_hours):
-                problems.append(f"{agent}: shift of {length_h} h is not an allowed length")
-            if s.lunch and not (s.start_s <= s.lunch[0] < s.lunch[1] <= s.end_s):
-                problems.append(f"{agent}: lunch outside the shift")
-            for b in s.breaks:
-                if not (s.start_s <= b[0] < b[1] <= s.end_s):
-                    problems.append(f"{agent}: break outside the shift")
-            cuts = sorted(([s.lunch] if s.lunch else []) + list(s.breaks))
-            if any(x[1] > y[0] for x, y in zip(cuts, cuts[1:])):
-                problems.append(f"{agent}: lunch and breaks overlap")
+        length_h = (s.end_s - s.start_s) / 3600
+        if all(abs(length_h - L) > 1e-9 for L in rules.lengths_hours):
+            problems.append(f"{s.agent}: shift of {length_h} h is not an allowed length")
+        if s.lunch and not (s.start_s <= s.lunch[0] < s.lunch[1] <= s.end_s):
+            problems.append(f"{s.agent}: lunch outside the shift")
+        for b in s.breaks:
+            if not (s.start_s <= b[0] < b[1] <= s.end_s):
+                problems.append(f"{s.agent}: break outside the shift")
+        cuts = sorted(([s.lunch] if s.lunch else []) + list(s.breaks))
+        if any(x[1] > y[0] for x, y in zip(cuts, cuts[1:])):
+            problems.append(f"{s.agent}: lunch and breaks overlap")
     return problems
 
 

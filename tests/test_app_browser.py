@@ -102,7 +102,7 @@ def test_generate_example_roster_in_chromium(app_server, tmp_path):
             expect(page.get_by_role("heading", name="Data and forecast")).to_be_visible()
 
             # Fast settings in the sidebar: few replications, schedule without simulation rounds, short solves.
-            for label, value in (("Replications", "2"), ("Solver time limit (s)", "5")):
+            for label, value in (("Replications", "2"), ("Solver effort", "5")):
                 field = page.get_by_role("spinbutton", name=label)
                 field.fill(value)
                 field.press("Enter")

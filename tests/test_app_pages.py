@@ -259,7 +259,7 @@ def test_schedule_page_generates_the_example_roster_and_the_simulate_page_runs_i
     from scenarios import read_roster
     from sim import simulate
 
-    at = open_app("4_schedule", run_replications=2, run_verify=False, run_solver_seconds=5, run_workers=1)
+    at = open_app("4_schedule", run_replications=2, run_verify=False, run_solver_effort=5, run_workers=1)
     assert at.title[0].value == "Schedule and roster"
     at.button(key="generate_roster").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]

@@ -15,6 +15,7 @@ from optimizer.plan import GroupShift
 from optimizer.shift_model import ShiftModel, on_duty_minutes
 from optimizer.shift_starts import repair_shortfalls
 from optimizer.shifts import paid_hours_lower_bound, select_shifts
+from optimizer.solver import Budget
 from optimizer.templates import check_rules, shift_templates
 from scenarios import InputError
 from schedule_helpers import flat_requirement, small_scenario
@@ -24,7 +25,7 @@ WORK = 20.0   # CP-SAT deterministic time per select_shifts call: far more than 
 
 def _plan(sc, req, limits=None, **kw):
     limits = limits or group_limits(sc, generate_agents(sc))
-    return select_shifts(sc, req, limits, time_limit=WORK, workers=1, deterministic=True, **kw)
+    return select_shifts(sc, req, limits, budget=Budget(WORK, workers=1), **kw)
 
 
 def _worked_minutes(sc, shifts, group=None):

@@ -137,16 +137,15 @@ def test_lowering_stops_at_the_floor():
 def test_a_plan_and_its_roster_simulate_identically():
     """Who works a shift does not change the week: the plan's stand-ins and the named roster give the same
     numbers with one seed, so the loop's figures are the roster's."""
-    from optimizer import build_roster, generate_agents, requirements, select_shifts
+    from optimizer import Budget, build_roster, generate_agents, requirements, select_shifts
     from optimizer.agents import group_limits
     from optimizer import plan_roster
     from planning import scenario_demand, simulate
 
     sc = small_scenario(days=3, phone_rate=30, chat_rate=8, headcounts=(10, 6))
     agents = generate_agents(sc)
-    plan = select_shifts(sc, requirements(sc, scenario_demand(sc)), group_limits(sc, agents), time_limit=5,
-                         workers=1)
-    roster = build_roster(sc, plan.shifts, agents, time_limit=5, workers=1).roster
+    plan = select_shifts(sc, requirements(sc, scenario_demand(sc)), group_limits(sc, agents), budget=Budget(5))
+    roster = build_roster(sc, plan.shifts, agents, budget=Budget(5)).roster
     stand_ins = plan_roster(sc, plan)
     assert len(set(s.agent for s in stand_ins.shifts)) == len(plan.shifts) > len(roster.agents)
     a = simulate(sc, stand_ins, replications=3, seed=4, workers=1)

@@ -22,9 +22,19 @@ def schedule_cmd(
     method: str = typer.Option("ccplan", "--method", help="ccplan or erlang-c-two-step (the traditional baseline)."),
     verify: bool = typer.Option(True, "--verify/--no-verify", help="Simulate the roster and re-solve where targets are missed."),
     rounds: int = typer.Option(10, "--rounds", min=1, max=30, help="Most solve-and-simulate rounds (ccplan)."),
-    replications: int = typer.Option(20, "--replications", min=1, max=1000, help="Simulation replications per round."),
+    replications: int = typer.Option(20, "--replications", min=1, max=1000,
+                                     help="Simulation replications per round (the loop's own sample)."),
+    certify_replications: int = typer.Option(100, "--certify-replications", min=2, max=2000,
+                                             help="Replications of fresh customers (seed + 1000) that certify "
+                                                  "candidate plans and the roster."),
     seed: int | None = typer.Option(None, "--seed", help="Simulation seed (default: the scenario's)."),
-    time_limit: float = typer.Option(15.0, "--time-limit", min=1.0, help="CP-SAT seconds per shift selection."),
+    effort: float = typer.Option(15.0, "--effort", min=0.0, max=100000.0,
+                                 help="Solver budget per stage (shift selection, then the roster) in CP-SAT "
+                                      "deterministic time, about a second of one core each: the same inputs give "
+                                      "the same roster on any machine."),
+    time_limit: float = typer.Option(300.0, "--time-limit", min=0.1, max=86400.0,
+                                     help="Wall-clock safety limit per solver stage, in seconds; the run says when "
+                                          "it acted (then results may differ between runs)."),
     json_out: Path | None = typer.Option(None, "--json", help="Write paid hours, idle hours, rounds, per-channel results as JSON."),
     workspace: Path | None = typer.Option(None, "--workspace", help=WORKSPACE_HELP),
     store: bool = typer.Option(True, "--store/--no-store", help=STORE_HELP),
@@ -39,7 +49,8 @@ def schedule_cmd(
     sc = load_scenario(scenario)
     with progress_bar(f"Scheduling ({method})") as progress:
         result = schedule(sc, agents=agents, method=method, verify=verify, rounds=rounds,
-                          replications=replications, seed=seed, time_limit=time_limit, progress=progress)
+                          replications=replications, seed=seed, effort=effort, time_limit=time_limit,
+                          certify_replications=certify_replications, progress=progress)
     for path in write_outputs(result, csv=out, xlsx=xlsx):
         typer.echo(f"wrote {path}")
     _summary(result)

@@ -42,6 +42,10 @@ def whatif(
     verify: bool = typer.Option(True, "--verify/--no-verify",
                                 help="Verify scheduled rosters by simulation and re-solve where they miss a target "
                                      "(the base roster at fixed staff, every variant's with --reoptimize)."),
+    effort: float = typer.Option(15.0, "--effort", min=0.0, max=100000.0,
+                                 help="Solver budget per stage of every schedule (CP-SAT deterministic time)."),
+    time_limit: float = typer.Option(300.0, "--time-limit", min=0.1, max=86400.0,
+                                     help="Wall-clock safety limit per solver stage, in seconds."),
     method: str = typer.Option("erlang-a", "--method", help="Requirements method with --reoptimize: erlang-a or "
                                                             "erlang-c."),
     executor: str = typer.Option("local", "--executor", help="local (process pool) or dask."),
@@ -81,8 +85,8 @@ def whatif(
                    f"storing runs in {ws.path}", err=True)
         with progress_bar("what-if") as progress:
             result = run_whatif(variants, fixed, reoptimize=reoptimize, replications=replications, seed=seed,
-                                executor=run_on.executor, workers=run_on.workers, workspace=ws, method=method, verify=verify,
-                                progress=progress)
+                                executor=run_on.executor, workers=run_on.workers, workspace=ws, method=method,
+                                verify=verify, effort=effort, time_limit=time_limit, progress=progress)
     for note in result.notes:
         typer.echo(note)
     print_comparison(result.comparison, title=f"{base.name}: {'re-optimised' if reoptimize else 'fixed staff'}, "

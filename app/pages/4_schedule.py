@@ -19,7 +19,7 @@ if state.verify():
             f"seed {state.seed()}")
 else:
     mode = "to the analytic (Erlang A) requirement only, without simulation"
-st.caption(f"Schedules {mode}; solver limit {state.solver_seconds():g} s per solve (sidebar settings).")
+st.caption(f"Schedules {mode}; solver effort {state.solver_effort():g} per stage (sidebar settings).")
 result = library.schedule(compute=False)
 if st.button("Generate roster", type="primary", key="generate_roster"):
     with user_errors("Scheduling"):

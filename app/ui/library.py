@@ -93,7 +93,7 @@ def backtest(history_path, models: tuple[str, ...], folds: int, sc) -> tuple[pd.
 def schedule_parts() -> tuple:
     verify = state.verify()
     return (f"verify:{state.rounds()}" if verify else "analytic", state.seed(), state.replications() if verify else 0,
-            state.solver_seconds(), state.workers())
+            state.solver_effort(), state.workers())
 
 
 def schedule(compute: bool = True):
@@ -109,7 +109,7 @@ def schedule(compute: bool = True):
     sc = state.scenario()
     demand = scenario_demand()
     knobs = dict(demand=demand, verify=state.verify(), rounds=state.rounds(), replications=state.replications(),
-                 seed=state.seed(), time_limit=state.solver_seconds(), progress=None)
+                 seed=state.seed(), effort=state.solver_effort(), progress=None)
     if state.workers():
         knobs["workers"] = state.workers()
     return call("schedule", parts, lambda p: _schedule(sc, **{**knobs, "progress": p}),
@@ -162,7 +162,7 @@ def run_whatif(variants, reoptimize: bool, spec_key):
         with open_executor("local", workers=workers) as ex, Workspace() as ws:
             return whatif.run_whatif(variants, staffing, reoptimize=reoptimize, replications=reps, seed=seed,
                                      executor=ex.executor, workers=ex.workers, workspace=ws, verify=verify,
-                                     progress=progress)
+                                     effort=state.solver_effort(), progress=progress)
 
     return call("whatif", (spec_key, reoptimize, reps, seed, schedule_parts()), compute,
                 f"Running {len(variants)} variants")

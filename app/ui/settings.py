@@ -36,9 +36,12 @@ def sidebar() -> None:
         state.remember(state.ROUNDS, st.number_input(
             "Verification rounds", min_value=1, max_value=30, value=state.rounds(), step=1, key=state.ROUNDS,
             disabled=not state.verify(), help="At most this many schedule-simulate rounds when verifying."))
-        state.remember(state.SOLVER_SECONDS, st.number_input(
-            "Solver time limit (s)", min_value=1, max_value=600, value=int(state.solver_seconds()), step=5,
-            key=state.SOLVER_SECONDS, help="CP-SAT seconds per solve (shift selection; rostering gets 2/3 of it)."))
+        state.remember(state.SOLVER_EFFORT, st.number_input(
+            "Solver effort", min_value=0, max_value=600, value=int(state.solver_effort()), step=5,
+            key=state.SOLVER_EFFORT, help="Budget per solver stage (shift selection, then the roster) in CP-SAT "
+                                          "deterministic time, about a second of one core each. The same settings "
+                                          "give the same roster on any machine; out of budget, the best plan so "
+                                          "far is kept with a warning."))
         state.remember(state.WORKERS, st.number_input(
             "Worker processes (0 = automatic)", min_value=0, max_value=64, value=state.workers() or 0, step=1,
             key=state.WORKERS))

@@ -22,9 +22,9 @@ _TEXT, _BASE, _NAME, _REV = "scenario_yaml", "scenario_base_dir", "scenario_sour
 
 # Sidebar widget keys, shared by every page (widgets of the entry script persist across pages).
 REPLICATIONS, SEED, VERIFY, WORKERS = "run_replications", "run_seed", "run_verify", "run_workers"
-SOLVER_SECONDS, ROUNDS = "run_solver_seconds", "run_rounds"
+SOLVER_EFFORT, ROUNDS = "run_solver_effort", "run_rounds"
 DEFAULT_REPLICATIONS = 20
-DEFAULT_SOLVER_SECONDS = 15.0
+DEFAULT_SOLVER_EFFORT = 15.0
 DEFAULT_ROUNDS = 10
 
 
@@ -149,9 +149,9 @@ def verify() -> bool:
     return bool(setting(VERIFY, True))
 
 
-def solver_seconds() -> float:
-    """CP-SAT time limit per solve, seconds."""
-    return float(setting(SOLVER_SECONDS, DEFAULT_SOLVER_SECONDS))
+def solver_effort() -> float:
+    """Solver budget per stage (shift selection, then the roster) in CP-SAT deterministic time."""
+    return float(setting(SOLVER_EFFORT, DEFAULT_SOLVER_EFFORT))
 
 
 def rounds() -> int:
