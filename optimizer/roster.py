@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from scenarios import Roster, Scenario, Shift
+from scenarios import InputError, Problem, Roster, Scenario, Shift
 
 from .agents import Agent
 from .plan import PlannedShift, to_shift
@@ -142,6 +142,10 @@ def _roster_group(scenario: Scenario, planned: list[PlannedShift], crew: list[Ag
         rm.model.add_hint(var, 1 if key in greedy else 0)
     run = run_cp_sat(rm.model, effort, deadline)
     name = run.status
+    if name == "INFEASIBLE":
+        # Not a lack of budget: the rules and the agents' availability contradict each other.
+        raise InputError(_contradictions(scenario, planned, crew, rm),
+                         f"the roster rules cannot hold for skill group {planned[0].group}")
     warnings = []
     if run.wall_stopped:
         warnings.append(f"skill group {planned[0].group}: the wall-clock safety limit ({budget.wall_seconds:g} s) "
@@ -176,6 +180,27 @@ def _roster_group(scenario: Scenario, planned: list[PlannedShift], crew: list[Ag
         warnings.append(f"skill group {planned[0].group}: {len(missed)} planned shifts could not be given to an agent "
                         "of the group")
     return shifts, missed, name, warnings
+
+
+def _contradictions(scenario: Scenario, planned: list[PlannedShift], crew: list[Agent], rm: RosterModel
+                    ) -> list[Problem]:
+    """Why a group's roster model has no solution at all, naming the agents or rules (the only hard rule that
+    can make it so is a minimum number of shifts per week: every other rule can be met by working less)."""
+    need = scenario.shift_rules.min_shifts_per_week
+    problems = []
+    for a, agent in enumerate(crew):
+        days = {k.day for (b, k) in rm.y if b == a}
+        if len(days) < need:
+            problems.append(Problem(f"agent {agent.id}", f"can work planned shifts on {len(days)} day(s) of the week "
+                                                          f"(availability) but shift_rules.min_shifts_per_week is "
+                                                          f"{need}"))
+    if len(planned) < need * len(crew):
+        problems.append(Problem(f"skill_groups.{planned[0].group}",
+                                f"{len(crew)} agents must each work shift_rules.min_shifts_per_week = {need} "
+                                f"shifts, but the plan needs only {len(planned)} shifts of the group; lower the "
+                                f"minimum or the headcount"))
+    return problems or [Problem("shift_rules", "the roster rules contradict the agents' availability and contracts "
+                                               f"in skill group {planned[0].group}")]
 
 
 # -- rules ------------------------------------------------------------------------------------------------------

@@ -121,3 +121,15 @@ def test_roster_checker_catches_what_the_schedule_never_produces():
     problems = roster_rule_breaks(sc, Roster(sc.start, shifts), agents)
     assert problems and all(p.startswith(a.id) for p in problems)
     assert np.any(["one shift a day" in p for p in problems])
+
+
+def test_contradictory_rules_are_an_input_error_naming_them_not_a_lack_of_time():
+    """Ten agents who must each work 5 shifts a week, for a plan that needs far fewer: no roster can exist, and
+    that is said as an input error naming the group and the rule, not as a budget that ran out."""
+    from scenarios import InputError
+
+    sc = small_scenario(days=7, phone_rate=4, chat_rate=1, headcounts=(10, 6), rules={"min_shifts_per_week": 5})
+    with pytest.raises(InputError) as err:
+        schedule(sc, verify=False, effort=5.0, workers=1)
+    text = str(err.value) + " ".join(f"{p.where}: {p.message}" for p in err.value.problems)
+    assert "min_shifts_per_week" in text and "skill_groups." in text
