@@ -10,8 +10,79 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import Problem, ScenarioError, did_you_mean
 from .model import HUMAN_KINDS, Scenario
+from .tables import read_text, write_text_atomic
 
 _KIND_TAGS = {"voice", "chat", "deferred", "ai"}
+# A scenario is a few levels deep; a much deeper document is a generated or broken file (and would exhaust
+# Python's recursion limit while it is read).
+MAX_YAML_DEPTH = 50
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML's safe loader, except that a key given twice in one mapping is an error (PyYAML keeps the last one,
+    so a channel defined twice would silently lose the first definition)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(None, None, f"unhashable key {key!r}",
+                                                        key_node.start_mark) from None
+            if key in seen:
+                raise _DuplicateKey(key, seen[key], key_node.start_mark)
+            seen[key] = key_node.start_mark
+        return super().construct_mapping(node, deep=deep)
+
+
+class _DuplicateKey(yaml.YAMLError):
+    def __init__(self, key, first, mark):
+        super().__init__(f"key '{key}' appears twice")
+        self.key, self.first, self.mark = key, first, mark
+
+
+def _depth(node, limit: int) -> int:
+    """Nesting depth of a composed YAML node, iteratively (no recursion), stopping past `limit`."""
+    stack, deepest = [(node, 1)], 0
+    while stack:
+        current, d = stack.pop()
+        deepest = max(deepest, d)
+        if deepest > limit:
+            return deepest
+        if isinstance(current, yaml.MappingNode):
+            stack += [(v, d + 1) for _, v in current.value]
+        elif isinstance(current, yaml.SequenceNode):
+            stack += [(v, d + 1) for v in current.value]
+    return deepest
+
+
+def parse_yaml(text: str, name: str) -> Any:
+    """YAML text as data; duplicate keys, too-deep nesting and syntax errors raise ScenarioError naming the
+    line (`name:line N`)."""
+    loader = _UniqueKeyLoader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            if _depth(node, MAX_YAML_DEPTH) > MAX_YAML_DEPTH:
+                raise ScenarioError([Problem(name, f"nested more than {MAX_YAML_DEPTH} levels deep; "
+                                                   "a scenario is a few levels of mappings and lists")])
+            return loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except _DuplicateKey as exc:
+        raise ScenarioError([Problem(f"{name}:line {exc.mark.line + 1}",
+                                     f"key '{exc.key}' appears twice in the same mapping (first on line "
+                                     f"{exc.first.line + 1}); YAML would silently keep only the last one")]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{name}:line {mark.line + 1}" if mark else name
+        raise ScenarioError([Problem(where, f"not valid YAML ({getattr(exc, 'problem', None) or exc})")]) from None
+    except RecursionError:
+        raise ScenarioError([Problem(name, "nested too deeply to read")]) from None
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -20,14 +91,7 @@ def load_scenario(path: str | Path) -> Scenario:
     Raises ScenarioError listing every problem (YAML syntax, schema, cross-references, missing files).
     """
     path = Path(path)
-    if not path.exists():
-        raise ScenarioError([Problem(str(path), "file not found")])
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:line {mark.line + 1}" if mark else str(path)
-        raise ScenarioError([Problem(where, f"not valid YAML ({getattr(exc, 'problem', exc)})")]) from None
+    data = parse_yaml(read_text(path, "invalid scenario"), str(path))
     if not isinstance(data, dict):
         raise ScenarioError([Problem(str(path), "expected a mapping of scenario fields at the top level")])
     return scenario_from_dict(data, base_dir=path.resolve().parent)
@@ -39,6 +103,9 @@ def scenario_from_dict(data: dict[str, Any], base_dir: Path | None = None, check
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(_problems_from_pydantic(exc)) from None
+    except RecursionError:
+        # Only a pathologically nested dict (not one read by parse_yaml, which limits depth) gets here.
+        raise ScenarioError([Problem("(top level)", "nested too deeply to read")]) from None
     scenario.base_dir = base_dir
     problems = check_scenario(scenario, check_files=check_files)
     if problems:
@@ -58,9 +125,7 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
 def save_scenario(scenario: Scenario, path: str | Path) -> Path:
     """Write the scenario as YAML atomically (a crash never leaves half a file)."""
     path = Path(path)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(dump_yaml(scenario), encoding="utf-8")
-    tmp.replace(path)
+    write_text_atomic(path, dump_yaml(scenario))
     return path
 
 

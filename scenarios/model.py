@@ -14,6 +14,9 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from . import bounds as B
+from .bounds import bounded
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
@@ -102,7 +105,7 @@ class OpeningHours(Strict):
 
 # --- distributions and targets -------------------------------------------------------------------------------
 
-Distribution = Literal["exponential", "lognormal", "empirical", "deterministic"]
+Distribution = Literal["exponential", "lognormal", "weibull", "empirical", "deterministic"]  # weibull: by mean and cv
 
 
 class VoiceTarget(Strict):
@@ -111,7 +114,7 @@ class VoiceTarget(Strict):
     Abandoned contacts count in the denominator (abandoned-in-threshold included): the strict convention.
     """
 
-    answer_within_seconds: float = Field(gt=0)
+    answer_within_seconds: Annotated[float, Field(gt=0), bounded(B.ANSWER_WITHIN_SECONDS)]
     service_level: float = Field(gt=0, le=1)
     max_abandon_rate: float | None = Field(default=None, ge=0, le=1)
 
@@ -119,17 +122,19 @@ class VoiceTarget(Strict):
 class DeferredTarget(Strict):
     """Deferred work target: `service_level` of items answered within `respond_within_hours` of arrival."""
 
-    respond_within_hours: float = Field(gt=0)
+    respond_within_hours: Annotated[float, Field(gt=0), bounded(B.RESPOND_WITHIN_HOURS)]
     service_level: float = Field(gt=0, le=1)
 
 
 class _HandledChannel(Strict):
     """Handle time shared by every channel that people work."""
 
-    aht_seconds: float = Field(gt=0, description="mean handle time, seconds")
+    aht_seconds: Annotated[float, Field(gt=0), bounded(B.HANDLE_SECONDS)] = Field(
+        description="mean handle time, seconds")
     service: Distribution = "exponential"
-    service_cv: float = Field(default=1.0, gt=0, description="coefficient of variation (lognormal only)")
-    service_sample_seconds: list[Annotated[float, Field(gt=0)]] | None = Field(
+    service_cv: Annotated[float, Field(gt=0), bounded(B.VARIATION)] = Field(
+        default=1.0, description="coefficient of variation (lognormal only)")
+    service_sample_seconds: list[Annotated[float, Field(gt=0), bounded(B.HANDLE_SECONDS)]] | None = Field(
         default=None, description="empirical handle times, seconds (service: empirical)")
     open: OpeningHours | None = Field(default=None, description="overrides the scenario's opening hours")
 
@@ -143,10 +148,11 @@ class _HandledChannel(Strict):
 class _RealTimeChannel(_HandledChannel):
     """Patience applies: a contact waiting longer than its patience abandons."""
 
-    patience_seconds: float | None = Field(default=None, gt=0, description="mean patience, seconds; none = never abandons")
+    patience_seconds: Annotated[float, Field(gt=0), bounded(B.PATIENCE_SECONDS)] | None = Field(
+        default=None, description="mean patience, seconds; none = never abandons")
     patience: Distribution = "exponential"
-    patience_cv: float = Field(default=1.0, gt=0)
-    patience_sample_seconds: list[Annotated[float, Field(gt=0)]] | None = None
+    patience_cv: Annotated[float, Field(gt=0), bounded(B.VARIATION)] = 1.0
+    patience_sample_seconds: list[Annotated[float, Field(gt=0), bounded(B.PATIENCE_SECONDS)]] | None = None
     target: VoiceTarget
 
     @model_validator(mode="after")
@@ -188,11 +194,12 @@ class AIChannel(Strict):
     """
 
     kind: Literal["ai"] = "ai"
-    handle_seconds: float = Field(gt=0)
+    handle_seconds: Annotated[float, Field(gt=0), bounded(B.HANDLE_SECONDS)]
     containment: float = Field(ge=0, le=1)
     escalate_to: str
-    escalated_aht_factor: float = Field(default=1.0, ge=1)
-    capacity_sessions: int = Field(default=10_000, ge=1, description="concurrent sessions the bot can hold")
+    escalated_aht_factor: Annotated[float, Field(ge=1), bounded(B.ESCALATED_AHT_FACTOR)] = 1.0
+    capacity_sessions: Annotated[int, Field(ge=1), bounded(B.BOT_SESSIONS)] = Field(
+        default=10_000, description="concurrent sessions the bot can hold")
     open: OpeningHours | None = None
 
 
@@ -201,6 +208,10 @@ HUMAN_KINDS = ("voice", "chat", "deferred")
 
 
 # --- demand, skills, shifts ----------------------------------------------------------------------------------
+
+# Contacts per interval: non-negative, finite, and what one interval of a real center could bring.
+Rate = Annotated[float, Field(ge=0), bounded(B.CONTACTS_PER_INTERVAL)]
+
 
 class Demand(Strict):
     """Where the week's contacts come from: exactly one of `history`, `forecast`, `rates`.
@@ -215,10 +226,10 @@ class Demand(Strict):
 
     history: Path | None = None
     forecast: Path | None = None
-    rates: dict[str, Union[Annotated[float, Field(ge=0)], list[Annotated[float, Field(ge=0)]]]] | None = None
+    rates: dict[str, Union[Rate, list[Rate]]] | None = None
     model: str = Field(default="auto", description="forecast model used with history")
-    scale: float = Field(default=1.0, ge=0)
-    channel_scale: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
+    scale: Annotated[float, Field(ge=0), bounded(B.DEMAND_SCALE)] = 1.0
+    channel_scale: dict[str, Annotated[float, Field(ge=0), bounded(B.DEMAND_SCALE)]] = Field(default_factory=dict)
     overdispersion: float = Field(default=0.0, ge=0, le=2)
 
     @model_validator(mode="after")
@@ -234,11 +245,12 @@ class SkillGroup(Strict):
 
     skills: list[str] = Field(min_length=1)
     priority: list[str] | None = None
-    headcount: int = Field(ge=0)
-    hourly_cost: float = Field(default=1.0, gt=0)
-    min_hours_per_week: float = Field(default=0, ge=0)
-    max_hours_per_week: float = Field(default=40, gt=0)
-    constant_agents: int | None = Field(default=None, ge=0, description="fixed agents on duty in every open interval (simple studies)")
+    headcount: Annotated[int, Field(ge=0), bounded(B.HEADCOUNT)]
+    hourly_cost: Annotated[float, Field(gt=0), bounded(B.HOURLY_COST)] = 1.0
+    min_hours_per_week: Annotated[float, Field(ge=0), bounded(B.HOURS_PER_WEEK)] = 0
+    max_hours_per_week: Annotated[float, Field(gt=0), bounded(B.HOURS_PER_WEEK)] = 40
+    constant_agents: Annotated[int, Field(ge=0), bounded(B.AGENTS_PER_INTERVAL)] | None = Field(
+        default=None, description="fixed agents on duty in every open interval (simple studies)")
 
     def routing_order(self) -> list[str]:
         """Skills in the order a free agent serves them."""
@@ -256,18 +268,24 @@ class SkillGroup(Strict):
         return self
 
 
+# Hours measured inside one shift: positive, finite, at most the longest shift a day can hold.
+ShiftHours = Annotated[float, Field(gt=0), bounded(B.SHIFT_HOURS)]
+
+
 class ShiftRules(Strict):
     """What a shift may look like and how often an agent may work."""
 
-    lengths_hours: list[Annotated[float, Field(gt=0, le=16)]] = Field(default_factory=lambda: [8.0], min_length=1)
-    start_every_minutes: int = Field(default=30, gt=0)
+    lengths_hours: list[ShiftHours] = Field(default_factory=lambda: [8.0], min_length=1, max_length=48)
+    start_every_minutes: Annotated[int, Field(gt=0), bounded(B.START_EVERY_MINUTES)] = 30
     earliest_start: str = "06:00"
     latest_end: str = "24:00"
-    lunch_after_hours: float = Field(default=5.0, gt=0, description="shifts longer than this get a lunch")
-    lunch_minutes: int = Field(default=30, ge=0)
-    lunch_window_hours: tuple[float, float] = Field(default=(3.0, 5.0), description="lunch starts this many hours after shift start")
-    breaks_minutes: int = Field(default=15, ge=0)
-    break_every_hours: float = Field(default=4.0, gt=0, description="one paid break per this many hours worked")
+    lunch_after_hours: ShiftHours = Field(default=5.0, description="shifts longer than this get a lunch")
+    lunch_minutes: Annotated[int, Field(ge=0), bounded(B.LUNCH_MINUTES)] = 30
+    lunch_window_hours: tuple[Annotated[float, Field(ge=0), bounded(B.SHIFT_HOURS)],
+                              Annotated[float, Field(ge=0), bounded(B.SHIFT_HOURS)]] = Field(
+        default=(3.0, 5.0), description="lunch starts this many hours after shift start")
+    breaks_minutes: Annotated[int, Field(ge=0), bounded(B.BREAK_MINUTES)] = 15
+    break_every_hours: ShiftHours = Field(default=4.0, description="one paid break per this many hours worked")
     paid_lunch: bool = False
     max_shifts_per_week: int = Field(default=5, ge=1, le=7)
     min_shifts_per_week: int = Field(default=0, ge=0, le=7)
@@ -277,8 +295,11 @@ class ShiftRules(Strict):
     @field_validator("earliest_start", "latest_end")
     @classmethod
     def _clock(cls, value: str) -> str:
-        if not re.match(r"^\d{1,2}:\d{2}$", value) or int(value.split(":")[0]) > 24 or int(value.split(":")[1]) > 59:
+        if not re.match(r"^\d{1,2}:\d{2}$", value):
             raise ValueError(f"'{value}' is not a clock time HH:MM")
+        h, m = (int(x) for x in value.split(":"))
+        if h > 24 or m > 59 or (h == 24 and m):
+            raise ValueError(f"'{value}' is not a clock time between 00:00 and 24:00")
         return value
 
     @model_validator(mode="after")
@@ -289,6 +310,14 @@ class ShiftRules(Strict):
         if self.min_shifts_per_week > self.max_shifts_per_week:
             raise ValueError(
                 f"min_shifts_per_week ({self.min_shifts_per_week}) is above max_shifts_per_week ({self.max_shifts_per_week})")
+        for length in self.lengths_hours:
+            # The optimizer places a lunch from lo hours after the start; a window past the shift's end is a typo.
+            if length > self.lunch_after_hours and self.lunch_minutes and lo * 60 + self.lunch_minutes > length * 60:
+                raise ValueError(f"lunch_window_hours ({lo:g}, {hi:g}): a {self.lunch_minutes}-minute lunch "
+                                 f"{lo:g} h after the start ends after the end of a {length:g} h shift")
+        for length in self.lengths_hours:
+            if self.breaks_minutes and length >= self.break_every_hours and self.breaks_minutes >= length * 60:
+                raise ValueError(f"breaks_minutes ({self.breaks_minutes}) is as long as a {length:g} h shift")
         start, end = clock_minutes(self.earliest_start), clock_minutes(self.latest_end)
         if end - start < min(self.lengths_hours) * 60:
             raise ValueError(f"no shift of {min(self.lengths_hours):g} h fits between earliest_start "
@@ -304,7 +333,7 @@ def clock_minutes(text: str) -> int:
 
 class SimulationSettings(Strict):
     replications: int = Field(default=20, ge=1, le=1000)
-    seed: int = Field(default=1, ge=0)
+    seed: Annotated[int, Field(ge=0), bounded(B.SEED)] = 1
 
 
 # --- the scenario --------------------------------------------------------------------------------------------
@@ -326,6 +355,45 @@ class Scenario(Strict):
     holidays: list[dt.date] = Field(default_factory=list, description="closed or special days of history and the week")
     holiday_country: str | None = None
     simulation: SimulationSettings = Field(default_factory=SimulationSettings)
+
+    @field_validator("start")
+    @classmethod
+    def _plausible_year(cls, value: dt.date) -> dt.date:
+        # Calendars, holidays and pandas timestamps only exist in a bounded range of years.
+        if not B.FIRST_YEAR <= value.year <= B.LAST_YEAR:
+            raise ValueError(f"year {value.year} is outside {B.FIRST_YEAR}-{B.LAST_YEAR}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        value = value.strip()
+        if value == "local":
+            return value
+        if not value:
+            raise ValueError("is empty: give an IANA time zone such as Europe/Berlin, or 'local'")
+        import zoneinfo
+
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+            raise ValueError(f"unknown time zone '{value}' (an IANA name such as Europe/Berlin, or 'local')") from None
+        return value
+
+    @field_validator("holiday_country")
+    @classmethod
+    def _known_country(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        import holidays
+
+        supported = holidays.list_supported_countries()
+        if value.strip().upper() not in supported:
+            from .errors import did_you_mean
+
+            raise ValueError(f"unknown country code '{value}' for public holidays (an ISO code such as US, DE, GB)"
+                             f"{did_you_mean(value.upper(), supported)}")
+        return value.strip().upper()
 
     # Set by the loader: the folder relative paths resolve against. Not part of the YAML.
     base_dir: Path | None = Field(default=None, exclude=True, repr=False)

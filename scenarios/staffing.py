@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import bounds
 from .calendar import interval_index, open_mask, week_intervals
 from .errors import InputError, Problem, did_you_mean
 from .model import Scenario
@@ -36,17 +37,21 @@ def read_staffing(source: str | Path | pd.DataFrame, scenario: Scenario) -> pd.D
     df = read_table(source, STAFFING_COLUMNS, title="invalid staffing plan", text=True, name=name)
     problems: list[Problem] = []
     groups = scenario.skill_groups
-    pos = interval_index(scenario, pd.to_datetime(df["ds"], errors="coerce"))
-    agents = pd.to_numeric(df["agents"], errors="coerce")
+    if df.empty:
+        raise InputError([Problem(name, "has a header but no rows")], "invalid staffing plan")
+    when = pd.to_datetime(df["ds"], errors="coerce", format="mixed")
+    pos = interval_index(scenario, when)
+    # Agents on duty: finite, >= 0, at most what a real center could put on one interval.
+    agents, bad = bounds.check_column(df["agents"], "agents", bounds.AGENTS_PER_INTERVAL,
+                                      lambda i: f"{name}:row {i + 2}", most=len(df))
+    bad_rows = {p.where: p for p in bad}
     for i, row in enumerate(df.itertuples(index=False)):
         where = f"{name}:row {i + 2}"
         if row.skill_group not in groups:
             problems.append(Problem(where, f"unknown skill group '{row.skill_group}'{did_you_mean(row.skill_group, groups)}"))
-        if pd.isna(agents.iloc[i]):
-            problems.append(Problem(where, f"agents '{row.agents}' is not a number"))
-        elif agents.iloc[i] < 0:
-            problems.append(Problem(where, f"agents must be >= 0 (got {agents.iloc[i]:g})"))
-        if pd.isna(pd.to_datetime(row.ds, errors="coerce")):
+        if where in bad_rows:
+            problems.append(bad_rows[where])
+        if pd.isna(when.iloc[i]):
             problems.append(Problem(where, f"ds '{row.ds}' is not a date-time"))
         elif pos[i] < 0:
             problems.append(Problem(where, f"ds {row.ds} is not an interval start of the week "
@@ -56,7 +61,7 @@ def read_staffing(source: str | Path | pd.DataFrame, scenario: Scenario) -> pd.D
             break
     if problems:
         raise InputError(problems, "invalid staffing plan")
-    frame = pd.DataFrame({"pos": pos, "skill_group": df["skill_group"].to_numpy(), "agents": agents.to_numpy(float)})
+    frame = pd.DataFrame({"pos": pos, "skill_group": df["skill_group"].to_numpy(), "agents": agents})
     dup = frame.duplicated(["pos", "skill_group"], keep=False)
     if dup.any():
         rows = ", ".join(str(i + 2) for i in np.flatnonzero(dup)[:10])
@@ -185,11 +190,10 @@ class Roster:
         return pd.DataFrame(rows, columns=[*ROSTER_COLUMNS, "paid_hours"])
 
     def write_csv(self, path: str | Path) -> Path:
-        path = Path(path)
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        self.to_frame().to_csv(tmp, index=False)
-        tmp.replace(path)
-        return path
+        """Write the roster CSV atomically (a temporary file, then a rename)."""
+        from .tables import write_text_atomic
+
+        return write_text_atomic(path, self.to_frame().to_csv(index=False))
 
 
 def read_roster(source: str | Path | pd.DataFrame, scenario: Scenario) -> Roster:
@@ -203,10 +207,16 @@ def read_roster(source: str | Path | pd.DataFrame, scenario: Scenario) -> Roster
     for i, row in enumerate(df.to_dict("records")):
         where = f"{name}:row {i + 2}"
         try:
+            if not str(row["agent"]).strip():
+                raise ValueError("agent is empty: every shift needs the name of the agent working it")
+            if not str(row["date"]).strip():
+                raise ValueError("date is empty: give the shift's date as YYYY-MM-DD")
             if row["skill_group"] not in scenario.skill_groups:
                 raise ValueError(f"unknown skill group '{row['skill_group']}'"
                                  f"{did_you_mean(row['skill_group'], scenario.skill_groups)}")
-            day = pd.Timestamp(str(row["date"]))
+            day = pd.to_datetime(str(row["date"]).strip(), errors="coerce")
+            if pd.isna(day) or day != day.normalize():
+                raise ValueError(f"date '{row['date']}' is not a date YYYY-MM-DD")
             day_s = (day - base).total_seconds()
             start = day_s + _parse_clock(row["start"], "start")
             end = day_s + _parse_clock(row["end"], "end")
@@ -222,7 +232,7 @@ def read_roster(source: str | Path | pd.DataFrame, scenario: Scenario) -> Roster
                 if part.strip() and part.strip().lower() != "nan":
                     a, _, b = part.strip().partition("-")
                     breaks.append(_within(day_s, start, end, a, b, "break"))
-            shifts.append(Shift(str(row["agent"]), row["skill_group"], start, end, lunch, breaks,
+            shifts.append(Shift(str(row["agent"]).strip(), row["skill_group"], start, end, lunch, breaks,
                                 paid_lunch=scenario.shift_rules.paid_lunch))
         except ValueError as exc:
             problems.append(Problem(where, str(exc)))

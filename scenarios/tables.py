@@ -1,13 +1,65 @@
-"""Reading the user's CSV tables: one place for 'file not found', 'not a readable CSV' and 'missing column'."""
+"""Reading the user's files: one place for 'file not found', 'a folder', 'unreadable', 'not UTF-8 text',
+'not a readable CSV' and 'missing column'."""
 
 from __future__ import annotations
 
+import io
+import os
 from pathlib import Path
 from typing import Iterable
 
 import pandas as pd
 
 from .errors import InputError, Problem
+
+
+# A user's file is read whole; anything larger than this is not a contact-center table typed or exported by hand.
+MAX_FILE_BYTES = 2 * 1024 ** 3
+
+
+def read_text(path: str | Path, title: str = "invalid input", name: str | None = None) -> str:
+    """The text of a user's file, decoded as UTF-8 (a byte-order mark is allowed).
+
+    Raises InputError naming the file when it is missing, a folder, unreadable, too large, binary or in another
+    encoding (Latin-1, UTF-16: the message says how to save it as UTF-8).
+    """
+    path = Path(path)
+    name = name or str(path)
+    if not path.exists():
+        raise InputError([Problem(name, "file not found")], title)
+    if path.is_dir():
+        raise InputError([Problem(name, "is a folder, not a file")], title)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError([Problem(name, f"is {size / 1024 ** 3:.1f} GiB; files above "
+                                            f"{MAX_FILE_BYTES / 1024 ** 3:g} GiB are not read")], title)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError([Problem(name, f"cannot be read ({exc.strerror or exc})")], title) from None
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise InputError([Problem(name, "is UTF-16 text; save it as UTF-8")], title)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(name, f"is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                                        "save it as UTF-8 (a Latin-1 or Windows export?)")], title) from None
+    if "\x00" in text:
+        raise InputError([Problem(name, "is a binary file, not text")], title)
+    return text
+
+
+def write_text_atomic(path: str | Path, text: str) -> Path:
+    """Write text to `path` atomically: a temporary file in the same folder, then a rename (a crash or a full disk
+    never leaves half a file where the old one was)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
 
 
 def read_table(source: str | Path | pd.DataFrame, required: Iterable[str] = (), *, title: str = "invalid input",
@@ -23,12 +75,13 @@ def read_table(source: str | Path | pd.DataFrame, required: Iterable[str] = (), 
     if isinstance(source, pd.DataFrame):
         df = source.copy()
     else:
-        if not Path(source).exists():
-            raise InputError([Problem(name, "file not found")], title)
+        content = io.StringIO(read_text(source, title, name))
         try:
-            df = pd.read_csv(source, dtype=str, keep_default_na=False) if text else pd.read_csv(source)
-        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-            raise InputError([Problem(name, f"not a readable CSV ({exc})")], title) from None
+            df = pd.read_csv(content, dtype=str, keep_default_na=False) if text else pd.read_csv(content)
+        except pd.errors.EmptyDataError:
+            raise InputError([Problem(name, "is empty (not even a header row)")], title) from None
+        except (pd.errors.ParserError, ValueError) as exc:
+            raise InputError([Problem(name, f"not a readable CSV ({str(exc).strip()})")], title) from None
     df.columns = [str(c).strip() for c in df.columns]
     missing = [c for c in required if c not in df.columns]
     if missing:

@@ -19,7 +19,9 @@ def test_read_staffing_fills_the_grid(example, tmp_path):
 
 @pytest.mark.parametrize("row, message", [
     ("2026-01-05 08:00,generalsit,3", "plan.csv:row 2: unknown skill group 'generalsit' (did you mean 'generalist'?)"),
-    ("2026-01-05 08:00,generalist,-1", "plan.csv:row 2: agents must be >= 0 (got -1)"),
+    ("2026-01-05 08:00,generalist,-1", "plan.csv:row 2: agents must be >= 0 and at most 50000 agents (got -1)"),
+    ("2026-01-05 08:00,generalist,inf", "plan.csv:row 2: agents must be finite, >= 0 and at most 50000 agents (got inf)"),
+    ("2026-01-05 08:00,generalist,100000", "plan.csv:row 2: agents must be at most 50000 agents (got 100000)"),
     ("2026-01-12 08:00,generalist,1", "plan.csv:row 2: ds 2026-01-12 08:00 is not an interval start of the week"),
     ("2026-01-05 08:10,generalist,1", "plan.csv:row 2: ds 2026-01-05 08:10 is not an interval start"),
     ("yesterday,generalist,1", "plan.csv:row 2: ds 'yesterday' is not a date-time"),
@@ -106,7 +108,7 @@ def test_read_roster_rejects_overlaps(example, tmp_path):
 def test_empty_or_unreadable_staffing_file_is_named(example, tmp_path):
     path = tmp_path / "plan.csv"
     path.write_text("")
-    with pytest.raises(InputError, match=r"plan.csv: not a readable CSV"):
+    with pytest.raises(InputError, match=r"plan.csv: is empty \(not even a header row\)"):
         read_staffing(path, example)
     with pytest.raises(InputError, match=r"gone.csv: file not found"):
         read_staffing(tmp_path / "gone.csv", example)
