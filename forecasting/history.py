@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from scenarios import InputError, Problem
+from scenarios import InputError, Problem, bounds
 from scenarios.tables import read_table
 
 REQUIRED = ("ds", "channel", "contacts")
@@ -69,21 +69,24 @@ def _check_rows(df: pd.DataFrame, name: str) -> pd.DataFrame:
     df["ds"] = pd.to_datetime(df["ds"], errors="coerce")
     if getattr(df["ds"].dt, "tz", None) is not None:
         df["ds"] = df["ds"].dt.tz_localize(None)
-    raw = df["contacts"]
-    df["contacts"] = pd.to_numeric(raw, errors="coerce").astype(float)
     df["channel"] = df["channel"].astype(str)
     if "aht_seconds" not in df.columns:
         df["aht_seconds"] = np.nan
-    df["aht_seconds"] = pd.to_numeric(df["aht_seconds"], errors="coerce").astype(float)
+
+    def row(i: int) -> str:
+        return f"{name}:row {i + 2}"
+
     problems = []
     for i in np.flatnonzero(df["ds"].isna().to_numpy())[:5]:
-        problems.append(Problem(f"{name}:row {i + 2}", "ds must be a date-time (e.g. 2026-01-05 07:30)"))
-    for i in np.flatnonzero(df["contacts"].isna().to_numpy())[:5]:
-        problems.append(Problem(f"{name}:row {i + 2}", f"contacts must be a number, got {raw.iloc[i]!r}"))
-    for i in np.flatnonzero((df["contacts"] < 0).to_numpy())[:5]:
-        problems.append(Problem(f"{name}:row {i + 2}", f"negative count: contacts = {df['contacts'].iloc[i]:g}"))
-    for i in np.flatnonzero((df["aht_seconds"] < 0).to_numpy())[:5]:
-        problems.append(Problem(f"{name}:row {i + 2}", f"negative handle time: aht_seconds = {df['aht_seconds'].iloc[i]:g}"))
+        problems.append(Problem(row(i), "ds must be a date-time (e.g. 2026-01-05 07:30)"))
+    for i in np.flatnonzero(df["channel"].str.strip().isin(["", "nan"]).to_numpy())[:5]:
+        problems.append(Problem(row(i), "channel is empty"))
+    # The shared physical bounds: counts finite and >= 0, handle times finite, > 0 and at most a few hours.
+    df["contacts"], bad = bounds.check_column(df["contacts"], "contacts", bounds.CONTACTS_PER_INTERVAL, row)
+    problems += bad
+    df["aht_seconds"], bad = bounds.check_column(df["aht_seconds"], "aht_seconds", bounds.HANDLE_SECONDS, row,
+                                                 lo=0.0, required=False)
+    problems += bad
     if problems:
         raise InputError(problems, TITLE)
     for channel, own in df.groupby("channel", sort=False):

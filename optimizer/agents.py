@@ -12,13 +12,15 @@ Agents CSV columns (header row required; only `agent` and `skill_group` are mand
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from scenarios import InputError, Problem, Scenario
+from scenarios import InputError, Problem, Scenario, bounds
 from scenarios.errors import did_you_mean
 from scenarios.model import WEEKDAYS, parse_span
 from scenarios.tables import read_table
@@ -105,16 +107,17 @@ def read_agents(path: str | Path | pd.DataFrame, scenario: Scenario) -> list[Age
 
 
 def _number(value, default: float, where: str, what: str, problems: list[Problem]) -> float | None:
-    text = str(value if value is not None else "").strip()
-    if text in ("", "nan", "None"):
+    """Hours per week from a cell: empty -> the group's contract; else finite, >= 0 and within the shared bound."""
+    # A DataFrame given in memory turns empty cells into "nan"/"None" text: those mean "the group's contract" too.
+    number = bounds.parse_number(None if str(value).strip().lower() in ("nan", "none") else value)
+    if number is None:
         return float(default)
-    try:
-        number = float(text)
-    except ValueError:
-        problems.append(Problem(where, f"{what} '{text}' is not a number"))
+    if math.isnan(number):
+        problems.append(Problem(where, f"{what} '{str(value).strip()}' is not a number"))
         return None
-    if number < 0:
-        problems.append(Problem(where, f"{what} must be >= 0 (got {number:g})"))
+    message = bounds.HOURS_PER_WEEK.problem(number, lo=0.0)
+    if message:
+        problems.append(Problem(where, f"{what} {message}"))
         return None
     return number
 
@@ -179,3 +182,99 @@ def group_limits(scenario: Scenario, agents: list[Agent]) -> dict[str, GroupLimi
 def _partly_free(agent: Agent, day: int) -> bool:
     """True unless the agent is away for the whole day."""
     return sum(b - a for d, a, b in agent.unavailable if d == day) < 1440
+
+
+# --- time off ----------------------------------------------------------------------------------------------------
+
+@dataclass
+class TimeOff:
+    """One agent away from `start` to `end` (naive local date-times, end exclusive), with the reason given."""
+
+    agent: str
+    start: dt.datetime
+    end: dt.datetime
+    reason: str = ""
+
+
+def read_time_off(source: str | Path | pd.DataFrame, scenario: Scenario, agents: list[Agent]) -> list[TimeOff]:
+    """Read a time-off CSV: `agent`, `start` (or `date`), optional `end`, optional `reason`. `start` is a date
+    (the whole day) or a date-time `YYYY-MM-DD HH:MM`; `end` a date (inclusive: through that day) or a date-time
+    (exclusive); no end: the start's whole day. InputError names the file, row and field of every problem,
+    including agents that are not among `agents`."""
+    name = "time off" if isinstance(source, pd.DataFrame) else str(source)
+    df = read_table(source.astype(str) if isinstance(source, pd.DataFrame) else source, title="invalid time-off file",
+                    text=True, name=name)
+    if "start" not in df.columns and "date" in df.columns:
+        df = df.rename(columns={"date": "start"})
+    df = read_table(df, ("agent", "start"), title="invalid time-off file", name=name,
+                    hint="time off needs agent, start (a date or date-time), optional end and reason")
+    known = {a.id for a in agents}
+    problems: list[Problem] = []
+    out: list[TimeOff] = []
+    for i, row in enumerate(df.to_dict("records")):
+        where = f"{name}:row {i + 2}"
+        agent = str(row.get("agent") or "").strip()
+        if not agent:
+            problems.append(Problem(where, "agent is empty"))
+        elif agent not in known:
+            problems.append(Problem(f"{where}, agent", f"'{agent}' is not among the agents{did_you_mean(agent, known)}"))
+        start, start_is_day = _moment(row.get("start"))
+        if start is None:
+            problems.append(Problem(f"{where}, start", f"'{row.get('start')}' is neither a date YYYY-MM-DD nor a "
+                                                       "date-time YYYY-MM-DD HH:MM"))
+            continue
+        end_text = str(row.get("end") or "").strip()
+        if end_text and end_text.lower() != "nan":
+            end, end_is_day = _moment(end_text)
+            if end is None:
+                problems.append(Problem(f"{where}, end", f"'{end_text}' is neither a date YYYY-MM-DD nor a date-time "
+                                                         "YYYY-MM-DD HH:MM"))
+                continue
+            if end_is_day:
+                end += dt.timedelta(days=1)     # a date as the end: through that whole day
+        else:
+            end = start + dt.timedelta(days=1) if start_is_day else None
+            if end is None:
+                problems.append(Problem(f"{where}, end", "a date-time start needs an end"))
+                continue
+        if end <= start:
+            problems.append(Problem(f"{where}, end", f"ends ({end:%Y-%m-%d %H:%M}) at or before it starts "
+                                                     f"({start:%Y-%m-%d %H:%M})"))
+            continue
+        reason = str(row.get("reason") or "").strip()
+        out.append(TimeOff(agent, start, end, "" if reason.lower() == "nan" else reason))
+        if len(problems) >= 50:
+            break
+    if problems:
+        raise InputError(problems, "invalid time-off file")
+    return out
+
+
+def apply_time_off(agents: list[Agent], entries: list[TimeOff], scenario: Scenario) -> list[Agent]:
+    """The agents with every time-off entry added to their unavailable times (new Agent objects; entries
+    outside the scenario's week change nothing)."""
+    week0 = dt.datetime.combine(scenario.start, dt.time(0))
+    extra: dict[str, list[tuple[int, int, int]]] = {}
+    for e in entries:
+        a = int((e.start - week0).total_seconds() // 60)
+        b = int(-((week0 - e.end).total_seconds() // 60))      # ceil: a part minute is away too
+        for d in range(max(0, a // 1440), min(scenario.days, (b - 1) // 1440 + 1)):
+            lo, hi = max(a - d * 1440, 0), min(b - d * 1440, 1440)
+            if hi > lo:
+                extra.setdefault(e.agent, []).append((d, lo, hi))
+    return [dataclasses.replace(a, unavailable=list(a.unavailable) + extra[a.id]) if a.id in extra else a
+            for a in agents]
+
+
+def _moment(value) -> tuple[dt.datetime | None, bool]:
+    """(date-time, whether it was a bare date) of 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM'; (None, False) otherwise."""
+    text = str(value or "").strip().replace("T", " ")
+    try:
+        return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(0)), True
+    except ValueError:
+        pass
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None, False
+    return (moment.replace(tzinfo=None), False) if len(text) >= 16 else (None, False)

@@ -9,7 +9,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from scenarios import InputError, Problem, Scenario, open_mask, week_intervals
+from scenarios import InputError, Problem, Scenario, bounds, interval_index, open_mask, week_intervals
 from scenarios.progress import Progress
 from scenarios.tables import read_table
 
@@ -98,17 +98,60 @@ def _from_rates(scenario: Scenario) -> pd.DataFrame:
 
 
 def _from_forecast_file(scenario: Scenario) -> pd.DataFrame:
+    """The forecast CSV's rows of the scenario's week, every row checked: a date-time on the week's interval grid,
+    a known channel, a finite non-negative `yhat` (or `contacts`) within the bounds of one interval, an optional
+    finite positive `aht_seconds`, no (ds, channel) twice. Rows on the grid but outside the week are ignored
+    (a forecast may cover more days than the scenario); problems name `file:row N`."""
     path = scenario.resolve(scenario.demand.forecast)
-    df = read_table(path, ("ds", "channel"), title="invalid forecast", hint="a forecast needs ds, channel, yhat")
+    name = str(path)
+    title = "invalid forecast"
+    hint = "a forecast needs ds, channel, yhat"
+    df = read_table(path, ("ds", "channel"), title=title, text=True, name=name, hint=hint)
     value = "yhat" if "yhat" in df.columns else "contacts"
-    df = read_table(df, (value,), title="invalid forecast", name=str(path), hint="a forecast needs ds, channel, yhat")
-    df["ds"] = pd.to_datetime(df["ds"], errors="coerce")
-    bad = df["ds"].isna() | pd.to_numeric(df[value], errors="coerce").isna() | (pd.to_numeric(df[value], errors="coerce") < 0)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise InputError([Problem(f"{path}:row {i + 2}", f"needs a date-time ds and a non-negative {value}")])
-    unknown = sorted(set(df["channel"]) - set(scenario.channels))
+    df = read_table(df, (value,), title=title, name=name, hint=hint)
+    if df.empty:
+        raise InputError([Problem(name, "has a header but no rows: a forecast with no rows is not zero demand")],
+                         title)
+
+    def row(i: int) -> str:
+        return f"{name}:row {i + 2}"
+
+    problems: list[Problem] = []
+    ds = pd.to_datetime(df["ds"].str.strip(), errors="coerce", format="mixed")
+    for i in np.flatnonzero(ds.isna().to_numpy())[:5]:
+        problems.append(Problem(row(i), f"ds '{df['ds'].iloc[i]}' is not a date-time"))
+    step = pd.Timedelta(minutes=scenario.interval_minutes)
+    off_grid = ds.notna() & ((ds - ds.dt.normalize()) % step != pd.Timedelta(0))
+    for i in np.flatnonzero(off_grid.to_numpy())[:5]:
+        problems.append(Problem(row(i), f"ds {df['ds'].iloc[i]} is not on the scenario's "
+                                        f"{scenario.interval_minutes}-minute grid"))
+    channels = df["channel"].str.strip()
+    for i in np.flatnonzero((channels == "").to_numpy())[:5]:
+        problems.append(Problem(row(i), "channel is empty"))
+    unknown = sorted(set(channels[channels != ""]) - set(scenario.channels))
     if unknown:
-        raise InputError([Problem(str(path), f"unknown channel(s) {', '.join(map(str, unknown))}")])
-    out = df.rename(columns={value: "contacts"})
-    return out[[c for c in DEMAND_COLUMNS if c in out.columns]]
+        problems.append(Problem(name, f"unknown channel(s) {', '.join(map(str, unknown))} "
+                                      f"(the scenario has {', '.join(scenario.channels)})"))
+    contacts, bad = bounds.check_column(df[value], value, bounds.CONTACTS_PER_INTERVAL, row)
+    problems += bad
+    aht = np.full(len(df), np.nan)
+    if "aht_seconds" in df.columns:
+        aht, bad = bounds.check_column(df["aht_seconds"], "aht_seconds", bounds.HANDLE_SECONDS, row,
+                                       lo=0.0, lo_open=True, required=False)
+        problems += bad
+    if problems:
+        raise InputError(problems, title)
+    out = pd.DataFrame({"ds": ds, "channel": channels, "contacts": contacts, "aht_seconds": aht})
+    dup = out.duplicated(["ds", "channel"], keep=False).to_numpy()
+    if dup.any():
+        rows = ", ".join(str(i + 2) for i in np.flatnonzero(dup)[:10])
+        raise InputError([Problem(name, f"rows {rows} give the same interval and channel twice")], title)
+    pos = interval_index(scenario, out["ds"])
+    if not (pos >= 0).any():
+        raise InputError([Problem(name, f"no row falls in the scenario's week {scenario.start} + {scenario.days} "
+                                        f"days (rows run from {out['ds'].min()} to {out['ds'].max()})")], title)
+    out = out[pos >= 0]
+    idx = week_intervals(scenario)
+    if idx.tz is not None:
+        out = out.assign(ds=idx[pos[pos >= 0]])
+    return out.reset_index(drop=True)

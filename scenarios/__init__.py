@@ -7,6 +7,7 @@ scenarios.model and scenarios.io), `week_intervals` / `open_mask` / `interval_in
 and `scenarios.progress` (the progress callback type every long-running function accepts).
 """
 
+from . import bounds
 from .calendar import interval_index, open_mask, week_intervals
 from .errors import InputError, Problem, ScenarioError
 from .io import dump_yaml, load_scenario, save_scenario, scenario_from_dict, scenario_to_dict
@@ -20,7 +21,7 @@ EXAMPLES_DIR = __import__("pathlib").Path(__file__).parent / "examples"
 EXAMPLE_SCENARIO = EXAMPLES_DIR / "insurance_week.yaml"
 
 __all__ = [
-    "AIChannel", "ChatChannel", "DeferredChannel", "DeferredTarget", "Demand", "EXAMPLE_SCENARIO", "InputError",
+    "AIChannel", "bounds", "ChatChannel", "DeferredChannel", "DeferredTarget", "Demand", "EXAMPLE_SCENARIO", "InputError",
     "OpeningHours", "Progress", "no_progress", "scaled", "Roster", "Shift", "constant_staffing", "read_roster", "read_staffing", "staffing_from_matrix",
     "staffing_matrix", "Problem", "Scenario", "ScenarioError", "ShiftRules", "SkillGroup", "VoiceChannel", "VoiceTarget",
     "dump_yaml", "interval_index", "load_scenario", "open_mask", "save_scenario", "scenario_from_dict",

@@ -38,7 +38,8 @@ class Limit:
         """'14400 s (4 h)'."""
         unit = f" {self.unit}" if self.unit else ""
         note = f" ({self.note})" if self.note else ""
-        return f"{self.hi:,g}{unit}{note}".replace(",", "")
+        hi = str(int(self.hi)) if float(self.hi).is_integer() else f"{self.hi:g}"
+        return f"{hi}{unit}{note}"
 
     def problem(self, value: float, lo: float | None = None, lo_open: bool = False) -> str | None:
         """None when `value` is finite, within [lo, hi] (lo excluded when `lo_open`), else the message."""

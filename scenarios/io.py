@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 from pydantic import BaseModel, ValidationError
 
@@ -173,6 +174,8 @@ def check_scenario(scenario: Scenario, check_files: bool = True) -> list[Problem
                 problems.append(Problem(f"demand.rates.{key}",
                                         f"has {len(values)} values; the week has {scenario.n_intervals} intervals "
                                         f"({scenario.days} days x {scenario.intervals_per_day})"))
+            elif isinstance(values, list) and key in channels:
+                problems += _rates_when_closed(scenario, key, values)
     if check_files:
         for field in ("history", "forecast"):
             value = getattr(demand, field)
@@ -194,6 +197,21 @@ def check_scenario(scenario: Scenario, check_files: bool = True) -> list[Problem
                                     f"{group.max_hours_per_week:g} h is below the {shortest:g} h of "
                                     f"min_shifts_per_week shifts"))
     return problems
+
+
+def _rates_when_closed(scenario: Scenario, channel: str, values: list[float]) -> list[Problem]:
+    """Contacts given for intervals the channel is closed would be dropped without a word: say which."""
+    from .calendar import open_mask, week_intervals
+
+    closed = ~open_mask(scenario, channel) & (np.asarray(values, float) > 0)
+    if not closed.any():
+        return []
+    idx = week_intervals(scenario)
+    first = [f"[{i}] {idx[i]:%a %Y-%m-%d %H:%M}" for i in np.flatnonzero(closed)[:3]]
+    return [Problem(f"demand.rates.{channel}",
+                    f"{int(closed.sum())} value(s) > 0 fall in intervals when {channel} is closed "
+                    f"({'; '.join(first)}{' ...' if closed.sum() > 3 else ''}); set them to 0 or widen the "
+                    f"channel's opening hours")]
 
 
 def _problems_from_pydantic(exc: ValidationError) -> list[Problem]:

@@ -44,7 +44,7 @@ def test_negative_count_names_the_row(tmp_path):
     df.loc[5, "contacts"] = -3
     path = tmp_path / "h.csv"
     df.to_csv(path, index=False)
-    assert f"{path}:row 7: negative count: contacts = -3" in _message(path)
+    assert f"{path}:row 7: contacts must be >= 0 and at most 1000000 contacts per interval (got -3)" in _message(path)
 
 
 def test_unreadable_count_and_date_name_the_row():
@@ -52,7 +52,7 @@ def test_unreadable_count_and_date_name_the_row():
     df.loc[2, "contacts"] = "many"
     df.loc[4, "ds"] = "yesterday"
     msg = _message(df)
-    assert "history:row 4: contacts must be a number, got 'many'" in msg
+    assert "history:row 4: contacts 'many' is not a number" in msg
     assert "history:row 6: ds must be a date-time" in msg
 
 
