@@ -155,3 +155,42 @@ def _from_forecast_file(scenario: Scenario) -> pd.DataFrame:
     if idx.tz is not None:
         out = out.assign(ds=idx[pos[pos >= 0]])
     return out.reset_index(drop=True)
+
+
+def rough_week_contacts(scenario: Scenario) -> float:
+    """Contacts the week will bring, estimated cheaply (no forecasting) for the size guard before heavy work.
+
+    Rates: their sum over open intervals; a forecast file: its rows in the week; a history: its mean contacts per
+    day times the scenario's days. Scales applied; bot sessions escalated to people counted once more.
+    Files that cannot be read give 0 here: the run itself reports them.
+    """
+    spec = scenario.demand
+    per_channel: dict[str, float] = {}
+    try:
+        if spec.rates is not None:
+            for name, values in spec.rates.items():
+                if name in scenario.channels:
+                    series = np.full(scenario.n_intervals, float(values)) if not isinstance(values, list) \
+                        else np.asarray(values, float)
+                    per_channel[name] = float(series[open_mask(scenario, name)].sum())
+        else:
+            path = scenario.resolve(spec.forecast if spec.forecast is not None else spec.history)
+            table = read_table(path, ("channel",), text=True)
+            column = next((c for c in ("yhat", "contacts") if c in table.columns), None)
+            if column is None:
+                return 0.0
+            values = pd.to_numeric(table[column], errors="coerce").fillna(0.0)
+            totals = values.groupby(table["channel"].str.strip()).sum()
+            if spec.history is not None:
+                days = pd.to_datetime(table["ds"], errors="coerce", format="mixed").dt.normalize().nunique() \
+                    if "ds" in table.columns else 1
+                totals = totals / max(days, 1) * scenario.days
+            per_channel = {k: float(v) for k, v in totals.items() if k in scenario.channels}
+    except InputError:
+        return 0.0
+    total = 0.0
+    for name, contacts in per_channel.items():
+        contacts *= spec.scale * spec.channel_scale.get(name, 1.0)
+        channel = scenario.channels[name]
+        total += contacts * (1 + (1 - channel.containment if channel.kind == "ai" else 0.0))
+    return total

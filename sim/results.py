@@ -134,6 +134,18 @@ def _channel_figures(sums: dict[str, np.ndarray], level: float = 0.95) -> dict[s
     return out
 
 
+# Figures that are shares of something: their confidence intervals stop at 0 and 1 (a Student-t interval
+# around 96.8% can reach 102%, which no week can).
+SHARES = ("service_level", "abandon_rate", "p_wait", "occupancy")
+
+
+def _ci(name: str, estimate: Estimate) -> list[float | None]:
+    """[lo, hi] of an estimate for the summary, clipped to what the figure can be: [0, 1] for shares, >= 0 for
+    counts, seconds and hours."""
+    hi_cap = 1.0 if name in SHARES else np.inf
+    return [_plain(np.clip(estimate.lo, 0.0, hi_cap)), _plain(np.clip(estimate.hi, 0.0, hi_cap))]
+
+
 def _plain(x) -> float | None:
     x = float(x)
     return None if math.isnan(x) else round(x, 6)
@@ -165,8 +177,8 @@ def _summary(spec: ModelSpec, ds, stacked, group_stack, records, seed, with_ci: 
                 meets = meets & (abandon <= ch.max_abandon_rate + 1e-12)
             entry["intervals_meeting_target"] = _plain(np.mean(meets)) if judged.any() else None
         if with_ci:
-            entry["service_level_ci"] = [_plain(figs["service_level"].lo), _plain(figs["service_level"].hi)]
-            entry["ci"] = {f: [_plain(figs[f].lo), _plain(figs[f].hi)] for f in keep}
+            entry["service_level_ci"] = _ci("service_level", figs["service_level"])
+            entry["ci"] = {f: _ci(f, figs[f]) for f in keep}
         channels[ch.name] = entry
     groups = {}
     for g, gs in enumerate(spec.groups):
@@ -180,7 +192,7 @@ def _summary(spec: ModelSpec, ds, stacked, group_stack, records, seed, with_ci: 
         entry = {"paid_hours": _plain(spec.paid_seconds[:, g].sum() / 3600)}
         entry.update({f: _plain(e.mean) for f, e in figs.items()})
         if with_ci:
-            entry["ci"] = {f: [_plain(e.lo), _plain(e.hi)] for f, e in figs.items()}
+            entry["ci"] = {f: _ci(f, e) for f, e in figs.items()}
         groups[gs.name] = entry
     days = []
     per_day = spec.intervals_per_day

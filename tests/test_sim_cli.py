@@ -58,7 +58,7 @@ def test_simulate_with_a_roster(example_path, example, tmp_path):
 
 @pytest.mark.parametrize("row, message", [
     ("2026-01-05 08:00,generalsit,3", "row 2: unknown skill group 'generalsit' (did you mean 'generalist'?)"),
-    ("2026-01-05 08:00,generalist,-2", "row 2: agents must be >= 0 (got -2)"),
+    ("2026-01-05 08:00,generalist,-2", "row 2: agents must be >= 0 and at most 50000 agents (got -2)"),
     ("2026-01-12 08:00,generalist,3", "row 2: ds 2026-01-12 08:00 is not an interval start of the week"),
 ])
 def test_bad_staffing_rows_exit_2_with_the_row_named(example_path, tmp_path, row, message):

@@ -1,20 +1,82 @@
-"""What every command shares: progress bars and output files."""
+"""What every command shares: progress bars, output files (checked before any work, written atomically) and the
+size guard before heavy work."""
 
 from __future__ import annotations
 
 import json
+import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from scenarios import InputError, Problem
+
 err_console = Console(stderr=True)
 
 WORKSPACE_HELP = "Workspace file (default: $CCPLAN_WORKSPACE or .ccplan/workspace.sqlite)."
 STORE_HELP = "Keep the run in the workspace (list it with `ccplan runs list`)."
+MAX_CONTACTS_HELP = ("Size guard: refuse runs whose week brings more simulated contacts per replication than this "
+                     "(default: $CCPLAN_MAX_CONTACTS or 3,000,000).")
+MAX_AGENTS_HELP = ("Size guard: refuse runs with more agents on duty at once than this "
+                   "(default: $CCPLAN_MAX_AGENTS or 20,000).")
+
+
+def check_outputs(**options: Path | None) -> None:
+    """Check output paths before any work starts, so a typo never costs a finished simulation.
+
+    Keyword names are the options (`check_outputs(out=path, json=path)` reports "--out", "--json"). Each given
+    path must not be a folder and must sit in an existing, writable folder. Raises InputError naming the option.
+    """
+    problems = []
+    for option, path in options.items():
+        if path is None:
+            continue
+        flag = "--" + option.rstrip("_").replace("_", "-")
+        path = Path(path)
+        folder = path.parent if str(path.parent) else Path(".")
+        if path.is_dir():
+            problems.append(Problem(flag, f"{path} is a folder; give a file name"))
+        elif not folder.exists():
+            problems.append(Problem(flag, f"folder {folder} does not exist (create it first)"))
+        elif not folder.is_dir():
+            problems.append(Problem(flag, f"{folder} is not a folder"))
+        elif not os.access(folder, os.W_OK):
+            problems.append(Problem(flag, f"folder {folder} is not writable"))
+    if problems:
+        raise InputError(problems, "invalid output path")
+
+
+def write_atomic(path: Path, write: Callable[[Path], Any]) -> Path:
+    """Write a file atomically: `write(tmp)` fills a temporary file in the same folder, which then replaces
+    `path` in one rename; an error or a kill midway leaves the old file (or none), never half of one."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def guard_size(scenario, *, replications: int | None = None, workers: int | None = None, agents: float | None = None,
+               max_contacts: float | None = None, max_agents: float | None = None) -> None:
+    """The size guard before heavy work: estimate the week's contacts (without forecasting) and the agents on duty
+    at once (default: every head of every skill group), and refuse with the estimate and the override when they
+    are above the limits (scenarios.bounds.check_size)."""
+    from planning.demand import rough_week_contacts
+    from scenarios.bounds import SizeEstimate, check_size
+
+    reps = replications or scenario.simulation.replications
+    if agents is None:
+        agents = sum(g.headcount for g in scenario.skill_groups.values())
+    estimate = SizeEstimate(rough_week_contacts(scenario), float(agents), int(reps),
+                            int(workers or min(reps, os.cpu_count() or 1)))
+    check_size(estimate, max_contacts=max_contacts, max_agents=max_agents)
 
 
 def store_run(kind: str, scenario, seed: int | None, payload: dict, workspace: Path | None, **extra: Any) -> int:
@@ -45,9 +107,8 @@ def write_json(path: Path | None, payload: Any) -> None:
     """Write a JSON result atomically (never a half-written file)."""
     if path is None:
         return
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(payload, indent=2, default=_plain) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    text = json.dumps(payload, indent=2, default=_plain) + "\n"
+    write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     typer.echo(f"wrote {path}")
 
 

@@ -9,9 +9,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from scenarios import InputError, Problem, Roster, load_scenario, read_roster, read_staffing
+from scenarios import InputError, Problem, Roster, load_scenario, read_roster, read_staffing, staffing_matrix
 
-from .common import STORE_HELP, WORKSPACE_HELP, progress_bar, store_run, write_json
+from .common import (MAX_AGENTS_HELP, MAX_CONTACTS_HELP, STORE_HELP, WORKSPACE_HELP, check_outputs, guard_size,
+                     progress_bar, store_run, write_atomic, write_json)
 
 
 def register(cli: typer.Typer) -> None:
@@ -31,6 +32,8 @@ def simulate_command(
     out: Path = typer.Option(None, "--out", help="Write the interval table (ds, channel, offered, ...) as CSV here."),
     workspace: Path = typer.Option(None, "--workspace", help=WORKSPACE_HELP),
     store: bool = typer.Option(True, "--store/--no-store", help=STORE_HELP),
+    max_contacts: float = typer.Option(None, "--max-contacts", min=1, help=MAX_CONTACTS_HELP),
+    max_agents: float = typer.Option(None, "--max-agents", min=1, help=MAX_AGENTS_HELP),
 ) -> None:
     """Simulate the scenario's week (phone, chat, email, bot) and print service level, abandonment and ASA per
     channel with 95% confidence intervals, and occupancy per skill group. Without --staffing or --roster the
@@ -40,6 +43,7 @@ def simulate_command(
     if staffing is not None and roster is not None:
         raise InputError([Problem("--staffing/--roster", "give one of --staffing and --roster, not both")],
                          "invalid options")
+    check_outputs(json=json_path, out=out)
     sc = load_scenario(scenario)
     plan = None
     if staffing is not None:
@@ -51,14 +55,14 @@ def simulate_command(
         raise InputError([Problem("--staffing/--roster", "this scenario has no constant_agents in any skill group: "
                                   "give --roster (e.g. from `ccplan schedule SCENARIO --out roster.csv`) or "
                                   "--staffing (ds, skill_group, agents)")], "no staff to simulate")
+    guard_size(sc, replications=replications, workers=workers, agents=_peak_agents(sc, plan),
+               max_contacts=max_contacts, max_agents=max_agents)
     with progress_bar("simulating") as progress:
         result = simulate(sc, plan, replications=replications, seed=seed, workers=workers, progress=progress)
     _print_tables(result, sc)
     write_json(json_path, result.summary)
     if out is not None:
-        tmp = out.with_suffix(out.suffix + ".tmp")
-        result.intervals.to_csv(tmp, index=False)
-        tmp.replace(out)
+        write_atomic(out, lambda tmp: result.intervals.to_csv(tmp, index=False))
         typer.echo(f"wrote {out}")
     if store:
         store_run("simulate", sc, result.seed,
@@ -66,6 +70,15 @@ def simulate_command(
                   roster=plan if isinstance(plan, Roster) else None,
                   staffing=plan if isinstance(plan, pd.DataFrame) else None,
                   intervals=result.intervals, tables={"groups": result.groups})
+
+
+def _peak_agents(sc, plan) -> float:
+    """Most agents on duty at once: the plan's busiest interval, the roster's agents, or constant_agents."""
+    if isinstance(plan, Roster):
+        return float(len(plan.agents))
+    if isinstance(plan, pd.DataFrame):
+        return float(staffing_matrix(sc, plan).sum(axis=1).max(initial=0.0))
+    return float(sum(g.constant_agents or 0 for g in sc.skill_groups.values()))
 
 
 def _pct(x) -> str:
@@ -92,6 +105,13 @@ def _print_tables(result, sc) -> None:
                       level, _pct(ch.get("target_service_level")), _pct(ch.get("intervals_meeting_target")),
                       _pct(ch["abandon_rate"]), _num(ch["asa_seconds"], ",.1f"), _num(ch["wait_p90_seconds"], ",.1f"))
     console.print(table)
+    backlog = {name: ch["backlog_max"] for name, ch in s["channels"].items() if ch.get("backlog_max")}
+    if backlog:
+        # Deferred work piling up is what an overloaded week leaves behind: say so here, not only in the CSV.
+        last = result.intervals.groupby("channel", sort=False)["backlog"].last()
+        console.print("deferred backlog (means over replications): " + "; ".join(
+            f"{name} up to {value:,.0f} items waiting, {last.get(name, 0):,.0f} at the end of the week"
+            for name, value in backlog.items()))
     groups = Table(title="skill groups (agent-hours over the week)")
     for col in ("skill group", "paid h", "available h", "busy h", "idle h", "overrun h", "occupancy"):
         groups.add_column(col, justify="left" if col == "skill group" else "right")
