@@ -27,7 +27,7 @@ class Agent:
     """One agent. `state` is IDLE/BUSY/CHAT when on or finishing work, OFF when gone."""
 
     __slots__ = ("group", "realtime", "deferred", "state", "on", "on_shift", "aux", "idle_since", "token",
-                 "busy_since", "avail_since", "off_since", "sessions", "chat", "version", "last_update", "done")
+                 "busy_since", "avail_since", "off_since", "sessions", "chat", "version", "last_update", "done", "due")
 
     def __init__(self, group: "AgentGroup"):
         self.group = group
@@ -47,6 +47,7 @@ class Agent:
         self.version = 0                    # chat: bumps whenever the pending completion event is superseded
         self.last_update = 0.0
         self.done = None                    # callback of a service completion, set by sim.model.Engine
+        self.due = (0.0, -1)                # (time, scheduling sequence) of the pending completion, for sim.state
 
 
 class AgentGroup:

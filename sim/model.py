@@ -38,14 +38,25 @@ from .inputs import ModelSpec
 class Engine:
     """The simulation state of one replication. `run()` returns the raw records used by sim.records."""
 
-    def __init__(self, spec: ModelSpec, seed: np.random.SeedSequence, customers: list | None = None):
-        """`customers` (one sim.customers.Customers per channel) replaces the random draw, e.g. for hand-checked cases."""
+    def __init__(self, spec: ModelSpec, seed: np.random.SeedSequence, customers: list | None = None,
+                 state=None):
+        """`customers` (one sim.customers.Customers per channel) replaces the random draw, e.g. for hand-checked cases.
+
+        `state` (a sim.state.SimState captured from a run of the same customers) starts the run at its instant
+        instead of the week start; the spec may differ after that instant (e.g. a roster changed for the rest of
+        the day)."""
         self.spec = spec
         streams = replication_streams(spec, seed)
         if customers is None:
             customers = draw_customers(spec, streams)
         self.aux_rng = np.random.default_rng(streams[STREAM_AUX])
-        self.env = simpy.Environment()
+        self.env = simpy.Environment(initial_time=state.time if state is not None else 0)
+        # Pending completions are tracked as (due time, scheduling sequence) so that a state captured mid-run
+        # (sim.state) can re-schedule them at the same instants and in the same tie order.
+        self._seq = 0
+        self._arrival_due: tuple | None = None      # (due, seq, next arrival index, last drawn time)
+        self._timetable_due: tuple | None = None    # (due, seq, next timetable event index, last instant)
+        self._bot_due: dict = {}                    # (bot channel index, session index) -> (due, seq)
         # Bound once: a timeout is made per arrival, completion and bot session.
         self._timeout = self.env.timeout
         self.horizon = spec.horizon
@@ -63,25 +74,42 @@ class Engine:
         self._customers = customers
         if spec.roster is not None:
             self.roster_agents = [self._hire(self.groups[a.group]) for a in spec.roster]
+        self._state = state
+        self._started = False
+        self.ran = False            # the clock has moved (sim.state can capture the engine)
 
     # --- the two processes ---------------------------------------------------------------------------------
 
-    def _arrival_stream(self):
-        """SimPy process: every channel's own arrivals in time order (seconds from the week start); the contacts
-        of one instant are handled in one wake-up."""
-        customers, channels = self._customers, self.channels
+    def arrival_order(self) -> tuple[list, list, list]:
+        """(times, channel, contact index) of every channel's own arrivals, in the order the stream walks them."""
+        customers = self._customers
         times = np.concatenate([c.arrival[:c.n_direct] for c in customers])
         which = np.concatenate([np.full(c.n_direct, k) for k, c in enumerate(customers)])
         index = np.concatenate([np.arange(c.n_direct) for c in customers])
         order = np.argsort(times, kind="stable")
-        times, which, index = times[order].tolist(), which[order].tolist(), index[order].tolist()
+        return times[order].tolist(), which[order].tolist(), index[order].tolist()
+
+    def _arrival_stream(self, k: int = 0, now: float = 0.0, first=None):
+        """SimPy process: every channel's own arrivals in time order (seconds from the week start); the contacts
+        of one instant are handled in one wake-up. A resumed run starts at arrival `k`, the last drawn time `now`,
+        its wake-up `first` already scheduled."""
+        channels = self.channels
+        times, which, index = self.arrival_order()
         handlers = [self._arrive_by_kind[ch.kind] for ch in channels]
         timeout = self._timeout
-        n, k, now = len(times), 0, 0.0
+        env = self.env
+        n = len(times)
         while k < n:
-            # From the previous drawn time, not from env.now: the clock then adds up the same delays as it always
-            # has, so event times (and ties) stay bit-identical.
-            yield timeout(times[k] - now)
+            if first is not None:
+                yield first
+                first = None
+            else:
+                # From the previous drawn time, not from env.now: the clock then adds up the same delays as it
+                # always has, so event times (and ties) stay bit-identical.
+                delay = times[k] - now
+                self._arrival_due = (env.now + delay, self._seq, k, now)
+                self._seq += 1
+                yield timeout(delay)
             now = times[k]
             while True:
                 c = which[k]
@@ -89,10 +117,10 @@ class Engine:
                 k += 1
                 if k == n or times[k] != now:
                     break
+        self._arrival_due = None
 
-    def _timetable(self):
-        """SimPy process: agents come on and go off at the staffing plan's or the roster's instants (seconds from the
-        week start), one wake-up per instant."""
+    def timetable_events(self) -> list[tuple]:
+        """(time, what, who, value) of the staffing timetable in the order the timetable process walks them."""
         spec = self.spec
         if spec.roster is not None:
             events = [(t, "shift", a, flag) for t, a, flag in roster_timetable(spec)]
@@ -103,9 +131,24 @@ class Engine:
         # Within one instant: shift changes, then plan counts, then the aux draw over who is on shift.
         rank = {"shift": 0, "count": 1, "aux": 2}
         events.sort(key=lambda e: (e[0], rank[e[1]]))
-        n, k, now = len(events), 0, 0.0
+        return events
+
+    def _timetable(self, k: int = 0, now: float = 0.0, first=None):
+        """SimPy process: agents come on and go off at the staffing plan's or the roster's instants (seconds from the
+        week start), one wake-up per instant. A resumed run starts at event `k` after instant `now`, its wake-up
+        `first` already scheduled."""
+        events = self.timetable_events()
+        env = self.env
+        n = len(events)
         while k < n:
-            yield self._timeout(events[k][0] - now)
+            if first is not None:
+                yield first
+                first = None
+            else:
+                delay = events[k][0] - now
+                self._timetable_due = (env.now + delay, self._seq, k, now)
+                self._seq += 1
+                yield self._timeout(delay)
             now = events[k][0]
             touched: dict[Agent, None] = {}     # roster agents whose availability may change now (ordered)
             while k < n and events[k][0] == now:
@@ -126,6 +169,7 @@ class Engine:
                     self._turn_on(agent, now)
                 elif agent.on and not want:
                     self._turn_off(agent, now)
+        self._timetable_due = None
 
     def _hire(self, group: AgentGroup) -> Agent:
         """A new agent of `group`. Its service completions call back with the agent bound in, so the timeout carries
@@ -240,10 +284,13 @@ class Engine:
 
     def _bot_start(self, bot: BotDesk, i: int, now: float) -> None:
         bot.start[i] = now
+        self._bot_due[(bot.index, i)] = (self.env.now + bot.handle[i], self._seq)
+        self._seq += 1
         self._timeout(bot.handle[i], (bot, i)).callbacks.append(self._on_bot_done)
 
     def _on_bot_done(self, event) -> None:
         bot, i = event.value
+        del self._bot_due[(bot.index, i)]
         now = self.env.now
         if not bot.contained[i]:
             target = bot.target
@@ -261,6 +308,8 @@ class Engine:
     def _serve(self, agent: Agent, ch: Channel, i: int, now: float) -> None:
         ch.start[i] = now
         agent.state = BUSY
+        agent.due = (self.env.now + ch.handle[i], self._seq)
+        self._seq += 1
         self._timeout(ch.handle[i]).callbacks.append(agent.done)
 
     def _next_work(self, agent: Agent, now: float) -> None:
@@ -352,6 +401,8 @@ class Engine:
         agent.version += 1
         remaining = min(s[0] for s in sessions)
         delay = max(remaining, 0.0) * (1.0 + agent.chat.slowdown * (len(sessions) - 1))
+        agent.due = (self.env.now + delay, self._seq)
+        self._seq += 1
         self._timeout(delay, (agent, agent.version)).callbacks.append(self._on_chat_done)
 
     def _on_chat_done(self, event) -> None:
@@ -376,10 +427,30 @@ class Engine:
 
     # --- run -----------------------------------------------------------------------------------------------
 
-    def run(self) -> "Engine":
-        """Simulate to the end of the week; the state is then read by sim.records."""
-        if self.horizon > 0:
-            self.env.process(self._arrival_stream())
-            self.env.process(self._timetable())
-            self.env.run(until=self.horizon)
+    def run(self, until: float | None = None) -> "Engine":
+        """Simulate to the end of the week (or to `until` seconds, leaving events at that instant pending, so
+        `sim.state.capture(engine)` can record the state there); the records are then read by sim.records."""
+        end = self.horizon if until is None else min(float(until), self.horizon)
+        if self._started is False:
+            self._started = True
+            if self._state is not None:
+                from .state import restore
+                restore(self, self._state)
+            elif self.horizon > 0:
+                self.env.process(self._arrival_stream())
+                self.env.process(self._timetable())
+        if end > self.env.now:
+            self.env.run(until=end)
+            self.ran = True
         return self
+
+    def at(self, due: float, value=None):
+        """A timeout firing exactly at `due` seconds (the float the uninterrupted run scheduled: now + delay is
+        nudged by an ulp when the subtraction rounded)."""
+        now = self.env.now
+        delay = due - now
+        for _ in range(64):
+            if now + delay == due:
+                return self._timeout(delay, value)
+            delay = float(np.nextafter(delay, np.inf if now + delay < due else -np.inf))
+        raise RuntimeError(f"cannot schedule an event at {due!r} from {now!r}")
