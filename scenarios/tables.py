@@ -17,6 +17,44 @@ from .errors import InputError, Problem
 MAX_FILE_BYTES = 2 * 1024 ** 3
 
 
+def check_readable(path: str | Path, title: str = "invalid input", name: str | None = None,
+                   sample_bytes: int = 1 << 20) -> None:
+    """Check a user's file before a reader that is not ours opens it: it exists, is a file, can be read, and its
+    first `sample_bytes` are UTF-8 text (the same messages as `read_text`, without reading a large file whole)."""
+    path = Path(path)
+    name = name or str(path)
+    _check_file(path, name, title)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(sample_bytes)
+    except OSError as exc:
+        raise InputError([Problem(name, f"cannot be read ({exc.strerror or exc})")], title) from None
+    _decode(data, name, title, final=len(data) < sample_bytes)
+
+
+def _check_file(path: Path, name: str, title: str) -> None:
+    if not path.exists():
+        raise InputError([Problem(name, "file not found")], title)
+    if path.is_dir():
+        raise InputError([Problem(name, "is a folder, not a file")], title)
+
+
+def _decode(data: bytes, name: str, title: str, final: bool = True) -> str:
+    """UTF-8 text (a byte-order mark allowed) or InputError saying what the bytes are instead."""
+    import codecs
+
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise InputError([Problem(name, "is UTF-16 text; save it as UTF-8")], title)
+    try:
+        text = codecs.getincrementaldecoder("utf-8-sig")().decode(data, final=final)
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(name, f"is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                                        "save it as UTF-8 (a Latin-1 or Windows export?)")], title) from None
+    if "\x00" in text:
+        raise InputError([Problem(name, "is a binary file, not text")], title)
+    return text
+
+
 def read_text(path: str | Path, title: str = "invalid input", name: str | None = None) -> str:
     """The text of a user's file, decoded as UTF-8 (a byte-order mark is allowed).
 
@@ -25,10 +63,7 @@ def read_text(path: str | Path, title: str = "invalid input", name: str | None =
     """
     path = Path(path)
     name = name or str(path)
-    if not path.exists():
-        raise InputError([Problem(name, "file not found")], title)
-    if path.is_dir():
-        raise InputError([Problem(name, "is a folder, not a file")], title)
+    _check_file(path, name, title)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -37,16 +72,7 @@ def read_text(path: str | Path, title: str = "invalid input", name: str | None =
         data = path.read_bytes()
     except OSError as exc:
         raise InputError([Problem(name, f"cannot be read ({exc.strerror or exc})")], title) from None
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise InputError([Problem(name, "is UTF-16 text; save it as UTF-8")], title)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError([Problem(name, f"is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-                                        "save it as UTF-8 (a Latin-1 or Windows export?)")], title) from None
-    if "\x00" in text:
-        raise InputError([Problem(name, "is a binary file, not text")], title)
-    return text
+    return _decode(data, name, title)
 
 
 def write_text_atomic(path: str | Path, text: str) -> Path:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import typer
 
-from app.commands.common import progress_bar, write_json
+from app.commands.common import check_outputs, progress_bar, write_atomic, write_json
 from scenarios import InputError, Problem
+from scenarios.bounds import FIRST_YEAR, LAST_YEAR
 
 MODEL_HELP = "auto (lowest backtest WAPE per channel), snaive, weekday_mean, ets, mstl or sarimax."
 
@@ -32,6 +33,41 @@ def _dates(values: list[str] | None) -> list[dt.date]:
     return out
 
 
+def _start(text: str | None) -> dt.date | None:
+    """--start as a date, or InputError naming the option (2026-02-30 is not a date)."""
+    if not text:
+        return None
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError([Problem("--start", f"'{text}' is not a date YYYY-MM-DD")], "invalid option") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise InputError([Problem("--start", f"year {day.year} is outside {FIRST_YEAR}-{LAST_YEAR}")],
+                         "invalid option")
+    return day
+
+
+def _date_format(fmt: str) -> str | None:
+    """--date-format checked before the file is read: a strftime pattern with at least one valid directive."""
+    if not fmt:
+        return None
+    import pandas as pd
+
+    if "%" not in fmt:
+        raise InputError([Problem("--date-format", f"'{fmt}' has no %-directive (e.g. %y%m%d or %Y-%m-%d)")],
+                         "invalid option")
+    try:
+        pd.to_datetime(pd.Series(["2026-01-05"]), format=fmt, errors="coerce")
+    except ValueError as exc:
+        raise InputError([Problem("--date-format", f"'{fmt}' is not a valid date format ({exc})")],
+                         "invalid option") from None
+    return fmt
+
+
+def _write_table(out: Path, frame) -> None:
+    write_atomic(out, lambda tmp: frame.to_csv(tmp, index=False, float_format="%.3f"))
+
+
 def forecast_cmd(
     history: Path = typer.Argument(..., metavar="HISTORY", help="History CSV: ds, channel, contacts[, aht_seconds]."),
     horizon_days: int = typer.Option(7, "--horizon-days", min=1, max=62, help="Calendar days to forecast."),
@@ -47,7 +83,8 @@ def forecast_cmd(
     """Forecast contacts per interval and channel, with 80% intervals (yhat_lo, yhat_hi) and AHT when known."""
     from forecasting import forecast
 
-    first = dt.date.fromisoformat(start) if start else None
+    first = _start(start)
+    check_outputs(out=out)
     with progress_bar("Forecasting") as progress:
         table = forecast(history, horizon_days, model, interval_minutes=interval, start=first,
                          closed_dates=_dates(holiday), holiday_country=holiday_country, allow_gaps=allow_gaps,
@@ -56,9 +93,7 @@ def forecast_cmd(
         typer.echo(f"note: {note}", err=True)
     frame = table.copy()
     frame["ds"] = frame["ds"].dt.strftime("%Y-%m-%d %H:%M")
-    tmp = out.with_suffix(out.suffix + ".tmp")
-    frame.to_csv(tmp, index=False, float_format="%.3f")
-    tmp.replace(out)
+    _write_table(out, frame)
     typer.echo(f"{'channel':<12} {'model':<20} {'contacts':>10} {'80% interval of the total':>28}")
     for channel, own in table.groupby("channel", sort=False):
         typer.echo(f"{channel:<12} {own['model'].iloc[0]:<20} {own['yhat'].sum():>10,.0f} "
@@ -82,6 +117,7 @@ def backtest_cmd(
     from forecasting import backtest
 
     names = [m.strip() for m in models.split(",") if m.strip()]
+    check_outputs(json=json_path)
     with progress_bar("Backtesting") as progress:
         rows, notes = backtest(history, folds, horizon_days, names, interval_minutes=interval,
                                closed_dates=_dates(holiday), holiday_country=holiday_country, allow_gaps=allow_gaps,
@@ -129,6 +165,7 @@ def from_calls_cmd(
 ) -> None:
     """Count per-call records (arrival, channel or call type, outcome, handle time) into a long-format history."""
     from forecasting.calls import CallColumns, history_from_calls, read_calls
+    from scenarios.tables import check_readable
 
     if interval not in (5, 10, 15, 30, 60):
         raise InputError([Problem("--interval", f"{interval} minutes: use 5, 10, 15, 30 or 60")], "invalid option")
@@ -139,7 +176,9 @@ def from_calls_cmd(
                 raise InputError([Problem("--channel-map", f"'{pair}' is not TYPE=CHANNEL")], "invalid option")
             k, v = pair.split("=", 1)
             mapping[k.strip()] = v.strip()
-    cols = CallColumns(date=date_column or None, date_format=date_format or None,
+    check_outputs(out=out)
+    check_readable(file, "invalid call records")
+    cols = CallColumns(date=date_column or None, date_format=_date_format(date_format),
                        arrival=tuple(arrival_column or ("q_start", "vru_exit")), channel=channel_column or None,
                        outcome=outcome_column or None, handle_seconds=handle_column or None,
                        served=tuple(s.strip() for s in served.split(",") if s.strip()),
@@ -153,9 +192,7 @@ def from_calls_cmd(
                                    name=str(file))
     frame = table.copy()
     frame["ds"] = frame["ds"].dt.strftime("%Y-%m-%d %H:%M")
-    tmp = out.with_suffix(out.suffix + ".tmp")
-    frame.to_csv(tmp, index=False)
-    tmp.replace(out)
+    write_atomic(out, lambda tmp: frame.to_csv(tmp, index=False))
     for channel, own in table.groupby("channel", sort=True):
         served_aht = (own["aht_seconds"] * own["contacts"]).sum() / own.loc[own["aht_seconds"].notna(), "contacts"].sum() \
             if own["aht_seconds"].notna().any() else float("nan")
