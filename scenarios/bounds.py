@@ -45,7 +45,7 @@ class Limit:
         """None when `value` is finite, within [lo, hi] (lo excluded when `lo_open`), else the message."""
         low = "" if lo is None else f"{'>' if lo_open else '>='} {lo:g} and "
         if not math.isfinite(value):
-            return f"must be finite, {low}at most {self.text()} (got {value})"
+            return f"must be finite{', ' + low if low else ' and '}at most {self.text()} (got {value})"
         if lo is not None and (value < lo or (lo_open and value == lo)):
             return f"must be {low}at most {self.text()} (got {value:g})"
         if value > self.hi:

@@ -221,9 +221,27 @@ def _problems_from_pydantic(exc: ValidationError) -> list[Problem]:
         # Drop the discriminator tag pydantic inserts after a channel's name.
         if len(loc) >= 3 and loc[0] == "channels" and loc[2] in _KIND_TAGS:
             del loc[2]
+        # ... and the member names of a union ("function-before[check(), constrained-float]", "list[...]").
+        loc = [part for part in loc if not (isinstance(part, str) and ("[" in part or part.startswith("function-")))]
         where = _dotted(loc)
         problems.append(Problem(where, _message(err, loc)))
-    return problems
+    return _union_problems(problems)
+
+
+def _union_problems(problems: list[Problem]) -> list[Problem]:
+    """A value of a union (a number or a list of numbers) fails once per member; when one member's message says
+    what is wrong with the value (or an item of it), the others' "Input should be a valid list" only confuse."""
+    def specific(q: Problem, where: str) -> bool:
+        return not q.message.startswith("Input should be") and \
+            (q.where == where or q.where.startswith((where + "[", where + ".")))
+
+    out = []
+    for p in problems:
+        if p.message.startswith("Input should be a valid") and any(specific(q, p.where) for q in problems):
+            continue
+        if p not in out:
+            out.append(p)
+    return out
 
 
 def _dotted(loc: list) -> str:

@@ -63,6 +63,21 @@ def write_atomic(path: Path, write: Callable[[Path], Any]) -> Path:
     return path
 
 
+def peak_agents(scenario, plan) -> float:
+    """Most agents on duty at once: a staffing plan's busiest interval, a roster's agents, else the skill groups'
+    constant_agents (when any) or headcounts."""
+    import pandas as pd
+
+    from scenarios import Roster, staffing_matrix
+
+    if isinstance(plan, Roster):
+        return float(len(plan.agents))
+    if isinstance(plan, pd.DataFrame):
+        return float(staffing_matrix(scenario, plan).sum(axis=1).max(initial=0.0))
+    constant = sum(g.constant_agents or 0 for g in scenario.skill_groups.values())
+    return float(constant or sum(g.headcount for g in scenario.skill_groups.values()))
+
+
 def guard_size(scenario, *, replications: int | None = None, workers: int | None = None, agents: float | None = None,
                max_contacts: float | None = None, max_agents: float | None = None) -> None:
     """The size guard before heavy work: estimate the week's contacts (without forecasting) and the agents on duty

@@ -9,10 +9,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from scenarios import InputError, Problem, Roster, load_scenario, read_roster, read_staffing, staffing_matrix
+from scenarios import InputError, Problem, Roster, load_scenario, read_roster, read_staffing
 
 from .common import (MAX_AGENTS_HELP, MAX_CONTACTS_HELP, STORE_HELP, WORKSPACE_HELP, check_outputs, guard_size,
-                     progress_bar, store_run, write_atomic, write_json)
+                     peak_agents, progress_bar, store_run, write_atomic, write_json)
 
 
 def register(cli: typer.Typer) -> None:
@@ -55,7 +55,7 @@ def simulate_command(
         raise InputError([Problem("--staffing/--roster", "this scenario has no constant_agents in any skill group: "
                                   "give --roster (e.g. from `ccplan schedule SCENARIO --out roster.csv`) or "
                                   "--staffing (ds, skill_group, agents)")], "no staff to simulate")
-    guard_size(sc, replications=replications, workers=workers, agents=_peak_agents(sc, plan),
+    guard_size(sc, replications=replications, workers=workers, agents=peak_agents(sc, plan),
                max_contacts=max_contacts, max_agents=max_agents)
     with progress_bar("simulating") as progress:
         result = simulate(sc, plan, replications=replications, seed=seed, workers=workers, progress=progress)
@@ -70,15 +70,6 @@ def simulate_command(
                   roster=plan if isinstance(plan, Roster) else None,
                   staffing=plan if isinstance(plan, pd.DataFrame) else None,
                   intervals=result.intervals, tables={"groups": result.groups})
-
-
-def _peak_agents(sc, plan) -> float:
-    """Most agents on duty at once: the plan's busiest interval, the roster's agents, or constant_agents."""
-    if isinstance(plan, Roster):
-        return float(len(plan.agents))
-    if isinstance(plan, pd.DataFrame):
-        return float(staffing_matrix(sc, plan).sum(axis=1).max(initial=0.0))
-    return float(sum(g.constant_agents or 0 for g in sc.skill_groups.values()))
 
 
 def _pct(x) -> str:
