@@ -113,6 +113,10 @@ def roster_model(scenario: Scenario, planned: list[PlannedShift], crew: list[Age
     paid = {k: shifts_of[k][0].template.paid_min for k in types}
     y = _only_when_available(model, crew, types)
     works = _one_shift_a_day(model, y, len(crew), on_day)
+    for a, agent in enumerate(crew):
+        # optimizer.locked: a day a locked shift already works counts for the weekly and consecutive-day rules.
+        for d in getattr(agent, "locked_days", ()):
+            works[a][d] = 1
     penalties = _plan_counts(model, y, len(crew), shifts_of, paid)
     earliest = min(k.start_min for k in types)
     for a, agent in enumerate(crew):

@@ -21,6 +21,8 @@ import pandas as pd
 from optimizer import (Agent, Budget, ShiftPlan, baseline_requirement, build_roster, check_rules, coverage_tables,
                        generate_agents, group_limits, paid_hours_lower_bound, plan_roster, read_agents,
                        requirements, requirements_warnings, select_shifts, two_step_shifts)
+from optimizer.agents import apply_time_off, read_time_off
+from optimizer.locked import NO_LOCKS, Locked, read_locked
 from optimizer.resize import resize_requirement
 from scenarios import InputError, Problem, Roster, Scenario
 from scenarios.progress import Progress, no_progress, scaled
@@ -165,13 +167,14 @@ class ScheduleLoop:
     """The schedule pipeline for one scenario, demand and set of agents, one named step per stage."""
 
     def __init__(self, scenario: Scenario, demand: pd.DataFrame, agents: list[Agent], settings: ScheduleSettings,
-                 progress: Progress | None = None):
+                 progress: Progress | None = None, locked: Locked | None = None):
         self.scenario = scenario
+        self.locked = locked or NO_LOCKS      # shifts kept as they are (optimizer.locked)
         self.demand = demand
         self.agents = agents
         self.settings = settings
         self.progress = progress or no_progress
-        self.limits = group_limits(scenario, agents)
+        self.limits = self.locked.limits(scenario, group_limits(scenario, agents))
         self.rounds: list[Round] = []
         self.misses: dict = {}            # earlier misses per (channel, interval): optimizer.resize's memory
         self.margin_level = 0             # index into MARGINS
@@ -192,6 +195,7 @@ class ScheduleLoop:
 
     def select_shifts(self, requirement: pd.DataFrame, progress: Progress) -> ShiftPlan:
         s = self.settings
+        requirement = self.locked.residual(self.scenario, requirement)
         if s.method == "ccplan":
             previous = self.rounds[-1].plan if self.rounds else None
             return select_shifts(self.scenario, requirement, self.limits, budget=s.budget, progress=progress,
@@ -200,7 +204,8 @@ class ScheduleLoop:
 
     def roster(self, plan: ShiftPlan):
         t0 = time.perf_counter()
-        outcome = build_roster(self.scenario, plan.shifts, self.agents, budget=self.settings.budget)
+        outcome = self.locked.finish(self.scenario, build_roster(self.scenario, plan.shifts, self.agents,
+                                                                budget=self.settings.budget))
         self.solve_seconds += time.perf_counter() - t0
         return outcome
 
@@ -233,7 +238,8 @@ class ScheduleLoop:
         outcome = None
         if not s.loops:
             self.stage(number, 0.6, 0.7)(0.0, f"rostering {len(plan.shifts)} shifts")
-            outcome = build_roster(self.scenario, plan.shifts, self.agents, budget=s.budget)
+            outcome = self.locked.finish(self.scenario, build_roster(self.scenario, plan.shifts, self.agents,
+                                                                    budget=s.budget))
         seconds = time.perf_counter() - t0
         self.solve_seconds += seconds
         rnd = Round(number, requirement, plan, seconds, outcome)
@@ -246,7 +252,7 @@ class ScheduleLoop:
             # The plan's shifts are simulated as they stand (one stand-in agent per shift: the same agents on duty
             # per interval as any roster of them); the kept plan is rostered afterwards.
             self.stage(number, 0.7, 0.8)(0.0, f"simulating {s.replications} replications")
-            staff = outcome.roster if outcome is not None else plan_roster(self.scenario, plan)
+            staff = outcome.roster if outcome is not None else self.locked.plus(plan_roster(self.scenario, plan))
             rnd.sim = self.simulate(staff, s.seed, s.replications)
             plain = judge(self.scenario, open_intervals(self.scenario, rnd.sim.intervals))
             rnd.entry["channels"] = channel_figures(self.scenario, rnd.sim.summary, plain)
@@ -280,7 +286,7 @@ class ScheduleLoop:
             if not s.loops:
                 break
             if rnd.in_sample_worst_share >= TARGET_SHARE:
-                rnd.certificate = self.certify(plan_roster(self.scenario, rnd.plan), self.stage(number, 0.8, 1.0))
+                rnd.certificate = self.certify(self.locked.plus(plan_roster(self.scenario, rnd.plan)), self.stage(number, 0.8, 1.0))
                 rnd.entry["certified"] = rnd.certificate.to_json() | {"short_intervals": len(
                     rnd.certificate.short_intervals)}
                 if not rnd.certificate.meets_targets:
@@ -306,7 +312,7 @@ class ScheduleLoop:
         if s.loops:
             self.progress(0.86, f"rostering the kept plan ({len(kept.plan.shifts)} shifts)")
             outcome = self.roster(kept.plan)
-            if shift_keys(outcome.roster) != shift_keys(plan_roster(self.scenario, kept.plan)):
+            if shift_keys(outcome.roster) != shift_keys(self.locked.plus(plan_roster(self.scenario, kept.plan))):
                 # Some shifts found no agent, or went to another group: the kept round's figures are not the
                 # roster's.
                 self.progress(0.9, f"simulating the roster ({s.replications} replications)")
@@ -339,7 +345,8 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
              method: str = "ccplan", verify: bool = True, rounds: int = 10, replications: int = 20,
              seed: int | None = None, progress: Progress | None = None, effort: float = DEFAULT_EFFORT,
              time_limit: float | None = DEFAULT_TIME_LIMIT, workers: int = 2,
-             certify_replications: int = CERTIFY_REPLICATIONS) -> ScheduleResult:
+             certify_replications: int = CERTIFY_REPLICATIONS, locked: Locked | Roster | str | Path | None = None,
+             time_off: str | Path | pd.DataFrame | None = None) -> ScheduleResult:
     """Schedule and roster the scenario's week.
 
     demand: expected contacts (default: planning.demand.scenario_demand). agents: a list, an agents CSV path, or
@@ -349,7 +356,9 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
     time per solver stage (shift selection, and again the roster): the same inputs and seed give the same roster
     on any machine. time_limit: the wall-clock safety limit of a stage in seconds (a warning says when it acted).
     workers: solver threads and simulation processes. Running out of budget never raises: the best plan so far
-    comes back with a warning.
+    comes back with a warning. locked: roster rows (a CSV path, a Roster) kept exactly as they are, the rest
+    scheduled around them (optimizer.locked). time_off: a time-off CSV (agent, start, end, reason) added to the
+    agents' unavailable times (optimizer.agents.read_time_off).
     """
     progress = progress or no_progress
     if method not in METHODS:
@@ -370,13 +379,16 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
     if isinstance(agents, (str, Path)):
         agents = read_agents(agents, scenario)
     agents = agents if agents is not None else generate_agents(scenario)
+    if time_off is not None:
+        agents = apply_time_off(agents, read_time_off(time_off, scenario, agents), scenario)
+    fixed = read_locked(locked, scenario, agents) if locked is not None else NO_LOCKS
     settings = ScheduleSettings(method, verify, rounds, replications,
                                 scenario.simulation.seed if seed is None else seed, effort, time_limit, workers,
                                 certify_replications)
     if demand is None:
         progress(0.0, "forecasting demand")
         demand = scenario_demand(scenario)
-    return ScheduleLoop(scenario, demand, agents, settings, progress).run()
+    return ScheduleLoop(scenario, demand, fixed.free_agents(scenario, agents), settings, progress, fixed).run()
 
 
 def shift_keys(roster: Roster) -> list[tuple]:

@@ -19,6 +19,11 @@ def schedule_cmd(
     out: Path = typer.Option(..., "--out", help="Roster CSV to write (agent, skill_group, date, start, end, lunch, breaks)."),
     xlsx: Path | None = typer.Option(None, "--xlsx", help="Also write an Excel workbook (roster, coverage, KPIs)."),
     agents: Path | None = typer.Option(None, "--agents", help="Agents CSV (default: generated from the headcounts)."),
+    locked: Path | None = typer.Option(None, "--locked", help="Roster CSV of shifts to keep exactly as they are "
+                                                              "(fixed coverage and assignments); the rest of the week "
+                                                              "is scheduled around them."),
+    time_off: Path | None = typer.Option(None, "--time-off", help="Time-off CSV (agent, start: a date or "
+                                                                  "date-time, end, reason): the agents are away then."),
     method: str = typer.Option("ccplan", "--method", help="ccplan or erlang-c-two-step (the traditional baseline)."),
     verify: bool = typer.Option(True, "--verify/--no-verify", help="Simulate the roster and re-solve where targets are missed."),
     rounds: int = typer.Option(10, "--rounds", min=1, max=30, help="Most solve-and-simulate rounds (ccplan)."),
@@ -50,7 +55,8 @@ def schedule_cmd(
     with progress_bar(f"Scheduling ({method})") as progress:
         result = schedule(sc, agents=agents, method=method, verify=verify, rounds=rounds,
                           replications=replications, seed=seed, effort=effort, time_limit=time_limit,
-                          certify_replications=certify_replications, progress=progress)
+                          certify_replications=certify_replications, progress=progress,
+                          locked=locked, time_off=time_off)
     for path in write_outputs(result, csv=out, xlsx=xlsx):
         typer.echo(f"wrote {path}")
     _summary(result)
