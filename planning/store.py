@@ -8,6 +8,12 @@ The workspace file comes from the `path` argument, else the environment variable
 ./.ccplan/workspace.sqlite. It runs in WAL mode and writes each run in one transaction, so a process killed
 mid-sweep leaves every run it finished readable and the file usable. The schema version is PRAGMA user_version;
 opening an older workspace migrates it forward, a newer one is refused.
+
+A batch records its owner (host and process id of the sweep): deleting runs never removes a batch whose sweep still
+runs, and a sweep whose batch is gone anyway puts it back under its id before storing a run. `Workspace.batches`
+tells complete, running and incomplete (interrupted) batches apart. Schedule versions (`add_version`, `versions`,
+`publish_version`, `compare_versions`) keep every generated or edited roster under a name with its scenario,
+agents, seed and figures; one version per scenario can be marked published.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import io
 import json
 import math
 import os
+import socket
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,8 +73,30 @@ def _v2(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX runs_batch ON runs(batch_id)")
 
 
+def _v3(db: sqlite3.Connection) -> None:
+    """A batch's owner (host:pid of the sweep writing it), so that deleting runs never removes a batch a running
+    sweep still fills; schedule versions: named rosters with their scenario, agents, seed and figures."""
+    db.execute("ALTER TABLE batches ADD COLUMN owner TEXT")
+    db.execute("""CREATE TABLE versions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at TEXT NOT NULL,
+        name TEXT NOT NULL,
+        scenario_name TEXT NOT NULL,
+        scenario_yaml TEXT NOT NULL,
+        agents_csv TEXT,
+        seed INTEGER,
+        roster_csv TEXT NOT NULL,
+        figures_json TEXT NOT NULL,
+        run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+        parent_id INTEGER REFERENCES versions(id) ON DELETE SET NULL,
+        note TEXT NOT NULL DEFAULT '',
+        published_at TEXT)""")
+    db.execute("CREATE TABLE version_tables (version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE, "
+               "name TEXT NOT NULL, csv TEXT NOT NULL, PRIMARY KEY (version_id, name))")
+
+
 # Migration k brings a workspace from schema version k to k + 1; never edit one that has shipped, add the next.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -106,7 +135,103 @@ class StoredRun(RunInfo):
         return pd.read_csv(io.StringIO(self.roster_csv)) if self.roster_csv else None
 
 
-class Workspace:
+# --- schedule versions ---------------------------------------------------------------------------------------
+
+@dataclass
+class Version:
+    """A named roster of the week: its scenario, agents (CSV text or None: generated), seed, roster (CSV text),
+    figures (paid hours, per-channel shares, ...), the run it came from, the version it was edited from, and
+    when it was marked published (None: never)."""
+
+    id: int
+    created_at: str
+    name: str
+    scenario_name: str
+    scenario_yaml: str
+    agents_csv: str | None
+    seed: int | None
+    roster_csv: str
+    figures: dict
+    run_id: int | None
+    parent_id: int | None
+    note: str
+    published_at: str | None
+    tables: list[str] = field(default_factory=list)
+
+    def roster_frame(self) -> pd.DataFrame:
+        return pd.read_csv(io.StringIO(self.roster_csv), dtype=str, keep_default_na=False)
+
+
+class _Versions:
+    """The Workspace's schedule versions (a mixin: `self.db` and `self._transaction` are the Workspace's)."""
+
+    def add_version(self, name: str, scenario: Scenario, roster: Roster | pd.DataFrame | str, figures: dict, *,
+                    agents: pd.DataFrame | str | None = None, seed: int | None = None, run_id: int | None = None,
+                    parent_id: int | None = None, note: str = "",
+                    tables: dict[str, pd.DataFrame] | None = None) -> int:
+        """Store a generated or edited roster as a named version (one transaction) and return its id. `tables`
+        (e.g. "intervals": the per-interval simulated figures) are kept for comparing versions."""
+        name = str(name).strip()
+        if not name:
+            raise InputError([Problem("name", "a version needs a name")], "invalid version")
+        agents_csv = agents.to_csv(index=False) if isinstance(agents, pd.DataFrame) else agents
+        rows = [(n, f.to_csv(index=False)) for n, f in (tables or {}).items() if f is not None]
+        with self._transaction():
+            cur = self.db.execute(
+                "INSERT INTO versions (created_at, name, scenario_name, scenario_yaml, agents_csv, seed, roster_csv, "
+                "figures_json, run_id, parent_id, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (_now(), name, scenario.name, dump_yaml(scenario), agents_csv, None if seed is None else int(seed),
+                 _roster_csv(roster), _dumps(figures), run_id, parent_id, note))
+            vid = int(cur.lastrowid)
+            self.db.executemany("INSERT INTO version_tables (version_id, name, csv) VALUES (?, ?, ?)",
+                                [(vid, n, text) for n, text in rows])
+        return vid
+
+    def versions(self) -> list[Version]:
+        """Every stored version, oldest first (rosters included: a week's roster is small)."""
+        return [self.get_version(r[0]) for r in self.db.execute("SELECT id FROM versions ORDER BY id")]
+
+    def get_version(self, version_id: int) -> Version:
+        """One version; InputError naming the id when there is none."""
+        row = self.db.execute("SELECT * FROM versions WHERE id = ?", (int(version_id),)).fetchone()
+        if row is None:
+            raise InputError([Problem(f"version {version_id}", f"no such version in {self.path}")],
+                             "unknown version")
+        names = [r[0] for r in self.db.execute("SELECT name FROM version_tables WHERE version_id = ? ORDER BY name",
+                                               (int(version_id),))]
+        data = dict(row)
+        data["figures"] = json.loads(data.pop("figures_json"))
+        return Version(**data, tables=names)
+
+    def version_table(self, version_id: int, name: str) -> pd.DataFrame:
+        """A stored table of a version (e.g. "intervals"), `ds` parsed as date-times."""
+        row = self.db.execute("SELECT csv FROM version_tables WHERE version_id = ? AND name = ?",
+                              (int(version_id), name)).fetchone()
+        return _stored_table(row, f"version {version_id}", name)
+
+    def publish_version(self, version_id: int) -> None:
+        """Mark a version published (the one agents see); the mark moves from any other version of its
+        scenario."""
+        with self._transaction():
+            row = self.db.execute("SELECT scenario_name FROM versions WHERE id = ?", (int(version_id),)).fetchone()
+            if row is None:
+                raise InputError([Problem(f"version {version_id}", "no such version")], "unknown version")
+            self.db.execute("UPDATE versions SET published_at = NULL WHERE scenario_name = ?", (row[0],))
+            self.db.execute("UPDATE versions SET published_at = ? WHERE id = ?", (_now(), int(version_id)))
+
+    def published_version(self, scenario_name: str) -> Version | None:
+        row = self.db.execute("SELECT id FROM versions WHERE scenario_name = ? AND published_at IS NOT NULL",
+                              (scenario_name,)).fetchone()
+        return self.get_version(row[0]) if row else None
+
+    def delete_version(self, version_id: int) -> bool:
+        with self._transaction():
+            cur = self.db.execute("DELETE FROM versions WHERE id = ?", (int(version_id),))
+        return cur.rowcount > 0
+
+
+
+class Workspace(_Versions):
     """An open workspace. Use as a context manager (`with Workspace(path) as ws:`) or call close()."""
 
     def __init__(self, path: str | Path | None = None):
@@ -157,10 +282,11 @@ class Workspace:
 
     # -- writing --
     def add_batch(self, kind: str, scenario_name: str, spec: dict) -> int:
-        """Open a batch (one what-if sweep); its runs are added with `batch_id`."""
+        """Open a batch (one what-if sweep) owned by this process; its runs are added with `batch_id`. While the
+        owner runs, deleting runs never removes the batch (`delete`)."""
         with self._transaction():
-            cur = self.db.execute("INSERT INTO batches (created_at, kind, scenario_name, spec_json) VALUES (?, ?, ?, ?)",
-                                  (_now(), kind, scenario_name, _dumps(spec)))
+            cur = self.db.execute("INSERT INTO batches (created_at, kind, scenario_name, spec_json, owner) "
+                                  "VALUES (?, ?, ?, ?, ?)", (_now(), kind, scenario_name, _dumps(spec), _owner()))
         return int(cur.lastrowid)
 
     def add_run(self, kind: str, scenario: Scenario, results: dict, *, seed: int | None = None,
@@ -181,6 +307,11 @@ class Workspace:
         scenario_yaml = dump_yaml(scenario)
         table_rows = [(name, frame.to_csv(index=False)) for name, frame in (tables or {}).items() if frame is not None]
         with self._transaction():
+            if batch_id is not None:
+                # The sweep recovers when its batch is gone (removed by an older ccplan's `runs delete` while it
+                # ran): the batch comes back under its id, so the run is stored, never lost to a foreign key.
+                self.db.execute("INSERT OR IGNORE INTO batches (id, created_at, kind, scenario_name, spec_json, owner) "
+                                "VALUES (?, ?, 'whatif', ?, '{}', ?)", (int(batch_id), _now(), scenario.name, _owner()))
             cur = self.db.execute(
                 "INSERT INTO runs (created_at, kind, label, scenario_name, scenario_yaml, scenario_dir, inputs_hash, "
                 "seed, replications, roster_csv, results_json, batch_id, overrides_json) "
@@ -200,9 +331,34 @@ class Workspace:
         with self._transaction():
             found = [i for i in ids if self.db.execute("SELECT 1 FROM runs WHERE id = ?", (i,)).fetchone()]
             self.db.executemany("DELETE FROM runs WHERE id = ?", [(i,) for i in found])
-            # A batch whose runs are all gone goes too.
-            self.db.execute("DELETE FROM batches WHERE id NOT IN (SELECT batch_id FROM runs WHERE batch_id IS NOT NULL)")
+            # A batch whose runs are all gone goes too, unless a running sweep owns it: a sweep opens its batch
+            # before its first run is stored, and must find it there.
+            empty = [(r["id"], r["owner"]) for r in self.db.execute(
+                "SELECT id, owner FROM batches WHERE id NOT IN (SELECT batch_id FROM runs WHERE batch_id IS NOT NULL)")]
+            self.db.executemany("DELETE FROM batches WHERE id = ?",
+                                [(i,) for i, owner in empty if not owner_alive(owner)])
         return found
+
+    def batches(self) -> list[dict]:
+        """Every batch with its state: "complete" (every variant stored), "running" (its sweep is still at work)
+        or "incomplete" (the sweep stopped before storing every variant: interrupted or failed); `stored` and
+        `expected` count the variants."""
+        out = []
+        for row in self.db.execute("SELECT b.id, b.created_at, b.kind, b.scenario_name, b.spec_json, b.owner, "
+                                   "(SELECT COUNT(*) FROM runs r WHERE r.batch_id = b.id) AS stored "
+                                   "FROM batches b ORDER BY b.id"):
+            spec = json.loads(row["spec_json"] or "{}")
+            expected = len(spec.get("variants") or []) or None
+            if expected is not None and row["stored"] >= expected:
+                state = "complete"
+            elif owner_alive(row["owner"]):
+                state = "running"
+            else:
+                state = "incomplete" if expected is not None else "unknown"
+            out.append({"id": row["id"], "created_at": row["created_at"], "kind": row["kind"],
+                        "scenario_name": row["scenario_name"], "stored": row["stored"], "expected": expected,
+                        "state": state})
+        return out
 
     # -- reading --
     def runs(self, kind: str | None = None, batch_id: int | None = None) -> list[RunInfo]:
@@ -229,18 +385,80 @@ class Workspace:
     def table(self, run_id: int, name: str) -> pd.DataFrame:
         """A stored table of a run (e.g. "intervals"), `ds` parsed as date-times."""
         row = self.db.execute("SELECT csv FROM run_tables WHERE run_id = ? AND name = ?", (int(run_id), name)).fetchone()
-        if row is None:
-            raise InputError([Problem(f"run {run_id}", f"has no table '{name}'")], "unknown table")
-        frame = pd.read_csv(io.StringIO(row[0]))
-        if "ds" in frame:
-            frame["ds"] = pd.to_datetime(frame["ds"])
-        return frame
+        return _stored_table(row, f"run {run_id}", name)
 
     def batch(self, batch_id: int) -> dict:
         row = self.db.execute("SELECT * FROM batches WHERE id = ?", (int(batch_id),)).fetchone()
         if row is None:
             raise InputError([Problem(f"batch {batch_id}", "no such batch")], "unknown batch")
         return {**dict(row), "spec": json.loads(row["spec_json"])}
+
+
+def _stored_table(row, owner: str, name: str) -> pd.DataFrame:
+    """A stored CSV table, `ds` parsed as date-times; InputError naming the run or version when it is missing."""
+    if row is None:
+        raise InputError([Problem(owner, f"has no table '{name}'")], "unknown table")
+    frame = pd.read_csv(io.StringIO(row[0]))
+    if "ds" in frame:
+        frame["ds"] = pd.to_datetime(frame["ds"])
+    return frame
+
+
+def compare_versions(a: Version, b: Version) -> pd.DataFrame:
+    """Figures of two versions side by side: figure, the first's value, the second's, and the difference (numbers
+    only; nested figures flattened to dotted names)."""
+    fa, fb = _flat(a.figures), _flat(b.figures)
+    rows = []
+    for key in list(dict.fromkeys([*fa, *fb])):
+        va, vb = fa.get(key), fb.get(key)
+        diff = vb - va if isinstance(va, (int, float)) and isinstance(vb, (int, float)) \
+            and not isinstance(va, bool) and not isinstance(vb, bool) else None
+        rows.append({"figure": key, a.name: va, b.name: vb, "difference": diff})
+    return pd.DataFrame(rows)
+
+
+def _flat(data: dict, prefix: str = "") -> dict:
+    out = {}
+    for key, value in (data or {}).items():
+        if isinstance(value, dict):
+            out.update(_flat(value, f"{prefix}{key}."))
+        elif not isinstance(value, list):
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+# --- batch owners ---------------------------------------------------------------------------------------------
+
+def _owner() -> str:
+    """This process as a batch owner: host:pid."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def owner_alive(owner: str | None) -> bool:
+    """Whether the process that opened a batch (host:pid) still runs; False for another host's sweep only when it
+    cannot be told (then the batch is treated as finished: another host's sweep keeps its batch by the recovery in
+    `add_run`)."""
+    if not owner:
+        return False
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    # A zombie (exited, not yet reaped) is not running.
+    try:
+        with open(f"/proc/{int(pid)}/stat") as fh:
+            return fh.read().rsplit(")", 1)[-1].split()[0] != "Z"
+    except OSError:
+        return True
 
 
 class _Transaction:

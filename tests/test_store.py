@@ -91,6 +91,10 @@ def test_delete_cascades_and_unknown_ids_are_named(example, tmp_path):
         assert ws.db.execute("SELECT COUNT(*) FROM run_tables").fetchone()[0] == 1
         assert ws.batch(batch)["spec"] == {"variants": ["a", "b"]}
         ws.delete([ids[1]])
+        # This process opened the batch and still runs: its (now empty) batch stays until its owner is gone.
+        assert ws.db.execute("SELECT COUNT(*) FROM batches").fetchone()[0] == 1
+        ws.db.execute("UPDATE batches SET owner = NULL")
+        ws.delete([])
         assert ws.db.execute("SELECT COUNT(*) FROM batches").fetchone()[0] == 0
         with pytest.raises(InputError, match="run 999"):
             ws.run(999)
@@ -132,7 +136,7 @@ def test_old_workspace_is_migrated_keeping_its_runs(example, tmp_path):
     db.commit()
     db.close()
     with Workspace(path) as ws:
-        assert ws.version == SCHEMA_VERSION == 2
+        assert ws.version == SCHEMA_VERSION == 3
         [old] = ws.runs()
         assert (old.label, old.seed, old.batch_id, old.overrides) == ("old", 3, None, [])
         ws.add_run("simulate", example, {"seed": 1})
@@ -188,3 +192,151 @@ def test_runs_cli_list_show_compare_delete(example, tmp_path):
         assert [r.id for r in w.runs()] == [b]
     out = run_cli("runs", "show", str(a), *ws)
     assert out.returncode == 2 and f"run {a}: no such run" in out.stderr
+
+
+# --- batches of running sweeps (the `runs delete` race) and interrupted sweeps ---------------------------------
+
+SWEEP = """
+import sys
+from scenarios import load_scenario
+from planning.store import Workspace
+scenario = load_scenario(sys.argv[2])
+with Workspace(sys.argv[1]) as ws:
+    batch = ws.add_batch("whatif", scenario.name, {"variants": ["base", "a", "b"]})
+    ws.add_run("whatif", scenario, {"seed": 1}, seed=1, batch_id=batch, label="base")
+    print(batch, flush=True)
+    if sys.argv[3] == "wait":
+        sys.stdin.readline()       # the sweep is still at work until told to go on
+        for label in ("a", "b"):
+            ws.add_run("whatif", scenario, {"seed": 1}, seed=1, batch_id=batch, label=label)
+# "stop": the process ends here, as a sweep killed after its first variant
+"""
+
+
+def _sweep(tmp_path, mode: str):
+    import subprocess
+    import sys
+
+    from scenarios import EXAMPLE_SCENARIO
+
+    script = tmp_path / "sweep.py"
+    script.write_text(SWEEP)
+    return subprocess.Popen([sys.executable, str(script), str(tmp_path / "ws.sqlite"), str(EXAMPLE_SCENARIO), mode],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+
+def test_deleting_runs_never_removes_the_batch_a_running_sweep_just_opened(example, tmp_path):
+    with Workspace(tmp_path / "ws.sqlite") as ws:
+        other = ws.add_run("simulate", example, {"seed": 1})
+    sweep = _sweep(tmp_path, "wait")
+    try:
+        batch = int(sweep.stdout.readline())
+        with Workspace(tmp_path / "ws.sqlite") as ws:
+            # Delete the sweep's only run so far and another run: its batch is empty but owned by a live sweep.
+            first = ws.runs(batch_id=batch)[0].id
+            assert sorted(ws.delete([other, first])) == sorted([other, first])
+            assert ws.batch(batch)["id"] == batch
+            assert [b["state"] for b in ws.batches()] == ["running"]
+        sweep.stdin.write("go\n")
+        sweep.stdin.flush()
+        assert sweep.wait(timeout=60) == 0
+    finally:
+        sweep.kill()
+    with Workspace(tmp_path / "ws.sqlite") as ws:
+        assert [r.label for r in ws.runs(batch_id=batch)] == ["a", "b"]
+
+
+def test_a_sweep_whose_batch_was_removed_anyway_stores_its_runs(example, tmp_path):
+    with Workspace(tmp_path / "ws.sqlite") as ws:
+        batch = ws.add_batch("whatif", example.name, {"variants": ["a"]})
+        ws.db.execute("DELETE FROM batches")           # as an older ccplan's `runs delete` did
+        run = ws.add_run("whatif", example, {"seed": 1}, seed=1, batch_id=batch, label="a")
+        assert ws.run(run).batch_id == batch
+        assert ws.batch(batch)["id"] == batch
+
+
+def test_interrupted_sweeps_are_listed_as_incomplete(example, tmp_path):
+    from typer.testing import CliRunner
+
+    from app.cli import cli
+
+    sweep = _sweep(tmp_path, "stop")
+    batch = int(sweep.stdout.readline())
+    assert sweep.wait(timeout=60) == 0
+    with Workspace(tmp_path / "ws.sqlite") as ws:
+        done = ws.add_batch("whatif", example.name, {"variants": ["x"]})
+        ws.add_run("whatif", example, {"seed": 1}, seed=1, batch_id=done, label="x")
+        states = {b["id"]: (b["state"], b["stored"], b["expected"]) for b in ws.batches()}
+    assert states == {batch: ("incomplete", 1, 3), done: ("complete", 1, 1)}
+    out = CliRunner().invoke(cli, ["runs", "list", "--workspace", str(tmp_path / "ws.sqlite")])
+    assert out.exit_code == 0, out.output
+    assert f"batch {batch} (whatif, {example.name}): incomplete, 1 of 3 variants stored" in out.stdout
+    assert f"batch {done} (whatif, {example.name}): complete, 1 of 1 variants stored" in out.stdout
+
+
+def test_concurrent_writers_and_deleters_all_succeed(example, tmp_path):
+    import threading
+
+    path = tmp_path / "ws.sqlite"
+    with Workspace(path) as ws:
+        batch = ws.add_batch("whatif", example.name, {"variants": [f"v{i}" for i in range(40)]})
+        doomed = [ws.add_run("simulate", example, {"seed": 1}) for _ in range(20)]
+    errors: list[BaseException] = []
+
+    def write(k: int) -> None:
+        try:
+            with Workspace(path) as mine:
+                for i in range(10):
+                    mine.add_run("whatif", example, {"seed": 1}, seed=1, batch_id=batch, label=f"v{k * 10 + i}")
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion below
+            errors.append(exc)
+
+    def delete() -> None:
+        try:
+            with Workspace(path) as mine:
+                for run_id in doomed:
+                    mine.delete([run_id])
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(k,)) for k in range(4)] + [threading.Thread(target=delete)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with Workspace(path) as ws:
+        assert sorted(r.label for r in ws.runs(batch_id=batch)) == sorted(f"v{i}" for i in range(40))
+        assert ws.runs(kind="simulate") == []
+        assert [b["state"] for b in ws.batches()] == ["complete"]
+
+
+# --- schedule versions -----------------------------------------------------------------------------------------
+
+def test_versions_are_stored_compared_and_one_is_published(example, tmp_path):
+    from planning.store import compare_versions
+
+    roster = Roster(example.start, [Shift("ann", "generalist", 8 * 3600, 16 * 3600, (12 * 3600, 12.5 * 3600))])
+    figures = {"paid_hours": 7.5, "channels": {"phone": {"intervals_meeting_target": 0.9}}}
+    intervals = _intervals(example)
+    with Workspace(tmp_path / "ws.sqlite") as ws:
+        first = ws.add_version("Generated", example, roster, figures, seed=4, tables={"intervals": intervals})
+        second = ws.add_version("Ann later", example, roster.to_frame(),
+                                {"paid_hours": 8.0, "channels": {"phone": {"intervals_meeting_target": 0.95}}},
+                                seed=4, parent_id=first, agents="agent,skill_group\nann,generalist\n")
+        a, b = ws.get_version(first), ws.get_version(second)
+        assert a.roster_frame().iloc[0].to_dict()["start"] == "08:00"
+        assert (b.parent_id, b.agents_csv.splitlines()[1], b.seed) == (first, "ann,generalist", 4)
+        table = compare_versions(a, b).set_index("figure")
+        assert table.loc["paid_hours", "difference"] == pytest.approx(0.5)
+        assert table.loc["channels.phone.intervals_meeting_target", "difference"] == pytest.approx(0.05)
+        pd.testing.assert_frame_equal(ws.version_table(first, "intervals")[["ds", "offered"]],
+                                      intervals[["ds", "offered"]], check_dtype=False)
+        ws.publish_version(first)
+        ws.publish_version(second)
+        assert [v.published_at is not None for v in ws.versions()] == [False, True]
+        assert ws.published_version(example.name).id == second
+        with pytest.raises(InputError, match="version 99"):
+            ws.get_version(99)
+        with pytest.raises(InputError, match="name"):
+            ws.add_version("  ", example, roster, figures)

@@ -47,6 +47,10 @@ def list_runs(
             typer.echo(f"{r.id:>5}  {r.created_at.replace('T', ' ')[:19]:<19}  {r.kind:<8} {_opt(r.seed):>6} "
                        f"{_opt(r.replications):>5} {_opt(r.batch_id):>5}  {r.inputs_hash[:8]:<8}  {r.scenario_name}"
                        + (f" [{r.label}]" if r.label else ""))
+        shown = {r.batch_id for r in runs if r.batch_id is not None}
+        for b in ws.batches():
+            if b["id"] in shown or (batch is not None and b["id"] == batch) or (not b["stored"] and kind in (None, "whatif")):
+                typer.echo(_batch_line(b))
 
 
 @runs_app.command("show")
@@ -141,6 +145,14 @@ def delete_runs(
     typer.echo(f"deleted {len(found)} run{'s' if len(found) != 1 else ''}" + (f": {', '.join(map(str, found))}" if found else ""))
     if missing:
         raise InputError([Problem(f"run {i}", "no such run") for i in missing], "not deleted")
+
+
+def _batch_line(b: dict) -> str:
+    """'batch 3 (whatif, insurance week): incomplete, 2 of 4 variants stored'."""
+    count = f"{b['stored']} of {b['expected']}" if b["expected"] else str(b["stored"])
+    note = {"incomplete": " (the sweep stopped before storing every variant)",
+            "running": " (its sweep is still running)"}.get(b["state"], "")
+    return f"batch {b['id']} ({b['kind']}, {b['scenario_name']}): {b['state']}, {count} variants stored{note}"
 
 
 def _opt(value) -> str:
