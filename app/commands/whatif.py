@@ -13,7 +13,7 @@ from rich.table import Table
 
 from scenarios import InputError, Problem, load_scenario, read_roster, read_staffing
 
-from app.commands.common import WORKSPACE_HELP
+from app.commands.common import MAX_AGENTS_HELP, MAX_CONTACTS_HELP, WORKSPACE_HELP
 
 console = Console()
 
@@ -54,15 +54,18 @@ def whatif(
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Local processes (default: all cores)."),
     workspace: Optional[Path] = typer.Option(None, "--workspace", help=WORKSPACE_HELP),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Write variants and the comparison as JSON."),
+    max_contacts: Optional[float] = typer.Option(None, "--max-contacts", min=1, help=MAX_CONTACTS_HELP),
+    max_agents: Optional[float] = typer.Option(None, "--max-agents", min=1, help=MAX_AGENTS_HELP),
 ) -> None:
     """Compare variants of a scenario with its base: every KPI, its difference to the base and the 95% CI of that
     difference (common random numbers: every variant uses the same seed). Each variant is stored as a run."""
-    from app.commands.common import progress_bar, write_json
+    from app.commands.common import check_outputs, guard_size, peak_agents, progress_bar, write_json
     from planning.execution import open_executor
     from scenarios.overrides import parse_override, parse_sweep
     from planning.store import Workspace
     from planning.whatif import build_variants, run_whatif
 
+    check_outputs(json=json_out)
     base = load_scenario(scenario)
     sets = [parse_override(t) for t in set_ or []]
     sweeps = [parse_sweep(t) for t in sweep or []]
@@ -80,6 +83,14 @@ def whatif(
     # Everything the user gave is checked here, before any variant runs.
     variants = build_variants(base, sets, sweeps, fixed_staff=not reoptimize)
     fixed = read_roster(roster, base) if roster else read_staffing(staffing, base) if staffing else None
+    for variant in variants:  # the size guard, before any variant runs
+        try:
+            guard_size(variant.scenario, replications=replications, workers=workers, max_contacts=max_contacts,
+                       max_agents=max_agents,
+                       agents=peak_agents(variant.scenario, fixed) if fixed is not None else None)
+        except InputError as exc:
+            raise InputError([Problem(f"variant {variant.label}", p.message) for p in exc.problems],
+                             exc.title) from None
     with open_executor(executor, workers=workers, scheduler=scheduler) as run_on, Workspace(workspace) as ws:
         typer.echo(f"{len(variants)} variant{'s' if len(variants) != 1 else ''} of {base.name} on {run_on}; "
                    f"storing runs in {ws.path}", err=True)
