@@ -103,14 +103,16 @@ def on_duty(stretches: pd.DataFrame, member: dict[str, str], groups: list[str], 
             interval_minutes: int) -> np.ndarray:
     """(intervals x groups) agents on duty: the share of each interval covered by each server's stretches.
 
-    Servers without a group (not seen when the groups were proposed) count as generalists.
+    Servers without a group (not seen when the groups were proposed) count in "generalist", else the first group.
     """
+    fallback = "generalist" if "generalist" in groups else groups[0]
     n = days * 1440 // interval_minutes
     length = interval_minutes * 60.0
     out = np.zeros((n, len(groups)))
     edges = np.arange(n + 1) * length
     for row in stretches.itertuples(index=False):
-        g = groups.index(member.get(row.server, "generalist"))
+        own = member.get(row.server, fallback)
+        g = groups.index(own if own in groups else fallback)
         a = (row.start - start).total_seconds()
         b = (row.end - start).total_seconds()
         a, b = max(a, 0.0), min(b, n * length)
@@ -198,7 +200,7 @@ def write_fragment(cal: Calibration, path: str | Path) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     head = (f"# ccplan calibrate: calls {cal.period[0]} .. {cal.period[1]}\n"
             "# Merge channels, skill_groups and shrinkage into a scenario; the calibration block is for ccplan replay.\n")
-    tmp.write_text(head + yaml.safe_dump(cal.fragment(), sort_keys=False, width=120))
+    tmp.write_text(head + yaml.safe_dump(cal.fragment(), sort_keys=False, width=120, default_flow_style=None))
     tmp.replace(path)
 
 
@@ -236,8 +238,10 @@ class PeriodModel:
 
 
 def _chunk_job(args) -> dict:
-    """One replication of one chunk: per-interval sums of every channel (runs in a worker process)."""
-    spec, arrivals, seed = args
+    """One replication of one chunk: per-interval sums of every channel (runs in a worker process); with
+    `detail`, per channel the simulated (answered, wait seconds) of every call instead."""
+    spec, arrivals, seed, *rest = args
+    detail = bool(rest and rest[0])
     gens = seed.spawn(len(spec.channels) + 1)
     customers = []
     length = spec.interval_seconds
@@ -257,6 +261,9 @@ def _chunk_job(args) -> dict:
         answered = ~np.isnan(s)
         abandoned = ~answered & (a + p <= spec.horizon)
         wait = np.where(answered, s - a, np.where(abandoned, p, np.nan))
+        if detail:
+            out[ch.spec.name] = {"answered": answered, "abandoned": abandoned, "wait": wait}
+            continue
         iv = np.clip((a // length).astype(int), 0, n - 1)
 
         def count(mask, w=None):
@@ -288,7 +295,7 @@ def _scenario(model: PeriodModel, start: dt.date, days: int) -> Scenario:
 
 def simulate_period(records: pd.DataFrame, model: PeriodModel, availability: dict[int, float] | np.ndarray,
                     replications: int = 10, seed: int = 1, workers: int | None = None,
-                    stretches: pd.DataFrame | None = None, executor=None) -> pd.DataFrame:
+                    stretches: pd.DataFrame | None = None, executor=None, detail: bool = False) -> pd.DataFrame:
     """Simulate the records' period: their arrivals, the staffing read from them, calibrated service and patience.
 
     availability: share of on-duty time available per hour of day (dict hour -> share, or 24 values).
@@ -296,7 +303,11 @@ def simulate_period(records: pd.DataFrame, model: PeriodModel, availability: dic
     within_20, within_60, wait_left (seconds summed over contacts that left the line) and left, plus the
     staffing used (on_duty and available agents of all groups, per interval: the same on every channel row).
     Uses only arrival times, channels, who served and when (the staffing), never waits or abandonments.
+    `detail` (one replication) returns instead the records with the simulated served, abandoned and
+    wait_seconds of every call (calls still waiting when a chunk ends are neither served nor abandoned).
     """
+    if detail:
+        replications = 1
     avail = np.array([float(availability.get(h, 1.0)) for h in range(24)]) if isinstance(availability, dict) \
         else np.asarray(availability, float)
     unknown = sorted(set(records["channel"]) - set(model.channels))
@@ -339,11 +350,20 @@ def simulate_period(records: pd.DataFrame, model: PeriodModel, availability: dic
         spec = build_spec(scenario, plan, pd.concat(demand, ignore_index=True))
         children = np.random.SeedSequence([seed, c0]).spawn(replications)
         for k in range(replications):
-            jobs.append((spec, arrivals, children[k]))
-        chunks.append((ds, duty.sum(axis=1), plan_m.sum(axis=1)))
+            jobs.append((spec, arrivals, children[k], detail))
+        chunks.append((ds, duty.sum(axis=1), plan_m.sum(axis=1), own))
     results = _run_jobs(jobs, workers, executor)
+    if detail:
+        parts = []
+        for (_, _, _, own), res in zip(chunks, results):
+            for name in names:
+                mine = own[own["channel"] == name].sort_values("arrival", kind="stable").copy()
+                mine["served"], mine["abandoned"] = res[name]["answered"], res[name]["abandoned"]
+                mine["wait_seconds"] = np.nan_to_num(res[name]["wait"], nan=0.0)
+                parts.append(mine)
+        return pd.concat(parts).sort_values("arrival", kind="stable").reset_index(drop=True)
     rows = []
-    for ci, (ds, duty, avail_agents) in enumerate(chunks):
+    for ci, (ds, duty, avail_agents, _) in enumerate(chunks):
         reps = results[ci * replications:(ci + 1) * replications]
         for name in names:
             frame = {"ds": ds, "channel": name}
@@ -392,7 +412,8 @@ def _by_hour(table: pd.DataFrame) -> pd.DataFrame:
 # --- availability ----------------------------------------------------------------------------------------------
 
 def fit_availability(records: pd.DataFrame, model: PeriodModel, replications: int = 6, seed: int = 7,
-                     workers: int | None = None, rounds: int = 4, progress=None) -> tuple[dict[int, float], list[dict], pd.DataFrame]:
+                     workers: int | None = None, rounds: int = 4, progress=None,
+                     stretches: pd.DataFrame | None = None) -> tuple[dict[int, float], list[dict], pd.DataFrame]:
     """Availability by hour of day such that simulating `records`' days reproduces their abandonment and
     share answered within 60 s, hour of day by hour of day (pooled over days and channels).
 
@@ -400,9 +421,10 @@ def fit_availability(records: pd.DataFrame, model: PeriodModel, replications: in
     availability rises; first one overall share is found (secant steps on the total gap), then each hour with
     at least MIN_HOUR_CALLS calls is moved by secant steps on its own gap, `rounds` times. Every evaluation
     simulates the same customers (one seed), so successive gaps differ by availability alone.
+    `stretches` (server, start, end) default to those read from the records.
     Returns (availability per hour, the log of evaluations, observed figures per hour).
     """
-    stretches = server_stretches(records)
+    stretches = server_stretches(records) if stretches is None else stretches
     observed = _by_hour(observed_intervals(records, model.interval_minutes, 20.0))
     hours_fit = [int(h) for h in observed.index if observed.at[h, "offered"] >= MIN_HOUR_CALLS]
     log: list[dict] = []
@@ -437,9 +459,7 @@ def fit_availability(records: pd.DataFrame, model: PeriodModel, replications: in
     slope = (g1 - g0) / (a1 - a0) if abs(a1 - a0) > 1e-9 else -1.0
     slope = slope if slope < -0.05 else -1.0
     avail = np.full(24, overall)
-    prev_a, prev_g = avail.copy(), gaps.to_numpy().copy() if hasattr(gaps, "to_numpy") else np.zeros(24)
-    prev_g = np.array([gaps.get(h, 0.0) for h in range(24)])
-    cur_g = prev_g
+    cur_g = np.array([gaps.get(h, 0.0) for h in range(24)])
     step_slopes = np.full(24, slope)
     for _ in range(rounds):
         new = avail.copy()
@@ -457,7 +477,14 @@ def fit_availability(records: pd.DataFrame, model: PeriodModel, replications: in
             if abs(da) > 1e-4:
                 s = (cur_g[h] - prev_g[h]) / da
                 step_slopes[h] = s if s < -0.05 else step_slopes[h]
-    return {h: float(avail[h]) for h in range(24)}, log, observed
+    # one hour of a few days is a small sample (its abandonment moves by points between samples) and where the
+    # figures hardly respond to availability (e.g. the last hour of a day) the secant amplifies that noise:
+    # smooth over neighbouring fitted hours (weights 1/4, 1/2, 1/4)
+    smooth = avail.copy()
+    for h in hours_fit:
+        near = [(w, avail[j]) for w, j in ((0.25, h - 1), (0.5, h), (0.25, h + 1)) if j in hours_fit]
+        smooth[h] = sum(w * a for w, a in near) / sum(w for w, _ in near)
+    return {h: float(smooth[h]) for h in range(24)}, log, observed
 
 
 def calibrate(records: pd.DataFrame, interval_minutes: int = 30, threshold_seconds: float = 20.0,

@@ -60,10 +60,14 @@ def compare(actual: pd.DataFrame, simulated: pd.DataFrame, keys: list[str]) -> p
 
 
 def replay(records: pd.DataFrame, model: PeriodModel, availability: dict[int, float], replications: int = 20,
-           seed: int = 1, workers: int | None = None, executor=None) -> ReplayResult:
-    """Simulate the records' period and compare it with the records (see the module docstring)."""
+           seed: int = 1, workers: int | None = None, executor=None,
+           stretches: pd.DataFrame | None = None) -> ReplayResult:
+    """Simulate the records' period and compare it with the records (see the module docstring).
+
+    `stretches` (server, start, end) default to those read from the records' answered calls."""
     thresholds = {n: float(c["target"]["answer_within_seconds"]) for n, c in model.channels.items()}
-    sim = simulate_period(records, model, availability, replications, seed, workers, executor=executor)
+    sim = simulate_period(records, model, availability, replications, seed, workers, stretches=stretches,
+                          executor=executor)
     actual = observed_intervals(records, model.interval_minutes, thresholds)
     sim = sim[sim["offered"] > 0]
     sim_staff = sim.drop_duplicates("ds")[["ds", "on_duty", "available_agents"]]

@@ -1,0 +1,191 @@
+"""Calibration from call records, against known answers: hand-computed patience estimates, distributions drawn
+from known parameters, and an availability fitted back on records ccplan simulated with a known availability."""
+
+from __future__ import annotations
+
+from math import gamma
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecasting.calls import call_records, history_from_calls
+from forecasting.servicefit import (exponential_patience_mle, fit_handle, fit_patience, kaplan_meier,
+                                    weibull_censored_mle)
+from planning.calibrate import (PeriodModel, fit_availability, on_duty, propose_groups, server_stretches,
+                                simulate_period)
+from sim.distributions import Dist, draw, weibull_shape
+
+HEADER = ("vru+line\tcall_id\tcustomer_id\tpriority\ttype\tdate\tvru_entry\tvru_exit\tvru_time\tq_start\tq_exit"
+          "\tq_time\toutcome\tser_start\tser_exit\tser_time\tserver")
+
+
+def _records_frame(rows: list[str]) -> pd.DataFrame:
+    return pd.DataFrame([r.split("\t") for r in rows], columns=HEADER.split("\t"))
+
+
+# --- patience: hand-made censored data ---------------------------------------------------------------------------
+
+def test_exponential_patience_mle_and_kaplan_meier_by_hand():
+    # waits 10 (hung up), 20 (answered), 30 (hung up), 40 (answered): 2 abandonments in 100 s waited
+    wait, abandoned = np.array([10.0, 20.0, 30.0, 40.0]), np.array([1, 0, 1, 0])
+    assert exponential_patience_mle(wait, abandoned) == pytest.approx(50.0)
+    km = kaplan_meier(wait, abandoned)
+    # at 10 s: 4 at risk, 1 event -> 3/4; at 30 s: 2 at risk (20 censored before), 1 event -> 3/4 * 1/2
+    assert list(km.surv_times) == [10.0, 30.0]
+    assert list(km.surv_prob) == pytest.approx([0.75, 0.375])
+
+
+def test_patience_recovered_from_censored_draws():
+    rng = np.random.default_rng(11)
+    n = 20000
+    # exponential patience, mean 120 s, censored by answers after uniform 0-300 s: MLE within 4%
+    patience = rng.exponential(120.0, n)
+    answer = rng.uniform(0, 300, n)
+    fit = fit_patience(np.minimum(patience, answer), patience < answer)
+    assert fit.exponential_mean_seconds == pytest.approx(120.0, rel=0.04)
+    assert fit.kind == "exponential" or fit.km_distance_weibull < 0.01
+    # Weibull shape 0.6 (hazard falling with time), scale 200 s: the censored MLE finds them and is chosen
+    patience = 200.0 * rng.weibull(0.6, n)
+    fit = fit_patience(np.minimum(patience, answer), patience < answer)
+    assert fit.kind == "weibull"
+    assert fit.weibull_shape == pytest.approx(0.6, abs=0.03)
+    assert fit.weibull_scale_seconds == pytest.approx(200.0, rel=0.08)
+    assert fit.mean_seconds == pytest.approx(fit.weibull_scale_seconds * gamma(1 + 1 / fit.weibull_shape), rel=1e-9)
+    assert fit.km_distance_weibull < fit.km_distance_exponential
+
+
+def test_weibull_censored_mle_without_censoring_matches_scipy():
+    from scipy import stats
+
+    x = 50.0 * np.random.default_rng(3).weibull(1.7, 3000)
+    k, s, _ = weibull_censored_mle(x, np.ones_like(x))
+    k_ref, _, s_ref = stats.weibull_min.fit(x, floc=0)
+    assert k == pytest.approx(k_ref, rel=2e-3) and s == pytest.approx(s_ref, rel=2e-3)
+
+
+def test_weibull_distribution_by_mean_and_cv():
+    for cv in (0.5, 1.0, 1.8):
+        k = weibull_shape(cv)
+        # cv^2 = G(1+2/k) / G(1+1/k)^2 - 1, the definition
+        assert gamma(1 + 2 / k) / gamma(1 + 1 / k) ** 2 - 1 == pytest.approx(cv ** 2, rel=1e-8)
+        x = draw(Dist("weibull", 90.0, cv), np.random.default_rng(5), 200_000)
+        assert x.mean() == pytest.approx(90.0, rel=0.015) and x.std() / x.mean() == pytest.approx(cv, rel=0.03)
+    assert weibull_shape(1.0) == pytest.approx(1.0)
+
+
+# --- handle time -------------------------------------------------------------------------------------------------
+
+def test_distribution_choice_on_known_lognormal():
+    rng = np.random.default_rng(21)
+    sigma = np.sqrt(np.log1p(1.2 ** 2))                       # cv 1.2
+    x = rng.lognormal(np.log(180.0) - sigma ** 2 / 2, sigma, 6000)  # mean 180 s
+    fit = fit_handle(x, hours=rng.integers(8, 20, x.size))
+    assert fit.kind == "lognormal"
+    assert fit.mean_seconds == pytest.approx(180.0, rel=0.05) and fit.cv == pytest.approx(1.2, rel=0.1)
+    by = {c.kind: c for c in fit.candidates}
+    assert by["lognormal"].aic < by["gamma"].aic < by["exponential"].aic
+    assert not fit.varies_by_hour                              # hours drawn independently of the times
+
+
+def test_handle_time_varying_by_hour_is_detected():
+    rng = np.random.default_rng(4)
+    hours = rng.integers(8, 20, 5000)
+    x = rng.exponential(np.where(hours < 14, 150.0, 250.0))
+    fit = fit_handle(x, hours)
+    assert fit.varies_by_hour and fit.hour_p_value < 1e-6
+    assert fit.hourly_mean_seconds[9] == pytest.approx(150, rel=0.15)
+    assert fit.hourly_mean_seconds[17] == pytest.approx(250, rel=0.15)
+
+
+# --- agents from the records ---------------------------------------------------------------------------------------
+
+def test_stretches_split_at_gaps_of_30_minutes_and_groups_from_call_mix():
+    t = pd.Timestamp("1999-01-03")
+    rows = []
+    # A: calls 08:00-08:05, 08:20-08:25 (15 min gap: one stretch), then 09:00-09:10 (35 min gap: a new stretch)
+    for server, starts, lengths, channel in (("A", ["08:00", "08:20", "09:00"], [300, 300, 600], "PS"),
+                                             ("B", ["08:00", "08:10", "08:40"], [60, 60, 60], "NE")):
+        for s, h in zip(starts, lengths):
+            st = t + pd.Timedelta(s + ":00")
+            rows.append({"arrival": st, "channel": channel, "served": True, "abandoned": False, "wait_seconds": 0.0,
+                         "handle_seconds": float(h), "server": server, "service_start": st,
+                         "service_end": st + pd.Timedelta(seconds=h)})
+    rows.append({**rows[0], "channel": "PS", "server": "A"})   # the busiest channel is PS
+    rec = pd.DataFrame(rows)
+    st = server_stretches(rec)
+    a = st[st["server"] == "A"]
+    assert list(zip(a["start"].dt.strftime("%H:%M"), a["end"].dt.strftime("%H:%M"))) == [("08:00", "08:25"),
+                                                                                          ("09:00", "09:10")]
+    assert len(st[st["server"] == "B"]) == 1                   # 08:11 to 08:40: a gap of 29 minutes
+    groups, member = propose_groups(rec, ["PS", "NE"])
+    assert member == {"A": "generalist", "B": "NE_only"} and groups["NE_only"] == ["NE"]
+    duty = on_duty(st, member, list(groups), t, 1, 30)
+    # A covers 08:00-08:25 of the 08:00 interval (25/30) and 09:00-09:10 (10/30)
+    g = list(groups).index("generalist")
+    assert duty[16, g] == pytest.approx(25 / 30) and duty[18, g] == pytest.approx(10 / 30)
+
+
+# --- issue 13 fixes in from-calls ------------------------------------------------------------------------------
+
+def test_negative_vru_time_stays_on_its_day_and_no_server_is_not_handled():
+    rows = [
+        # queue entry 14:50:33, 42 s before the IVR entry (a negative vru_time): 14:30 on 4 January
+        "AA0106\t1\t5\t1\tPS\t990104\t14:51:15\t14:50:33\t-42\t14:50:33\t14:51:45\t72\tHANG\t0:00:00\t0:00:00\t0\tNO_SERVER",
+        # crossed midnight: entered 23:59:50, queued 00:00:10 -> 5 January 00:00
+        "AA0106\t2\t5\t1\tPS\t990104\t23:59:50\t0:00:10\t20\t0:00:10\t0:00:40\t30\tAGENT\t0:00:40\t0:01:40\t60\tDANA",
+        # marked served but no agent (NO_SERVER): 14:30 interval, not in the AHT; the agent-served call is
+        "AA0106\t3\t0\t0\tPS\t990104\t14:40:00\t14:40:10\t10\t14:40:10\t14:40:20\t10\tAGENT\t14:40:20\t14:40:25\t5\tNO_SERVER",
+        "AA0106\t4\t0\t0\tPS\t990104\t14:41:00\t14:41:10\t10\t14:41:10\t14:41:20\t10\tAGENT\t14:41:20\t14:44:40\t200\tDANA",
+    ]
+    table = history_from_calls(_records_frame(rows), 30)
+    at = table.set_index("ds")
+    assert at.loc[pd.Timestamp("1999-01-04 14:30"), "contacts"] == 3
+    assert at.loc[pd.Timestamp("1999-01-04 14:30"), "aht_seconds"] == pytest.approx(200.0)
+    assert at.loc[pd.Timestamp("1999-01-05 00:00"), "contacts"] == 1
+    rec = call_records(_records_frame(rows))
+    assert rec["served"].tolist() == [False, True, False, True]   # in arrival order: 14:40, 14:41, 14:50, 00:00
+    assert rec["arrival"].iloc[2] == pd.Timestamp("1999-01-04 14:50:33")
+
+
+# --- availability fitted back on records ccplan simulated ----------------------------------------------------------
+
+def _synthetic_center(seed: int, days: int = 3):
+    """One channel, Poisson arrivals 08:00-20:00 (70 per 30 min), 12 servers on duty 08:00-20:00 each day."""
+    rng = np.random.default_rng(seed)
+    start = pd.Timestamp("2026-03-02")
+    arrivals = []
+    for d in range(days):
+        for k in range(16, 40):
+            n = rng.poisson(70)
+            arrivals.append(start + pd.Timedelta(days=d, minutes=30 * k)
+                            + pd.to_timedelta(np.sort(rng.uniform(0, 1800, n)), unit="s"))
+    arrival = pd.DatetimeIndex(np.concatenate([a.to_numpy() for a in arrivals]))
+    records = pd.DataFrame({"arrival": arrival, "channel": "calls", "served": False, "abandoned": False,
+                            "wait_seconds": 0.0, "handle_seconds": np.nan, "server": None,
+                            "service_start": pd.NaT, "service_end": pd.NaT})
+    stretches = pd.DataFrame([(f"S{i}", start + pd.Timedelta(days=d, hours=8), start + pd.Timedelta(days=d, hours=20), 1)
+                              for d in range(days) for i in range(12)], columns=["server", "start", "end", "calls"])
+    model = PeriodModel(30, {"calls": {"kind": "voice", "aht_seconds": 180.0, "service": "exponential",
+                                       "patience_seconds": 300.0, "patience": "exponential",
+                                       "target": {"answer_within_seconds": 20, "service_level": 0.8}}},
+                        {"generalist": ["calls"]}, {})
+    return records, stretches, model
+
+
+def test_availability_fitted_back_on_records_simulated_with_a_known_availability():
+    records, stretches, model = _synthetic_center(seed=5, days=12)
+    truth = {h: (0.6 if h < 14 else 0.75) for h in range(24)}
+    # the "real" center: ccplan's simulation of these calls with 12 x truth agents available (seed 99)
+    observed = simulate_period(records, model, truth, seed=99, workers=1, stretches=stretches, detail=True)
+    assert 0.05 < observed["abandoned"].mean() < 0.3             # a center under pressure: availability matters
+    fitted, log, _ = fit_availability(observed, model, replications=4, seed=7, workers=1, stretches=stretches)
+    # fitted on other customers (seed 7) than the records were made of (seed 99); one hour of 12 days holds about
+    # 1,700 calls, whose own abandonment and 60-s share move by a couple of points from sample to sample, so a
+    # single hour is known to about +-0.1 and a block of six hours to a few hundredths
+    for h in range(8, 20):
+        assert fitted[h] == pytest.approx(truth[h], abs=0.1), (h, fitted[h])
+    morning = np.mean([fitted[h] for h in range(8, 14)])
+    afternoon = np.mean([fitted[h] for h in range(14, 20)])
+    assert morning == pytest.approx(0.6, abs=0.03) and afternoon == pytest.approx(0.75, abs=0.03)
+    assert len(log) <= 9
