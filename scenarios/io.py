@@ -181,6 +181,14 @@ def check_scenario(scenario: Scenario, check_files: bool = True) -> list[Problem
             value = getattr(demand, field)
             if value is not None and not scenario.resolve(value).exists():
                 problems.append(Problem(f"demand.{field}", f"file not found: {scenario.resolve(value)}"))
+    if human and not problems:
+        from .calendar import open_mask
+
+        if not any(open_mask(scenario, name).any() for name in human):
+            # Nothing to staff: the shift model would have no interval to cover (and no linear program to solve).
+            problems.append(Problem("open", "every voice, chat and deferred channel is closed the whole week "
+                                            f"({scenario.start} + {scenario.days} days); check open and the channels' "
+                                            "own open"))
     rules = scenario.shift_rules
     if rules.start_every_minutes % scenario.interval_minutes:
         problems.append(Problem("shift_rules.start_every_minutes",
