@@ -361,3 +361,107 @@ def test_schedule_view_lists_verification_rounds_and_certified_shares():
     assert view["extra"]["phone on target, certified"] == "87.5%"
     assert view["extra"]["phone on target, loop's sample"] == "96.0%"
     assert view["extra"]["Certified"] == "does not meet targets (100 replications, seed 1001)"
+
+
+# --- the planner's week: agents, time off, edit and lock, versions, publish ------------------------------------
+
+AGENTS_CSV = "\n".join(["agent,skill_group,min_hours_per_week,max_hours_per_week,unavailable,preferred_start",
+                        "ann,generalist,0,40,wed,"] + [f"gen-{i},generalist,0,40,," for i in range(1, 8)]
+                       + [f"ph-{i},phone_only,0,40,," for i in range(1, 5)]) + "\n"
+TIME_OFF_CSV = "agent,start,end,reason\ngen-1,2026-01-05,,holiday\nph-1,2026-01-06 12:00,2026-01-06 21:00,dentist\n"
+
+
+@pytest.fixture
+def small_week(tmp_path, monkeypatch, workspace) -> Path:
+    from schedule_helpers import small_scenario
+    from scenarios import save_scenario
+
+    path = save_scenario(small_scenario(days=3, headcounts=(8, 4), costs=(1.0, 1.0)), tmp_path / "small.yaml")
+    monkeypatch.setenv("CCPLAN_SCENARIO", str(path))
+    return path
+
+
+def _roster_table(at):
+    return next(d.value for d in at.dataframe if "paid_hours" in d.value.columns)
+
+
+def test_schedule_page_agents_and_time_off_are_checked_per_row_and_used(small_week):
+    at = open_app("4_schedule", run_verify=False, run_solver_effort=2, **FAST)
+    at.text_area(key="text_agents_0").set_value(AGENTS_CSV + "bob,nowhere,,,,\nann,generalist,,,,\n").run()
+    at.button(key="apply_agents").click().run()
+    shown = "\n".join(e.value for e in at.error)
+    assert "agents.csv:row 14" in shown and "unknown skill group 'nowhere'" in shown
+    assert "agents.csv:row 15" in shown and "appears twice" in shown
+    at.text_area(key="text_agents_0").set_value(AGENTS_CSV).run()
+    at.button(key="apply_agents").click().run()
+    assert "12 agents in use" in texts(at)
+    at.text_area(key="text_time_off_0").set_value(TIME_OFF_CSV + "zed,2026-01-05,,\n").run()
+    at.button(key="apply_time_off").click().run()
+    assert "time_off.csv:row 4, agent" in "\n".join(e.value for e in at.error)
+    at.text_area(key="text_time_off_0").set_value(TIME_OFF_CSV).run()
+    at.button(key="apply_time_off").click().run()
+    assert "2 time-off entries for 2 agent(s)" in texts(at)
+    at.button(key="generate_roster").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = _roster_table(at)
+    assert set(table["agent"]) <= {"ann", "ph-1", "ph-2", "ph-3", "ph-4"} | {f"gen-{i}" for i in range(1, 8)}
+    assert not ((table["agent"] == "ann") & (table["date"] == "2026-01-07")).any()
+    assert not ((table["agent"] == "gen-1") & (table["date"] == "2026-01-05")).any()
+    ph1 = table[(table["agent"] == "ph-1") & (table["date"] == "2026-01-06")]
+    assert all(end <= "12:00" for end in ph1["end"])
+
+
+def test_schedule_page_edit_lock_regenerate_versions_and_publish(small_week, workspace):
+    from app.ui import week
+    from planning.store import Workspace
+
+    at = open_app("4_schedule", run_verify=False, run_solver_effort=2, **FAST)
+    at.text_area(key="text_agents_0").set_value(AGENTS_CSV).run()
+    at.button(key="apply_agents").click().run()
+    at.button(key="generate_roster").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Every labour rule holds for every agent." in texts(at)
+
+    # Lock three shifts; move a fourth (a generalist's) to ann on Wednesday, when she is away.
+    base = at.session_state[week.WORKING].copy()
+    base.loc[base.index[:3], "locked"] = True
+    locked_rows = base.loc[base.index[:3], week.ROSTER_COLUMNS]
+    moved = base[(base["skill_group"] == "generalist") & (base["agent"] != "ann")].index[-1]
+    illegal = base.copy()
+    illegal.loc[moved, ["agent", "date"]] = ["ann", "2026-01-07"]
+    at.session_state[week.WORKING] = illegal
+    at.run()
+    errors = "\n".join(e.value for e in at.error)
+    assert "Labour rules broken" in errors and "ann: unavailable" in errors
+
+    # Back to the legal roster with the three locks, then regenerate around them.
+    at.session_state[week.WORKING] = base
+    at.run()
+    at.button(key="resimulate").click().run()
+    compare = next(d.value for d in at.dataframe if list(d.value.columns) == ["figure", "before", "after", "change"])
+    assert "Paid hours" in set(compare["figure"])
+    at.button(key="regenerate_locked").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = _roster_table(at).fillna("").astype(str)
+    lines = set(table[week.ROSTER_COLUMNS].apply(",".join, axis=1))
+    assert set(locked_rows.apply(",".join, axis=1)) <= lines
+
+    # Two versions, compared; the second marked published.
+    at.text_input(key="version_name").set_value("first").run()
+    at.button(key="save_version").click().run()
+    at.text_input(key="version_name").set_value("second").run()
+    at.button(key="save_version").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    listing = next(d.value for d in at.dataframe if "published" in d.value.columns)
+    assert list(listing["name"]) == ["first", "second"]
+    at.selectbox(key="version_b").set_value("2: second").run()
+    side = next(d.value for d in at.dataframe if {"1: first", "2: second"} <= set(d.value.columns))
+    assert "Paid hours" in set(side["figure"])
+    at.selectbox(key="version_a").set_value("2: second").run()
+    at.button(key="publish_version").click().run()
+    with Workspace(workspace) as ws:
+        assert ws.published_version("small center").name == "second"
+        assert ws.get_version(1).roster_csv.splitlines()[1:] == \
+            table.assign(paid_hours=table["paid_hours"]).to_csv(index=False).splitlines()[1:]
+    labels = {b.proto.label for b in at.get("download_button")}
+    assert {"Download the published week (Excel)", "Download calendars (one .ics per agent, zip)"} <= labels

@@ -1,14 +1,16 @@
-"""Schedule and roster: generate the week's roster, compare requirement with scheduled coverage, show the roster
-as a table and as a per-agent timeline, download it as CSV or Excel."""
+"""Schedule and roster: agents, time off and locked shifts in; generate the week's roster, compare requirement with
+scheduled coverage, show the roster as a table and as a per-agent timeline, download it as CSV or Excel; edit and
+lock shifts with a rule re-check and re-simulation; save, compare and publish versions (app.ui.week)."""
 
 from __future__ import annotations
 
 import math
 
+import pandas as pd
 import streamlit as st
 
-from app.ui import charts, kpis, library, settings, state
-from app.ui.errors import user_errors
+from app.ui import charts, kpis, library, settings, state, week
+from app.ui.errors import show_input_error, user_errors
 
 GANTT_AGENTS = 60  # agents drawn at once; the chart stays readable and quick
 
@@ -20,6 +22,10 @@ if state.verify():
 else:
     mode = "to the analytic (Erlang A) requirement only, without simulation"
 st.caption(f"Schedules {mode}; solver effort {state.solver_effort():g} per stage (sidebar settings).")
+with st.expander("Agents, time off and locked shifts", expanded=bool(week.inputs_key() and (
+        st.session_state.get(week.AGENTS) or st.session_state.get(week.TIME_OFF)
+        or st.session_state.get(week.LOCKED)))):
+    week.upload_panel(sc)
 result = library.schedule(compute=False)
 if st.button("Generate roster", type="primary", key="generate_roster"):
     with user_errors("Scheduling"):
@@ -55,9 +61,17 @@ if view["shortfalls"] is not None and len(view["shortfalls"]):
     st.warning(f"{len(view['shortfalls'])} interval(s) remain short of the requirement; the best plan found is shown.")
     with st.expander("Short intervals"):
         st.dataframe(view["shortfalls"], hide_index=True, width="stretch")
-if view["notes"]:
-    with st.expander(f"{len(view['notes'])} note{'s' if len(view['notes']) != 1 else ''} from the optimizer"):
-        st.markdown("\n".join(f"- {n}" for n in view["notes"]))
+# Warnings that change the plan (shifts nobody works, contracts short, escalations nobody can take, locked
+# shifts moved or breaking rules) are shown in full; the solver's own notes stay folded.
+PLAN_CHANGING = ("could not be given", "below the contracted minimum", "escalat", "unassigned", "locked",
+                 "are met in only", "no agents")
+changing = [n for n in view["notes"] if any(word in n for word in PLAN_CHANGING)]
+other_notes = [n for n in view["notes"] if n not in changing]
+for note in changing:
+    st.warning(note)
+if other_notes:
+    with st.expander(f"{len(other_notes)} note{'s' if len(other_notes) != 1 else ''} from the optimizer"):
+        st.markdown("\n".join(f"- {n}" for n in other_notes))
 
 # --- coverage ------------------------------------------------------------------------------------------------
 st.subheader("Requirement vs scheduled")
@@ -88,3 +102,104 @@ c1.download_button("Download roster (CSV)", frame.to_csv(index=False), file_name
                    key="roster_csv")
 c2.download_button("Download roster (Excel)", library.roster_excel(result, sc), file_name="roster.xlsx",
                    key="roster_xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+# --- edit and lock, versions, publish --------------------------------------------------------------------------------
+st.subheader("Edit, lock, save and publish")
+crew = week.agents(sc)
+base = week.working(frame, f"result:{id(result)}")
+edit_tab, versions_tab, publish_tab = st.tabs(["Edit and lock", "Versions", "Publish"])
+
+with edit_tab:
+    st.caption("Change a shift (times, lunch, breaks), give it to another agent, or add and remove rows; tick "
+               "**locked** to keep a shift exactly as it is when the roster is generated again.")
+    edited = st.data_editor(base, key="roster_editor", hide_index=True, num_rows="dynamic", width="stretch",
+                            height=320, column_config={"locked": st.column_config.CheckboxColumn("locked")})
+    checked, breaks, problem = week.check_roster(sc, edited, crew)
+    if problem is not None:
+        show_input_error(problem)
+    elif breaks:
+        st.error("**Labour rules broken by the edited roster** (agent: rule: detail)\n\n"
+                 + "\n".join(f"- {b}" for b in breaks[:40]))
+    else:
+        st.success("Every labour rule holds for every agent.")
+    b1, b2 = st.columns(2)
+    if b1.button("Re-simulate the edited roster", key="resimulate", disabled=checked is None):
+        with user_errors("Simulating"):
+            old = library.simulate(roster, "roster:" + frame.to_csv(index=False))
+            new = library.simulate(checked, "roster:" + checked.to_frame().to_csv(index=False))
+            st.session_state["week_compare"] = (week.roster_figures(sc, roster, old),
+                                                week.roster_figures(sc, checked, new))
+    if b2.button("Regenerate keeping the locked shifts", key="regenerate_locked", type="primary"):
+        week.lock_rows(edited)
+        with user_errors("Scheduling"):
+            library.schedule()
+        st.rerun()
+    if st.session_state.get("week_compare"):
+        before, after = st.session_state["week_compare"]
+        st.markdown("**The edited roster beside the generated one** (same seed and replications)")
+        st.dataframe(week.figures_table(before, after), hide_index=True, width="stretch")
+
+with versions_tab:
+    name = st.text_input("Version name", value=f"{sc.name} {len(week.versions()) + 1}", key="version_name")
+    if st.button("Save the edited roster as a version", key="save_version", disabled=checked is None):
+        with user_errors("Saving the version"):
+            sim_result = library.simulate(checked, "roster:" + checked.to_frame().to_csv(index=False))
+            vid = week.save_version(sc, name, checked, week.roster_figures(sc, checked, sim_result), state.seed(),
+                                    sim_result.intervals)
+            st.success(f"Saved version {vid}: {name}")
+    stored = week.versions()
+    if not stored:
+        st.info("No versions yet: save the roster as a version to compare and publish it.")
+    else:
+        listing = [{"id": v.id, "name": v.name, "saved (UTC)": v.created_at.replace("T", " ")[:16],
+                    "paid hours": v.figures.get("paid_hours"), "seed": v.seed,
+                    "published": "yes" if v.published_at else ""} for v in stored]
+        st.dataframe(pd.DataFrame(listing), hide_index=True, width="stretch")
+        labels = {f"{v.id}: {v.name}": v for v in stored}
+        c1, c2 = st.columns(2)
+        first = labels[c1.selectbox("Version", list(labels), index=0, key="version_a")]
+        second = labels[c2.selectbox("Compared with", list(labels), index=len(labels) - 1, key="version_b")]
+        st.dataframe(week.figures_table(first.figures, second.figures).rename(
+            columns={"before": f"{first.id}: {first.name}",
+                     "after": f"{second.id}: {second.name}" + (" (the same)" if second.id == first.id else "")}),
+            hide_index=True, width="stretch")
+        a_int, b_int = week.version_intervals(first.id), week.version_intervals(second.id)
+        if a_int is not None and b_int is not None:
+            channel = st.selectbox("Per-interval service level of", sc.human_channels(), key="version_channel")
+            both = pd.concat([a_int.assign(version=f"{first.id}: {first.name}"),
+                              b_int.assign(version=f"{second.id}: {second.name}")])
+            both = both[both["channel"] == channel]
+            st.altair_chart(charts.interval_line(both, "service_level", f"{channel}: service level per interval",
+                                                 color="version", target=sc.channels[channel].target.service_level
+                                                 if getattr(sc.channels[channel], "target", None) else None,
+                                                 y_format=".0%"), width="stretch")
+        o1, o2 = st.columns(2)
+        if o1.button("Open this version in the editor", key="open_version"):
+            st.session_state[week.WORKING] = first.roster_frame().reindex(columns=week.ROSTER_COLUMNS).fillna("") \
+                .assign(locked=False)
+            st.session_state[week.WORKING_FROM] = f"result:{id(result)}"
+            st.session_state.pop("roster_editor", None)
+            st.rerun()
+        if o2.button("Mark as published", key="publish_version"):
+            week.publish_version(first.id)
+            st.success(f"Version {first.id} ({first.name}) is the published one for {sc.name}.")
+
+with publish_tab:
+    if checked is None:
+        st.warning("Fix the edited roster's problems (Edit and lock) before publishing it.")
+    else:
+        from optimizer import coverage_tables
+
+        coverage, _, shortfalls = coverage_tables(sc, checked, result.requirement)
+        compared = st.session_state.get("week_compare")
+        figures = {"short_intervals": len(shortfalls), **(compared[1] if compared else {})}
+        published = checked.to_frame()
+        st.caption(f"{len(published)} shifts of {published['agent'].nunique()} agents: an agent x day grid, the "
+                   "shift list, coverage against the requirement and the figures; one calendar file per agent.")
+        p1, p2 = st.columns(2)
+        p1.download_button("Download the published week (Excel)", week.published_workbook(sc, published, coverage,
+                                                                                         figures),
+                           file_name="published_week.xlsx", key="publish_xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        p2.download_button("Download calendars (one .ics per agent, zip)", week.calendars_zip(sc, published),
+                           file_name="calendars.zip", key="publish_ics", mime="application/zip")

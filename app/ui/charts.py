@@ -57,7 +57,9 @@ def coverage(df: pd.DataFrame, title: str = "") -> alt.Chart:
     colors = alt.Scale(domain=["required", "scheduled"], range=["#d62728", "#1f77b4"])
     return alt.Chart(df).mark_line(interpolate="step-after", strokeWidth=1.5).encode(
         x=alt.X("ds:T", title=None), y=alt.Y("agents:Q", title="available agents"),
-        color=alt.Color("series:N", title=None, scale=colors),
+        color=alt.Color("series:N", title="agents", scale=colors,
+                        legend=alt.Legend(orient="top", labelExpr="datum.label == 'required' ? 'required (target)' "
+                                                                  ": 'scheduled (available)'")),
         strokeDash=alt.StrokeDash("series:N", legend=None),
         tooltip=[alt.Tooltip("ds:T", format="%a %d %b %H:%M"), "series:N", alt.Tooltip("agents:Q", format=".1f")],
     ).properties(title=title, height=260)
@@ -72,11 +74,13 @@ def gantt(segments: pd.DataFrame, title: str = "") -> alt.Chart:
     colors = alt.Scale(domain=["work", "lunch", "break"], range=["#4c78a8", "#f58518", "#e45756"])
     return alt.Chart(segments).mark_bar().encode(
         x=alt.X("start:T", title=None, axis=alt.Axis(format="%a %H:%M")), x2="end:T",
-        y=alt.Y("agent:N", title=None, sort=sorted(segments["agent"].unique())),
+        # Every agent labelled: no label dropped for overlap, long ids not cut.
+        y=alt.Y("agent:N", title=None, sort=sorted(segments["agent"].unique()),
+                axis=alt.Axis(labelOverlap=False, labelLimit=240, labelFontSize=10)),
         color=alt.Color("part:N", scale=colors, title=None),
         tooltip=["agent:N", "skill_group:N", "part:N", alt.Tooltip("start:T", format="%a %H:%M"),
                  alt.Tooltip("end:T", format="%a %H:%M")],
-    ).properties(title=title, height=min(16 * n_agents + 40, 2400))
+    ).properties(title=title, height=min(18 * n_agents + 40, 2400))
 
 
 def grouped_bars(df: pd.DataFrame, x: str, y: str, color: str, title: str = "", y_format: str = ".2f") -> alt.Chart:

@@ -92,15 +92,19 @@ def backtest(history_path, models: tuple[str, ...], folds: int, sc) -> tuple[pd.
 
 def schedule_parts() -> tuple:
     verify = state.verify()
+    from app.ui import week
+
     return (f"verify:{state.rounds()}" if verify else "analytic", state.seed(), state.replications() if verify else 0,
-            state.solver_effort(), state.workers())
+            state.solver_effort(), state.workers(), week.inputs_key())
 
 
 def schedule(compute: bool = True):
-    """The week's schedule (planning.schedule) for the session's scenario and run settings.
+    """The week's schedule (planning.schedule) for the session's scenario, run settings and the uploaded agents,
+    time off and locked shifts (app.ui.week).
 
     With `compute=False` only a result already in the cache is returned (None otherwise).
     """
+    from app.ui import week
     from planning import schedule as _schedule
 
     parts = schedule_parts()
@@ -109,7 +113,7 @@ def schedule(compute: bool = True):
     sc = state.scenario()
     demand = scenario_demand()
     knobs = dict(demand=demand, verify=state.verify(), rounds=state.rounds(), replications=state.replications(),
-                 seed=state.seed(), effort=state.solver_effort(), progress=None)
+                 seed=state.seed(), effort=state.solver_effort(), progress=None, **week.schedule_inputs())
     if state.workers():
         knobs["workers"] = state.workers()
     return call("schedule", parts, lambda p: _schedule(sc, **{**knobs, "progress": p}),

@@ -1,0 +1,287 @@
+"""The planner's week on the Schedule page: agents, time off and locked shifts as inputs; editing and locking the
+roster with a labour-rule re-check and a re-simulation beside the old figures; schedule versions; publishing.
+
+Only glue: reading uploads with the packages' own readers (their messages name the file and row), the roster rule
+checker (optimizer.roster_rule_breaks), the simulator, the workspace (planning.store) and optimizer.export.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from scenarios import InputError, Problem, Roster, Scenario
+
+ROSTER_COLUMNS = ["agent", "skill_group", "date", "start", "end", "lunch_start", "lunch_end", "breaks"]
+AGENTS, TIME_OFF, LOCKED = "week_agents", "week_time_off", "week_locked"   # session: (file name, CSV text)
+WORKING = "week_working"     # the roster being edited: roster CSV columns + `locked`
+WORKING_FROM = "week_working_from"   # what WORKING was last built from (a result or a version), to reset on change
+
+
+# --- inputs ----------------------------------------------------------------------------------------------------
+
+def _as_file(name: str, text: str) -> Path:
+    """The uploaded text in a file of its own name, so that every message names the planner's file and row."""
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    folder = Path(tempfile.gettempdir()) / f"ccplan-upload-{digest}"     # one folder per content: reused
+    folder.mkdir(exist_ok=True)
+    path = folder / (Path(name).name or "upload.csv")
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def read_agents_upload(sc: Scenario, name: str, text: str):
+    from optimizer import read_agents
+
+    return read_agents(_as_file(name, text), sc)
+
+
+def agents(sc: Scenario):
+    """The agents in use: the uploaded list (else generated from the headcounts) with the time off applied."""
+    from optimizer import generate_agents
+    from optimizer.agents import apply_time_off, read_time_off
+
+    upload = st.session_state.get(AGENTS)
+    crew = read_agents_upload(sc, *upload) if upload else generate_agents(sc)
+    off = st.session_state.get(TIME_OFF)
+    if off:
+        crew = apply_time_off(crew, read_time_off(_as_file(*off), sc, crew), sc)
+    return crew
+
+
+def inputs_key() -> str:
+    """A stamp of the uploaded agents, time off and locked shifts (part of the schedule's cache key)."""
+    raw = "|".join(f"{k}:{st.session_state.get(k)}" for k in (AGENTS, TIME_OFF, LOCKED))
+    return hashlib.sha256(raw.encode()).hexdigest()[:12]
+
+
+def schedule_inputs() -> dict:
+    """Keyword arguments of planning.schedule for the uploads: agents, time_off, locked (paths of their files)."""
+    out = {}
+    if st.session_state.get(AGENTS):
+        out["agents"] = _as_file(*st.session_state[AGENTS])
+    if st.session_state.get(TIME_OFF):
+        out["time_off"] = _as_file(*st.session_state[TIME_OFF])
+    if st.session_state.get(LOCKED):
+        out["locked"] = _as_file(*st.session_state[LOCKED])
+    return out
+
+
+def upload_panel(sc: Scenario) -> None:
+    """The agent list and the time-off list: upload a CSV or edit the text; each is checked when applied, every
+    bad row named by file and row; a rejected table leaves the one in use unchanged."""
+    from optimizer.agents import read_time_off
+
+    c1, c2 = st.columns(2)
+    with c1:
+        _table_input(sc, "Agents CSV (agent, skill_group, min_hours_per_week, max_hours_per_week, unavailable, "
+                         "preferred_start)", AGENTS, "agents",
+                     lambda name, text: f"{len(read_agents_upload(sc, name, text))} agents in use",
+                     "Agents generated from the skill groups' headcounts.")
+    with c2:
+        def check_time_off(name, text):
+            entries = read_time_off(_as_file(name, text), sc, agents(sc))
+            return (f"{len(entries)} time-off entr{'y' if len(entries) == 1 else 'ies'} for "
+                    f"{len({e.agent for e in entries})} agent(s)")
+
+        _table_input(sc, "Time off CSV (agent, start: a date or date-time, end, reason)", TIME_OFF, "time_off",
+                     check_time_off, "No time off.")
+    if st.session_state.get(LOCKED):
+        n = len(pd.read_csv(io.StringIO(st.session_state[LOCKED][1])))
+        st.info(f"{n} locked shift(s) are kept exactly as they are when the roster is generated.")
+        if st.button("Unlock all shifts", key="unlock_all"):
+            st.session_state.pop(LOCKED, None)
+            st.rerun()
+
+
+def _table_input(sc: Scenario, title: str, session_key: str, key: str, check, empty: str) -> None:
+    """One input table: uploader, editable text, Apply and Clear; the last check's message stays shown."""
+    from app.ui.errors import show_input_error
+
+    file = st.file_uploader(title, type=["csv"], key=f"upload_{key}")
+    if file is not None and st.session_state.get(f"{key}_seen") != (file.name, file.size):
+        st.session_state[f"{key}_seen"] = (file.name, file.size)
+        _apply(session_key, key, file.name, file.getvalue().decode("utf-8", errors="replace"), check)
+    current = st.session_state.get(session_key)
+    rev = st.session_state.get(f"{key}_rev", 0)
+    text = st.text_area("CSV text (edit and apply)", value=current[1] if current else "", height=140,
+                        key=f"text_{key}_{rev}")
+    b1, b2 = st.columns(2)
+    if b1.button("Apply", key=f"apply_{key}"):
+        _apply(session_key, key, current[0] if current else f"{key}.csv", text, check)
+    if b2.button("Clear", key=f"clear_{key}"):
+        st.session_state.pop(session_key, None)
+        st.session_state.pop(f"{key}_message", None)
+        st.session_state[f"{key}_rev"] = rev + 1
+        st.rerun()
+    message = st.session_state.get(f"{key}_message")
+    if isinstance(message, InputError):
+        show_input_error(message)
+    elif message:
+        st.success(message)
+    elif not current:
+        st.caption(empty)
+
+
+def _apply(session_key: str, key: str, name: str, text: str, check) -> None:
+    """Check a table; in use when it passes, else its problems shown and the previous table kept."""
+    try:
+        summary = check(name, text)
+    except InputError as exc:
+        st.session_state[f"{key}_message"] = exc
+        return
+    st.session_state[session_key] = (name, text)
+    st.session_state[f"{key}_message"] = f"`{name}`: {summary}"
+    st.session_state[f"{key}_rev"] = st.session_state.get(f"{key}_rev", 0) + 1
+
+
+# --- editing and locking -----------------------------------------------------------------------------------------
+
+def working(frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    """The roster being edited, started from `frame` whenever `source` (a result or a version) changes; locked
+    rows of the locked-shift input stay ticked."""
+    if st.session_state.get(WORKING_FROM) != source or WORKING not in st.session_state:
+        start = frame[ROSTER_COLUMNS].fillna("").astype(str).reset_index(drop=True)
+        locked_rows = set()
+        if st.session_state.get(LOCKED):
+            locked = pd.read_csv(io.StringIO(st.session_state[LOCKED][1]), dtype=str, keep_default_na=False)
+            locked_rows = {tuple(r) for r in locked[ROSTER_COLUMNS].itertuples(index=False)}
+        start["locked"] = [tuple(r) in locked_rows for r in start[ROSTER_COLUMNS].itertuples(index=False)]
+        st.session_state[WORKING] = start
+        st.session_state[WORKING_FROM] = source
+    return st.session_state[WORKING]
+
+
+def check_roster(sc: Scenario, frame: pd.DataFrame, crew) -> tuple[Roster | None, list[str], InputError | None]:
+    """(roster, broken rules as 'agent: rule: detail', input error) of an edited roster table."""
+    from optimizer import roster_rule_breaks
+    from scenarios import read_roster
+
+    table = frame[ROSTER_COLUMNS].fillna("").astype(str)
+    try:
+        roster = read_roster(table, sc)
+    except InputError as exc:
+        return None, [], exc
+    known = {a.id for a in crew}
+    unknown = sorted({s.agent for s in roster.shifts} - known)
+    if unknown:
+        return None, [], InputError([Problem(f"agent {a}", "is not among the agents in use") for a in unknown],
+                                    "unknown agents in the edited roster")
+    return roster, roster_rule_breaks(sc, roster, crew), None
+
+
+def roster_figures(sc: Scenario, roster: Roster, sim_result) -> dict:
+    """Paid hours, agents, shifts and, when simulated, per channel the week's service level, abandonment and the
+    share of open intervals meeting every target (sim.targets)."""
+    from sim.targets import judge, meeting_shares, open_intervals
+
+    out = {"paid_hours": round(roster.paid_hours(), 2), "agents": len(roster.agents), "shifts": len(roster.shifts)}
+    if sim_result is not None:
+        shares = meeting_shares(sc, judge(sc, open_intervals(sc, sim_result.intervals)))
+        out["channels"] = {c: {"service_level": v.get("service_level"), "abandon_rate": v.get("abandon_rate"),
+                               "intervals_meeting_target": shares.get(c)}
+                           for c, v in sim_result.summary.get("channels", {}).items() if c in sc.human_channels()}
+    return out
+
+
+def figures_table(before: dict, after: dict) -> pd.DataFrame:
+    """Two figure sets side by side, readable: figure, before, after, change (percent figures in %)."""
+    rows = []
+
+    def add(label, a, b, pct=False):
+        fmt = (lambda v: "" if v is None else f"{100 * v:.1f}%") if pct else \
+            (lambda v: "" if v is None else f"{v:,.1f}" if isinstance(v, float) else f"{v:,}")
+        change = ""
+        if a is not None and b is not None and b != a:
+            change = f"{100 * (b - a):+.1f} pp" if pct else f"{b - a:+,.1f}"
+        rows.append({"figure": label, "before": fmt(a), "after": fmt(b), "change": change})
+
+    add("Paid hours", before.get("paid_hours"), after.get("paid_hours"))
+    add("Agents", before.get("agents"), after.get("agents"))
+    add("Shifts", before.get("shifts"), after.get("shifts"))
+    for c in sorted(set(before.get("channels") or {}) | set(after.get("channels") or {})):
+        a, b = (before.get("channels") or {}).get(c, {}), (after.get("channels") or {}).get(c, {})
+        add(f"{c}: open intervals meeting targets", a.get("intervals_meeting_target"),
+            b.get("intervals_meeting_target"), pct=True)
+        add(f"{c}: service level", a.get("service_level"), b.get("service_level"), pct=True)
+        add(f"{c}: abandoned", a.get("abandon_rate"), b.get("abandon_rate"), pct=True)
+    return pd.DataFrame(rows)
+
+
+def lock_rows(frame: pd.DataFrame) -> None:
+    """Keep the ticked rows of the edited roster as the locked-shift input of the next generation."""
+    rows = frame[frame["locked"].astype(bool)][ROSTER_COLUMNS]
+    if len(rows):
+        st.session_state[LOCKED] = ("locked shifts (edited roster)", rows.to_csv(index=False))
+    else:
+        st.session_state.pop(LOCKED, None)
+
+
+# --- versions ------------------------------------------------------------------------------------------------------
+
+def save_version(sc: Scenario, name: str, roster: Roster, figures: dict, seed: int, intervals: pd.DataFrame | None,
+                 run_id: int | None = None) -> int:
+    from planning.store import Workspace
+
+    upload = st.session_state.get(AGENTS)
+    tables = {"intervals": intervals} if intervals is not None else None
+    with Workspace() as ws:
+        return ws.add_version(name, sc, roster, figures, agents=upload[1] if upload else None, seed=seed,
+                              run_id=run_id, tables=tables)
+
+
+def versions() -> list:
+    from planning.store import Workspace
+
+    with Workspace() as ws:
+        return ws.versions()
+
+
+def version_intervals(version_id: int) -> pd.DataFrame | None:
+    from planning.store import Workspace
+
+    with Workspace() as ws:
+        v = ws.get_version(version_id)
+        return ws.version_table(version_id, "intervals") if "intervals" in v.tables else None
+
+
+def publish_version(version_id: int) -> None:
+    from planning.store import Workspace
+
+    with Workspace() as ws:
+        ws.publish_version(version_id)
+
+
+# --- publishing ------------------------------------------------------------------------------------------------------
+
+def published_workbook(sc: Scenario, frame: pd.DataFrame, coverage: pd.DataFrame | None, figures: dict) -> bytes:
+    """The published week (optimizer.export.publish_workbook) as bytes."""
+    import datetime as dt
+
+    from optimizer.export import publish_workbook
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "week.xlsx"
+        publish_workbook(frame[ROSTER_COLUMNS], path, days=[sc.start + dt.timedelta(days=i) for i in range(sc.days)],
+                         coverage=coverage, figures=figures, title=sc.name)
+        return path.read_bytes()
+
+
+def calendars_zip(sc: Scenario, frame: pd.DataFrame) -> bytes:
+    """One iCalendar file per agent (optimizer.export.write_calendars), zipped."""
+    from optimizer.export import write_calendars
+
+    with tempfile.TemporaryDirectory() as tmp:
+        files = write_calendars(frame[ROSTER_COLUMNS], tmp, timezone=sc.timezone)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+            for f in files:
+                zf.write(f, f.name)
+        return buffer.getvalue()
