@@ -312,9 +312,10 @@ def simulate_period(records: pd.DataFrame, model: PeriodModel, availability: dic
         else np.asarray(availability, float)
     unknown = sorted(set(records["channel"]) - set(model.channels))
     if unknown:
-        raise InputError([Problem("calls", f"call type/channel '{u}' is not in the calibration "
-                                           f"(channels: {', '.join(model.channels)})") for u in unknown],
-                         "calls do not match the calibration")
+        raise InputError([Problem("calls", f"call type/channel '{u}' is not a channel of the model "
+                                           f"(channels: {', '.join(model.channels)}); map call types to channels "
+                                           "with --channel-map TYPE=CHANNEL") for u in unknown],
+                         "calls do not match the model")
     if stretches is None:
         stretches = server_stretches(records)
     first = records["arrival"].min().normalize()

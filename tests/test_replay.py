@@ -116,3 +116,30 @@ def test_replay_of_a_simulated_center_with_its_true_availability_is_unbiased():
     res = replay(observed, model, truth, replications=8, seed=4, workers=1, stretches=stretches)
     assert abs(res.summary["abandon_bias_pp"]) < 1.5 and res.summary["abandon_mae_pp"] < 2.0
     assert abs(res.summary["sl60_bias_pp"]) < 2.5 and res.summary["sl60_mae_pp"] < 3.0
+
+
+SCENARIO = """
+start: 1999-01-03
+days: 7
+shrinkage: 0.15
+channels:
+  phone: {kind: voice, aht_seconds: 200, service: lognormal, service_cv: 1.2, patience_seconds: 450,
+          patience: weibull, patience_cv: 1.1, target: {answer_within_seconds: 30, service_level: 0.8}}
+demand: {rates: {phone: 1}}
+skill_groups:
+  agents: {skills: [phone], headcount: 30}
+"""
+
+
+def test_replay_with_a_scenario_maps_call_types_to_its_channels(tmp_path):
+    (tmp_path / "s.yaml").write_text(SCENARIO)
+    base = ["replay", str(CALLS), "--scenario", str(tmp_path / "s.yaml"), "--from", "1999-01-06", "-r", "2", "-w", "1"]
+    out = run_cli(*base)
+    assert out.returncode == 2 and "'PS' is not a channel of the model" in out.stderr and "--channel-map" in out.stderr
+    out = run_cli(*base, "--channel-map", "PS=phone,NW=phone,NE=phone,TT=phone,IN=phone,PE=phone",
+                  "--json", str(tmp_path / "r.json"))
+    assert out.returncode == 0, out.stderr
+    day = json.loads((tmp_path / "r.json").read_text())["days"][0]
+    rec = call_records(CALLS, start="1999-01-06")
+    # the scenario's own threshold (30 s) is the channel threshold of the replay
+    assert day["sl_threshold_actual"] == pytest.approx((rec["served"] & (rec["wait_seconds"] <= 30)).mean())
