@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from scenarios import InputError, Problem, bounds
-from scenarios.tables import read_table
+from scenarios.tables import parse_datetimes, read_table
 
 REQUIRED = ("ds", "channel", "contacts")
 STEPS_MINUTES = (5, 10, 15, 30, 60)
@@ -66,9 +66,7 @@ def _load(source: str | Path | pd.DataFrame, name: str) -> pd.DataFrame:
 def _check_rows(df: pd.DataFrame, name: str) -> pd.DataFrame:
     """Types, negative counts, duplicates and order; rows named as in the file (header = row 1)."""
     df = df.reset_index(drop=True)
-    df["ds"] = pd.to_datetime(df["ds"], errors="coerce")
-    if getattr(df["ds"].dt, "tz", None) is not None:
-        df["ds"] = df["ds"].dt.tz_localize(None)
+    df["ds"] = parse_datetimes(df["ds"])
     df["channel"] = df["channel"].astype(str)
     if "aht_seconds" not in df.columns:
         df["aht_seconds"] = np.nan

@@ -11,7 +11,7 @@ import pandas as pd
 
 from scenarios import InputError, Problem, Scenario, bounds, interval_index, open_mask, week_intervals
 from scenarios.progress import Progress
-from scenarios.tables import read_table
+from scenarios.tables import parse_datetimes, read_table
 
 DEMAND_COLUMNS = ["ds", "channel", "contacts", "aht_seconds"]
 
@@ -117,7 +117,7 @@ def _from_forecast_file(scenario: Scenario) -> pd.DataFrame:
         return f"{name}:row {i + 2}"
 
     problems: list[Problem] = []
-    ds = pd.to_datetime(df["ds"].str.strip(), errors="coerce", format="mixed")
+    ds = parse_datetimes(df["ds"])
     for i in np.flatnonzero(ds.isna().to_numpy())[:5]:
         problems.append(Problem(row(i), f"ds '{df['ds'].iloc[i]}' is not a date-time"))
     step = pd.Timedelta(minutes=scenario.interval_minutes)

@@ -62,8 +62,9 @@ def _depth(node, limit: int) -> int:
 def parse_yaml(text: str, name: str) -> Any:
     """YAML text as data; duplicate keys, too-deep nesting and syntax errors raise ScenarioError naming the
     line (`name:line N`)."""
-    loader = _UniqueKeyLoader(text)
     try:
+        # The reader rejects control characters as soon as it is built: inside the try, like every YAML error.
+        loader = _UniqueKeyLoader(text)
         try:
             node = loader.get_single_node()
             if node is None:
@@ -78,6 +79,9 @@ def parse_yaml(text: str, name: str) -> Any:
         raise ScenarioError([Problem(f"{name}:line {exc.mark.line + 1}",
                                      f"key '{exc.key}' appears twice in the same mapping (first on line "
                                      f"{exc.first.line + 1}); YAML would silently keep only the last one")]) from None
+    except yaml.reader.ReaderError as exc:
+        raise ScenarioError([Problem(name, f"character #x{exc.character:04x} at offset {exc.position} is not "
+                                           "allowed in YAML (a binary or control character)")]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{name}:line {mark.line + 1}" if mark else name

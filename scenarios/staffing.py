@@ -19,7 +19,7 @@ from . import bounds
 from .calendar import interval_index, open_mask, week_intervals
 from .errors import InputError, Problem, did_you_mean
 from .model import Scenario
-from .tables import read_table
+from .tables import parse_datetimes, read_table
 
 STAFFING_COLUMNS = ("ds", "skill_group", "agents")
 ROSTER_COLUMNS = ("agent", "skill_group", "date", "start", "end", "lunch_start", "lunch_end", "breaks")
@@ -39,7 +39,7 @@ def read_staffing(source: str | Path | pd.DataFrame, scenario: Scenario) -> pd.D
     groups = scenario.skill_groups
     if df.empty:
         raise InputError([Problem(name, "has a header but no rows")], "invalid staffing plan")
-    when = pd.to_datetime(df["ds"], errors="coerce", format="mixed")
+    when = parse_datetimes(df["ds"])
     pos = interval_index(scenario, when)
     # Agents on duty: finite, >= 0, at most what a real center could put on one interval.
     agents, bad = bounds.check_column(df["agents"], "agents", bounds.AGENTS_PER_INTERVAL,

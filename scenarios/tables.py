@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import warnings
 from pathlib import Path
 from typing import Iterable
 
@@ -86,6 +87,44 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def parse_datetimes(values: pd.Series) -> pd.Series:
+    """Date-times of a table column as local clock times (tz-naive); NaT where a cell is not a date-time.
+
+    A cell with a UTC offset keeps its clock time ("2026-01-05T08:00+01:00" is 08:00): every table holds local
+    clock times, and a file mixing offsets (or offsets and none) must not turn the column into objects.
+    """
+    text = values.astype(str).str.strip()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas warns about mixed offsets and formats; handled below
+        # Fast path: the format of the first cell, vectorised (a history has 100,000s of rows).
+        parsed = pd.to_datetime(text, errors="coerce")
+    if isinstance(parsed.dtype, pd.DatetimeTZDtype):
+        parsed = parsed.dt.tz_localize(None)
+    if pd.api.types.is_datetime64_dtype(parsed.dtype):
+        # Cells in another format than the first one: parsed one by one below.
+        retry = parsed.isna() & (text != "")
+        if not retry.any():
+            return parsed
+        parsed = parsed.copy()
+        parsed[retry] = _one_by_one(text[retry])
+        return parsed
+    return _one_by_one(text)
+
+
+def _one_by_one(text: pd.Series) -> pd.Series:
+    """Each distinct cell parsed on its own, its clock time kept (see parse_datetimes)."""
+    def one(cell: str):
+        try:
+            # ISO 8601 only: a second format in one file (05.01.2026: May or January?) stays an error.
+            stamp = pd.to_datetime(cell, format="ISO8601")
+        except (ValueError, TypeError, OverflowError):
+            return pd.NaT
+        return stamp.tz_localize(None) if stamp is not pd.NaT and stamp.tzinfo is not None else stamp
+
+    unique = {cell: one(cell) for cell in text.unique()}
+    return pd.to_datetime(text.map(unique), errors="coerce")
 
 
 def read_table(source: str | Path | pd.DataFrame, required: Iterable[str] = (), *, title: str = "invalid input",

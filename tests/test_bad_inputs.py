@@ -121,6 +121,12 @@ def test_duplicate_yaml_keys_are_rejected_by_name(tmp_path):
     assert_user_error(out, f"{text}:line 4: key 'phone' appears twice in the same mapping (first on line 3)")
 
 
+def test_control_characters_in_yaml_are_named():
+    # Found by tests/test_fuzz_inputs.py: PyYAML's reader raised outside the YAML error handling.
+    with pytest.raises(ScenarioError, match=r"s.yaml: character #x001f at offset 0 is not allowed in YAML"):
+        parse_yaml("\x1f", "s.yaml")
+
+
 def test_deeply_nested_yaml_is_an_input_error():
     for text in ("a: " + "[" * 5000 + "]" * 5000, "a: " + "[" * 60 + "]" * 60, "{" * 100_000):
         with pytest.raises(ScenarioError, match="nested"):
