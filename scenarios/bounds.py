@@ -214,9 +214,9 @@ def check_size(estimate: SizeEstimate, *, max_contacts: float | None = None, max
                                         f"check demand (rates, scale, forecast) or raise the limit with "
                                         f"{option} N or ${MAX_CONTACTS_ENV}"))
     if not math.isfinite(estimate.agents) or estimate.agents > agents_cap:
-        problems.append(Problem("size", f"{estimate.agents:,.0f} agents on duty at once is above the limit of "
-                                        f"{agents_cap:,.0f}; check the staffing or raise the limit with "
-                                        f"--max-agents N or ${MAX_AGENTS_ENV}"))
+        problems.append(Problem("size", f"{estimate.agents:,.0f} agents (on duty at once, or to roster) is above "
+                                        f"the limit of {agents_cap:,.0f}; check the staffing or headcounts or "
+                                        f"raise the limit with --max-agents N or ${MAX_AGENTS_ENV}"))
     if problems:
         raise InputError(problems, "run too large")
 

@@ -279,7 +279,7 @@ def test_absurd_sizes_are_refused_before_work(tmp_path, no_simulation, monkeypat
                                                           for h, n in ((8, 40000), (9, 40000), (10, 40000))))
     sc = write_yaml(small(), tmp_path / "d.yaml")
     assert_user_error(ccplan("simulate", sc, "--staffing", plan, "--no-store"),
-                      "40,000 agents on duty at once is above the limit of 20,000", "--max-agents N")
+                      "40,000 agents (on duty at once, or to roster) is above the limit of 20,000", "--max-agents N")
     plan.write_text("ds,skill_group,agents\n2026-01-05 08:00,all,100000\n")
     assert_user_error(ccplan("simulate", sc, "--staffing", plan, "--no-store"),
                       "plan.csv:row 2: agents must be at most 50000 agents (got 100000)")
@@ -371,3 +371,18 @@ def test_ci_clipping_of_shares_and_amounts():
     assert _ci("abandon_rate", Estimate(0.01, -0.02, 0.04)) == [0.0, 0.04]
     assert _ci("asa_seconds", Estimate(5.0, -38.0, 48.0)) == [0.0, 48.0]
     assert _ci("service_level", Estimate(float("nan"), float("nan"), float("nan"))) == [None, None]
+
+
+def test_schedule_checks_outputs_and_size_before_work(tmp_path, monkeypatch):
+    import planning
+
+    def boom(*args, **kwargs):
+        raise AssertionError("scheduling started")
+    monkeypatch.setattr(planning, "schedule", boom)
+    sc = write_yaml(small(), tmp_path / "s.yaml")
+    assert_user_error(ccplan("schedule", sc, "--out", tmp_path / "nope" / "r.csv", "--xlsx", tmp_path / "x" / "r.xlsx"),
+                      "--out: folder", "--xlsx: folder")
+    data = small()
+    data["skill_groups"]["all"]["headcount"] = 40_000
+    assert_user_error(ccplan("schedule", write_yaml(data, tmp_path / "big.yaml"), "--out", tmp_path / "r.csv"),
+                      "40,000 agents (on duty at once, or to roster) is above the limit", "--max-agents N")

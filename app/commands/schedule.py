@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-from app.commands.common import STORE_HELP, WORKSPACE_HELP, progress_bar, store_run, write_json
+from app.commands.common import (MAX_AGENTS_HELP, MAX_CONTACTS_HELP, STORE_HELP, WORKSPACE_HELP, check_outputs,
+                                 guard_size, progress_bar, store_run, write_json)
 from scenarios import InputError, Problem, load_scenario
 
 
@@ -43,6 +44,8 @@ def schedule_cmd(
     json_out: Path | None = typer.Option(None, "--json", help="Write paid hours, idle hours, rounds, per-channel results as JSON."),
     workspace: Path | None = typer.Option(None, "--workspace", help=WORKSPACE_HELP),
     store: bool = typer.Option(True, "--store/--no-store", help=STORE_HELP),
+    max_contacts: float | None = typer.Option(None, "--max-contacts", min=1, help=MAX_CONTACTS_HELP),
+    max_agents: float | None = typer.Option(None, "--max-agents", min=1, help=MAX_AGENTS_HELP),
 ) -> None:
     """Schedule shifts with lunch and breaks and roster named agents for the scenario's week."""
     from optimizer import write_outputs
@@ -51,7 +54,9 @@ def schedule_cmd(
     if method not in METHODS:
         raise InputError([Problem("--method", f"unknown method '{method}' (choose {', '.join(METHODS)})")],
                          "invalid option")
+    check_outputs(out=out, xlsx=xlsx, json=json_out)
     sc = load_scenario(scenario)
+    guard_size(sc, replications=replications, max_contacts=max_contacts, max_agents=max_agents)
     with progress_bar(f"Scheduling ({method})") as progress:
         result = schedule(sc, agents=agents, method=method, verify=verify, rounds=rounds,
                           replications=replications, seed=seed, effort=effort, time_limit=time_limit,
