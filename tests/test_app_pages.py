@@ -241,6 +241,15 @@ def test_whatif_page_compares_variants_like_the_library_and_opens_stored_runs(co
     row = truth[(truth["variant"] == "bot 75%") & (truth["kpi"] == "channels.chat.service_level")].iloc[0]
     assert tile.value == f"{row['value']:.1%}"
     assert tile.proto.delta.startswith(f"{row['diff'] * 100:+.1f} pp")
+    # Readable labels; the share of intervals meeting targets leads the service level; better/worse by direction.
+    labels = [m.value for m in at.markdown if m.value.startswith("**") and ": " in m.value]
+    assert labels.index("**phone: open intervals meeting targets**") < labels.index("**phone: service level**")
+    abandon = next(m for m in at.metric if m.label == "bot 75%" and m.proto.help == "channels.chat.abandon_rate")
+    change = truth[(truth["variant"] == "bot 75%") & (truth["kpi"] == "channels.chat.abandon_rate")]["diff"].iloc[0]
+    color = abandon.proto.DESCRIPTOR.fields_by_name["color"].enum_type.values_by_number[abandon.proto.color].name
+    assert color == ("GREEN" if change < 0 else "RED")      # less abandonment is better
+    assert "channels.chat.service_level" in set(wide.index) and wide.loc["channels.chat.service_level", "KPI"] == \
+        "chat: service level"
 
     # The three variants were stored as one batch; opening two stored runs compares them.
     listing = next(d.value for d in at.dataframe if "created_at" in d.value.columns)
@@ -248,7 +257,7 @@ def test_whatif_page_compares_variants_like_the_library_and_opens_stored_runs(co
     at.multiselect(key="stored_runs_pick").set_value([int(listing["id"].iloc[0]), int(listing["id"].iloc[1])]).run()
     assert not at.exception and not at.error
     compared = [d.value for d in at.dataframe if any(str(c).startswith("Δ run") for c in d.value.columns)]
-    assert compared and compared[0].loc["channels.chat.service_level"].iloc[1] == pytest.approx(
+    assert compared and compared[0].drop(columns="KPI").loc["channels.chat.service_level"].iloc[1] == pytest.approx(
         truth[(truth["variant"] == "bot 75%") & (truth["kpi"] == "channels.chat.service_level")]["value"].iloc[0])
 
 

@@ -19,7 +19,8 @@ EXAMPLE_ROWS = [
     {"variant": "bot 75%", "path": "channels.bot.containment", "value": "0.75"},
     {"variant": "10% busier", "path": "demand.scale", "value": "1.1"},
 ]
-HEADLINE = ("service_level", "abandon_rate", "asa_seconds", "escalated", "occupancy", "paid_hours", "agent_hours")
+HEADLINE = ("paid_hours", "intervals_meeting_target", "service_level", "abandon_rate", "asa_seconds", "escalated",
+            "occupancy", "agent_hours")
 
 sc = settings.page("What-if")
 
@@ -28,7 +29,10 @@ tab_run, tab_stored = st.tabs(["Variants", "Stored runs"])
 
 
 def comparison_view(table: pd.DataFrame, key: str) -> None:
-    """Side by side: one column per variant, each KPI's value; the delta to the base with its CI below it."""
+    """Side by side: one column per variant, each KPI's value; the delta to the base with its CI below it. Paid
+    hours and the share of open intervals meeting targets lead (a demand rise shows there long before the week's
+    service level moves); labels are plain words; green is better and red worse in each KPI's own direction; an
+    unchanged KPI shows no arrow."""
     if table is None or not len(table):
         st.caption("Nothing to compare.")
         return
@@ -40,25 +44,27 @@ def comparison_view(table: pd.DataFrame, key: str) -> None:
     empty = headline.groupby("kpi")["value"].transform(lambda v: bool((v.fillna(0) == 0).all()))
     group_hours = headline["kpi"].str.startswith("skill_groups.") & headline["kpi"].str.endswith(".paid_hours")
     headline = headline[~(empty & unchanged) & ~(group_hours & unchanged) & headline["value"].notna()]
-    for kpi, rows in headline.groupby("kpi", sort=False):
+    order = sorted(dict.fromkeys(headline["kpi"]), key=kpis.kpi_rank)
+    for kpi in order:
+        rows = headline[headline["kpi"] == kpi]
         cols = st.columns(len(variants) + 1)
-        cols[0].markdown(f"`{kpi}`")
+        cols[0].markdown(f"**{kpis.kpi_label(kpi)}**")
         for col, (_, row) in zip(cols[1:], rows.iterrows()):
             value, diff = row["value"], row["diff"]
             fmt = _fmt(kpi, value)
             delta = None
-            if row["variant"] != base and not (isinstance(diff, float) and math.isnan(diff)):
+            if row["variant"] != base and not (isinstance(diff, float) and math.isnan(diff)) and diff != 0:
                 ci = "" if math.isnan(row["diff_lo"]) or row["method"] == "exact" else \
                     f" [{_fmt(kpi, row['diff_lo'], True)}, {_fmt(kpi, row['diff_hi'], True)}]"
                 delta = f"{_fmt(kpi, diff, True)}{ci}"
-            inverse = any(s in kpi for s in ("abandon", "asa", "paid_hours", "wait", "agent_hours"))
-            col.metric(row["variant"], fmt, delta, delta_color="inverse" if inverse else "normal", help=kpi)
+            col.metric(row["variant"], fmt, delta, delta_color=kpis.kpi_direction(kpi), help=kpi)
     sl = headline[headline["kpi"].str.endswith(".service_level")].assign(
         channel=lambda d: d["kpi"].str.split(".").str[1])
     if len(sl):
         st.altair_chart(charts.grouped_bars(sl, "channel", "value", "variant", "Service level by variant"),
                         width="stretch")
     wide = table.pivot_table(index="kpi", columns="variant", values="value", sort=False)[variants]
+    wide.insert(0, "KPI", [kpis.kpi_label(k) for k in wide.index])
     for v in variants[1:]:
         wide[f"Δ {v}"] = table[table["variant"] == v].set_index("kpi")["diff"]
     st.dataframe(wide, width="stretch")

@@ -89,3 +89,51 @@ def summary_table(sc: Scenario, summary: dict) -> pd.DataFrame:
                      "abandon_rate": kpi.get("abandon_rate"), "asa_seconds": kpi.get("asa_seconds"),
                      "wait_p90_seconds": kpi.get("wait_p90_seconds")})
     return pd.DataFrame(rows)
+
+
+# --- what-if KPI names and directions ------------------------------------------------------------------------
+
+_NAMES = {"service_level": "service level", "abandon_rate": "abandoned", "asa_seconds": "average speed of answer",
+          "intervals_meeting_target": "open intervals meeting targets", "occupancy": "occupancy",
+          "paid_hours": "paid hours", "agent_hours": "agent-hours required", "escalated": "escalated to people",
+          "busy_hours": "busy hours", "offered": "offered", "answered": "answered", "abandoned": "abandoned contacts",
+          "contained": "contained by the bot", "wait_p90_seconds": "90th percentile wait",
+          "wait_mean_seconds": "mean wait of answered"}
+# Lower is better for these; higher for intervals meeting targets and service level; occupancy is neither.
+LOWER_IS_BETTER = ("abandon", "asa", "paid_hours", "wait", "agent_hours", "escalated")
+NEUTRAL = ("occupancy", "offered", "answered", "busy_hours", "contained")
+
+
+def kpi_label(kpi: str) -> str:
+    """'channels.phone.service_level' -> 'phone: service level'; 'paid_hours' -> 'Paid hours (all agents)'."""
+    parts = kpi.split(".")
+    name = _NAMES.get(parts[-1], parts[-1].replace("_", " "))
+    if len(parts) == 1:
+        return name[0].upper() + name[1:] + (" (all agents)" if parts[0] == "paid_hours" else "")
+    owner = parts[-2] if len(parts) >= 2 else ""
+    if parts[0] == "requirements":
+        return f"{owner}: {name} (requirement)"
+    return f"{owner}: {name}"
+
+
+def kpi_direction(kpi: str) -> str:
+    """Streamlit's delta_color for the KPI: "inverse" when lower is better, "off" when neither, else "normal"."""
+    name = kpi.split(".")[-1]
+    if any(s in name for s in NEUTRAL):
+        return "off"
+    if any(s in kpi for s in LOWER_IS_BETTER):
+        return "inverse"
+    return "normal"
+
+
+def kpi_rank(kpi: str) -> tuple:
+    """Order of the what-if headline: paid hours first, then the share of intervals meeting targets, then the
+    service level, then everything else in its own order."""
+    name = kpi.split(".")[-1]
+    if name == "paid_hours":
+        return (0 if kpi == "paid_hours" else 1,)
+    if name == "intervals_meeting_target":
+        return (2,)
+    if name == "service_level":
+        return (3,)
+    return (4,)
