@@ -189,3 +189,26 @@ def test_availability_fitted_back_on_records_simulated_with_a_known_availability
     afternoon = np.mean([fitted[h] for h in range(14, 20)])
     assert morning == pytest.approx(0.6, abs=0.03) and afternoon == pytest.approx(0.75, abs=0.03)
     assert len(log) <= 9
+
+
+def test_agents_start_when_their_stretch_starts_not_at_the_interval_start():
+    # one caller at 19:05 who never hangs up; the only server's stretch starts at 19:15 (30-minute reporting
+    # intervals): the caller waits exactly 10 minutes, and the 19:00 interval shows half an agent on duty
+    day = pd.Timestamp("1999-01-03")
+    records = pd.DataFrame({"arrival": [day + pd.Timedelta("19:05:00")], "channel": ["calls"], "served": [True],
+                            "abandoned": [False], "wait_seconds": [0.0], "handle_seconds": [60.0], "server": ["A"],
+                            "service_start": [day + pd.Timedelta("19:15:00")],
+                            "service_end": [day + pd.Timedelta("19:16:00")]})
+    stretches = pd.DataFrame({"server": ["A"], "start": [day + pd.Timedelta("19:15:00")],
+                              "end": [day + pd.Timedelta("20:00:00")], "calls": [1]})
+    model = PeriodModel(30, {"calls": {"kind": "voice", "aht_seconds": 60.0, "service": "deterministic",
+                                       "target": {"answer_within_seconds": 20, "service_level": 0.8}}},
+                        {"generalist": ["calls"]}, {"A": "generalist"})
+    out = simulate_period(records, model, {h: 1.0 for h in range(24)}, seed=1, workers=1, stretches=stretches,
+                          detail=True)
+    assert out["served"].tolist() == [True] and out["wait_seconds"].tolist() == [pytest.approx(600.0)]
+    table = simulate_period(records, model, {h: 1.0 for h in range(24)}, replications=1, workers=1,
+                            stretches=stretches)
+    at = table.set_index("ds")
+    assert at.loc[day + pd.Timedelta("19:00:00"), "on_duty"] == pytest.approx(0.5)
+    assert at.loc[day + pd.Timedelta("19:00:00"), "within_60"] == 0 and at["offered"].sum() == 1
