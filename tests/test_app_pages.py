@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import pandas as pd
 import yaml
 
 pytest.importorskip("streamlit")
@@ -474,3 +475,60 @@ def test_schedule_page_edit_lock_regenerate_versions_and_publish(small_week, wor
             table.assign(paid_hours=table["paid_hours"]).to_csv(index=False).splitlines()[1:]
     labels = {b.proto.label for b in at.get("download_button")}
     assert {"Download the published week (Excel)", "Download calendars (one .ics per agent, zip)"} <= labels
+
+
+# --- Data page: handle-time source and history channel mapping -------------------------------------------------
+
+def test_data_page_says_which_handle_time_is_used_and_lets_the_planner_choose(tmp_path, monkeypatch, workspace):
+    from planning.demand import scenario_demand
+
+    # The planner edited the phone's handle time to 200 s; the history says about 300 s.
+    data = yaml.safe_load(EXAMPLE_SCENARIO.read_text())
+    data["demand"]["history"] = str(EXAMPLE_SCENARIO.parent / "data" / "insurance_history.csv")
+    data["channels"]["phone"]["aht_seconds"] = 200
+    (tmp_path / "edited.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    monkeypatch.setenv("CCPLAN_SCENARIO", str(tmp_path / "edited.yaml"))
+    sc = load_scenario(tmp_path / "edited.yaml")
+    demand = scenario_demand(sc)
+    at = open_app()
+    table = next(d.value for d in at.dataframe if "used (s)" in d.value.columns).set_index("channel")
+    phone = demand[demand["channel"] == "phone"]
+    from_history = (phone["contacts"] * phone["aht_seconds"]).sum() / phone["contacts"].sum()
+    assert table.loc["phone", "used (s)"] == pytest.approx(from_history, abs=0.1)
+    assert table.loc["phone", "scenario aht_seconds"] == sc.channels["phone"].aht_seconds
+    assert from_history > 250       # the history's handle time wins by default
+    at.radio(key="aht_choice").set_value("the scenario's aht_seconds").run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(d.value for d in at.dataframe if "used (s)" in d.value.columns).set_index("channel")
+    assert table.loc["phone", "used (s)"] == pytest.approx(sc.channels["phone"].aht_seconds)
+    # Every page plans with the choice: the cached demand carries the scenario's handle time.
+    from app.ui.runs import store
+
+    cached = [v for v in store().values() if isinstance(v, pd.DataFrame) and "aht_seconds" in v.columns]
+    assert any((c[c["channel"] == "phone"]["aht_seconds"] == sc.channels["phone"].aht_seconds).all() for c in cached)
+
+
+def test_data_page_maps_history_channels_onto_the_scenarios(tmp_path, monkeypatch, workspace):
+    from planning.demand import scenario_demand
+
+    source = EXAMPLE_SCENARIO.parent / "data" / "insurance_history.csv"
+    renamed = pd.read_csv(source)
+    renamed["channel"] = renamed["channel"].replace({"phone": "IN", "chat": "NE"})
+    renamed.to_csv(tmp_path / "bank.csv", index=False)
+    data = yaml.safe_load(EXAMPLE_SCENARIO.read_text())
+    data["demand"]["history"] = str(tmp_path / "bank.csv")
+    (tmp_path / "bank.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    monkeypatch.setenv("CCPLAN_SCENARIO", str(tmp_path / "bank.yaml"))
+    at = open_app()
+    warnings = "\n".join(w.value for w in at.warning)
+    assert "IN, NE are not channels of the scenario" in warnings
+    assert "No history for channel **phone**" in warnings and "No history for channel **chat**" in warnings
+    at.selectbox(key="map_IN").set_value("phone")
+    at.selectbox(key="map_NE").set_value("chat")
+    at.button(key="apply_mapping").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not any("No history for channel" in w.value for w in at.warning)
+    truth = scenario_demand(load_scenario(EXAMPLE_SCENARIO)).groupby("channel")["contacts"].sum()
+    shown = metric_values(at)
+    for channel, total in truth.items():
+        assert shown[f"{channel} contacts"] == f"{total:,.0f}"

@@ -12,6 +12,7 @@ import streamlit as st
 import yaml
 
 from app.ui import charts, library, settings, state
+from app.ui import history as hist_ui
 from app.ui.errors import show_input_error, user_errors
 from scenarios import InputError
 
@@ -62,6 +63,27 @@ if history_path is not None:
     span = f"{history['ds'].min():%a %d %b %Y} to {history['ds'].max():%a %d %b %Y}"
     st.caption(f"History `{history_path.name}`: {len(history):,} rows, {history['channel'].nunique()} channels, "
                f"{span}.")
+    extra, missing = hist_ui.unmatched(sc, history)
+    if extra:
+        # A bank's call types (IN, NE, PS, ...) rarely carry the scenario's channel names: map them here.
+        st.warning(f"The history's channels {', '.join(extra)} are not channels of the scenario "
+                   f"({', '.join(sc.channels)}). Map each onto a scenario channel (several may share one: their "
+                   "contacts are added) or leave it out.")
+        targets = [hist_ui.IGNORE] + list(sc.channels)
+        mcols = st.columns(min(len(extra), 4))
+        mapping = {c: mcols[i % len(mcols)].selectbox(f"History channel {c}", targets, key=f"map_{c}")
+                   for i, c in enumerate(extra)}
+        if st.button("Use the history with these channels", key="apply_mapping", type="primary"):
+            mapped = hist_ui.write_mapped(history, mapping, history_path.name)
+            data = yaml.safe_load(state.scenario_text())
+            demand_spec = {k: v for k, v in (data.get("demand") or {}).items()
+                           if k not in ("history", "forecast", "rates")}
+            data["demand"] = {"history": str(mapped), **demand_spec}
+            state.set_scenario(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110), state.base_dir(),
+                               state.source_name())
+            st.rerun()
+    for name in missing:
+        st.warning(f"No history for channel **{name}**: its forecast has no contacts from history.")
 else:
     st.caption(f"The scenario's demand comes from {'a forecast file' if sc.demand.forecast else 'explicit rates'}, "
                "not from history.")
@@ -73,6 +95,22 @@ bands = None
 if history is not None and sc.demand.history is not None and history_path == sc.resolve(sc.demand.history):
     with user_errors("Forecasting the prediction bands"):
         bands = library.forecast_bands(sc, history_path)
+
+# --- handle times: which source the forecast carries -----------------------------------------------------------------
+aht_table = hist_ui.aht_summary(sc, history, demand)
+if len(aht_table) and aht_table["history mean (s)"].notna().any():
+    choice = st.radio("Handle time (AHT) from", ["the history, where it has handle times",
+                                                 "the scenario's aht_seconds"],
+                      index=0 if hist_ui.aht_source() == "history" else 1, horizontal=True, key="aht_choice",
+                      help="The history's handle times win by default; choose the scenario's to plan with the "
+                           "values edited on the Scenario page. Every page uses the choice.")
+    wanted = "history" if choice.startswith("the history") else "scenario"
+    if wanted != hist_ui.aht_source():
+        st.session_state[hist_ui.AHT_SOURCE] = wanted
+        st.rerun()
+    st.dataframe(aht_table, hide_index=True, width="stretch")
+elif len(aht_table):
+    st.caption("Handle times: the scenario's aht_seconds (the history has none).")
 
 totals = demand.groupby("channel", sort=False)["contacts"].sum()
 st.subheader(f"Forecast for the week of {sc.start:%d %b %Y}")

@@ -25,11 +25,15 @@ def read_history(path: str, stamp: str, interval_minutes: int | None) -> pd.Data
 
 
 def scenario_demand() -> pd.DataFrame:
-    """The week's expected contacts per interval and channel (forecasting.scenario_demand), cached."""
+    """The week's expected contacts per interval and channel (forecasting.scenario_demand), cached, with the handle
+    time from the source the planner chose on the Data page (app.ui.history: the history's or the scenario's)."""
+    from app.ui import history
     from planning.demand import scenario_demand as _demand
 
     sc = state.scenario()
-    return runs.cached("demand", (state.scenario_key(),), lambda p: _demand(sc, progress=p),
+    source = history.aht_source()
+    return runs.cached("demand", (state.scenario_key(), source),
+                       lambda p: history.apply_aht_source(sc, _demand(sc, progress=p), source),
                        "Forecasting the week")
 
 
@@ -94,8 +98,10 @@ def schedule_parts() -> tuple:
     verify = state.verify()
     from app.ui import week
 
+    from app.ui import history
+
     return (f"verify:{state.rounds()}" if verify else "analytic", state.seed(), state.replications() if verify else 0,
-            state.solver_effort(), state.workers(), week.inputs_key())
+            state.solver_effort(), state.workers(), week.inputs_key(), history.aht_source())
 
 
 def schedule(compute: bool = True):
@@ -129,7 +135,9 @@ def simulate(staffing, staffing_key: str):
     sc = state.scenario()
     demand = scenario_demand()
     reps, seed = state.replications(), state.seed()
-    return call("simulate", (staffing_key, reps, seed),
+    from app.ui import history
+
+    return call("simulate", (staffing_key, reps, seed, history.aht_source()),
                 lambda p: _simulate(sc, staffing, demand=demand, replications=reps, seed=seed,
                                     workers=state.workers(), progress=p),
                 f"Simulating {reps} replication{'s' if reps != 1 else ''}")

@@ -1,0 +1,96 @@
+"""History on the Data page: mapping a history's channel names onto the scenario's channels, and which handle
+time (AHT) the forecast carries: the history's or the scenario's `aht_seconds`.
+
+Only glue over forecasting.read_history and planning's demand: the mapped history is written as a new CSV (summed
+contacts, contact-weighted handle times) that the scenario then names, so every page and the CLI read the same file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from scenarios import Scenario
+
+AHT_SOURCE = "aht_source"       # session: "history" (default) or "scenario"
+IGNORE = "(leave out)"
+MAPPED = Path(tempfile.gettempdir()) / "ccplan-app-uploads"
+
+
+def aht_source() -> str:
+    return st.session_state.get(AHT_SOURCE, "history")
+
+
+def apply_aht_source(sc: Scenario, demand: pd.DataFrame, source: str) -> pd.DataFrame:
+    """The demand with each human channel's handle time from `source`: "history" keeps the forecast's (the
+    history's where it had one), "scenario" puts the scenario's `aht_seconds` (seconds) on every interval."""
+    if source != "scenario":
+        return demand
+    out = demand.copy()
+    for name, channel in sc.channels.items():
+        aht = getattr(channel, "aht_seconds", None)
+        if aht is not None:
+            out.loc[out["channel"] == name, "aht_seconds"] = float(aht)
+    return out
+
+
+def aht_summary(sc: Scenario, history: pd.DataFrame | None, demand: pd.DataFrame) -> pd.DataFrame:
+    """Per channel with an `aht_seconds`: the scenario's value, the history's contact-weighted mean (seconds),
+    and the one the forecast uses now."""
+    rows = []
+    for name, channel in sc.channels.items():
+        aht = getattr(channel, "aht_seconds", None)
+        if aht is None:
+            continue
+        own = demand[demand["channel"] == name]
+        used = (own["contacts"] * own["aht_seconds"]).sum() / max(own["contacts"].sum(), 1e-9)
+        hist = None
+        if history is not None and "aht_seconds" in history.columns:
+            h = history[(history["channel"] == name) & history["aht_seconds"].notna()]
+            if len(h) and h["contacts"].sum() > 0:
+                hist = float((h["contacts"] * h["aht_seconds"]).sum() / h["contacts"].sum())
+        rows.append({"channel": name, "scenario aht_seconds": float(aht),
+                     "history mean (s)": None if hist is None else round(hist, 1), "used (s)": round(float(used), 1)})
+    return pd.DataFrame(rows)
+
+
+def unmatched(sc: Scenario, history: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """(history channels the scenario does not have, scenario channels with no history)."""
+    have = set(history["channel"])
+    return sorted(have - set(sc.channels)), [c for c in sc.channels if c not in have]
+
+
+def mapped_history(history: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
+    """The history with channels renamed by `mapping` (history name -> scenario name, or IGNORE to drop);
+    channels mapped onto the same scenario channel are summed per interval, handle times weighted by contacts."""
+    df = history.copy()
+    df["channel"] = df["channel"].map(lambda c: mapping.get(c, c))
+    df = df[df["channel"] != IGNORE]
+    has_aht = "aht_seconds" in df.columns
+    if has_aht:
+        df["_work"] = df["contacts"] * df["aht_seconds"].fillna(0)
+        df["_known"] = np.where(df["aht_seconds"].notna(), df["contacts"], 0.0)
+    grouped = df.groupby(["ds", "channel"], sort=True)
+    out = grouped["contacts"].sum().reset_index()
+    if has_aht:
+        work, known = grouped["_work"].sum().to_numpy(), grouped["_known"].sum().to_numpy()
+        out["aht_seconds"] = np.where(known > 0, work / np.where(known > 0, known, 1), np.nan)
+    return out
+
+
+def write_mapped(history: pd.DataFrame, mapping: dict[str, str], name: str) -> Path:
+    """The mapped history as a CSV named after the original (kept by content, reused)."""
+    frame = mapped_history(history, mapping)
+    frame = frame.assign(ds=frame["ds"].dt.strftime("%Y-%m-%d %H:%M"))
+    text = frame.to_csv(index=False)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+    MAPPED.mkdir(parents=True, exist_ok=True)
+    path = MAPPED / f"{Path(name).stem}-mapped-{digest}.csv"
+    if not path.exists():
+        path.write_text(text, encoding="utf-8")
+    return path
