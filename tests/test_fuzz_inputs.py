@@ -332,3 +332,19 @@ def test_forecast_options_never_give_a_traceback(tmp_path_factory, small_history
         args += [key, value]
     args += ["--out", {"ok": folder / "f.csv", "missing": folder / "nope" / "f.csv", "folder": folder}[out]]
     _no_traceback(ccplan(*args))
+
+
+@settings(FUZZ, max_examples=12)
+@given(st.one_of(st.builds(small), mutated_scenarios()), st.fixed_dictionaries({}, optional={
+    "--method": st.sampled_from(["ccplan", "erlang-c-two-step", "magic"]),
+    "--rounds": st.sampled_from(["0", "1", "31", "x"]),
+    "--max-agents": st.sampled_from(["1", "0"]),
+    "--seed": st.sampled_from(["-1", "3"]),
+}), st.sampled_from(["ok", "missing", "folder"]))
+def test_schedule_command_never_gives_a_traceback(tmp_path_factory, data, opts, out):
+    folder = tmp_path_factory.mktemp("sched")
+    args = ["schedule", write_yaml(data, folder / "s.yaml"), "--no-verify", "--no-store", "--effort", "1"]
+    for key, value in opts.items():
+        args += [key, value]
+    args += ["--out", {"ok": folder / "r.csv", "missing": folder / "nope" / "r.csv", "folder": folder}[out]]
+    _no_traceback(ccplan(*args))
