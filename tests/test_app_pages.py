@@ -74,8 +74,12 @@ def test_data_page_charts_have_prediction_bands_and_backtest_matches_library():
                        interval_minutes=sc.interval_minutes)
     truth = {(r["channel"], r["model"]): r["wape"] for r in rows}
     assert len(shown) == len(truth) > 0
-    for row in shown.to_dict("records"):
-        assert row["wape"] == pytest.approx(truth[(row["channel"], row["model"])], rel=1e-12)
+    for row in shown.to_dict("records"):     # shares shown in percent, like daily MAPE and coverage
+        assert row["wape"] == pytest.approx(100 * truth[(row["channel"], row["model"])], rel=1e-12)
+    # Why auto would pick its model: the lowest WAPE of the channel.
+    phone = {m: w for (c, m), w in truth.items() if c == "phone"}
+    best = min(phone, key=phone.get)
+    assert f"**phone**: `auto` picks **{best}**, the lowest WAPE ({100 * phone[best]:.1f}%)" in texts(at)
 
 
 def test_data_page_upload_reports_bad_rows_and_switches_history(tmp_path):

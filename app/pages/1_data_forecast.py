@@ -158,9 +158,15 @@ else:
         st.session_state["backtest_last"] = inputs
         shown = table[[c for c in ("channel", "model", "chosen", "folds", "wape", "mase", "bias", "daily_mape",
                                    "coverage80", "fit_seconds") if c in table.columns]]
-        st.dataframe(shown, hide_index=True, width="stretch",
-                     column_config={c: st.column_config.NumberColumn(format="%.3f")
-                                    for c in ("wape", "mase", "bias", "daily_mape", "coverage80", "fit_seconds")})
+        # Shares in percent, all of them (WAPE, bias, daily MAPE, coverage); MASE is a ratio, fit time seconds.
+        percent = {c: st.column_config.NumberColumn(c, format="%.1f%%") for c in ("wape", "bias", "daily_mape",
+                                                                                 "coverage80") if c in shown}
+        scaled_shown = shown.assign(**{c: shown[c] * 100 for c in percent})
+        st.dataframe(scaled_shown, hide_index=True, width="stretch",
+                     column_config={**percent, "mase": st.column_config.NumberColumn("mase", format="%.2f"),
+                                    "fit_seconds": st.column_config.NumberColumn("fit seconds", format="%.1f")})
+        for line in hist_ui.why_chosen(table):
+            st.markdown(line)
         for note in notes:
             st.caption(note)
 

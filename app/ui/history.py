@@ -94,3 +94,24 @@ def write_mapped(history: pd.DataFrame, mapping: dict[str, str], name: str) -> P
     if not path.exists():
         path.write_text(text, encoding="utf-8")
     return path
+
+
+def why_chosen(table: pd.DataFrame) -> list[str]:
+    """Per channel, why `auto` picks its model: the lowest backtest WAPE among the models that ran on the most
+    folds (as forecasting.backtest chooses), with the runner-up and its WAPE (in %)."""
+    if table is None or not len(table) or not {"channel", "model", "wape", "folds"} <= set(table.columns):
+        return []
+    out = []
+    ran = table.dropna(subset=["wape"])
+    ran = ran[ran["folds"] > 0]
+    for channel, rows in ran.groupby("channel", sort=False):
+        rows = rows[rows["folds"] == rows["folds"].max()]
+        ranked = rows.sort_values("wape")
+        best = ranked.iloc[0]
+        text = (f"**{channel}**: `auto` picks **{best['model']}**, the lowest WAPE ({100 * best['wape']:.1f}%) "
+                f"of {len(ranked)} model{'s' if len(ranked) != 1 else ''} over {int(best['folds'])} backtest week(s)")
+        if len(ranked) > 1:
+            second = ranked.iloc[1]
+            text += f"; next {second['model']} at {100 * second['wape']:.1f}%"
+        out.append(text + ".")
+    return out
