@@ -386,3 +386,17 @@ def test_schedule_checks_outputs_and_size_before_work(tmp_path, monkeypatch):
     data["skill_groups"]["all"]["headcount"] = 40_000
     assert_user_error(ccplan("schedule", write_yaml(data, tmp_path / "big.yaml"), "--out", tmp_path / "r.csv"),
                       "40,000 agents (on duty at once, or to roster) is above the limit", "--max-agents N")
+
+
+def test_mixed_utc_offsets_in_a_ds_column_keep_their_clock_time(tmp_path):
+    # Found by tests/test_fuzz_inputs.py: a column mixing offsets (or offsets and none) became objects and the
+    # forecast reader died on `.dt`. Tables hold local clock times; other formats than ISO 8601 stay errors.
+    from scenarios.tables import parse_datetimes
+
+    parsed = parse_datetimes(pd.Series(["2026-01-05 08:00", "2026-01-05T09:00:00+01:00", "2026-01-05T10:00+02:00",
+                                        "05.01.2026 11:00", ""]))
+    assert parsed.iloc[:3].dt.hour.tolist() == [8, 9, 10]
+    assert parsed.iloc[3:].isna().all()
+    rows = "ds,channel,yhat\n2026-01-05T08:00:00+01:00,phone,3\n2026-01-05 09:00,phone,4\n"
+    out = ccplan("validate", _forecast_scenario(tmp_path, rows))
+    assert out.code == 0 and out.exception is None, out.output
