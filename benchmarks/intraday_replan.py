@@ -12,7 +12,7 @@ target (service level and max abandonment, sim.targets.judge).
     .venv/bin/python benchmarks/intraday_replan.py [--roster ROSTER.csv] [--workers 2]
 
 Without --roster a roster is scheduled first (planning.schedule, verified by simulation; about 4 minutes).
-Prints a table and one JSON line; writes /tmp/notes/issue-15-bench.md when /tmp/notes exists.
+Prints a table and one JSON line; `--notes FILE` also writes them as Markdown.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ def main() -> None:
     ap.add_argument("--roster")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--now", default="11:00")
+    ap.add_argument("--notes", help="write the table and JSON as Markdown to this file")
     args = ap.parse_args()
     sc = load_scenario(ROOT / "scenarios/examples/insurance_week.yaml")
     demand = scenario_demand(sc)
@@ -109,9 +110,8 @@ def main() -> None:
               f"{out[name]['planner_certified_replan']['phone']:.1%}; rounds "
               + "; ".join(f"{r['round']}: {r['actions']} actions, phone {r['shares']['phone']:.0%}" for r in out[name]["rounds"]))
     print(json.dumps(result))
-    notes = Path("/tmp/notes")
-    if notes.exists():
-        (notes / "issue-15-bench.md").write_text(
+    if args.notes:
+        Path(args.notes).write_text(
             "# Issue 15 benchmarks\n\n## intraday_replan.py\n\n" + table + "\n\n```json\n" + json.dumps(out, indent=1,
                                                                                                      default=str)
             + "\n" + json.dumps(result) + "\n```\n")
