@@ -45,10 +45,13 @@ class CallColumns:
     no_server: tuple[str, ...] = ("NO_SERVER",)  # server values meaning no agent took the call
     wait_seconds: str | None = "q_time"     # seconds in queue (calibration only)
     service_start: str | None = "ser_start"  # clock time service began (calibration only)
+    priority: str | None = None             # customer priority column (calibration only; None: no classes)
+    high_priority: tuple[str, ...] = ("2",)  # its values of customers served first: their own channel <type>_priority
 
 
 # an arrival clock this far before the entry clock crossed midnight; less is a recording quirk on the same day
 MIDNIGHT_SLACK = pd.Timedelta(hours=12)
+PRIORITY_SUFFIX = "_priority"   # channel of the high-priority customers of a call type (CallColumns.priority)
 
 
 def read_calls(path: str | Path, sep: str | None = None) -> pd.DataFrame:
@@ -167,6 +170,7 @@ def call_records(calls: pd.DataFrame | str | Path, columns: CallColumns | None =
     served caller), handle_seconds (NaN unless served), server (None unless served), service_start and
     service_end (date-times, NaT unless served). `start` / `end` keep arrivals in [start, end) (dates or
     date-times). Waits come from the wait column when the export has one, else from service start - arrival.
+    With `columns.priority`, calls of high-priority customers form a channel of their own, "<channel>_priority".
     """
     cols = columns or CallColumns()
     where = name or ("calls" if isinstance(calls, pd.DataFrame) else str(calls))
@@ -183,7 +187,13 @@ def call_records(calls: pd.DataFrame | str | Path, columns: CallColumns | None =
     # a served call without a readable service start (e.g. one starting exactly at 0:00:00, the "unset" value)
     # started when its wait ended
     service_start = service_start.fillna(arrival + pd.to_timedelta(wait, unit="s")).where(served)
-    channel = df[cols.channel].map(lambda t: (channel_map or {}).get(t, t)) if cols.channel else channel_name
+    channel = df[cols.channel].map(lambda t: (channel_map or {}).get(t, t)) if cols.channel else \
+        pd.Series(channel_name, index=df.index)
+    if cols.priority:
+        if cols.priority not in df.columns:
+            raise InputError([Problem(where, f"missing priority column {cols.priority} (has: {', '.join(df.columns)})")],
+                             TITLE)
+        channel = channel.where(~df[cols.priority].isin(cols.high_priority), channel + PRIORITY_SUFFIX)
     out = pd.DataFrame({
         "arrival": arrival, "channel": channel, "served": served.to_numpy(bool),
         "abandoned": (~served).to_numpy(bool), "wait_seconds": wait.to_numpy(float),

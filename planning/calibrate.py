@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from forecasting.calls import PRIORITY_SUFFIX
 from forecasting.servicefit import HandleFit, PatienceFit, fit_handle, fit_patience
 from scenarios import InputError, Problem, Scenario
 from sim.customers import Customers
@@ -81,19 +82,27 @@ def propose_groups(records: pd.DataFrame, channels: list[str],
                    specialist_share: float = SPECIALIST_SHARE) -> tuple[dict[str, list[str]], dict[str, str]]:
     """Skill groups ({group: skills in routing order}) and each server's group, from the servers' call mixes.
 
-    Channels are routed in order of volume. A server with `specialist_share` or more of its calls in one channel
-    other than the busiest is a specialist ("<channel>_only"); the rest are "generalist" with every channel.
+    Channels are routed in order of volume, high-priority channels ("<type>_priority") first. A server with
+    `specialist_share` or more of its calls in one channel other than the busiest is a specialist
+    ("<channel>_only"); the rest are "generalist" with every channel.
     """
     order = list(records["channel"].value_counts().index)
     order = [c for c in order if c in channels] + [c for c in channels if c not in order]
+
+    def base(c: str) -> str:
+        return c[:-len(PRIORITY_SUFFIX)] if c.endswith(PRIORITY_SUFFIX) else c
+
+    busiest = base(order[0])
+    order = sorted(order, key=lambda c: not str(c).endswith(PRIORITY_SUFFIX))   # stable: volume order within
     mix = server_mix(records)
+    mix = mix.T.groupby(lambda c: base(str(c))).sum().T          # a call type and its priority channel together
     groups: dict[str, list[str]] = {}
     member: dict[str, str] = {}
     for server, shares in mix.iterrows():
         top = str(shares.idxmax())
-        if top != order[0] and shares[top] >= specialist_share:
+        if top != busiest and shares[top] >= specialist_share:
             name = f"{top}_only"
-            groups[name] = [top]
+            groups[name] = [c for c in order if base(c) == top]
         else:
             name = "generalist"
             groups[name] = order
@@ -143,6 +152,7 @@ class Calibration:
     period: tuple[str, str] = ("", "")
     fit_log: list[dict] = field(default_factory=list)
     observed_by_hour: list[dict] = field(default_factory=list)
+    priority: dict | None = None    # {"column": ..., "high": [...]} when high-priority customers have channels
 
     def channel_yaml(self, name: str) -> dict:
         h = self.channels[name]
@@ -176,6 +186,7 @@ class Calibration:
             "calibration": {
                 "period": list(self.period),
                 "channel_map": self.channel_map,
+                **({"priority": self.priority} if self.priority else {}),
                 "availability_by_hour": {int(h): round(float(a), 3) for h, a in sorted(self.availability.items())},
                 "servers": dict(sorted(self.member.items())),
                 "hourly_aht_seconds": {n: {int(k): v for k, v in h.hourly_mean_seconds.items()}
@@ -506,7 +517,8 @@ def calibrate(records: pd.DataFrame, interval_minutes: int = 30, threshold_secon
               progress=None) -> Calibration:
     """Fit channels, skill groups and availability to call records (from forecasting.calls.call_records).
 
-    Call types with fewer than MIN_CALLS_CHANNEL contacts join the busiest channel (named in `channel_map`).
+    Call types with fewer than MIN_CALLS_CHANNEL contacts join the busiest channel (a small "<type>_priority"
+    channel joins its type), as recorded in `channel_map`.
     """
     if records.empty:
         raise InputError([Problem("calls", "no calls in the chosen period")], "invalid call records")
@@ -515,8 +527,10 @@ def calibrate(records: pd.DataFrame, interval_minutes: int = 30, threshold_secon
     small = [c for c in counts.index if counts[c] < MIN_CALLS_CHANNEL]
     if small and len(small) < len(counts):
         for c in small:
-            channel_map[c] = str(counts.index[0])
-        records = records.assign(channel=records["channel"].replace({c: counts.index[0] for c in small}))
+            # a small priority channel joins its call type when that is big enough, else the busiest channel
+            own = str(c)[:-len(PRIORITY_SUFFIX)] if str(c).endswith(PRIORITY_SUFFIX) else None
+            channel_map[c] = own if own in counts.index and own not in small else str(counts.index[0])
+        records = records.assign(channel=records["channel"].replace({c: channel_map[c] for c in small}))
     channels: dict[str, HandleFit] = {}
     patience: dict[str, PatienceFit | None] = {}
     for name, own in records.groupby("channel", sort=False):

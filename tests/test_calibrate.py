@@ -212,3 +212,20 @@ def test_agents_start_when_their_stretch_starts_not_at_the_interval_start():
     at = table.set_index("ds")
     assert at.loc[day + pd.Timedelta("19:00:00"), "on_duty"] == pytest.approx(0.5)
     assert at.loc[day + pd.Timedelta("19:00:00"), "within_60"] == 0 and at["offered"].sum() == 1
+
+
+def test_priority_customers_get_channels_of_their_own_routed_first():
+    from forecasting.calls import CallColumns
+
+    rows = [
+        "AA0106\t1\t5\t2\tPS\t990104\t10:00:00\t10:00:10\t10\t10:00:10\t10:00:20\t10\tAGENT\t10:00:20\t10:02:00\t100\tDANA",
+        "AA0106\t2\t0\t0\tPS\t990104\t10:01:00\t10:01:10\t10\t10:01:10\t10:01:20\t10\tAGENT\t10:02:00\t10:03:00\t60\tDANA",
+        "AA0106\t3\t0\t1\tNE\t990104\t10:02:00\t10:02:10\t10\t10:02:10\t10:03:00\t50\tAGENT\t10:03:00\t10:04:00\t60\tELI",
+        "AA0106\t4\t0\t0\tPS\t990104\t10:05:00\t10:05:10\t10\t10:05:10\t10:05:20\t10\tAGENT\t10:05:20\t10:06:00\t40\tDANA",
+    ]
+    rec = call_records(_records_frame(rows), CallColumns(priority="priority"))
+    assert rec["channel"].tolist() == ["PS_priority", "PS", "NE", "PS"]      # PS is the busiest type
+    groups, member = propose_groups(rec, list(rec["channel"].unique()))
+    # ELI answers only NE calls, DANA both PS classes: the priority class of a type is routed before every other
+    assert member == {"DANA": "generalist", "ELI": "NE_only"}
+    assert groups["generalist"][0] == "PS_priority" and groups["NE_only"] == ["NE"]

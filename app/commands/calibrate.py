@@ -28,6 +28,10 @@ UNSET = typer.Option("0:00:00", "--unset", help="Value meaning a stage did not h
 SERVER_COLUMN = typer.Option("server", "--server-column", help="Agent column (NO_SERVER = no agent).")
 WAIT_COLUMN = typer.Option("q_time", "--wait-column", help="Seconds in queue ('' = service start - arrival).")
 SERVICE_START_COLUMN = typer.Option("ser_start", "--service-start-column", help="Clock time service began.")
+PRIORITY_COLUMN = typer.Option("", "--priority-column", help="Customer priority column (e.g. 'priority'): calls of "
+                                "high-priority customers get channels of their own, '<type>_priority', routed first "
+                                "(default: none; replay: the calibration's).")
+HIGH_PRIORITY = typer.Option("2", "--high-priority", help="Comma-separated values of the priority column that are high.")
 FROM = typer.Option(None, "--from", help="First day to use, YYYY-MM-DD (default: the first call).")
 TO = typer.Option(None, "--to", help="Last day to use, YYYY-MM-DD, included (default: the last call).")
 
@@ -59,7 +63,7 @@ def _mapping(text: str | None) -> dict[str, str]:
 
 def _records(file, sep, date_column, date_format, arrival_column, channel_column, channel_name, mapping,
              outcome_column, served, ignore, handle_column, queued_column, unset, server_column, wait_column,
-             service_start_column, first, last):
+             service_start_column, first, last, priority_column="", high_priority="2"):
     from forecasting.calls import CallColumns, call_records, read_calls
 
     first_d, last_d = _day(first, "--from"), _day(last, "--to")
@@ -71,7 +75,9 @@ def _records(file, sep, date_column, date_format, arrival_column, channel_column
                        served=tuple(s.strip() for s in served.split(",") if s.strip()),
                        ignore=tuple(s.strip() for s in ignore.split(",") if s.strip()),
                        unset=unset, queued=queued_column or None, server=server_column or None,
-                       wait_seconds=wait_column or None, service_start=service_start_column or None)
+                       wait_seconds=wait_column or None, service_start=service_start_column or None,
+                       priority=priority_column or None,
+                       high_priority=tuple(s.strip() for s in high_priority.split(",") if s.strip()))
     records = call_records(read_calls(file, sep), cols, channel_map=mapping, channel_name=channel_name,
                            name=str(file), start=first_d,
                            end=None if last_d is None else last_d + dt.timedelta(days=1))
@@ -107,6 +113,7 @@ def calibrate_command(
     channel_map: str = CHANNEL_MAP, outcome_column: str = OUTCOME_COLUMN, served: str = SERVED, ignore: str = IGNORE,
     handle_column: str = HANDLE_COLUMN, queued_column: str = QUEUED_COLUMN, unset: str = UNSET,
     server_column: str = SERVER_COLUMN, wait_column: str = WAIT_COLUMN, service_start_column: str = SERVICE_START_COLUMN,
+    priority_column: str = PRIORITY_COLUMN, high_priority: str = HIGH_PRIORITY,
 ) -> None:
     """Fit handle times, patience, skill groups and agent availability by hour to call records; write a scenario
     fragment (and a report). Availability is fitted so that simulating the records' days reproduces their
@@ -121,9 +128,12 @@ def calibrate_command(
         progress(0.02, "reading calls")
         records = _records(file, sep, date_column, date_format, arrival_column, channel_column, channel_name,
                            mapping, outcome_column, served, ignore, handle_column, queued_column, unset,
-                           server_column, wait_column, service_start_column, first, last)
+                           server_column, wait_column, service_start_column, first, last, priority_column,
+                           high_priority)
         progress(0.1, f"{len(records):,} calls")
         cal = calibrate(records, interval, threshold, replications, seed, workers, mapping, progress=progress)
+        if priority_column:
+            cal.priority = {"column": priority_column, "high": [s.strip() for s in high_priority.split(",") if s.strip()]}
     write_fragment(cal, out)
     if report is not None:
         write_json(report, cal.report())
@@ -167,6 +177,7 @@ def replay_command(
     channel_map: str = CHANNEL_MAP, outcome_column: str = OUTCOME_COLUMN, served: str = SERVED, ignore: str = IGNORE,
     handle_column: str = HANDLE_COLUMN, queued_column: str = QUEUED_COLUMN, unset: str = UNSET,
     server_column: str = SERVER_COLUMN, wait_column: str = WAIT_COLUMN, service_start_column: str = SERVICE_START_COLUMN,
+    priority_column: str = PRIORITY_COLUMN, high_priority: str = HIGH_PRIORITY,
 ) -> None:
     """Simulate a past period with its real arrivals and the staffing read from its records (who worked when x
     availability), and compare per day with what happened: abandonment, answered within the threshold, 20 s and
@@ -184,6 +195,9 @@ def replay_command(
         mapping = {**fragment["calibration"].get("channel_map", {}), **mapping}
         model = PeriodModel.from_fragment(fragment)
         availability = {int(h): float(a) for h, a in fragment["calibration"]["availability_by_hour"].items()}
+        given = fragment["calibration"].get("priority")
+        if given and not priority_column:
+            priority_column, high_priority = given["column"], ",".join(given["high"])
     else:
         model, availability = _scenario_model(scenario)
     if full_availability:
@@ -192,7 +206,10 @@ def replay_command(
         progress(0.05, "reading calls")
         records = _records(file, sep, date_column, date_format, arrival_column, channel_column, channel_name,
                            mapping, outcome_column, served, ignore, handle_column, queued_column, unset,
-                           server_column, wait_column, service_start_column, first, last)
+                           server_column, wait_column, service_start_column, first, last, priority_column,
+                           high_priority)
+        # the calibration's merges of small channels apply after the priority split too ("NW_priority" -> "NW")
+        records["channel"] = records["channel"].replace(mapping)
         if calibration is None:
             model.member = _members_for_groups(records, model.groups)
         progress(0.2, f"simulating {len(records):,} calls x {replications} replications")
