@@ -76,17 +76,23 @@ def read_text(path: str | Path, title: str = "invalid input", name: str | None =
     return _decode(data, name, title)
 
 
-def write_text_atomic(path: str | Path, text: str) -> Path:
-    """Write text to `path` atomically: a temporary file in the same folder, then a rename (a crash or a full disk
-    never leaves half a file where the old one was)."""
+def write_atomic(path: str | Path, write) -> Path:
+    """Write a file atomically: `write(tmp)` fills a temporary file in the same folder, which then replaces `path`
+    in one rename; an error, a full disk or a kill midway leaves the old file (or none), never half of one.
+    The one helper every writer uses (app.commands.common re-exports it for the commands)."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
+        write(tmp)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def write_text_atomic(path: str | Path, text: str) -> Path:
+    """`write_atomic` for a text (UTF-8)."""
+    return write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def parse_datetimes(values: pd.Series) -> pd.Series:

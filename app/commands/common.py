@@ -7,13 +7,14 @@ import json
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from scenarios import InputError, Problem
+from scenarios.tables import write_atomic  # noqa: F401  (the commands' one atomic writer)
 
 err_console = Console(stderr=True)
 
@@ -48,19 +49,6 @@ def check_outputs(**options: Path | None) -> None:
             problems.append(Problem(flag, f"folder {folder} is not writable"))
     if problems:
         raise InputError(problems, "invalid output path")
-
-
-def write_atomic(path: Path, write: Callable[[Path], Any]) -> Path:
-    """Write a file atomically: `write(tmp)` fills a temporary file in the same folder, which then replaces
-    `path` in one rename; an error or a kill midway leaves the old file (or none), never half of one."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
 
 
 def peak_agents(scenario, plan) -> float:
