@@ -229,3 +229,28 @@ def test_priority_customers_get_channels_of_their_own_routed_first():
     # ELI answers only NE calls, DANA both PS classes: the priority class of a type is routed before every other
     assert member == {"DANA": "generalist", "ELI": "NE_only"}
     assert groups["generalist"][0] == "PS_priority" and groups["NE_only"] == ["NE"]
+
+
+def test_weibull_patience_in_the_simulator_through_the_scenario_fields():
+    # nobody on duty: every caller waits exactly its patience and hangs up, so the simulated waits are draws of
+    # the scenario's patience (Weibull, mean 240 s, cv 1.5)
+    day = pd.Timestamp("2026-03-02")
+    n = 20000
+    arrival = day + pd.to_timedelta(np.linspace(8 * 3600, 9 * 3600, n), unit="s")
+    records = pd.DataFrame({"arrival": arrival, "channel": "calls", "served": False, "abandoned": True,
+                            "wait_seconds": 0.0, "handle_seconds": np.nan, "server": None, "service_start": pd.NaT,
+                            "service_end": pd.NaT})
+    model = PeriodModel(30, {"calls": {"kind": "voice", "aht_seconds": 100.0, "patience_seconds": 240.0,
+                                       "patience": "weibull", "patience_cv": 1.5,
+                                       "target": {"answer_within_seconds": 20, "service_level": 0.8}}},
+                        {"generalist": ["calls"]}, {})
+    empty = pd.DataFrame(columns=["server", "start", "end", "calls"])
+    out = simulate_period(records, model, {h: 1.0 for h in range(24)}, seed=2, workers=1, stretches=empty,
+                          detail=True)
+    w = out["wait_seconds"].to_numpy()
+    assert out["abandoned"].all()
+    assert w.mean() == pytest.approx(240.0, rel=0.04) and w.std() / w.mean() == pytest.approx(1.5, rel=0.06)
+    # the Weibull survival at 60 s: exp(-(60/scale)^k) with k from the cv and scale from the mean
+    k = weibull_shape(1.5)
+    scale = 240.0 / gamma(1 + 1 / k)
+    assert (w > 60).mean() == pytest.approx(np.exp(-(60 / scale) ** k), abs=0.01)
