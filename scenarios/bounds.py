@@ -83,7 +83,8 @@ def bounded(limit: Limit) -> BeforeValidator:
     """
     def check(value: Any) -> Any:
         if isinstance(value, bool):
-            return value
+            # YAML's yes/no/true/false would otherwise count as 1 and 0.
+            raise ValueError(f"must be a number, not {str(value).lower()}")
         try:
             number = float(value)
         except (TypeError, ValueError, OverflowError):

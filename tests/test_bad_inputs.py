@@ -72,6 +72,14 @@ def test_inf_written_as_text_is_caught_too():
     assert any(m.startswith("channels.email.aht_seconds: must be finite") for m in problems(data))
 
 
+def test_yes_and_no_are_not_numbers():
+    data = small()
+    data["channels"]["phone"]["aht_seconds"] = True
+    data["skill_groups"]["all"]["headcount"] = False
+    assert problems(data) == ["channels.phone.aht_seconds: must be a number, not true",
+                              "skill_groups.all.headcount: must be a number, not false"]
+
+
 def test_lists_of_numbers_name_the_item():
     data = small()
     data["demand"]["rates"]["phone"] = [1.0] * 23 + [math.nan]
