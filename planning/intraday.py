@@ -28,7 +28,7 @@ action adding its own change of coverage. Minimise shortfall_weight x shortfall 
 hours (overtime and call-ins at `premium` x hourly_cost, VTO saving hourly_cost) + a small cost per move.
 
 Check: the chosen plan is simulated from the state at now (`check_replications`); rest-of-day intervals missing
-a target raise that interval's requirement (half an agent per miss, growing), and the choice is solved again,
+a target raise that interval's requirement (`raise_agents` per miss so far), and the choice is solved again,
 up to `rounds`; the cheapest plan whose every channel meets its targets in `target_share` of the rest-of-day
 intervals is kept (else the one closest). Certified: the unchanged and the re-planned roster simulated from the
 state at now on `certify_replications` fresh replications (seed + 1000).
@@ -96,7 +96,9 @@ class Options:
 @dataclass
 class Action:
     """One supervisor action: `shift` is the index of the roster shift it changes (None for a call-in) and
-    `new_shift` the shift after it; hours > 0 added, < 0 released; cost in hourly-cost units."""
+    `new_shift` the shift after it; hours > 0 added, < 0 released; cost in hourly-cost units; `span` the time it
+    changes (seconds from the week start: the overtime, the hours given back, the new break or the called-in
+    shift)."""
 
     agent: str
     skill_group: str
@@ -106,6 +108,7 @@ class Action:
     hours: float
     cost: float
     detail: str
+    span: tuple[float, float] = (0.0, 0.0)
 
 
 @dataclass
@@ -132,18 +135,12 @@ class IntradayPlan:
         base = pd.Timestamp(scenario.start)
         rows = []
         for a in self.actions:
-            s, e = _span(a)
+            s, e = a.span
             rows.append({"agent": a.agent, "skill_group": a.skill_group, "action": a.kind,
                          "start": (base + pd.Timedelta(seconds=s)).strftime("%Y-%m-%d %H:%M"),
                          "end": (base + pd.Timedelta(seconds=e)).strftime("%Y-%m-%d %H:%M"),
                          "hours": round(a.hours, 2), "detail": a.detail})
         return pd.DataFrame(rows, columns=ACTION_COLUMNS)
-
-
-def _span(a: Action) -> tuple[float, float]:
-    """The time span an action changes (seconds from the week start)."""
-    d = a.detail_span if hasattr(a, "detail_span") else None
-    return d if d else (a.new_shift.start_s, a.new_shift.end_s)
 
 
 # --- labour-rule checks of each action ------------------------------------------------------------------------
@@ -283,20 +280,22 @@ def candidate_actions(scenario: Scenario, roster: Roster, day: int, now: float, 
             if not overtime_problems(scenario, roster, k, agent, m, now, notice):
                 new = dataclasses.replace(s, end_s=s.end_s + m * 60)
                 out.append(Action(s.agent, s.skill_group, "overtime", k, new, m / 60, options.premium * rate * m / 60,
-                                  f"work until {_clock(new.end_s)} instead of {_clock(s.end_s)}"))
+                                  f"work until {_clock(new.end_s)} instead of {_clock(s.end_s)}",
+                                  (s.end_s, new.end_s)))
         for m in options.overtime_minutes:
             if not start_early_problems(scenario, roster, k, agent, m, now, notice):
                 new = dataclasses.replace(s, start_s=s.start_s - m * 60)
                 out.append(Action(s.agent, s.skill_group, "start early", k, new, m / 60,
                                   options.premium * rate * m / 60,
-                                  f"start at {_clock(new.start_s)} instead of {_clock(s.start_s)}"))
+                                  f"start at {_clock(new.start_s)} instead of {_clock(s.start_s)}",
+                                  (new.start_s, s.start_s)))
         for m in options.vto_minutes:
             new_end = s.end_s - m * 60
             if not vto_problems(s, new_end, now, notice):
                 new = vto_shift(s, new_end)
                 saved = (s.paid_seconds - new.paid_seconds) / 3600
                 out.append(Action(s.agent, s.skill_group, "voluntary time off", k, new, -saved, -rate * saved,
-                                  f"leave at {_clock(new_end)} instead of {_clock(s.end_s)}"))
+                                  f"leave at {_clock(new_end)} instead of {_clock(s.end_s)}", (new_end, s.end_s)))
         cuts = ([("lunch", 0, s.lunch)] if s.lunch else []) + [("break", j, b) for j, b in enumerate(s.breaks)]
         for which, j, (a, b) in cuts:
             for m in options.move_minutes:
@@ -310,7 +309,8 @@ def candidate_actions(scenario: Scenario, roster: Roster, day: int, now: float, 
                     br[j] = (t, t + b - a)
                     new = dataclasses.replace(s, breaks=sorted(br))
                 out.append(Action(s.agent, s.skill_group, f"move {which}", k, new, 0.0, options.move_cost,
-                                  f"{which} {_clock(a)}-{_clock(b)} -> {_clock(t)}-{_clock(t + b - a)}"))
+                                  f"{which} {_clock(a)}-{_clock(b)} -> {_clock(t)}-{_clock(t + b - a)}",
+                                  (t, t + b - a)))
     # Call-ins: agents without a shift today, each for one legal shift of an allowed length.
     working_today = {s.agent for s in roster.shifts if day * DAY <= s.start_s < day_end}
     earliest = day * DAY + clock_minutes(rules.earliest_start) * 60
@@ -329,7 +329,8 @@ def candidate_actions(scenario: Scenario, roster: Roster, day: int, now: float, 
                 hours = new.paid_seconds / 3600
                 out.append(Action(agent.id, agent.skill_group, "call in", None, new, hours,
                                   options.premium * rate * hours,
-                                  f"called in {_clock(new.start_s)}-{_clock(new.end_s)}"))
+                                  f"called in {_clock(new.start_s)}-{_clock(new.end_s)}",
+                                  (new.start_s, new.end_s)))
     return out
 
 
@@ -530,7 +531,8 @@ def replan_day(scenario: Scenario, roster: Roster, week_demand: pd.DataFrame, ac
     progress(0.02, "reforecast")
     priors = history_priors(scenario) if priors is None else priors
     fc = week_demand.rename(columns={"contacts": "yhat"})
-    refc = reforecast(fc, actuals[actuals["channel"].isin(set(actuals["channel"]))], now, priors)
+    # Channels without actuals run to forecast: only those with counts are reforecast.
+    refc = reforecast(fc, actuals, now, priors)
     refc = refc[refc["channel"].isin(set(actuals["channel"]))]
     day_sc = day_scenario(scenario, day)
     demand = day_demand(scenario, week_demand, refc, day)

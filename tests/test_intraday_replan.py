@@ -174,6 +174,7 @@ def test_cp_sat_covers_a_shortfall_with_the_cheapest_legal_action():
     assert info["shortfall_hours_after"] == 0
     after = apply_actions(roster, chosen)
     assert after.shifts[0].end_s == 1 * DAY + 17 * H
+    assert chosen[0].span == (1 * DAY + 16 * H, 1 * DAY + 17 * H)            # the hour of overtime
 
 
 def test_replan_adds_hours_on_a_surge_from_the_state_at_now():
