@@ -9,7 +9,7 @@ or turning into an integer overflow deep inside the solver. The message names th
 - `bounded(limit)`: the pydantic validator the schema attaches to a field (runs before the type check, so `inf`
   written as text or as YAML `.inf` is caught too).
 - `check_cell(...)` / `check_column(...)`: the same checks for a table cell or column, naming `file:row N`.
-- `SizeGuard` / `check_size`: the size guard before heavy work (contacts and agents the simulator would hold).
+- `SizeEstimate` / `check_size`: the size guard before heavy work (contacts and agents a run would hold).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -155,8 +155,8 @@ MAX_CONTACTS_ENV = "CCPLAN_MAX_CONTACTS"
 MAX_AGENTS_ENV = "CCPLAN_MAX_AGENTS"
 DEFAULT_MAX_CONTACTS = 3_000_000   # simulated contacts per replication (the example week has about 40,000)
 DEFAULT_MAX_AGENTS = 20_000        # agents on duty at once (the example peaks near 100)
-# Memory the simulator holds per contact of one replication (customer draws, event records), measured on the
-# example; a replication runs in each worker at once.
+# Memory the simulator holds per contact of one replication (customer draws, event records): a rough order of
+# magnitude for the message, not a measured figure; a replication runs in each worker at once.
 BYTES_PER_CONTACT = 400
 
 
@@ -174,15 +174,7 @@ class SizeEstimate:
         return self.contacts * BYTES_PER_CONTACT * max(1, self.workers)
 
 
-def estimate_size(demand: pd.DataFrame | None, staffing_peak: float = 0.0, replications: int = 1,
-                  workers: int = 1, escalation: float = 0.0) -> SizeEstimate:
-    """Estimate a simulation's size from the week's demand (`contacts` column, per interval and channel) and the
-    peak of agents on duty; `escalation` adds the share of bot sessions that come back as human contacts."""
-    contacts = 0.0 if demand is None or not len(demand) else float(np.nansum(demand["contacts"].to_numpy(float)))
-    return SizeEstimate(contacts * (1 + escalation), float(staffing_peak), int(replications), int(workers))
-
-
-def _limit_from(option_value: float | None, env: str, default: float, option: str) -> float:
+def _limit_from(option_value: float | None, env: str, default: float) -> float:
     if option_value is not None:
         return float(option_value)
     text = os.environ.get(env, "").strip()
@@ -204,15 +196,15 @@ def check_size(estimate: SizeEstimate, *, max_contacts: float | None = None, max
     Limits: `max_contacts` / `max_agents` when given (a command's option), else $CCPLAN_MAX_CONTACTS /
     $CCPLAN_MAX_AGENTS, else the defaults above. `option` is how the command's override is spelled.
     """
-    contacts_cap = _limit_from(max_contacts, MAX_CONTACTS_ENV, DEFAULT_MAX_CONTACTS, option)
-    agents_cap = _limit_from(max_agents, MAX_AGENTS_ENV, DEFAULT_MAX_AGENTS, "--max-agents")
+    contacts_cap = _limit_from(max_contacts, MAX_CONTACTS_ENV, DEFAULT_MAX_CONTACTS)
+    agents_cap = _limit_from(max_agents, MAX_AGENTS_ENV, DEFAULT_MAX_AGENTS)
     problems = []
     mem = estimate.memory_bytes / 2 ** 30
     if not math.isfinite(estimate.contacts) or estimate.contacts > contacts_cap:
         problems.append(Problem("size", f"about {estimate.contacts:,.0f} contacts per replication "
                                         f"(x {estimate.replications} replications, about {mem:,.1f} GiB of memory "
-                                        f"with {estimate.workers} worker(s)) is above the limit of {contacts_cap:,.0f}; "
-                                        f"check demand (rates, scale, forecast) or raise the limit with "
+                                        f"with {estimate.workers} worker(s)) is above the limit of "
+                                        f"{contacts_cap:,.0f}; check demand (rates, scale, forecast) or raise the limit with "
                                         f"{option} N or ${MAX_CONTACTS_ENV}"))
     if not math.isfinite(estimate.agents) or estimate.agents > agents_cap:
         problems.append(Problem("size", f"{estimate.agents:,.0f} agents (on duty at once, or to roster) is above "
@@ -220,11 +212,3 @@ def check_size(estimate: SizeEstimate, *, max_contacts: float | None = None, max
                                         f"raise the limit with --max-agents N or ${MAX_AGENTS_ENV}"))
     if problems:
         raise InputError(problems, "run too large")
-
-
-def first_problems(problems: Iterable[Problem], most: int = 50) -> list[Problem]:
-    """At most `most` problems and a line counting the rest (a bad file lists a sample, not 10,000 lines)."""
-    problems = list(problems)
-    if len(problems) <= most:
-        return problems
-    return problems[:most] + [Problem("", f"... and {len(problems) - most} more")]
