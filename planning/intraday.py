@@ -263,8 +263,9 @@ def _contracts(scenario: Scenario, roster: Roster, agents: list[Agent] | None) -
 
 
 def candidate_actions(scenario: Scenario, roster: Roster, day: int, now: float, options: Options = Options(),
-                      agents: list[Agent] | None = None) -> list[Action]:
-    """Every legal action for the rest of day `day` (0 = the week's first) from `now` (seconds from week start)."""
+                      agents: list[Agent] | None = None, absent: frozenset[str] = frozenset()) -> list[Action]:
+    """Every legal action for the rest of day `day` (0 = the week's first) from `now` (seconds from week start);
+    agents in `absent` are not called in."""
     contracts = _contracts(scenario, roster, agents)
     rules = scenario.shift_rules
     notice = options.notice_minutes * 60.0
@@ -318,7 +319,7 @@ def candidate_actions(scenario: Scenario, roster: Roster, day: int, now: float, 
     first = max(earliest, np.ceil((now + notice) / step) * step)
     start_step = rules.start_every_minutes * 60.0
     for agent in sorted(contracts.values(), key=lambda a: a.id):
-        if agent.id in working_today:
+        if agent.id in working_today or agent.id in absent:
             continue
         rate = scenario.skill_groups[agent.skill_group].hourly_cost
         for length_h in options.call_in_lengths_hours:
@@ -516,9 +517,12 @@ def history_priors(scenario: Scenario) -> dict[str, DayFactorPrior]:
 
 def replan_day(scenario: Scenario, roster: Roster, week_demand: pd.DataFrame, actuals: pd.DataFrame,
                now: pd.Timestamp, options: Options = Options(), agents: list[Agent] | None = None,
-               priors: dict[str, DayFactorPrior] | None = None, progress: Progress | None = None) -> IntradayPlan:
+               priors: dict[str, DayFactorPrior] | None = None, progress: Progress | None = None,
+               absent: list[str] = ()) -> IntradayPlan:
     """Reforecast the day of `now` from `actuals` (checked: forecasting.intraday.check_actuals) and re-plan its
-    rest. `week_demand`: planning.scenario_demand (ds, channel, contacts, aht_seconds); `roster`: the week's."""
+    rest. `week_demand`: planning.scenario_demand (ds, channel, contacts, aht_seconds); `roster`: the week's;
+    `absent`: agents off sick today (their shifts of the day are dropped, before and after, and they are not
+    called in)."""
     t0 = time.perf_counter()
     progress = progress or no_progress
     now = pd.Timestamp(now)
@@ -528,6 +532,14 @@ def replan_day(scenario: Scenario, roster: Roster, week_demand: pd.DataFrame, ac
                                          f"({scenario.start} + {scenario.days} days)")], "invalid intraday input")
     now_s = (now - pd.Timestamp(scenario.start)).total_seconds()
     now_day_s = now_s - day * DAY
+    absent = frozenset(absent)
+    unknown = sorted(absent - {s.agent for s in roster.shifts} - {a.id for a in (agents or [])})
+    if unknown:
+        raise InputError([Problem("absent", f"agent '{a}' is not in the roster") for a in unknown],
+                         "invalid intraday input")
+    if absent:
+        roster = Roster(roster.week_start, [s for s in roster.shifts if not (
+            s.agent in absent and day * DAY <= s.start_s < (day + 1) * DAY)])
     progress(0.02, "reforecast")
     priors = history_priors(scenario) if priors is None else priors
     fc = week_demand.rename(columns={"contacts": "yhat"})
@@ -540,7 +552,7 @@ def replan_day(scenario: Scenario, roster: Roster, week_demand: pd.DataFrame, ac
     required = {c: on_duty(req[req["channel"] == c]["agents"].to_numpy(float), scenario)
                 for c in scenario.human_channels()}
     progress(0.08, "candidate actions")
-    candidates = candidate_actions(scenario, roster, day, now_s, options, agents)
+    candidates = candidate_actions(scenario, roster, day, now_s, options, agents, absent)
     workers = min(options.certify_replications, os.cpu_count() or 1) if options.workers is None else options.workers
     pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
     try:

@@ -192,3 +192,18 @@ def test_replan_adds_hours_on_a_surge_from_the_state_at_now():
     assert plan.shares_after["phone"] >= plan.shares_before["phone"]
     table = plan.action_table(sc)
     assert list(table.columns) == ["agent", "skill_group", "action", "start", "end", "hours", "detail"]
+
+
+def test_absent_agents_are_not_called_in_and_unknown_ones_are_named():
+    sc = _scenario()
+    roster = Roster(sc.start, [_shift("team-001", 1, 9, 8, lunch_h=13), _shift("team-002", 2, 9, 8, lunch_h=13)])
+    now = 1 * DAY + 10 * H
+    called = {a.agent for a in candidate_actions(sc, roster, 1, now, Options()) if a.kind == "call in"}
+    assert "team-002" in called
+    called = {a.agent for a in candidate_actions(sc, roster, 1, now, Options(), absent=frozenset({"team-002"}))
+              if a.kind == "call in"}
+    assert "team-002" not in called and "team-003" in called
+    from scenarios import InputError
+    with pytest.raises(InputError, match="nobody"):
+        replan_day(sc, roster, pd.DataFrame(columns=["ds", "channel", "contacts"]), pd.DataFrame(
+            columns=["ds", "channel", "contacts"]), pd.Timestamp("2026-01-06 10:00"), absent=["nobody"])

@@ -37,6 +37,8 @@ def intraday_command(
     workers: int = typer.Option(2, "--workers", "-w", min=1, max=1024, help="Worker processes."),
     notice: int = typer.Option(30, "--notice", min=0, max=480,
                                help="Minutes before a changed start or end or a call-in may take effect."),
+    absent: str = typer.Option("", "--absent", help="Agents off today, comma-separated (their shifts of the day "
+                                                   "are dropped and they are not called in)."),
 ) -> None:
     """Reforecast the rest of today from the contacts so far, then recommend actions (overtime, earlier starts,
     voluntary time off, moved breaks and lunches, call-ins) that meet the targets at the least paid hours, checked
@@ -79,7 +81,8 @@ def intraday_command(
                       workers=workers, notice_minutes=notice)
     with progress_bar("re-planning the day") as progress:
         demand = scenario_demand(sc)
-        plan = replan_day(sc, week_roster, demand, checked, moment, options, progress=progress)
+        plan = replan_day(sc, week_roster, demand, checked, moment, options, progress=progress,
+                          absent=[a.strip() for a in absent.split(",") if a.strip()])
     actions = plan.action_table(sc)
     _print(plan, actions, sc, moment)
     if out is not None:
