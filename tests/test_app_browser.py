@@ -1,5 +1,9 @@
 """End to end in a real browser: `streamlit run` headless on a free port, driven by Playwright on the system
-Chromium. Generates the example roster on the Schedule page and checks the roster table and KPI figures appear.
+Chromium. Generates the example roster on the Schedule page and checks the roster table and KPI figures appear;
+walks a planner's week on a small scenario: agents and time off uploaded, a roster generated, three shifts locked,
+one moved illegally (the rule shows) and back, the roster regenerated around the locks, two versions saved and
+compared, the week published and its Excel grid checked with openpyxl. Screenshots go to the test's folder and to
+test-output/.
 
 Locally without Chromium (or Playwright) the test skips; in CI (CI=true) it fails instead, since CI installs both.
 """
@@ -50,13 +54,18 @@ def _get(url: str) -> str:
 @pytest.fixture
 def app_server(tmp_path):
     """A headless `streamlit run` of the app on the example, on a free local port; yields its base URL."""
+    yield from _serve(tmp_path, ROOT / "scenarios/examples/insurance_week.yaml")
+
+
+def _serve(tmp_path, scenario: Path):
+    """Run the app on `scenario` until the test ends; yields its base URL."""
     port = _free_port()
     log = open(tmp_path / "streamlit.log", "w")
     env = {**os.environ, "CCPLAN_WORKSPACE": str(tmp_path / "workspace.sqlite"), "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port), "--server.address",
          "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", "--", "--scenario", str(ROOT / "scenarios/examples/insurance_week.yaml")],
+         "--server.fileWatcherType", "none", "--", "--scenario", str(scenario)],
         cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -135,3 +144,205 @@ def test_generate_example_roster_in_chromium(app_server, tmp_path):
         finally:
             browser.close()
     assert shots[0].stat().st_size > 10_000
+
+
+AGENTS_CSV = "\n".join(["agent,skill_group,min_hours_per_week,max_hours_per_week,unavailable,preferred_start",
+                        "ann,generalist,0,40,wed,"] + [f"gen-{i},generalist,0,40,," for i in range(1, 8)]
+                       + [f"ph-{i},phone_only,0,40,," for i in range(1, 5)]) + "\n"
+TIME_OFF_CSV = "agent,start,end,reason\ngen-1,2026-01-05,,holiday\nph-1,2026-01-06 12:00,2026-01-06 21:00,dentist\n"
+
+
+KEYS = ("agent", "skill_group", "date", "start", "end", "lunch_start", "lunch_end", "breaks")
+
+
+@pytest.fixture
+def week_server(tmp_path):
+    """The app on a small three-day scenario (quick to schedule), with its own workspace."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from schedule_helpers import small_scenario
+    from scenarios import save_scenario
+
+    path = save_scenario(small_scenario(days=3, headcounts=(8, 4), costs=(1.0, 1.0)), tmp_path / "small.yaml")
+    yield from _serve(tmp_path, path)
+
+
+def _choose(page, label: str, option: str) -> None:
+    """Pick `option` in the Streamlit select box or multiselect labelled `label`."""
+    field = page.get_by_label(label, exact=True)
+    field.focus()                        # not a click: a click may land on a chosen item's remove button
+    field.press("ArrowDown")
+    page.keyboard.type(option)          # long lists are virtualised: filter to the option first
+    page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(300)
+    # The rerun the choice starts (fields below may be redrawn) must end before the next action.
+    from playwright.sync_api import expect
+
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=ACTION_WAIT_MS)
+
+
+def test_the_planners_week_in_chromium(week_server, tmp_path):
+    import csv
+    import io
+
+    _require(CHROMIUM.exists() or shutil.which("chromium") is not None, "system Chromium (/usr/bin/chromium) is missing")
+    try:
+        from playwright.sync_api import expect, sync_playwright
+    except ImportError:
+        _require(False, "playwright (python) is not installed")
+    from openpyxl import load_workbook
+
+    executable = str(CHROMIUM if CHROMIUM.exists() else shutil.which("chromium"))
+    (tmp_path / "agents.csv").write_text(AGENTS_CSV)
+    (tmp_path / "time_off.csv").write_text(TIME_OFF_CSV)
+    out_dirs = [tmp_path / "shots", ROOT / "test-output" / "week"]
+
+    def shot(page, name: str) -> None:
+        page.wait_for_timeout(800)
+        for folder in out_dirs:
+            folder.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+    def settle(page) -> None:
+        """Wait until the app has finished its run (a click during a run would start it again)."""
+        page.wait_for_timeout(300)
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=ACTION_WAIT_MS)
+
+    def download(page, button: str, target: Path) -> Path:
+        # While a rerun draws the page again, the old element may stand beside the new one for a moment.
+        settle(page)
+        expect(page.get_by_role("button", name=button)).to_have_count(1)
+        with page.expect_download() as info:
+            page.get_by_role("button", name=button).click()
+        info.value.save_as(str(target))
+        return target
+
+    def roster_rows(page, name: str) -> list[dict]:
+        text = download(page, "Download roster (CSV)", tmp_path / name).read_text()
+        return list(csv.DictReader(io.StringIO(text)))
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 3000}, accept_downloads=True)
+            page.set_default_timeout(60_000)
+            page.goto(week_server)
+            expect(page.get_by_role("heading", name="Data and forecast")).to_be_visible()
+            page.get_by_role("link", name="Schedule and roster").click()
+            expect(page.get_by_role("heading", name="Schedule and roster")).to_be_visible()
+            settle(page)
+            # Fast settings: few replications, no verification rounds, short solves.
+            for label, value in (("Replications", "2"), ("Solver effort", "2")):
+                field = page.get_by_role("spinbutton", name=label)
+                field.fill(value)
+                field.press("Enter")
+                settle(page)
+                expect(field).to_have_value(value)
+            page.get_by_text("Verify schedule by simulation").click()
+            settle(page)
+            expect(page.get_by_text("without simulation")).to_be_visible()
+
+            # Agents and time off, uploaded as files.
+            page.get_by_text("Agents, time off and locked shifts").click()
+            uploads = page.locator("input[type=file]")
+            uploads.nth(0).set_input_files(str(tmp_path / "agents.csv"))
+            expect(page.get_by_text("agents.csv: 12 agents in use")).to_be_visible()
+            uploads.nth(1).set_input_files(str(tmp_path / "time_off.csv"))
+            expect(page.get_by_text("time_off.csv: 2 time-off entries for 2 agent(s)")).to_be_visible()
+            shot(page, "1_agents_and_time_off")
+
+            page.get_by_role("button", name="Generate roster").click()
+            settle(page)
+            expect(page.get_by_role("heading", name="Roster", exact=True)).to_be_visible(timeout=ACTION_WAIT_MS)
+            first = roster_rows(page, "roster_1.csv")
+            assert {r["agent"] for r in first} <= {"ann", *(f"gen-{i}" for i in range(1, 8)),
+                                                   *(f"ph-{i}" for i in range(1, 5))}
+            assert not any(r["agent"] == "gen-1" and r["date"] == "2026-01-05" for r in first)
+            assert not any(r["agent"] == "ann" and r["date"] == "2026-01-07" for r in first)
+            shot(page, "2_generated")
+
+            # Lock three shifts.
+            label = lambda r: f"{r['agent']} · {r['date']} · {r['start']}-{r['end']}"  # noqa: E731
+            locked = first[:3]
+            for r in locked:
+                _choose(page, "Lock shifts", label(r))
+            page.get_by_role("button", name="Lock", exact=True).click()
+            settle(page)
+
+            # Shorten a fourth shift by an hour (legal: breaks and lunch end before its new end) and lock it too.
+            def fits(r):
+                ends = [b.split("-")[1] for b in r["breaks"].split(";") if b] + ([r["lunch_end"]] if r["lunch_end"]
+                                                                                  else [])
+                return all(e <= new_end(r) for e in ends) and r["end"] > "01:00"
+            new_end = lambda r: f"{int(r['end'][:2]) - 1:02d}:{r['end'][3:]}"  # noqa: E731
+            short = next(r for r in first[3:] if fits(r))
+            _choose(page, "Move a shift", label(short))
+            field = page.get_by_label("to", exact=True)
+            expect(field).to_have_value(short["end"])   # the fields follow the shift picked
+            field.fill(new_end(short))
+            field.press("Enter")
+            settle(page)
+            page.get_by_role("button", name="Move", exact=True).click()
+            settle(page)
+            shortened = {**short, "end": new_end(short)}
+            _choose(page, "Lock shifts", label(shortened))
+            page.get_by_role("button", name="Lock", exact=True).click()
+            settle(page)
+            expect(page.get_by_text("Every labour rule holds for every agent.")).to_be_visible()
+            shot(page, "3_shortened_and_locked")
+
+            # Move a generalist's shift to ann on Wednesday, when she is away: the rule shows; then undo.
+            mover = next(r for r in reversed(first) if r["skill_group"] == "generalist" and r["agent"] != "ann"
+                         and r not in locked and r is not short)
+            _choose(page, "Move a shift", label(mover))
+            _choose(page, "to agent", "ann")
+            _choose(page, "on", "2026-01-07")
+            shot(page, "3_move_chosen")
+            page.get_by_role("button", name="Move", exact=True).click()
+            expect(page.get_by_text("Labour rules broken by the edited roster")).to_be_visible()
+            expect(page.get_by_text("ann: unavailable", exact=False)).to_be_visible()
+            shot(page, "3_illegal_move")
+            page.get_by_role("button", name="Undo the last edit").click()
+            expect(page.get_by_text("Every labour rule holds for every agent.")).to_be_visible()
+
+            # Regenerate around the locked shifts: they come back unchanged.
+            page.get_by_role("button", name="Regenerate keeping the locked shifts").click()
+            settle(page)
+            expect(page.get_by_role("heading", name="Roster", exact=True)).to_be_visible(timeout=ACTION_WAIT_MS)
+            shot(page, "4_regenerated")
+            second = roster_rows(page, "roster_2.csv")
+            for r in locked:
+                assert r in second, r
+            # The shortened shift is one the optimizer did not make: kept as edited.
+            assert {k: shortened[k] for k in KEYS} in [{k: r[k] for k in KEYS} for r in second]
+
+            # Two versions, compared.
+            page.get_by_role("tab", name="Versions").click()
+            for name in ("Monday plan", "Monday plan, checked"):
+                box = page.get_by_label("Version name")
+                box.fill(name)
+                box.press("Enter")
+                page.get_by_role("button", name="Save the edited roster as a version").click()
+                expect(page.get_by_text(f": {name}", exact=False).first).to_be_visible()
+            _choose(page, "Compared with", "2: Monday plan, checked")
+            page.get_by_role("button", name="Mark as published").click()
+            expect(page.get_by_text("is the published one", exact=False)).to_be_visible()
+            shot(page, "5_versions")
+
+            # Publish and check the grid against the roster.
+            page.get_by_role("tab", name="Publish").click()
+            book = download(page, "Download the published week (Excel)", tmp_path / "published.xlsx")
+            shot(page, "6_publish")
+            assert page.get_by_test_id("stException").count() == 0
+        finally:
+            browser.close()
+
+    grid = load_workbook(book)["Week"]
+    header = [c.value for c in grid[1]]
+    assert header[:5] == ["Agent", "Skill group", "Mon 05 Jan 2026", "Tue 06 Jan 2026", "Wed 07 Jan 2026"]
+    cells = {row[0]: row for row in grid.iter_rows(min_row=2, values_only=True)}
+    for r in second:
+        col = 2 + ["2026-01-05", "2026-01-06", "2026-01-07"].index(r["date"])
+        expected = f"{r['start']}-{r['end']}" + (f", lunch {r['lunch_start']}" if r["lunch_start"] else "")
+        assert cells[r["agent"]][col] == expected
+    assert (out_dirs[0] / "6_publish.png").stat().st_size > 10_000

@@ -536,3 +536,29 @@ def test_data_page_maps_history_channels_onto_the_scenarios(tmp_path, monkeypatc
     shown = metric_values(at)
     for channel, total in truth.items():
         assert shown[f"{channel} contacts"] == f"{total:,.0f}"
+
+
+def test_schedule_page_quick_edits_lock_move_and_undo(small_week):
+    from app.ui import week
+
+    at = open_app("4_schedule", run_verify=False, run_solver_effort=2, **FAST)
+    at.text_area(key="text_agents_0").set_value(AGENTS_CSV).run()
+    at.button(key="apply_agents").click().run()
+    at.button(key="generate_roster").click().run()
+    base = at.session_state[week.WORKING]
+    labels = [week.shift_label(r) for r in base.to_dict("records")]
+    at.multiselect(key="lock_shifts").set_value(labels[:3]).run()
+    at.button(key="lock_apply").click().run()
+    assert list(at.session_state[week.WORKING]["locked"]) == [True] * 3 + [False] * (len(labels) - 3)
+    # A generalist's shift moved to ann on Wednesday, when she is away: the rule is named.
+    mover = next(label for label, r in zip(labels, base.to_dict("records"))
+                 if r["skill_group"] == "generalist" and r["agent"] != "ann")
+    at.selectbox(key="move_shift").set_value(mover).run()
+    at.selectbox(key="move_agent").set_value("ann")
+    at.selectbox(key="move_date").set_value("2026-01-07")
+    at.button(key="move_apply").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "ann: unavailable" in "\n".join(e.value for e in at.error)
+    at.button(key="undo_edit").click().run()
+    assert "Every labour rule holds for every agent." in texts(at)
+    assert list(at.session_state[week.WORKING]["locked"])[:3] == [True] * 3

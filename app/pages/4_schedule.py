@@ -4,6 +4,7 @@ lock shifts with a rule re-check and re-simulation; save, compare and publish ve
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pandas as pd
@@ -112,6 +113,38 @@ edit_tab, versions_tab, publish_tab = st.tabs(["Edit and lock", "Versions", "Pub
 with edit_tab:
     st.caption("Change a shift (times, lunch, breaks), give it to another agent, or add and remove rows; tick "
                "**locked** to keep a shift exactly as it is when the roster is generated again.")
+    labels = list(base.apply(week.shift_label, axis=1))
+    q1, q2 = st.columns(2)
+    with q1:
+        lock_labels = st.multiselect("Lock shifts", labels, key="lock_shifts")
+        lock_agents = st.multiselect("Lock every shift of agents", sorted(base["agent"].unique()), key="lock_agents")
+        if st.button("Lock", key="lock_apply", disabled=not (lock_labels or lock_agents)):
+            week.set_working(week.lock(base, lock_labels, lock_agents))
+            st.rerun()
+    with q2:
+        to_move = st.selectbox("Move a shift", labels, key="move_shift")
+        m1, m2, m3, m4 = st.columns(4)
+        agent_ids = [a.id for a in crew]
+        dates = [str(sc.start + dt.timedelta(days=i)) for i in range(sc.days)]
+        if to_move in labels and st.session_state.get("move_for") != to_move:
+            # A newly picked shift fills the fields with where it is now (same widgets: nothing left stale).
+            current = base.iloc[labels.index(to_move)]
+            st.session_state["move_for"] = to_move
+            st.session_state["move_agent"] = current["agent"] if current["agent"] in agent_ids else agent_ids[0]
+            st.session_state["move_date"] = current["date"] if current["date"] in dates else dates[0]
+            st.session_state["move_start"], st.session_state["move_end"] = current["start"], current["end"]
+        move_agent = m1.selectbox("to agent", agent_ids, key="move_agent")
+        move_date = m2.selectbox("on", dates, key="move_date")
+        move_start = m3.text_input("from", key="move_start")
+        move_end = m4.text_input("to", key="move_end")
+        u1, u2 = st.columns(2)
+        if u1.button("Move", key="move_apply", disabled=to_move is None):
+            with user_errors("Moving the shift"):
+                week.set_working(week.move(base, to_move, move_agent, move_date, move_start, move_end))
+            st.rerun()
+        if u2.button("Undo the last edit", key="undo_edit", disabled=not st.session_state.get(week.UNDO)):
+            week.undo()
+            st.rerun()
     edited = st.data_editor(base, key="roster_editor", hide_index=True, num_rows="dynamic", width="stretch",
                             height=320, column_config={"locked": st.column_config.CheckboxColumn("locked")})
     checked, breaks, problem = week.check_roster(sc, edited, crew)

@@ -285,3 +285,77 @@ def calendars_zip(sc: Scenario, frame: pd.DataFrame) -> bytes:
             for f in files:
                 zf.write(f, f.name)
         return buffer.getvalue()
+
+
+# --- quick edits: lock and move without touching the table ------------------------------------------------------
+
+UNDO = "week_undo"   # earlier states of WORKING, newest last: an undone edit comes back as it was
+
+
+def shift_label(row) -> str:
+    """'gen-3 · 2026-01-05 · 08:00-14:00': how a shift is named in the quick edits."""
+    return f"{row['agent']} · {row['date']} · {row['start']}-{row['end']}"
+
+
+def set_working(frame: pd.DataFrame) -> None:
+    """Replace the roster being edited (the table's own pending edits are dropped), keeping the old for undo."""
+    if WORKING in st.session_state:
+        st.session_state.setdefault(UNDO, []).append(st.session_state[WORKING])
+    st.session_state[WORKING] = frame.reset_index(drop=True)
+    st.session_state.pop("roster_editor", None)
+
+
+def undo() -> bool:
+    """Back to the roster before the last quick edit; False when there is none."""
+    stack = st.session_state.get(UNDO) or []
+    if not stack:
+        return False
+    st.session_state[WORKING] = stack.pop()
+    st.session_state.pop("roster_editor", None)
+    return True
+
+
+def lock(frame: pd.DataFrame, labels: list[str], agents_: list[str]) -> pd.DataFrame:
+    """The roster with the named shifts and every shift of the named agents ticked locked."""
+    out = frame.copy()
+    hit = out.apply(shift_label, axis=1).isin(labels) | out["agent"].isin(agents_)
+    out.loc[hit, "locked"] = True
+    return out
+
+
+def move(frame: pd.DataFrame, label: str, agent: str, date: str, start: str, end: str) -> pd.DataFrame:
+    """The roster with one shift moved: to `agent` (skill group following the agent's), on `date`, from `start`
+    to `end` (HH:MM); its lunch and breaks move with its start, as far as the new shift allows (clock times)."""
+    out = frame.copy()
+    rows = out.index[out.apply(shift_label, axis=1) == label]
+    if not len(rows):
+        raise InputError([Problem("shift", f"no shift '{label}' in the roster")], "cannot move the shift")
+    i = rows[0]
+    problems = [Problem(what, f"'{value}' is not a clock time HH:MM") for what, value in (("start", start), ("end", end))
+                if not _clock_ok(value)]
+    if problems:
+        raise InputError(problems, "cannot move the shift")
+    shift = _minutes(start) - _minutes(out.at[i, "start"])
+
+    def moved(t: str) -> str:
+        return "" if not str(t).strip() else _clock((_minutes(t) + shift) % 1440)
+
+    out.at[i, "lunch_start"], out.at[i, "lunch_end"] = moved(out.at[i, "lunch_start"]), moved(out.at[i, "lunch_end"])
+    out.at[i, "breaks"] = ";".join(f"{moved(a)}-{moved(b)}" for a, _, b in
+                                   (p.partition("-") for p in str(out.at[i, "breaks"]).split(";") if p.strip()))
+    out.at[i, "agent"], out.at[i, "date"], out.at[i, "start"], out.at[i, "end"] = agent, date, start, end
+    return out
+
+
+def _clock_ok(text: str) -> bool:
+    h, sep, m = str(text).strip().partition(":")
+    return bool(sep) and h.isdigit() and m.isdigit() and int(h) <= 24 and int(m) < 60
+
+
+def _minutes(text: str) -> int:
+    h, _, m = str(text).strip().partition(":")
+    return int(h) * 60 + int(m)
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
