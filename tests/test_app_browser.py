@@ -324,7 +324,7 @@ def test_the_planners_week_in_chromium(week_server, tmp_path):
                 box.press("Enter")
                 page.get_by_role("button", name="Save the edited roster as a version").click()
                 expect(page.get_by_text(f": {name}", exact=False).first).to_be_visible()
-            _choose(page, "Compared with", "2: Monday plan, checked")
+            _choose(page, "Compared with", "4: Monday plan, checked")
             page.get_by_role("button", name="Mark as published").click()
             expect(page.get_by_text("is the published one", exact=False)).to_be_visible()
             shot(page, "5_versions")

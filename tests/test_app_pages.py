@@ -467,16 +467,19 @@ def test_schedule_page_edit_lock_regenerate_versions_and_publish(small_week, wor
     at.button(key="save_version").click().run()
     assert not at.exception, [e.value for e in at.exception]
     listing = next(d.value for d in at.dataframe if "published" in d.value.columns)
-    assert list(listing["name"]) == ["first", "second"]
-    at.selectbox(key="version_b").set_value("2: second").run()
-    side = next(d.value for d in at.dataframe if {"1: first", "2: second"} <= set(d.value.columns))
+    # Each generated roster was kept as a version on its own, then the two saved by hand.
+    assert list(listing["name"]) == ["generated (ccplan, seed 7)", "generated (ccplan, seed 7) with locked shifts",
+                                     "first", "second"]
+    at.selectbox(key="version_a").set_value("3: first").run()
+    at.selectbox(key="version_b").set_value("4: second").run()
+    side = next(d.value for d in at.dataframe if {"3: first", "4: second"} <= set(d.value.columns))
     assert "Paid hours" in set(side["figure"])
-    at.selectbox(key="version_a").set_value("2: second").run()
+    at.selectbox(key="version_a").set_value("4: second").run()
     at.button(key="publish_version").click().run()
     with Workspace(workspace) as ws:
         assert ws.published_version("small center").name == "second"
-        assert ws.get_version(1).roster_csv.splitlines()[1:] == \
-            table.assign(paid_hours=table["paid_hours"]).to_csv(index=False).splitlines()[1:]
+        assert ws.get_version(3).roster_csv.splitlines()[1:] == table.to_csv(index=False).splitlines()[1:]
+        assert ws.get_version(2).roster_csv.splitlines()[1:] == table.to_csv(index=False).splitlines()[1:]
     labels = {b.proto.label for b in at.get("download_button")}
     assert {"Download the published week (Excel)", "Download calendars (one .ics per agent, zip)"} <= labels
 

@@ -122,8 +122,13 @@ def schedule(compute: bool = True):
                  seed=state.seed(), effort=state.solver_effort(), progress=None, **week.schedule_inputs())
     if state.workers():
         knobs["workers"] = state.workers()
-    return call("schedule", parts, lambda p: _schedule(sc, **{**knobs, "progress": p}),
-                "Scheduling the week")
+    def compute(progress):
+        result = _schedule(sc, **{**knobs, "progress": progress})
+        # Every generated roster is kept as a version (app.ui.week): nothing generated is lost.
+        week.keep_generated(sc, result, state.seed())
+        return result
+
+    return call("schedule", parts, compute, "Scheduling the week")
 
 
 # --- simulation ----------------------------------------------------------------------------------------------

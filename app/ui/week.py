@@ -359,3 +359,19 @@ def _minutes(text: str) -> int:
 
 def _clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def keep_generated(sc: Scenario, result, seed: int) -> int | None:
+    """Store a freshly generated roster as a version named 'generated <method>, seed <seed>' with its figures
+    (paid hours, agents, shifts, and the certified per-channel figures when it was simulated). Returns the
+    version id; None when the workspace cannot be written (the roster is still shown)."""
+    import sqlite3
+
+    sim_result = getattr(result, "sim", None)
+    figures = roster_figures(sc, result.roster, sim_result)
+    locked = " with locked shifts" if st.session_state.get(LOCKED) else ""
+    try:
+        return save_version(sc, f"generated ({result.method}, seed {seed}){locked}", result.roster, figures, seed,
+                            sim_result.intervals if sim_result is not None else None)
+    except (OSError, sqlite3.Error, InputError):
+        return None
