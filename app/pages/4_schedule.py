@@ -217,6 +217,18 @@ with versions_tab:
             week.publish_version(first.id)
             st.success(f"Version {first.id} ({first.name}) is the published one for {sc.name}.")
 
+    # Rosters of stored schedule runs (the CLI's `ccplan schedule`, earlier sessions) open in the editor too.
+    stored_runs = week.schedule_runs()
+    if stored_runs:
+        run_labels = {f"run {r.id}: {r.scenario_name}, seed {r.seed}, {r.created_at[:16].replace('T', ' ')}": r.id
+                      for r in stored_runs}
+        r1, r2 = st.columns([3, 1])
+        run_pick = r1.selectbox("Stored schedule run", list(run_labels), key="open_run_pick")
+        if r2.button("Open its roster in the editor", key="open_run"):
+            with user_errors("Opening the run"):
+                week.set_working(week.run_roster(run_labels[run_pick]))
+            st.rerun()
+
 with publish_tab:
     if checked is None:
         st.warning("Fix the edited roster's problems (Edit and lock) before publishing it.")

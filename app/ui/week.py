@@ -375,3 +375,23 @@ def keep_generated(sc: Scenario, result, seed: int) -> int | None:
                             sim_result.intervals if sim_result is not None else None)
     except (OSError, sqlite3.Error, InputError):
         return None
+
+
+def schedule_runs() -> list:
+    """Stored schedule runs that carry a roster (planning.store), newest first."""
+    from planning.store import Workspace
+
+    with Workspace() as ws:
+        return [r for r in reversed(ws.runs(kind="schedule"))]
+
+
+def run_roster(run_id: int) -> pd.DataFrame:
+    """A stored run's roster as the editor's table (nothing locked)."""
+    from planning.store import Workspace
+
+    with Workspace() as ws:
+        run = ws.run(run_id)
+    if not run.roster_csv:
+        raise InputError([Problem(f"run {run_id}", "has no roster")], "cannot open the run")
+    frame = pd.read_csv(io.StringIO(run.roster_csv), dtype=str, keep_default_na=False)
+    return frame.reindex(columns=ROSTER_COLUMNS).fillna("").assign(locked=False)
