@@ -97,7 +97,9 @@ def test_data_page_upload_reports_bad_rows_and_switches_history(tmp_path):
     assert not at.exception
     history = yaml.safe_load(at.session_state["scenario_yaml"])["demand"]["history"]
     assert Path(history).read_bytes() == good
+    assert Path(history).name == "mine.csv"             # the uploaded file keeps its name
     assert "The scenario forecasts from mine.csv" in texts(at)
+    assert "History `mine.csv`" in texts(at)
 
 
 # --- 2 Scenario ------------------------------------------------------------------------------------------------

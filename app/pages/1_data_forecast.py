@@ -32,8 +32,10 @@ if source == "Upload a history CSV":
                 "and channel.")
         st.stop()
     content = up.getvalue()
-    UPLOADS.mkdir(parents=True, exist_ok=True)
-    history_path = UPLOADS / f"{hashlib.sha256(content).hexdigest()[:16]}.csv"
+    # One folder per content, the file under the planner's own name: every message and caption shows that name.
+    folder = UPLOADS / hashlib.sha256(content).hexdigest()[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    history_path = folder / (Path(up.name).name or "history.csv")
     if not history_path.exists():
         history_path.write_bytes(content)
     try:
