@@ -144,7 +144,9 @@ def _roster_group(scenario: Scenario, planned: list[PlannedShift], crew: list[Ag
     greedy = greedy_roster(crew, shifts_of, rules, scenario.start)
     for key, var in rm.y.items():
         rm.model.add_hint(var, 1 if key in greedy else 0)
-    run = run_cp_sat(rm.model, effort, deadline)
+    # The greedy roster hints the assignments only (not the penalty terms): CP-SAT completes it into a first
+    # solution, which a single worker does not do by itself within a modest budget.
+    run = run_cp_sat(rm.model, effort, deadline, repair_hint=True)
     name = run.status
     if name == "INFEASIBLE":
         # Not a lack of budget: the rules and the agents' availability contradict each other.

@@ -131,8 +131,9 @@ def _budget_warnings(scenario: Scenario, results: list[DayResult], budget: Budge
         out.append(f"shift selection: on day(s) {names(kept)} CP-SAT found no plan within the {budget.describe()}; "
                    "the start solution (LP rounding or the previous plan, repaired greedily) is kept")
     if unproven:
-        out.append(f"shift selection: the {budget.describe()} ran out before day(s) {names(unproven)} were "
-                   "solved to optimality; the best plan found is kept")
+        # Common and harmless with a modest budget, so said without the days: one note however many solves.
+        out.append(f"shift selection: the {budget.describe()} ran out before every day was proven optimal; the "
+                   "best plans found are kept (a larger --effort may save a few paid hours)")
     if walled:
         out.append(f"shift selection: the wall-clock safety limit ({budget.wall_seconds:g} s) stopped day(s) "
                    f"{names(walled)} before their effort budget; this plan may differ from run to run")

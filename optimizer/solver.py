@@ -18,6 +18,7 @@ from ortools.sat.python import cp_model
 
 RANDOM_SEED = 20260105   # CP-SAT's seed: any fixed value gives repeatable solves
 MIN_WALL_SECONDS = 0.05  # a solve started after the deadline still gets this long to return its hint
+HINT_CONFLICT_LIMIT = 100  # conflicts CP-SAT may spend completing a partial hint before searching freely
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,10 @@ class CpRun:
 
 
 def run_cp_sat(model: cp_model.CpModel, effort: float, deadline: float | None = None,
-               gap: float | None = None) -> CpRun:
-    """Solve `model` on one worker within `effort` (deterministic time) and, as a safety net, `deadline`."""
+               gap: float | None = None, repair_hint: bool = False) -> CpRun:
+    """Solve `model` on one worker within `effort` (deterministic time) and, as a safety net, `deadline`.
+    `repair_hint`: the hint covers only some variables (or may break a rule): let CP-SAT repair it into a first
+    solution instead of searching from scratch."""
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.num_workers = 1
@@ -65,6 +68,9 @@ def run_cp_sat(model: cp_model.CpModel, effort: float, deadline: float | None = 
         params.max_time_in_seconds = wall
     if gap is not None:
         params.relative_gap_limit = float(gap)
+    if repair_hint:
+        params.repair_hint = True
+        params.hint_conflict_limit = HINT_CONFLICT_LIMIT
     t0 = time.perf_counter()
     status = solver.solve(model)
     seconds = time.perf_counter() - t0

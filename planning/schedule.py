@@ -32,6 +32,10 @@ from sim.targets import interval_errors, judge, max_abandon_of, meeting_shares, 
 from .demand import scenario_demand
 
 TARGET_SHARE = 0.95   # a plan "meets targets" when every channel meets them in this share of its open intervals
+# The loop accepts a plan only when its certification shows this share: an interval near its limit can fall
+# either side in another sample of customers (with 100 replications, per-interval abandonment moves by about 0.3
+# points between samples), so a plan accepted at exactly 95 % would often show less on the customers it meets next.
+ACCEPT_SHARE = 0.965
 PATIENCE = 2          # once a round is certified, stop after this many rounds without a cheaper certified one
 CERTIFY_SEED = 1000   # certification simulates with seed + CERTIFY_SEED: customers the loop never saw
 CERTIFY_REPLICATIONS = 100
@@ -127,6 +131,11 @@ class Certificate:
     def meets_targets(self) -> bool:
         return self.worst_share >= TARGET_SHARE
 
+    @property
+    def accepted(self) -> bool:
+        """Good enough for the loop to keep: the targets met with the cushion of ACCEPT_SHARE."""
+        return self.worst_share >= ACCEPT_SHARE
+
     def to_json(self) -> dict:
         return {"seed": self.seed, "replications": self.replications, "meets_targets": self.meets_targets,
                 "target_share": TARGET_SHARE, "channels": self.channels, "short_intervals": self.short_intervals}
@@ -154,9 +163,9 @@ class Round:
                     if c.get("intervals_meeting_target") is not None), default=1.0)
 
     def score(self) -> tuple:
-        """Order rounds: certified ones meeting every channel's targets first, cheapest first; then by the worst
-        channel's certified share; then uncertified ones by their in-sample worst share."""
-        if self.certificate is not None and self.certificate.meets_targets:
+        """Order rounds: accepted ones (certified with the cushion, ACCEPT_SHARE) first, cheapest first; then by
+        the worst channel's certified share; then uncertified ones by their in-sample worst share."""
+        if self.certificate is not None and self.certificate.accepted:
             return (0, self.entry["paid_hours"])
         if self.certificate is not None:
             return (1, -self.certificate.worst_share)
@@ -289,15 +298,15 @@ class ScheduleLoop:
                 rnd.certificate = self.certify(self.locked.plus(plan_roster(self.scenario, rnd.plan)), self.stage(number, 0.8, 1.0))
                 rnd.entry["certified"] = rnd.certificate.to_json() | {"short_intervals": len(
                     rnd.certificate.short_intervals)}
-                if not rnd.certificate.meets_targets:
+                if not rnd.certificate.accepted:
                     self.margin_level += 1
             best = self.best()
-            certified = best.certificate is not None and best.certificate.meets_targets
+            certified = best.certificate is not None and best.certificate.accepted
             if number == s.rounds or (certified and number - best.number >= PATIENCE):
                 break
             # Trim over-served intervals only once a plan is certified: lowering while others are still being
             # raised moves shifts around and undoes the raises.
-            lower = rnd.certificate is not None and rnd.certificate.meets_targets
+            lower = rnd.certificate is not None and rnd.certificate.accepted
             requirement, moved = resize_requirement(self.scenario, requirement, rnd.judged, analytic,
                                                     lower=lower, misses=self.misses)
             rnd.entry.update(moved)
