@@ -39,6 +39,10 @@ ACCEPT_SHARE = 0.965
 PATIENCE = 2          # once a round is certified, stop after this many rounds without a cheaper certified one
 CERTIFY_SEED = 1000   # certification simulates with seed + CERTIFY_SEED: customers the loop never saw
 CERTIFY_REPLICATIONS = 100
+# The loop's own sample: 40 replications halve the spread of an interval's figures against 20's (about 0.5
+# instead of 0.7 abandonment points with 40-100 calls), so the margin below costs fewer agents (measured on the
+# example: 3,442 paid hours certified at 96.9 % vs 3,504.5 at 97.4 % with 20).
+LOOP_REPLICATIONS = 40
 # Re-sizing judges an interval by its figure z standard errors on the wrong side (sim.targets.judge's margin);
 # z starts at MARGINS[0] and moves to the next value each time a plan meeting the targets in its own sample
 # fails certification: the loop then raises the intervals that only passed by the luck of its sample.
@@ -89,7 +93,7 @@ class ScheduleSettings:
     method: str = "ccplan"
     verify: bool = True
     rounds: int = 10
-    replications: int = 20
+    replications: int = LOOP_REPLICATIONS
     seed: int = 1
     effort: float = DEFAULT_EFFORT
     time_limit: float | None = DEFAULT_TIME_LIMIT
@@ -351,7 +355,7 @@ class ScheduleLoop:
 
 
 def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: list[Agent] | str | Path | None = None,
-             method: str = "ccplan", verify: bool = True, rounds: int = 10, replications: int = 20,
+             method: str = "ccplan", verify: bool = True, rounds: int = 10, replications: int = LOOP_REPLICATIONS,
              seed: int | None = None, progress: Progress | None = None, effort: float = DEFAULT_EFFORT,
              time_limit: float | None = DEFAULT_TIME_LIMIT, workers: int = 2,
              certify_replications: int = CERTIFY_REPLICATIONS, locked: Locked | Roster | str | Path | None = None,

@@ -28,7 +28,7 @@ def schedule_cmd(
     method: str = typer.Option("ccplan", "--method", help="ccplan or erlang-c-two-step (the traditional baseline)."),
     verify: bool = typer.Option(True, "--verify/--no-verify", help="Simulate the roster and re-solve where targets are missed."),
     rounds: int = typer.Option(10, "--rounds", min=1, max=30, help="Most solve-and-simulate rounds (ccplan)."),
-    replications: int = typer.Option(20, "--replications", min=1, max=1000,
+    replications: int = typer.Option(40, "--replications", min=1, max=1000,
                                      help="Simulation replications per round (the loop's own sample)."),
     certify_replications: int = typer.Option(100, "--certify-replications", min=2, max=2000,
                                              help="Replications of fresh customers (seed + 1000) that certify "
