@@ -45,14 +45,28 @@ def run_app(
     port: int = typer.Option(8501, help="Port to serve on."),
     headless: bool = typer.Option(True, help="Do not open a browser window."),
 ) -> None:
-    """Start the Streamlit planner app on a scenario (the built-in example by default)."""
+    """Start the Streamlit planner app on a scenario (the built-in example by default). Stopping this command
+    (Ctrl-C or a termination signal) stops the server it started."""
+    import signal
     import subprocess
 
     script = Path(__file__).with_name("streamlit_app.py")
     cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
            "--server.headless", str(headless).lower(), "--browser.gatherUsageStats", "false",
            "--", "--scenario", str(Path(scenario).resolve())]
-    raise typer.Exit(subprocess.call(cmd))
+    server = subprocess.Popen(cmd)
+
+    def stop(signum, frame) -> None:
+        # A terminated ccplan must not leave the server running on its port.
+        server.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        code = server.wait()
+    except KeyboardInterrupt:
+        server.terminate()
+        code = server.wait()
+    raise typer.Exit(code)
 
 
 for _name in COMMAND_MODULES:

@@ -29,6 +29,7 @@ pages = [
     st.Page(PAGES_DIR / "4_schedule.py", title="Schedule and roster", icon=":material/calendar_month:"),
     st.Page(PAGES_DIR / "5_whatif.py", title="What-if", icon=":material/compare_arrows:"),
     st.Page(PAGES_DIR / "6_today.py", title="Today", icon=":material/today:"),
+    st.Page(PAGES_DIR / "7_replay.py", title="Replay", icon=":material/history:"),
 ]
 page = st.navigation(pages)
 

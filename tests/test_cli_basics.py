@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import run_cli
+from conftest import ROOT, run_cli
 
 
 def test_version_and_help():
@@ -57,3 +57,42 @@ def test_broken_yaml_and_missing_file(tmp_path):
     assert out.returncode == 2 and "not valid YAML" in out.stderr and "Traceback" not in out.stderr
     out = run_cli("validate", str(tmp_path / "none.yaml"))
     assert out.returncode == 2 and "file not found" in out.stderr
+
+
+def test_stopping_ccplan_app_stops_the_server_it_started(tmp_path):
+    """`ccplan app` terminated (as a service manager or a closed terminal would) takes its Streamlit server with it:
+    the port is free again."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "app", "--port", str(port)], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
+    try:
+        for _ in range(600):                     # the server's start, not a time limit on ccplan's work
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
+                    if r.read().decode().strip() == "ok":
+                        break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise AssertionError("the app server did not start")
+        proc.send_signal(signal.SIGTERM)
+        proc.wait()
+        for _ in range(100):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) != 0:
+                    break
+            time.sleep(0.2)
+        with socket.socket() as s:
+            assert s.connect_ex(("127.0.0.1", port)) != 0, "the server is still listening"
+    finally:
+        proc.kill()
