@@ -168,7 +168,11 @@ def week_server(tmp_path):
 
 def _choose(page, label: str, option: str) -> None:
     """Pick `option` in the Streamlit select box or multiselect labelled `label`."""
+    from playwright.sync_api import expect
+
     field = page.get_by_label(label, exact=True)
+    # While a rerun draws the page again, the old field may stand beside the new one for a moment.
+    expect(field).to_have_count(1, timeout=ACTION_WAIT_MS)
     field.focus()                        # not a click: a click may land on a chosen item's remove button
     field.press("ArrowDown")
     page.keyboard.type(option)          # long lists are virtualised: filter to the option first
@@ -176,8 +180,6 @@ def _choose(page, label: str, option: str) -> None:
     page.keyboard.press("Escape")
     page.wait_for_timeout(300)
     # The rerun the choice starts (fields below may be redrawn) must end before the next action.
-    from playwright.sync_api import expect
-
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=ACTION_WAIT_MS)
 
 
