@@ -456,7 +456,7 @@ def _child(seed: int, r: int, total: int) -> np.random.SeedSequence:
 def _rest_of_day(job) -> list[dict]:
     """One replication: the morning on `base` to `now`, then the rest of the day from that state on each spec."""
     base, variants, now, seed, r, total = job
-    engine = Engine(base, _child(seed, r, total)).run(until=now)
+    engine = Engine(base, _child(seed, r, total), track=True).run(until=now)
     state = capture(engine)
     return [replication_records(Engine(spec, _child(seed, r, total), state=state).run()) for spec in variants]
 

@@ -78,6 +78,8 @@ def capture(engine) -> SimState:
     engine is not changed."""
     if not engine.ran:
         raise ValueError("the engine has not run yet: run(until=t) with t after its start time, then capture")
+    if not engine.track:
+        raise ValueError("the engine did not track its pending events: make it with Engine(..., track=True)")
     where = {}
     for j, group in enumerate(engine.groups):
         for pos, agent in enumerate(group.agents):

@@ -51,7 +51,8 @@ def _assert_same(a: dict, b: dict) -> None:
 
 
 def _resumed(spec, k: int, *instants: float) -> dict:
-    engine = Engine(spec, _seed(k))
+    # The uninterrupted figures (FULL) come from untracked engines: tracking must not change them.
+    engine = Engine(spec, _seed(k), track=True)
     for t in instants:
         engine.run(until=t)
         engine = Engine(spec, _seed(k), state=capture(engine))
@@ -79,7 +80,7 @@ def test_split_on_event_instants_and_twice(name):
 
 def test_state_reports_lines_backlog_and_busy_agents():
     spec = SPECS["roster"]
-    engine = Engine(spec, _seed(0)).run(until=12 * 3600.0 + 60)
+    engine = Engine(spec, _seed(0), track=True).run(until=12 * 3600.0 + 60)
     state = capture(engine)
     # Independent count from the engine itself: live contacts in the phone line, the email backlog, busy agents.
     phone, email = engine.channels[0], engine.channels[2]
@@ -87,3 +88,10 @@ def test_state_reports_lines_backlog_and_busy_agents():
     assert state.waiting(2) == len(email.line)
     assert state.busy_agents(0) == sum(1 for a in engine.groups[0].agents if a.state in (1, 2))
     assert state.on_agents(0) == engine.groups[0].on_count
+
+
+def test_capture_needs_a_tracking_engine():
+    spec = SPECS[sorted(SPECS)[0]]
+    engine = Engine(spec, _seed(0)).run(until=3600.0)
+    with pytest.raises(ValueError, match="track=True"):
+        capture(engine)
