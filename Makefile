@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test setup bench clean
+.PHONY: run test test-walkthrough setup bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,10 @@ run: setup
 	$(BIN)/ccplan app
 
 test: setup
-	$(BIN)/python -m pytest -q -n 2
+	$(BIN)/python -m pytest -q -n 2 -m "not walkthrough"
+
+test-walkthrough: setup
+	$(BIN)/python -m pytest -q -m walkthrough
 
 bench: setup
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"

@@ -28,6 +28,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 STARTUP_WAIT_S = 90      # server start on a busy 2-core machine; a guard against hanging, not a speed check
 ACTION_WAIT_MS = 240_000  # the first schedule of the example on 2 cores
+STALE_WAIT_MS = 30_000    # an old element drawn again by a rerun goes within this
+OPTION_WAIT_MS = 60_000   # an option of a filtered dropdown shows at once; longer means the typed filter was lost
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -166,23 +168,50 @@ def week_server(tmp_path):
     yield from _serve(tmp_path, path)
 
 
-def _choose(page, label: str, option: str) -> None:
-    """Pick `option` in the Streamlit select box or multiselect labelled `label`."""
+def _click(page, locator) -> None:
+    """Click `locator` once the app's run has ended; while a rerun draws the page again, an old element may stand
+    beside the new one for a moment (then the newest, the last drawn, is the live one)."""
     from playwright.sync_api import expect
 
-    field = page.get_by_label(label, exact=True)
-    # While a rerun draws the page again, the old field may stand beside the new one for a moment.
-    expect(field).to_have_count(1, timeout=ACTION_WAIT_MS)
-    field.focus()                        # not a click: a click may land on a chosen item's remove button
-    field.press("ArrowDown")
-    page.keyboard.type(option)          # long lists are virtualised: filter to the option first
-    page.get_by_role("option", name=option, exact=True).click()
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=ACTION_WAIT_MS)
+    try:
+        expect(locator).to_have_count(1, timeout=STALE_WAIT_MS)
+    except AssertionError:
+        locator = locator.last
+    locator.click()
+
+
+def _choose(page, label: str, option: str, attempts: int = 4) -> None:
+    """Pick `option` in the Streamlit select box or multiselect labelled `label`.
+
+    On a busy machine a rerun can redraw the field while the filter text is typed, and the typed text is lost;
+    then the dropdown is closed, the run allowed to end, and the choice made again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
+
+    for attempt in range(attempts):
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=ACTION_WAIT_MS)
+        field = page.get_by_label(label, exact=True)
+        # While a rerun draws the page again, the old field may stand beside the new one for a moment.
+        expect(field).to_have_count(1, timeout=ACTION_WAIT_MS)
+        field.focus()                    # not a click: a click may land on a chosen item's remove button
+        field.press("ArrowDown")
+        page.keyboard.type(option)      # long lists are virtualised: filter to the option first
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=OPTION_WAIT_MS)
+            break
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+            # Close the dropdown (the filter text goes with it; never Backspace: it would drop a chosen item).
+            page.keyboard.press("Escape")
+            page.wait_for_timeout(500)
     page.keyboard.press("Escape")
     page.wait_for_timeout(300)
     # The rerun the choice starts (fields below may be redrawn) must end before the next action.
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=ACTION_WAIT_MS)
 
 
+@pytest.mark.walkthrough
 def test_the_planners_week_in_chromium(week_server, tmp_path):
     import csv
     import io
@@ -215,7 +244,7 @@ def test_the_planners_week_in_chromium(week_server, tmp_path):
         settle(page)
         expect(page.get_by_role("button", name=button)).to_have_count(1)
         with page.expect_download() as info:
-            page.get_by_role("button", name=button).click()
+            _click(page, page.get_by_role("button", name=button))
         info.value.save_as(str(target))
         return target
 
@@ -253,7 +282,7 @@ def test_the_planners_week_in_chromium(week_server, tmp_path):
             expect(page.get_by_text("time_off.csv: 2 time-off entries for 2 agent(s)")).to_be_visible()
             shot(page, "1_agents_and_time_off")
 
-            page.get_by_role("button", name="Generate roster").click()
+            _click(page, page.get_by_role("button", name="Generate roster"))
             settle(page)
             expect(page.get_by_role("heading", name="Roster", exact=True)).to_be_visible(timeout=ACTION_WAIT_MS)
             first = roster_rows(page, "roster_1.csv")
@@ -268,7 +297,7 @@ def test_the_planners_week_in_chromium(week_server, tmp_path):
             locked = first[:3]
             for r in locked:
                 _choose(page, "Lock shifts", label(r))
-            page.get_by_role("button", name="Lock", exact=True).click()
+            _click(page, page.get_by_role("button", name="Lock", exact=True))
             settle(page)
 
             # Shorten a fourth shift by an hour (legal: breaks and lunch end before its new end) and lock it too.
@@ -284,11 +313,11 @@ def test_the_planners_week_in_chromium(week_server, tmp_path):
             field.fill(new_end(short))
             field.press("Enter")
             settle(page)
-            page.get_by_role("button", name="Move", exact=True).click()
+            _click(page, page.get_by_role("button", name="Move", exact=True))
             settle(page)
             shortened = {**short, "end": new_end(short)}
             _choose(page, "Lock shifts", label(shortened))
-            page.get_by_role("button", name="Lock", exact=True).click()
+            _click(page, page.get_by_role("button", name="Lock", exact=True))
             settle(page)
             expect(page.get_by_text("Every labour rule holds for every agent.")).to_be_visible()
             shot(page, "3_shortened_and_locked")
@@ -300,15 +329,15 @@ def test_the_planners_week_in_chromium(week_server, tmp_path):
             _choose(page, "to agent", "ann")
             _choose(page, "on", "2026-01-07")
             shot(page, "3_move_chosen")
-            page.get_by_role("button", name="Move", exact=True).click()
+            _click(page, page.get_by_role("button", name="Move", exact=True))
             expect(page.get_by_text("Labour rules broken by the edited roster")).to_be_visible()
             expect(page.get_by_text("ann: unavailable", exact=False)).to_be_visible()
             shot(page, "3_illegal_move")
-            page.get_by_role("button", name="Undo the last edit").click()
+            _click(page, page.get_by_role("button", name="Undo the last edit"))
             expect(page.get_by_text("Every labour rule holds for every agent.")).to_be_visible()
 
             # Regenerate around the locked shifts: they come back unchanged.
-            page.get_by_role("button", name="Regenerate keeping the locked shifts").click()
+            _click(page, page.get_by_role("button", name="Regenerate keeping the locked shifts"))
             settle(page)
             expect(page.get_by_role("heading", name="Roster", exact=True)).to_be_visible(timeout=ACTION_WAIT_MS)
             shot(page, "4_regenerated")
@@ -319,20 +348,20 @@ def test_the_planners_week_in_chromium(week_server, tmp_path):
             assert {k: shortened[k] for k in KEYS} in [{k: r[k] for k in KEYS} for r in second]
 
             # Two versions, compared.
-            page.get_by_role("tab", name="Versions").click()
+            _click(page, page.get_by_role("tab", name="Versions"))
             for name in ("Monday plan", "Monday plan, checked"):
                 box = page.get_by_label("Version name")
                 box.fill(name)
                 box.press("Enter")
-                page.get_by_role("button", name="Save the edited roster as a version").click()
+                _click(page, page.get_by_role("button", name="Save the edited roster as a version"))
                 expect(page.get_by_text(f": {name}", exact=False).first).to_be_visible()
             _choose(page, "Compared with", "4: Monday plan, checked")
-            page.get_by_role("button", name="Mark as published").click()
+            _click(page, page.get_by_role("button", name="Mark as published"))
             expect(page.get_by_text("is the published one", exact=False)).to_be_visible()
             shot(page, "5_versions")
 
             # Publish and check the grid against the roster.
-            page.get_by_role("tab", name="Publish").click()
+            _click(page, page.get_by_role("tab", name="Publish"))
             book = download(page, "Download the published week (Excel)", tmp_path / "published.xlsx")
             shot(page, "6_publish")
             assert page.get_by_test_id("stException").count() == 0
