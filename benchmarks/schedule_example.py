@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from planning import scenario_demand, schedule, simulate  # noqa: E402
 from scenarios import EXAMPLE_SCENARIO, load_scenario  # noqa: E402
-from sim.targets import judge, meeting_shares, open_intervals  # noqa: E402
+from sim.targets import judge_simulation, meeting_shares  # noqa: E402
 
 TARGET_SHARE = 0.95       # every channel meets its targets in this share of open intervals
 TARGET_REDUCTION = 0.15   # ccplan pays at least this much less than the baseline
@@ -64,7 +64,7 @@ def run(method: str, scenario, demand) -> tuple[dict, object]:
 
 def judge_roster(scenario, demand, roster, seed: int, replications: int) -> dict:
     result = simulate(scenario, roster, demand=demand, replications=replications, seed=seed)
-    judged = judge(scenario, open_intervals(scenario, result.intervals))
+    judged = judge_simulation(scenario, result)
     return {"shares": meeting_shares(scenario, judged),
             "service_level_alone": meeting_shares(scenario, judged, service_level_only=True),
             "phone_abandon_week": result.summary["channels"]["phone"]["abandon_rate"],

@@ -27,7 +27,7 @@ from optimizer.resize import resize_requirement
 from scenarios import InputError, Problem, Roster, Scenario
 from scenarios.progress import Progress, no_progress, scaled
 from sim import SimResult, simulate
-from sim.targets import interval_errors, judge, max_abandon_of, meeting_shares, open_intervals, target_of
+from sim.targets import judge_simulation, max_abandon_of, meeting_shares, target_of
 
 from .demand import scenario_demand
 
@@ -233,7 +233,7 @@ class ScheduleLoop:
                    f"(seed {s.certify_seed})")
         result = self.simulate(staff, s.certify_seed, s.certify_replications,
                                lambda fraction, _="": progress(fraction, message))
-        judged = judge(self.scenario, open_intervals(self.scenario, result.intervals))
+        judged = judge_simulation(self.scenario, result)
         return Certificate(s.certify_seed, s.certify_replications,
                            channel_figures(self.scenario, result.summary, judged), short_intervals(judged), result)
 
@@ -267,12 +267,11 @@ class ScheduleLoop:
             self.stage(number, 0.7, 0.8)(0.0, f"simulating {s.replications} replications")
             staff = outcome.roster if outcome is not None else self.locked.plus(plan_roster(self.scenario, plan))
             rnd.sim = self.simulate(staff, s.seed, s.replications)
-            plain = judge(self.scenario, open_intervals(self.scenario, rnd.sim.intervals))
+            plain = judge_simulation(self.scenario, rnd.sim)
             rnd.entry["channels"] = channel_figures(self.scenario, rnd.sim.summary, plain)
             rnd.entry["intervals_missed"] = int((~plain["meets"]).sum())
             rnd.entry["margin"] = self.margin
-            rnd.judged = judge(self.scenario, open_intervals(self.scenario, rnd.sim.intervals),
-                               interval_errors(rnd.sim), self.margin)
+            rnd.judged = judge_simulation(self.scenario, rnd.sim, self.margin)
         return rnd
 
     def stage(self, number: int, lo: float, hi: float) -> Progress:
@@ -459,8 +458,7 @@ def roster_kpis(scenario: Scenario, roster: Roster, requirement: pd.DataFrame, c
         if in_sample is not None:
             out["in_sample"] = {"seed": in_sample.seed, "replications": in_sample.replications,
                                 "channels": channel_figures(scenario, in_sample.summary,
-                                                            judge(scenario, open_intervals(scenario,
-                                                                                           in_sample.intervals)))}
+                                                            judge_simulation(scenario, in_sample))}
         out["simulated"] = True
     else:
         # Without simulation: idle = available agent-hours beyond the requirement (analytic estimate).

@@ -101,3 +101,9 @@ def meeting_shares(scenario: Scenario, judged: pd.DataFrame, service_level_only:
         ok = own["sl_gap"] <= TOLERANCE if service_level_only else own["meets"]
         out[c] = float(ok.mean()) if len(own) else None
     return out
+
+
+def judge_simulation(scenario: Scenario, result: SimResult, margin: float = 0.0) -> pd.DataFrame:
+    """A simulation's open intervals judged (`judge`), with `margin` standard errors from its replications."""
+    errors = interval_errors(result) if margin > 0 else None
+    return judge(scenario, open_intervals(scenario, result.intervals), errors, margin)

@@ -180,11 +180,11 @@ def check_roster(sc: Scenario, frame: pd.DataFrame, crew) -> tuple[Roster | None
 def roster_figures(sc: Scenario, roster: Roster, sim_result) -> dict:
     """Paid hours, agents, shifts and, when simulated, per channel the week's service level, abandonment and the
     share of open intervals meeting every target (sim.targets)."""
-    from sim.targets import judge, meeting_shares, open_intervals
+    from sim.targets import judge_simulation, meeting_shares
 
     out = {"paid_hours": round(roster.paid_hours(), 2), "agents": len(roster.agents), "shifts": len(roster.shifts)}
     if sim_result is not None:
-        shares = meeting_shares(sc, judge(sc, open_intervals(sc, sim_result.intervals)))
+        shares = meeting_shares(sc, judge_simulation(sc, sim_result))
         out["channels"] = {c: {"service_level": v.get("service_level"), "abandon_rate": v.get("abandon_rate"),
                                "intervals_meeting_target": shares.get(c)}
                            for c, v in sim_result.summary.get("channels", {}).items() if c in sc.human_channels()}
