@@ -27,7 +27,7 @@ from .agents import Agent
 from .plan import PlannedShift, to_shift
 from .roster_repair import greedy_roster, place_in_other_groups, place_missed, repair_min_hours
 from .roster_rules import band, max_paid_minutes
-from .solver import Budget, run_cp_sat
+from .solver import Budget, RecordingModel, run_from_partial_hint
 from .templates import ShiftType
 
 MISS_WEIGHT = 2000       # per paid minute of a planned shift nobody works
@@ -95,7 +95,7 @@ class RosterModel:
     """The CP-SAT roster of one group's crew: `y[(agent position, shift type)]` exists where the agent can work
     the shift; `shifts_of` holds the planned shifts of each type."""
 
-    model: cp_model.CpModel
+    model: RecordingModel
     y: dict[Take, cp_model.IntVar]
     shifts_of: dict[ShiftType, list[PlannedShift]]
 
@@ -103,7 +103,7 @@ class RosterModel:
 def roster_model(scenario: Scenario, planned: list[PlannedShift], crew: list[Agent]) -> RosterModel:
     """The roster model of a non-empty crew, every rule stated (module docstring)."""
     rules = scenario.shift_rules
-    model = cp_model.CpModel()
+    model = RecordingModel()
     shifts_of: dict[ShiftType, list[PlannedShift]] = defaultdict(list)
     for p in planned:
         shifts_of[p.template.key].append(p)
@@ -142,11 +142,9 @@ def _roster_group(scenario: Scenario, planned: list[PlannedShift], crew: list[Ag
     types = sorted(shifts_of)
     paid = {k: shifts_of[k][0].template.paid_min for k in types}
     greedy = greedy_roster(crew, shifts_of, rules, scenario.start)
-    for key, var in rm.y.items():
-        rm.model.add_hint(var, 1 if key in greedy else 0)
-    # The greedy roster hints the assignments only (not the penalty terms): CP-SAT completes it into a first
-    # solution, which a single worker does not do by itself within a modest budget.
-    run = run_cp_sat(rm.model, effort, deadline, repair_hint=True)
+    # The greedy roster sets the assignments only; the penalty terms follow from them.
+    hint = {var: int(key in greedy) for key, var in rm.y.items()}
+    run = run_from_partial_hint(rm.model, hint, effort, deadline)
     name = run.status
     if name == "INFEASIBLE":
         # Not a lack of budget: the rules and the agents' availability contradict each other.

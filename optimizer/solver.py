@@ -18,7 +18,8 @@ from ortools.sat.python import cp_model
 
 RANDOM_SEED = 20260105   # CP-SAT's seed: any fixed value gives repeatable solves
 MIN_WALL_SECONDS = 0.05  # a solve started after the deadline still gets this long to return its hint
-HINT_CONFLICT_LIMIT = 100  # conflicts CP-SAT may spend completing a partial hint before searching freely
+COMPLETION_SHARE = 0.1     # share of a solve's effort spent completing a partial hint (at most MAX_COMPLETION)
+MAX_COMPLETION = 1.0
 
 
 @dataclass(frozen=True)
@@ -52,11 +53,27 @@ class CpRun:
     wall_stopped: bool
 
 
+class RecordingModel(cp_model.CpModel):
+    """A CpModel that remembers every variable it makes, so that a solution can be hinted back whole."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.variables: list[cp_model.IntVar] = []
+
+    def new_int_var(self, lb, ub, name: str) -> cp_model.IntVar:
+        var = super().new_int_var(lb, ub, name)
+        self.variables.append(var)
+        return var
+
+    def new_bool_var(self, name: str) -> cp_model.IntVar:
+        var = super().new_bool_var(name)
+        self.variables.append(var)
+        return var
+
+
 def run_cp_sat(model: cp_model.CpModel, effort: float, deadline: float | None = None,
-               gap: float | None = None, repair_hint: bool = False) -> CpRun:
-    """Solve `model` on one worker within `effort` (deterministic time) and, as a safety net, `deadline`.
-    `repair_hint`: the hint covers only some variables (or may break a rule): let CP-SAT repair it into a first
-    solution instead of searching from scratch."""
+               gap: float | None = None) -> CpRun:
+    """Solve `model` on one worker within `effort` (deterministic time) and, as a safety net, `deadline`."""
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.num_workers = 1
@@ -68,9 +85,6 @@ def run_cp_sat(model: cp_model.CpModel, effort: float, deadline: float | None = 
         params.max_time_in_seconds = wall
     if gap is not None:
         params.relative_gap_limit = float(gap)
-    if repair_hint:
-        params.repair_hint = True
-        params.hint_conflict_limit = HINT_CONFLICT_LIMIT
     t0 = time.perf_counter()
     status = solver.solve(model)
     seconds = time.perf_counter() - t0
@@ -80,3 +94,38 @@ def run_cp_sat(model: cp_model.CpModel, effort: float, deadline: float | None = 
                     and seconds >= 0.95 * wall)
     return CpRun(solver, solver.status_name(status), status in (cp_model.OPTIMAL, cp_model.FEASIBLE), work,
                  seconds, wall_stopped)
+
+
+def run_from_partial_hint(model: RecordingModel, hint: dict[cp_model.IntVar, int], effort: float,
+                          deadline: float | None = None) -> CpRun:
+    """Solve `model` starting from `hint`, which sets only some variables (the decisions, say, not the penalty
+    terms that follow from them): a short first solve with the hinted variables fixed finds the values of all the
+    others, and the solve proper starts from that complete solution. A single worker does not complete a partial
+    hint by itself within a modest budget, and CP-SAT's own `repair_hint` aborts the whole process in OR-Tools
+    9.15 when a time limit falls during the repair (`Check failed: heuristics.fixed_search != nullptr`).
+    If the hinted values contradict a hard rule, the solve starts from the partial hint as it is. Replaces any
+    hint the model had."""
+    model.clear_hints()
+    for var, value in hint.items():
+        model.add_hint(var, value)
+    first_effort = min(COMPLETION_SHARE * effort, MAX_COMPLETION)
+    completion = cp_model.CpSolver()
+    params = completion.parameters
+    params.num_workers = 1
+    params.random_seed = RANDOM_SEED
+    params.fix_variables_to_their_hinted_value = True
+    params.max_deterministic_time = first_effort
+    if deadline is not None:
+        params.max_time_in_seconds = max(MIN_WALL_SECONDS, deadline - time.perf_counter())
+    t0 = time.perf_counter()
+    status = completion.solve(model)
+    first_seconds = time.perf_counter() - t0
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        complete = [(var, completion.value(var)) for var in model.variables]
+        model.clear_hints()
+        for var, value in complete:
+            model.add_hint(var, value)
+    run = run_cp_sat(model, max(effort - completion.deterministic_time, 0.0), deadline)
+    run.work += completion.deterministic_time
+    run.seconds += first_seconds
+    return run

@@ -37,7 +37,7 @@ def test_schedule_stores_its_run_with_the_roster(tmp_path):
     scenario = save_scenario(small_scenario(days=2, headcounts=(8, 4), costs=(1.0, 1.0)), tmp_path / "small.yaml")
     ws = tmp_path / "ws.sqlite"
     out = run_cli("schedule", str(scenario), "--out", str(tmp_path / "roster.csv"), "--no-verify",
-                  "--time-limit", "5", "--workspace", str(ws))
+                  "--effort", "5", "--workspace", str(ws))
     assert out.returncode == 0, out.stderr
     (run,) = _runs(ws)
     assert run.kind == "schedule"

@@ -6,7 +6,10 @@ machine's speed."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections import Counter
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -17,7 +20,7 @@ from optimizer.plan import PlannedShift
 from optimizer.roster import build_roster, roster_model
 from optimizer.roster_rules import roster_rule_breaks, rule_breaks
 from optimizer.shifts import select_shifts
-from optimizer.solver import Budget
+from optimizer.solver import Budget, RecordingModel, run_from_partial_hint
 from optimizer.templates import ShiftType, shift_templates
 from scenarios import InputError
 from schedule_helpers import days_off_pairs, flat_requirement, small_scenario
@@ -214,3 +217,54 @@ def test_every_roster_build_roster_returns_passes_the_checker(week):
     tight = _roster(small, plan.shifts, crew)
     assert tight.roster.shifts
     assert roster_rule_breaks(small, tight.roster, crew) == []
+
+
+def test_a_partial_hint_is_completed_into_a_full_first_solution():
+    """run_from_partial_hint: the hint sets the decisions only; the completion finds the penalty terms that follow
+    from them, so the search starts from a whole solution and ends no worse than the hinted decisions."""
+    model = RecordingModel()
+    x = [model.new_bool_var(f"x{i}") for i in range(12)]
+    over = model.new_int_var(0, 12, "over")
+    model.add(over >= sum(x) - 4)
+    model.add(sum(x) >= 3)
+    model.minimize(10 * over + sum((i % 3) * v for i, v in enumerate(x)))
+    hint = {v: int(i < 8) for i, v in enumerate(x)}       # legal, costs 10 * 4 + 7 = 47
+    run = run_from_partial_hint(model, hint, effort=5.0)
+    assert run.found and run.work > 0
+    assert run.solver.objective_value <= 47
+    assert run.solver.objective_value == 0 + 0 + 0 or run.status == "FEASIBLE"   # optimum: x0, x3, x6 -> 0
+    illegal = {v: 0 for v in x}                            # breaks sum(x) >= 3: the search starts from it as is
+    run = run_from_partial_hint(model, illegal, effort=5.0)
+    assert run.found and sum(run.solver.value(v) for v in x) >= 3
+
+
+ROSTER_UNDER_A_CLOCK = """
+import sys
+sys.path.insert(0, {tests!r})
+from optimizer.agents import generate_agents, group_limits
+from optimizer.roster import build_roster
+from optimizer.roster_rules import roster_rule_breaks
+from optimizer.shifts import select_shifts
+from optimizer.solver import Budget
+from schedule_helpers import flat_requirement, small_scenario
+sc = small_scenario(days=7, headcounts=(16, 8), costs=(1.0, 1.0))
+agents = generate_agents(sc)
+plan = select_shifts(sc, flat_requirement(sc, {{"phone": 3.2, "chat": 1.2}}), group_limits(sc, agents),
+                     budget=Budget(5.0, workers=1))
+for k in range(12):
+    out = build_roster(sc, plan.shifts, agents, budget=Budget(5.0, wall_seconds=0.005 + 0.02 * k, workers=2))
+    assert roster_rule_breaks(sc, out.roster, agents) == [], k
+print("ok")
+"""
+
+
+def test_a_roster_solve_stopped_by_the_clock_never_takes_the_process_down():
+    """OR-Tools 9.15 aborts the whole process (`Check failed: heuristics.fixed_search != nullptr`) when a time
+    limit falls while CP-SAT repairs a partial hint; the roster completes its hint itself instead. Roster solves
+    cut short by a range of wall-clock limits, in a child process so that an abort fails this test and not the
+    test run: every one ends, and with a legal roster (whatever the clock stopped, the rules hold)."""
+    script = ROSTER_UNDER_A_CLOCK.format(tests=str(Path(__file__).parent))
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=Path(__file__).parents[1])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "ok"

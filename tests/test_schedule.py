@@ -31,7 +31,7 @@ def one_channel(headcount: int, rate: float):
 
 def test_unverified_schedule_meets_the_requirement_and_reports():
     sc = small_scenario(days=7, phone_rate=30, chat_rate=8, headcounts=(16, 8))
-    res = schedule(sc, verify=False, time_limit=8)
+    res = schedule(sc, verify=False, time_limit=None)
     assert check_roster_rules(sc, res.roster) == []
     assert not res.shortfalls
     cov = res.coverage
@@ -50,7 +50,7 @@ def test_unverified_schedule_meets_the_requirement_and_reports():
 def test_short_intervals_match_the_gap():
     """5 calls/min need far more than 2 agents: the plan staffs both and lists every open hour short by the gap."""
     sc = one_channel(headcount=2, rate=60)
-    res = schedule(sc, verify=False, time_limit=5)
+    res = schedule(sc, verify=False, time_limit=None)
     assert len(res.roster.shifts) == 2
     req = res.requirement.set_index("ds")["agents"]
     assert len(res.shortfalls) == 8
@@ -61,7 +61,7 @@ def test_short_intervals_match_the_gap():
 
 def test_verification_rounds_are_reported():
     sc = small_scenario(days=2, phone_rate=30, chat_rate=8, headcounts=(10, 6))
-    res = schedule(sc, verify=True, rounds=2, replications=3, seed=5, time_limit=5, workers=1)
+    res = schedule(sc, verify=True, rounds=2, replications=3, seed=5, time_limit=None, workers=1)
     assert 1 <= len(res.rounds) <= 2
     assert sum(r["kept"] for r in res.rounds) == 1
     for r in res.rounds:
@@ -75,7 +75,7 @@ def test_verification_rounds_are_reported():
 
 def test_baseline_two_step_runs_and_places_breaks_afterwards():
     sc = small_scenario(days=2, phone_rate=30, chat_rate=8, headcounts=(16, 8))
-    res = schedule(sc, method="erlang-c-two-step", verify=False, time_limit=5)
+    res = schedule(sc, method="erlang-c-two-step", verify=False, time_limit=None)
     assert res.method == "erlang-c-two-step"
     assert check_roster_rules(sc, res.roster) == []
     assert all(len(s.breaks) >= 1 for s in res.roster.shifts)
@@ -86,7 +86,7 @@ def test_cli_writes_csv_excel_json(tmp_path):
     path = save_scenario(sc, tmp_path / "small.yaml")
     out, xlsx, js = tmp_path / "roster.csv", tmp_path / "roster.xlsx", tmp_path / "result.json"
     proc = run_cli("schedule", str(path), "--out", str(out), "--xlsx", str(xlsx), "--json", str(js),
-                   "--no-verify", "--time-limit", "5")
+                   "--no-verify", "--effort", "5")
     assert proc.returncode == 0, proc.stderr
     assert "paid" in proc.stdout
     assert out.read_text().startswith("agent,skill_group,date,start,end,lunch_start,lunch_end,breaks,paid_hours")
@@ -97,7 +97,7 @@ def test_cli_writes_csv_excel_json(tmp_path):
 
 def test_cli_lists_short_intervals(tmp_path):
     path = save_scenario(one_channel(headcount=1, rate=60), tmp_path / "tight.yaml")
-    proc = run_cli("schedule", str(path), "--out", str(tmp_path / "r.csv"), "--no-verify", "--time-limit", "3")
+    proc = run_cli("schedule", str(path), "--out", str(tmp_path / "r.csv"), "--no-verify", "--effort", "5")
     assert proc.returncode == 0, proc.stderr
     assert "8 interval(s) short" in proc.stdout and "2026-01-05T08:00:00  phone: short" in proc.stdout
 
@@ -123,7 +123,7 @@ def test_example_roster_rules_and_service(example):
     the kept round's simulated figures are the roster's (a plan and its roster simulate identically), and the
     roster is certified with fresh customers: its reported figures are recomputed here from the certification's
     own interval table."""
-    res = schedule(example, verify=True, rounds=2, replications=4, time_limit=10)
+    res = schedule(example, verify=True, rounds=2, replications=4, time_limit=None)
     assert check_roster_rules(example, res.roster) == []
     for name, ch in res.kpis["channels"].items():
         assert ch["intervals_meeting_service_level"] >= 0.9, name
