@@ -12,7 +12,8 @@ import typer
 from scenarios import EXAMPLE_SCENARIO, InputError
 
 # Command modules under app/commands; each registers its commands on `cli`.
-COMMAND_MODULES = ["validate", "forecast", "simulate", "schedule", "whatif", "runs", "publish", "calibrate", "intraday"]
+COMMAND_MODULES = ["validate", "forecast", "simulate", "schedule", "whatif", "runs", "versions", "publish", "calibrate",
+                   "intraday"]
 
 cli = typer.Typer(
     name="ccplan",

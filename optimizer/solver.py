@@ -72,8 +72,11 @@ class RecordingModel(cp_model.CpModel):
 
 
 def run_cp_sat(model: cp_model.CpModel, effort: float, deadline: float | None = None,
-               gap: float | None = None) -> CpRun:
-    """Solve `model` on one worker within `effort` (deterministic time) and, as a safety net, `deadline`."""
+               gap: float | None = None, keep_hint: bool = False) -> CpRun:
+    """Solve `model` on one worker within `effort` (deterministic time) and, as a safety net, `deadline`.
+    `keep_hint`: the model's hint is a whole solution the search must start from: no symmetry breaking in
+    presolve, which may cut that very solution off (a single worker does not otherwise take a complete hint as
+    its first solution)."""
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.num_workers = 1
@@ -85,6 +88,8 @@ def run_cp_sat(model: cp_model.CpModel, effort: float, deadline: float | None = 
         params.max_time_in_seconds = wall
     if gap is not None:
         params.relative_gap_limit = float(gap)
+    if keep_hint:
+        params.symmetry_level = 0
     t0 = time.perf_counter()
     status = solver.solve(model)
     seconds = time.perf_counter() - t0
@@ -120,12 +125,13 @@ def run_from_partial_hint(model: RecordingModel, hint: dict[cp_model.IntVar, int
     t0 = time.perf_counter()
     status = completion.solve(model)
     first_seconds = time.perf_counter() - t0
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    completed = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if completed:
         complete = [(var, completion.value(var)) for var in model.variables]
         model.clear_hints()
         for var, value in complete:
             model.add_hint(var, value)
-    run = run_cp_sat(model, max(effort - completion.deterministic_time, 0.0), deadline)
+    run = run_cp_sat(model, max(effort - completion.deterministic_time, 0.0), deadline, keep_hint=completed)
     run.work += completion.deterministic_time
     run.seconds += first_seconds
     return run

@@ -44,12 +44,16 @@ def schedule_cmd(
     json_out: Path | None = typer.Option(None, "--json", help="Write paid hours, idle hours, rounds, per-channel results as JSON."),
     workspace: Path | None = typer.Option(None, "--workspace", help=WORKSPACE_HELP),
     store: bool = typer.Option(True, "--store/--no-store", help=STORE_HELP),
+    version_name: str | None = typer.Option(None, "--version-name",
+                                            help="Name of the schedule version the roster is stored as (default: "
+                                                 "'generated (METHOD, seed N)'); see `ccplan versions`."),
     max_contacts: float | None = typer.Option(None, "--max-contacts", min=1, help=MAX_CONTACTS_HELP),
     max_agents: float | None = typer.Option(None, "--max-agents", min=1, help=MAX_AGENTS_HELP),
 ) -> None:
     """Schedule shifts with lunch and breaks and roster named agents for the scenario's week."""
     from optimizer import write_outputs
     from planning import METHODS, schedule
+    from planning.versions import generated_name, record_version
 
     if method not in METHODS:
         raise InputError([Problem("--method", f"unknown method '{method}' (choose {', '.join(METHODS)})")],
@@ -67,9 +71,14 @@ def schedule_cmd(
     _summary(result)
     write_json(json_out, {"scenario": sc.name, **result.to_json()})
     if store:
-        store_run("schedule", sc, seed if seed is not None else sc.simulation.seed, result.to_json(), workspace,
-                  roster=result.roster, intervals=result.coverage, replications=replications if verify else None,
-                  tables={"requirement": result.requirement, "groups": result.groups})
+        used_seed = seed if seed is not None else sc.simulation.seed
+        run_id = store_run("schedule", sc, used_seed, result.to_json(), workspace, roster=result.roster,
+                           intervals=result.coverage, replications=replications if verify else None,
+                           tables={"requirement": result.requirement, "groups": result.groups})
+        name = version_name or generated_name(result.method, used_seed, locked is not None)
+        vid = record_version(name, sc, result.roster, result.sim, seed=used_seed, run_id=run_id, workspace=workspace,
+                             agents_csv=agents.read_text(encoding="utf-8") if agents is not None else None)
+        typer.echo(f"stored version {vid}: {name} (ccplan versions list)")
 
 
 def _summary(result) -> None:

@@ -121,9 +121,9 @@ with edit_tab:
         if st.button("Lock", key="lock_apply", disabled=not (lock_labels or lock_agents)):
             week.set_working(week.lock(base, lock_labels, lock_agents))
             st.rerun()
+        st.caption(f"Shifts locked: {int(base['locked'].sum())} of {len(base)}")
     with q2:
         to_move = st.selectbox("Move a shift", labels, key="move_shift")
-        m1, m2, m3, m4 = st.columns(4)
         agent_ids = [a.id for a in crew]
         dates = [str(sc.start + dt.timedelta(days=i)) for i in range(sc.days)]
         if to_move in labels and st.session_state.get("move_for") != to_move:
@@ -133,16 +133,18 @@ with edit_tab:
             st.session_state["move_agent"] = current["agent"] if current["agent"] in agent_ids else agent_ids[0]
             st.session_state["move_date"] = current["date"] if current["date"] in dates else dates[0]
             st.session_state["move_start"], st.session_state["move_end"] = current["start"], current["end"]
-        move_agent = m1.selectbox("to agent", agent_ids, key="move_agent")
-        move_date = m2.selectbox("on", dates, key="move_date")
-        move_start = m3.text_input("from", key="move_start")
-        move_end = m4.text_input("to", key="move_end")
-        u1, u2 = st.columns(2)
-        if u1.button("Move", key="move_apply", disabled=to_move is None):
-            with user_errors("Moving the shift"):
-                week.set_working(week.move(base, to_move, move_agent, move_date, move_start, move_end))
-            st.rerun()
-        if u2.button("Undo the last edit", key="undo_edit", disabled=not st.session_state.get(week.UNDO)):
+        with st.form("move_form", border=False):
+            # The new place and times go with the click on Move, together (no rerun between typing and moving).
+            m1, m2, m3, m4 = st.columns(4)
+            move_agent = m1.selectbox("to agent", agent_ids, key="move_agent")
+            move_date = m2.selectbox("on", dates, key="move_date")
+            move_start = m3.text_input("from", key="move_start")
+            move_end = m4.text_input("to", key="move_end")
+            if st.form_submit_button("Move", key="move_apply", disabled=to_move is None):
+                with user_errors("Moving the shift"):
+                    week.set_working(week.move(base, to_move, move_agent, move_date, move_start, move_end))
+                st.rerun()
+        if st.button("Undo the last edit", key="undo_edit", disabled=not st.session_state.get(week.UNDO)):
             week.undo()
             st.rerun()
     edited = st.data_editor(base, key="roster_editor", hide_index=True, num_rows="dynamic", width="stretch",

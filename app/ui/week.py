@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from planning.versions import generated_name, roster_figures
 from scenarios import InputError, Problem, Roster, Scenario
 
 ROSTER_COLUMNS = ["agent", "skill_group", "date", "start", "end", "lunch_start", "lunch_end", "breaks"]
@@ -175,20 +176,6 @@ def check_roster(sc: Scenario, frame: pd.DataFrame, crew) -> tuple[Roster | None
         return None, [], InputError([Problem(f"agent {a}", "is not among the agents in use") for a in unknown],
                                     "unknown agents in the edited roster")
     return roster, roster_rule_breaks(sc, roster, crew), None
-
-
-def roster_figures(sc: Scenario, roster: Roster, sim_result) -> dict:
-    """Paid hours, agents, shifts and, when simulated, per channel the week's service level, abandonment and the
-    share of open intervals meeting every target (sim.targets)."""
-    from sim.targets import judge_simulation, meeting_shares
-
-    out = {"paid_hours": round(roster.paid_hours(), 2), "agents": len(roster.agents), "shifts": len(roster.shifts)}
-    if sim_result is not None:
-        shares = meeting_shares(sc, judge_simulation(sc, sim_result))
-        out["channels"] = {c: {"service_level": v.get("service_level"), "abandon_rate": v.get("abandon_rate"),
-                               "intervals_meeting_target": shares.get(c)}
-                           for c, v in sim_result.summary.get("channels", {}).items() if c in sc.human_channels()}
-    return out
 
 
 def figures_table(before: dict, after: dict) -> pd.DataFrame:
@@ -369,9 +356,9 @@ def keep_generated(sc: Scenario, result, seed: int) -> int | None:
 
     sim_result = getattr(result, "sim", None)
     figures = roster_figures(sc, result.roster, sim_result)
-    locked = " with locked shifts" if st.session_state.get(LOCKED) else ""
     try:
-        return save_version(sc, f"generated ({result.method}, seed {seed}){locked}", result.roster, figures, seed,
+        return save_version(sc, generated_name(result.method, seed, bool(st.session_state.get(LOCKED))),
+                            result.roster, figures, seed,
                             sim_result.intervals if sim_result is not None else None)
     except (OSError, sqlite3.Error, InputError):
         return None
