@@ -23,7 +23,7 @@ run: setup
 	$(BIN)/ccplan app
 
 test: setup
-	$(BIN)/python -m pytest -q -n 2 -m "not walkthrough"
+	$(BIN)/python -m pytest -q -n 2
 
 test-walkthrough: setup
 	$(BIN)/python -m pytest -q -m walkthrough

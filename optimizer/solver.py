@@ -72,11 +72,11 @@ class RecordingModel(cp_model.CpModel):
 
 
 def run_cp_sat(model: cp_model.CpModel, effort: float, deadline: float | None = None,
-               gap: float | None = None, keep_hint: bool = False) -> CpRun:
+               gap: float | None = None, keep_hint: bool = False, fix_hinted: bool = False) -> CpRun:
     """Solve `model` on one worker within `effort` (deterministic time) and, as a safety net, `deadline`.
     `keep_hint`: the model's hint is a whole solution the search must start from: no symmetry breaking in
     presolve, which may cut that very solution off (a single worker does not otherwise take a complete hint as
-    its first solution)."""
+    its first solution). `fix_hinted`: the hinted variables are fixed to their hinted values."""
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.num_workers = 1
@@ -90,6 +90,8 @@ def run_cp_sat(model: cp_model.CpModel, effort: float, deadline: float | None = 
         params.relative_gap_limit = float(gap)
     if keep_hint:
         params.symmetry_level = 0
+    if fix_hinted:
+        params.fix_variables_to_their_hinted_value = True
     t0 = time.perf_counter()
     status = solver.solve(model)
     seconds = time.perf_counter() - t0
@@ -113,25 +115,13 @@ def run_from_partial_hint(model: RecordingModel, hint: dict[cp_model.IntVar, int
     model.clear_hints()
     for var, value in hint.items():
         model.add_hint(var, value)
-    first_effort = min(COMPLETION_SHARE * effort, MAX_COMPLETION)
-    completion = cp_model.CpSolver()
-    params = completion.parameters
-    params.num_workers = 1
-    params.random_seed = RANDOM_SEED
-    params.fix_variables_to_their_hinted_value = True
-    params.max_deterministic_time = first_effort
-    if deadline is not None:
-        params.max_time_in_seconds = max(MIN_WALL_SECONDS, deadline - time.perf_counter())
-    t0 = time.perf_counter()
-    status = completion.solve(model)
-    first_seconds = time.perf_counter() - t0
-    completed = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    if completed:
-        complete = [(var, completion.value(var)) for var in model.variables]
+    first = run_cp_sat(model, min(COMPLETION_SHARE * effort, MAX_COMPLETION), deadline, fix_hinted=True)
+    if first.found:
+        complete = [(var, first.solver.value(var)) for var in model.variables]
         model.clear_hints()
         for var, value in complete:
             model.add_hint(var, value)
-    run = run_cp_sat(model, max(effort - completion.deterministic_time, 0.0), deadline, keep_hint=completed)
-    run.work += completion.deterministic_time
-    run.seconds += first_seconds
+    run = run_cp_sat(model, max(effort - first.work, 0.0), deadline, keep_hint=first.found)
+    run.work += first.work
+    run.seconds += first.seconds
     return run
