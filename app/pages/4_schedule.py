@@ -179,8 +179,7 @@ with versions_tab:
     if st.button("Save the edited roster as a version", key="save_version", disabled=checked is None):
         with user_errors("Saving the version"):
             sim_result = library.simulate(checked, "roster:" + checked.to_frame().to_csv(index=False))
-            vid = week.save_version(sc, name, checked, week.roster_figures(sc, checked, sim_result), state.seed(),
-                                    sim_result.intervals)
+            vid = week.save_version(sc, name, checked, sim_result, state.seed())
             st.success(f"Saved version {vid}: {name}")
     stored = week.versions()
     if not stored:

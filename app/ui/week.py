@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from planning.versions import generated_name, roster_figures
+from planning.versions import generated_name, record_version, roster_figures
 from scenarios import InputError, Problem, Roster, Scenario
 
 ROSTER_COLUMNS = ["agent", "skill_group", "date", "start", "end", "lunch_start", "lunch_end", "breaks"]
@@ -213,15 +213,11 @@ def lock_rows(frame: pd.DataFrame) -> None:
 
 # --- versions ------------------------------------------------------------------------------------------------------
 
-def save_version(sc: Scenario, name: str, roster: Roster, figures: dict, seed: int, intervals: pd.DataFrame | None,
-                 run_id: int | None = None) -> int:
-    from planning.store import Workspace
-
+def save_version(sc: Scenario, name: str, roster: Roster, sim_result, seed: int) -> int:
+    """Store `roster` as a version (planning.versions) with the agent list in use; `sim_result` gives its
+    simulated figures (None: not simulated)."""
     upload = st.session_state.get(AGENTS)
-    tables = {"intervals": intervals} if intervals is not None else None
-    with Workspace() as ws:
-        return ws.add_version(name, sc, roster, figures, agents=upload[1] if upload else None, seed=seed,
-                              run_id=run_id, tables=tables)
+    return record_version(name, sc, roster, sim_result, seed=seed, agents_csv=upload[1] if upload else None)
 
 
 def versions() -> list:
@@ -354,12 +350,9 @@ def keep_generated(sc: Scenario, result, seed: int) -> int | None:
     version id; None when the workspace cannot be written (the roster is still shown)."""
     import sqlite3
 
-    sim_result = getattr(result, "sim", None)
-    figures = roster_figures(sc, result.roster, sim_result)
     try:
         return save_version(sc, generated_name(result.method, seed, bool(st.session_state.get(LOCKED))),
-                            result.roster, figures, seed,
-                            sim_result.intervals if sim_result is not None else None)
+                            result.roster, getattr(result, "sim", None), seed)
     except (OSError, sqlite3.Error, InputError):
         return None
 
