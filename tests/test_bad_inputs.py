@@ -408,3 +408,21 @@ def test_mixed_utc_offsets_in_a_ds_column_keep_their_clock_time(tmp_path):
     rows = "ds,channel,yhat\n2026-01-05T08:00:00+01:00,phone,3\n2026-01-05 09:00,phone,4\n"
     out = ccplan("validate", _forecast_scenario(tmp_path, rows))
     assert out.code == 0 and out.exception is None, out.output
+
+
+def test_json_results_hold_no_nan_and_no_numpy(tmp_path):
+    """A figure with no data (NaN, e.g. the service level of an interval nobody called in) or an infinity is
+    written as null, numpy numbers and dates as plain JSON: the file parses with a strict reader."""
+    import datetime as dt
+
+    from app.commands.common import write_json
+
+    out = tmp_path / "r.json"
+    write_json(out, {"sl": float("nan"), "wait": np.float64("inf"), "n": np.int64(3),
+                     "rows": [(np.float32(0.5), dt.date(2026, 1, 5))], "nested": {"x": -float("inf")}})
+
+    def strict(constant):
+        raise AssertionError(f"{constant} in the JSON")
+
+    data = json.loads(out.read_text(), parse_constant=strict)
+    assert data == {"sl": None, "wait": None, "n": 3, "rows": [[0.5, "2026-01-05"]], "nested": {"x": None}}

@@ -107,17 +107,12 @@ def progress_bar(title: str) -> Iterator:
 
 
 def write_json(path: Path | None, payload: Any) -> None:
-    """Write a JSON result atomically (never a half-written file)."""
+    """Write a JSON result atomically (never a half-written file); NaN and infinities (a figure with no data, such
+    as the service level of an interval nobody called in) are written as null, so every JSON reader takes it."""
     if path is None:
         return
-    text = json.dumps(payload, indent=2, default=_plain) + "\n"
+    from planning.store import jsonable
+
+    text = json.dumps(jsonable(payload), indent=2, allow_nan=False) + "\n"
     write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     typer.echo(f"wrote {path}")
-
-
-def _plain(value: Any) -> Any:
-    if hasattr(value, "item"):
-        return value.item()
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)

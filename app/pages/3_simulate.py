@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app.ui import charts, kpis, library, settings, state
+from planning.store import jsonable
 from app.ui.errors import show_input_error, user_errors
 from scenarios import InputError, read_roster, read_staffing
 
@@ -115,7 +116,8 @@ with st.expander("Tables and downloads"):
     c1, c2, c3 = st.columns(3)
     c1.download_button("Interval KPIs (CSV)", iv.to_csv(index=False), file_name="sim_intervals.csv", mime="text/csv",
                        key="sim_intervals_csv")
-    c2.download_button("Summary (JSON)", json.dumps(summary, indent=2, default=str), file_name="sim_summary.json",
+    c2.download_button("Summary (JSON)", json.dumps(jsonable(summary), indent=2, allow_nan=False),
+                       file_name="sim_summary.json",
                        mime="application/json", key="sim_summary_json")
     if c3.button("Save run to the workspace", key="sim_store"):
         with user_errors("Saving the run"):

@@ -14,6 +14,7 @@ import streamlit as st
 import yaml
 
 from app.ui import settings, state
+from planning.store import jsonable
 from app.ui.errors import user_errors
 
 st.title("Replay a past period")
@@ -107,5 +108,6 @@ c1.download_button("Scenario fragment (YAML)", yaml.safe_dump(fragment, sort_key
                    file_name="calibration.yaml", key="replay_dl_yaml")
 payload = dict(s)
 payload["days"] = [{k: (str(v) if k == "date" else v) for k, v in r.items()} for r in d.to_dict("records")]
-c2.download_button("Replay (JSON)", json.dumps(payload, indent=1, default=float), file_name="replay.json",
+c2.download_button("Replay (JSON)", json.dumps(jsonable(payload), indent=1, allow_nan=False),
+                   file_name="replay.json",
                    key="replay_dl_json")
