@@ -8,12 +8,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from scenarios.tables import write_atomic
+
 
 def write_excel(result, path: str | Path) -> Path:
     """Workbook with sheets roster, coverage (ds, channel, required, scheduled, short), groups, shortfalls, kpis."""
-    path = Path(path)
-    tmp = path.with_name(path.stem + ".tmp.xlsx")
     kpis = _flat(result.kpis)
+    return write_atomic(path, lambda tmp: _write_sheets(result, kpis, tmp))
+
+
+def _write_sheets(result, kpis: dict, tmp: Path) -> None:
     with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
         result.roster.to_frame().to_excel(xl, sheet_name="roster", index=False)
         cov = result.coverage.copy()
@@ -25,8 +29,6 @@ def write_excel(result, path: str | Path) -> Path:
         pd.DataFrame(result.shortfalls, columns=["ds", "channels", "short_agents"]).to_excel(
             xl, sheet_name="shortfalls", index=False)
         pd.DataFrame(sorted(kpis.items()), columns=["kpi", "value"]).to_excel(xl, sheet_name="kpis", index=False)
-    tmp.replace(path)
-    return path
 
 
 def write_outputs(result, csv: str | Path | None = None, xlsx: str | Path | None = None) -> list[Path]:
@@ -194,10 +196,7 @@ def publish_workbook(frame: pd.DataFrame, path: str | Path, *, days: list | None
 
     for sheet in wb.worksheets:
         _fit_columns(sheet, get_column_letter)
-    tmp = path.with_name(path.stem + ".tmp.xlsx")
-    wb.save(tmp)
-    tmp.replace(path)
-    return path
+    return write_atomic(path, wb.save)
 
 
 def _figure_rows(kpis: dict) -> list[tuple[str, object, str]]:

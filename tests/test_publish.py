@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from icalendar import Calendar
 from openpyxl import load_workbook
 
@@ -89,3 +90,25 @@ def test_publish_names_every_bad_row_and_writes_nothing(tmp_path):
     assert out.returncode == 2
     assert "row 6, date" in out.stderr and "row 6, end" in out.stderr and "Traceback" not in out.stderr
     assert not (tmp_path / "week.xlsx").exists()
+
+
+def test_a_workbook_that_fails_midway_leaves_the_old_file_whole(tmp_path):
+    """The schedule workbook is written to a temporary file and renamed in one step: a failure after some sheets
+    were written leaves the previous workbook as it was, and no temporary file behind."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from optimizer.export import write_excel
+    from scenarios import Roster
+
+    target = tmp_path / "roster.xlsx"
+    target.write_bytes(b"the previous workbook")
+    coverage = pd.DataFrame({"ds": pd.to_datetime(["2026-01-05 08:00"]), "channel": ["phone"], "required": [1.0],
+                             "scheduled": [1.0], "short": [0.0]})
+    broken = SimpleNamespace(roster=Roster(dt.date(2026, 1, 5), []), coverage=coverage, groups=None,
+                             shortfalls=[], kpis={"paid_hours": 0.0})
+    with pytest.raises(AttributeError):
+        write_excel(broken, target)
+    assert target.read_bytes() == b"the previous workbook"
+    assert [p.name for p in tmp_path.iterdir()] == ["roster.xlsx"]

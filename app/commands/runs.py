@@ -10,6 +10,7 @@ import typer
 from scenarios import InputError, Problem
 
 from app.commands.common import WORKSPACE_HELP
+from scenarios.tables import write_atomic, write_text_atomic
 
 runs_app = typer.Typer(help="Stored simulate, schedule and what-if runs (the workspace: --workspace, "
                             "$CCPLAN_WORKSPACE or .ccplan/workspace.sqlite).", no_args_is_help=True)
@@ -83,19 +84,20 @@ def show_run(
                                       "agent_hours", "offered"):
                 typer.echo(f"  {_short(kpi):<32} {_fmt(kpi, value)}")
         if scenario_out:
-            scenario_out.write_text(run.scenario_yaml, encoding="utf-8")
+            write_text_atomic(scenario_out, run.scenario_yaml)
             typer.echo(f"wrote {scenario_out}")
         if roster_out:
             if not run.roster_csv:
                 raise InputError([Problem(f"run {run_id}", "has no roster")], "nothing to write")
-            roster_out.write_text(run.roster_csv, encoding="utf-8")
+            write_text_atomic(roster_out, run.roster_csv)
             typer.echo(f"wrote {roster_out}")
         for spec in table_out or []:
             name, sep, file = spec.partition("=")
             if not sep or not file:
                 raise InputError([Problem(f"--table {spec}", "expected NAME=FILE, e.g. intervals=out.csv")],
                                  "invalid option")
-            ws.table(run_id, name).to_csv(file, index=False)
+            table = ws.table(run_id, name)
+            write_atomic(Path(file), lambda tmp: table.to_csv(tmp, index=False))
             typer.echo(f"wrote {file}")
         write_json(json_out, run.results)
 

@@ -10,6 +10,7 @@ import typer
 
 from app.commands.common import WORKSPACE_HELP
 from app.commands.runs import _open
+from scenarios.tables import write_text_atomic
 
 versions_app = typer.Typer(help="Schedule versions: every roster `ccplan schedule` (or the app) generates or the "
                                 "planner saves, with its scenario, agents, seed and figures.", no_args_is_help=True)
@@ -52,7 +53,7 @@ def show_version(
             ("intervals_meeting_target", "open intervals meeting targets")) if f.get(key) is not None))
     if roster_out is not None:
         roster_out.parent.mkdir(parents=True, exist_ok=True)
-        roster_out.write_text(v.roster_csv, encoding="utf-8")
+        write_text_atomic(roster_out, v.roster_csv)
         typer.echo(f"wrote {roster_out}")
 
 
