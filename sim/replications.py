@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass
-from typing import Sequence, Union
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -83,7 +83,7 @@ class Resume:
         return [replication_records(Engine(spec, _unspawned(self.seed), state=state).run()) for spec in self.then]
 
 
-Job = Union[Fresh, GivenArrivals, Resume]
+Job = Fresh | GivenArrivals | Resume
 
 
 def replicate(jobs: Sequence[Job], *, executor: Executor | None = None, progress: Progress | None = None) -> list:
