@@ -194,29 +194,27 @@ def _clock(t: float) -> str:
 
 def overtime(today: Today, menu: ActionMenu, k: int, agent: Agent) -> list[Action]:
     """Shift `k` extended at its end by each of the menu's overtime lengths that the rules allow."""
-    s = today.roster.shifts[k]
-    rate = today.scenario.skill_groups[s.skill_group].hourly_cost
-    out = []
-    for m in menu.overtime_minutes:
-        if not overtime_problems(today, k, agent, m):
-            new = dataclasses.replace(s, end_s=s.end_s + m * 60)
-            out.append(Action(s.agent, s.skill_group, "overtime", k, new, m / 60, menu.premium * rate * m / 60,
-                              f"work until {_clock(new.end_s)} instead of {_clock(s.end_s)}", (s.end_s, new.end_s)))
-    return out
+    allowed = [m for m in menu.overtime_minutes if not overtime_problems(today, k, agent, m)]
+    return [_added_time(today, menu, k, m, at_end=True) for m in allowed]
 
 
 def start_early(today: Today, menu: ActionMenu, k: int, agent: Agent) -> list[Action]:
     """Shift `k` brought forward by each of the menu's overtime lengths that the rules allow."""
+    allowed = [m for m in menu.overtime_minutes if not start_early_problems(today, k, agent, m)]
+    return [_added_time(today, menu, k, m, at_end=False) for m in allowed]
+
+
+def _added_time(today: Today, menu: ActionMenu, k: int, minutes: int, at_end: bool) -> Action:
+    """Shift `k` longer by `minutes` at its end (overtime) or its start (start early), paid at the premium."""
     s = today.roster.shifts[k]
-    rate = today.scenario.skill_groups[s.skill_group].hourly_cost
-    out = []
-    for m in menu.overtime_minutes:
-        if not start_early_problems(today, k, agent, m):
-            new = dataclasses.replace(s, start_s=s.start_s - m * 60)
-            out.append(Action(s.agent, s.skill_group, "start early", k, new, m / 60, menu.premium * rate * m / 60,
-                              f"start at {_clock(new.start_s)} instead of {_clock(s.start_s)}",
-                              (new.start_s, s.start_s)))
-    return out
+    cost = menu.premium * today.scenario.skill_groups[s.skill_group].hourly_cost * minutes / 60
+    if at_end:
+        new = dataclasses.replace(s, end_s=s.end_s + minutes * 60)
+        return Action(s.agent, s.skill_group, "overtime", k, new, minutes / 60, cost,
+                      f"work until {_clock(new.end_s)} instead of {_clock(s.end_s)}", (s.end_s, new.end_s))
+    new = dataclasses.replace(s, start_s=s.start_s - minutes * 60)
+    return Action(s.agent, s.skill_group, "start early", k, new, minutes / 60, cost,
+                  f"start at {_clock(new.start_s)} instead of {_clock(s.start_s)}", (new.start_s, s.start_s))
 
 
 def voluntary_time_off(today: Today, menu: ActionMenu, k: int) -> list[Action]:
