@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 from planning.demand import scenario_demand  # noqa: E402
 from planning.execution import open_executor  # noqa: E402
-from planning.intraday import (Options, _shares, day_demand, day_roster, day_scenario, replan_day,  # noqa: E402
-                               simulate_rest)
+from planning.intraday import (Options, day_demand, day_roster, day_scenario, replan_day,  # noqa: E402
+                               simulate_rest, target_shares)
 from scenarios import load_scenario, read_roster  # noqa: E402
 from sim import arrival_times  # noqa: E402
 
@@ -79,7 +79,7 @@ def main() -> None:
             before, after = simulate_rest(day_sc, [day_roster(roster, day, day_sc.start),
                                                    day_roster(plan.roster, day, day_sc.start)],
                                           truth, now_h * 3600, 100, 7001, run_on.executor)
-        sb, sa = _shares(day_sc, before), _shares(day_sc, after)
+        sb, sa = target_shares(day_sc, before), target_shares(day_sc, after)
         factor_hat = float(plan.reforecast.loc[plan.reforecast["channel"] == "phone", "factor"].iloc[0])
         kinds = pd.Series([a.kind for a in plan.actions]).value_counts().to_dict()
         out[name] = {"day": str(now.date()), "seen_factor": round(float(actuals["contacts"].sum()) / float(
@@ -87,7 +87,7 @@ def main() -> None:
             "reforecast_factor": round(factor_hat, 3), "unchanged_share": sb, "replan_share": sa,
             "planner_certified_unchanged": plan.shares_before, "planner_certified_replan": plan.shares_after,
             "hours_added": plan.hours_added, "hours_released": plan.hours_released, "actions": kinds,
-            "candidates": plan.candidates, "rounds": plan.rounds, "seconds": round(seconds, 1)}
+            "candidates": plan.candidates, "rounds": [r.to_json() for r in plan.rounds], "seconds": round(seconds, 1)}
         lines.append(f"| {name} ({now:%a %Y-%m-%d}, phone x{factor}) | {out[name]['seen_factor']:.3f} | "
                      f"{factor_hat:.3f} | {sb['phone']:.1%} | {sa['phone']:.1%} | {sb['chat']:.0%} / {sa['chat']:.0%}"
                      f" | {sb['email']:.0%} / {sa['email']:.0%} | +{plan.hours_added:g} / -{plan.hours_released:g} | "

@@ -13,6 +13,12 @@ simulates and re-sizes (planning.schedule) composes these entry points:
 - `coverage_tables(scenario, roster, requirement)`: coverage per interval and channel, per group, short
   intervals (pooled over skill groups: optimizer.pooling); `coverage_sets`.
 - `write_outputs` / `write_excel`: the roster CSV and the workbook.
+- `candidate_actions(scenario, roster, now, menu)` -> the supervisor's legal `Action`s for the rest of a day
+  (overtime, start early, voluntary time off, moved lunches and breaks, call-ins; `ActionMenu`), each kind's
+  labour-rule check against `Today` (`overtime_problems`, `start_early_problems`, `vto_problems`,
+  `move_problems`, `call_in_problems`; `cut_windows`, `vto_shift`); `apply_actions`. `choose_actions` -> `Choice`
+  (CP-SAT over their coverage and cost; `ChoiceSettings`, `on_duty_coverage`): optimizer.intraday_actions,
+  optimizer.intraday_choice.
 - `Budget`: a solver stage's effort (CP-SAT deterministic time), wall-clock safety limit and threads
   (optimizer.solver): the same inputs give the same plan and roster on any machine, quiet or loaded.
 """
@@ -21,6 +27,10 @@ from .agents import Agent, generate_agents, group_limits, read_agents
 from .baseline import baseline_requirement, two_step_shifts
 from .coverage import coverage_tables
 from .export import write_excel, write_outputs
+from .intraday_actions import (Action, ActionMenu, Today, apply_actions, call_in_problems, candidate_actions,
+                               cut_windows, move_problems, overtime_problems, start_early_problems, vto_problems,
+                               vto_shift)
+from .intraday_choice import Choice, ChoiceSettings, choose_actions, on_duty_coverage
 from .plan import GroupLimits, PlannedShift, ShiftPlan, plan_roster, to_shift
 from .pooling import coverage_sets
 from .requirements import on_duty, requirement_arrays, requirements, requirements_warnings
@@ -30,7 +40,10 @@ from .shifts import paid_hours_lower_bound, select_shifts
 from .solver import Budget
 from .templates import Template, check_rules, shift_templates
 
-__all__ = ["Agent", "Budget", "GroupLimits", "PlannedShift", "RosterOutcome", "ShiftPlan", "Template", "baseline_requirement",
+__all__ = ["Action", "ActionMenu", "Agent", "Choice", "ChoiceSettings", "Today", "apply_actions", "call_in_problems",
+           "candidate_actions", "choose_actions", "cut_windows", "move_problems", "on_duty_coverage",
+           "overtime_problems", "start_early_problems", "vto_problems", "vto_shift",
+           "Budget", "GroupLimits", "PlannedShift", "RosterOutcome", "ShiftPlan", "Template", "baseline_requirement",
            "build_roster", "check_rules", "coverage_sets", "coverage_tables", "generate_agents", "group_limits",
            "on_duty", "paid_hours_lower_bound", "plan_roster", "read_agents", "requirement_arrays", "requirements",
            "requirements_warnings", "roster_rule_breaks", "select_shifts", "shift_templates", "to_shift",

@@ -112,7 +112,12 @@ class ScheduleSettings:
 
     @property
     def certify_seed(self) -> int:
-        return self.seed + CERTIFY_SEED
+        return certification_seed(self.seed)
+
+
+def certification_seed(seed: int) -> int:
+    """The seed certification simulates with: customers the loop's own simulations (at `seed`) never saw."""
+    return seed + CERTIFY_SEED
 
 
 @dataclass

@@ -111,8 +111,8 @@ def _payload(plan, actions: pd.DataFrame, moment: pd.Timestamp) -> dict:
     return {"now": str(moment), "actions": actions.to_dict("records"), "hours_added": plan.hours_added,
             "hours_released": plan.hours_released, "shares_before": plan.shares_before,
             "shares_after": plan.shares_after, "reforecast": refc.to_dict("records"),
-            "before": _figures(plan.before), "after": _figures(plan.after), "rounds": plan.rounds,
-            "candidates": plan.candidates, "seconds": plan.seconds}
+            "before": _figures(plan.before), "after": _figures(plan.after),
+            "rounds": [r.to_json() for r in plan.rounds], "candidates": plan.candidates, "seconds": plan.seconds}
 
 
 def _pct(x) -> str:

@@ -131,7 +131,8 @@ for ch in sorted(refc["channel"].unique()):
         title=f"{ch}: week-ahead forecast (blue), actual so far (black), reforecast with its 80% band (orange)",
         height=220), width="stretch")
 
-from planning.intraday import day_roster, on_duty_coverage  # noqa: E402
+from optimizer import on_duty_coverage  # noqa: E402
+from planning.intraday import day_roster  # noqa: E402
 
 k = (pd.Timestamp(day) - pd.Timestamp(sc.start)).days
 n, step = sc.intervals_per_day, sc.interval_minutes * 60.0
