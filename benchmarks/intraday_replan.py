@@ -21,7 +21,6 @@ import argparse
 import json
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -31,10 +30,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from planning.demand import scenario_demand  # noqa: E402
+from planning.execution import open_executor  # noqa: E402
 from planning.intraday import (Options, day_demand, day_roster, day_scenario, replan_day,  # noqa: E402
                                simulate_rest, target_shares)
 from scenarios import load_scenario, read_roster  # noqa: E402
-from sim.arrivals import arrival_times  # noqa: E402
+from sim import arrival_times  # noqa: E402
 
 CASES = (("surge", 1, 1.2), ("quiet", 3, 0.8))
 
@@ -75,10 +75,10 @@ def main() -> None:
         day_sc = day_scenario(sc, day)
         truth = day_demand(sc, demand, pd.DataFrame(columns=["ds", "channel", "yhat"]), day)
         truth.loc[truth["channel"] == "phone", "contacts"] *= factor
-        with ProcessPoolExecutor(max_workers=args.workers) as pool:
+        with open_executor("local", workers=args.workers) as run_on:
             before, after = simulate_rest(day_sc, [day_roster(roster, day, day_sc.start),
                                                    day_roster(plan.roster, day, day_sc.start)],
-                                          truth, now_h * 3600, 100, 7001, pool)
+                                          truth, now_h * 3600, 100, 7001, run_on.executor)
         sb, sa = target_shares(day_sc, before), target_shares(day_sc, after)
         factor_hat = float(plan.reforecast.loc[plan.reforecast["channel"] == "phone", "factor"].iloc[0])
         kinds = pd.Series([a.kind for a in plan.actions]).value_counts().to_dict()

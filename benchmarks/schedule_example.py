@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from planning import scenario_demand, schedule, simulate  # noqa: E402
 from scenarios import EXAMPLE_SCENARIO, load_scenario  # noqa: E402
-from sim.targets import judge_simulation, meeting_shares  # noqa: E402
+from sim import judge_simulation, meeting_shares  # noqa: E402
 
 TARGET_SHARE = 0.95       # every channel meets its targets in this share of open intervals
 TARGET_REDUCTION = 0.15   # ccplan pays at least this much less than the baseline

@@ -50,7 +50,7 @@ def run_ccplan(seed: int) -> tuple[int, dict]:
     from planning.demand import scenario_demand
     from sim import simulate
     sc = workload_scenario()
-    res = simulate(sc, demand=scenario_demand(sc), replications=1, seed=seed, workers=1)
+    res = simulate(sc, demand=scenario_demand(sc), replications=1, seed=seed)
     phone = res.summary["channels"]["phone"]
     return int(phone["offered"]), phone
 
@@ -115,9 +115,9 @@ def timed(fn, repeat: int, seed: int = 1):
 
 
 def example_week(replications: int = 20, workers: int = 2) -> dict:
+    from planning import simulate
     from planning.demand import scenario_demand
-    from sim import simulate
-    from sim.quick_staffing import offered_load_staffing
+    from sim import offered_load_staffing
     sc = load_scenario(EXAMPLE_SCENARIO)
     t0 = time.perf_counter()
     demand = scenario_demand(sc)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,10 +31,9 @@ import yaml
 from forecasting.calls import PRIORITY_SUFFIX
 from forecasting.servicefit import HandleFit, PatienceFit, fit_handle, fit_patience
 from scenarios import InputError, Problem, Scenario
-from sim.customers import Customers
-from sim.distributions import Dist, draw
-from sim.inputs import build_spec
-from sim.model import Engine
+from sim import ContactOutcomes, GivenArrivals, ModelSpec, build_spec, replicate
+
+from .execution import executor_or_local
 
 STRETCH_GAP_MINUTES = 30.0
 SPECIALIST_SHARE = 0.8
@@ -252,34 +251,13 @@ class PeriodModel:
                    {n: {int(k): float(v) for k, v in h.items()} for n, h in (cal.get("hourly_aht_seconds") or {}).items()})
 
 
-def _chunk_job(args) -> dict:
-    """One replication of one chunk: per-interval sums of every channel (runs in a worker process); with
-    `detail`, per channel the simulated (answered, wait seconds) of every call instead."""
-    spec, arrivals, seed, *rest = args
-    detail = bool(rest and rest[0])
-    gens = seed.spawn(len(spec.channels) + 1)
-    customers = []
-    length = spec.interval_seconds
-    for c, ch in enumerate(spec.channels):
-        t = arrivals[c]
-        rng_h, rng_p = [np.random.default_rng(s) for s in gens[c].spawn(2)]
-        iv = np.minimum((t // length).astype(int), spec.n_intervals - 1)
-        handle = draw(ch.handle, rng_h, t.size) * (ch.aht[iv] / ch.handle.mean)
-        customers.append(Customers(t, handle, draw(ch.patience, rng_p, t.size), t.size))
-    engine = Engine(spec, gens[-1], customers=customers).run()
+def _interval_sums(spec: ModelSpec, outcomes: list[ContactOutcomes]) -> dict:
+    """Per channel the per-interval sums of one replication of one chunk."""
     out = {}
-    n = spec.n_intervals
-    for ch in engine.channels:
-        a = np.asarray(ch.arrival, float)
-        s = np.asarray(ch.start, float)
-        p = np.asarray(ch.patience, float)
-        answered = ~np.isnan(s)
-        abandoned = ~answered & (a + p <= spec.horizon)
-        wait = np.where(answered, s - a, np.where(abandoned, p, np.nan))
-        if detail:
-            out[ch.spec.name] = {"answered": answered, "abandoned": abandoned, "wait": wait}
-            continue
-        iv = np.clip((a // length).astype(int), 0, n - 1)
+    length, n = spec.interval_seconds, spec.n_intervals
+    for ch, own in zip(spec.channels, outcomes):
+        answered, abandoned, wait = own.answered, own.abandoned, own.wait
+        iv = np.clip((own.arrival // length).astype(int), 0, n - 1)
 
         def count(mask, w=None):
             return np.bincount(iv[mask], weights=None if w is None else w[mask], minlength=n)
@@ -287,10 +265,10 @@ def _chunk_job(args) -> dict:
         left = answered | abandoned
         rec = {"offered": count(np.ones_like(answered)), "abandoned": count(abandoned),
                "answered": count(answered), "wait_left": count(left, wait), "left": count(left),
-               "within_threshold": count(answered & (wait <= ch.spec.threshold_seconds))}
+               "within_threshold": count(answered & (wait <= ch.threshold_seconds))}
         for thr in THRESHOLDS:
             rec[f"within_{int(thr)}"] = count(answered & (wait <= thr))
-        out[ch.spec.name] = rec
+        out[ch.name] = rec
     return out
 
 
@@ -310,7 +288,8 @@ def _scenario(model: PeriodModel, start: dt.date, days: int, interval_minutes: i
 
 def simulate_period(records: pd.DataFrame, model: PeriodModel, availability: dict[int, float] | np.ndarray,
                     replications: int = 10, seed: int = 1, workers: int | None = None,
-                    stretches: pd.DataFrame | None = None, executor=None, detail: bool = False) -> pd.DataFrame:
+                    stretches: pd.DataFrame | None = None, executor: Executor | None = None,
+                    detail: bool = False) -> pd.DataFrame:
     """Simulate the records' period: their arrivals, the staffing read from them, calibrated service and patience.
 
     availability: share of on-duty time available per hour of day (dict hour -> share, or 24 values).
@@ -320,6 +299,8 @@ def simulate_period(records: pd.DataFrame, model: PeriodModel, availability: dic
     Uses only arrival times, channels, who served and when (the staffing), never waits or abandonments.
     `detail` (one replication) returns instead the records with the simulated served, abandoned and
     wait_seconds of every call (calls still waiting when a chunk ends are neither served nor abandoned).
+    The replications run on `executor` (planning.execution.open_executor), else on a local process pool of
+    `workers` (default: cores; 1: in this process).
     """
     if detail:
         replications = 1
@@ -366,22 +347,24 @@ def simulate_period(records: pd.DataFrame, model: PeriodModel, availability: dic
                                         "aht_seconds": aht}))
         spec = build_spec(scenario, plan, pd.concat(demand, ignore_index=True))
         children = np.random.SeedSequence([seed, c0]).spawn(replications)
-        for k in range(replications):
-            jobs.append((spec, arrivals, children[k], detail))
+        jobs += [GivenArrivals(spec, children[k], tuple(arrivals)) for k in range(replications)]
         chunks.append((ds, duty.sum(axis=1), plan_m.sum(axis=1), own))
-    results = _run_jobs(jobs, workers, executor)
+    with executor_or_local(executor, max(1, min(workers or os.cpu_count() or 1, len(jobs)))) as run_on:
+        results = replicate(jobs, executor=run_on)
     if detail:
         parts = []
         for (_, _, _, own), res in zip(chunks, results):
+            by_name = {outcome.channel: outcome for outcome in res}
             for name in names:
+                outcome = by_name[name]
                 mine = own[own["channel"] == name].sort_values("arrival", kind="stable").copy()
-                mine["served"], mine["abandoned"] = res[name]["answered"], res[name]["abandoned"]
-                mine["wait_seconds"] = np.nan_to_num(res[name]["wait"], nan=0.0)
+                mine["served"], mine["abandoned"] = outcome.answered, outcome.abandoned
+                mine["wait_seconds"] = np.nan_to_num(outcome.wait, nan=0.0)
                 parts.append(mine)
         return pd.concat(parts).sort_values("arrival", kind="stable").reset_index(drop=True)
     rows = []
     for ci, (ds, duty, avail_agents, _) in enumerate(chunks):
-        reps = results[ci * replications:(ci + 1) * replications]
+        reps = [_interval_sums(jobs[k].spec, results[k]) for k in range(ci * replications, (ci + 1) * replications)]
         for name in names:
             frame = {"ds": ds, "channel": name}
             for f in reps[0][name]:
@@ -397,16 +380,6 @@ def simulate_period(records: pd.DataFrame, model: PeriodModel, availability: dic
     agg = {c: ("mean" if c in ("on_duty", "available_agents") else "sum") for c in fine.columns
            if c not in ("ds", "channel")}
     return fine.groupby(["ds", "channel"], as_index=False, sort=False).agg(agg)
-
-
-def _run_jobs(jobs, workers, executor) -> list[dict]:
-    if executor is not None:
-        return list(executor.map(_chunk_job, jobs))
-    workers = min(len(jobs), os.cpu_count() or 1) if workers is None else min(workers, len(jobs))
-    if workers <= 1:
-        return [_chunk_job(j) for j in jobs]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_chunk_job, jobs, chunksize=max(1, len(jobs) // (4 * workers))))
 
 
 # --- observed figures ------------------------------------------------------------------------------------------
@@ -437,8 +410,8 @@ def _by_hour(table: pd.DataFrame) -> pd.DataFrame:
 
 def fit_availability(records: pd.DataFrame, model: PeriodModel, replications: int = 6, seed: int = 7,
                      workers: int | None = None, rounds: int = 4, progress=None,
-                     stretches: pd.DataFrame | None = None,
-                     abandon_weight: float = 1.0) -> tuple[dict[int, float], list[dict], pd.DataFrame]:
+                     stretches: pd.DataFrame | None = None, abandon_weight: float = 1.0,
+                     executor: Executor | None = None) -> tuple[dict[int, float], list[dict], pd.DataFrame]:
     """Availability by hour of day such that simulating `records`' days reproduces their abandonment and
     share answered within 60 s, hour of day by hour of day (pooled over days and channels).
 
@@ -447,7 +420,8 @@ def fit_availability(records: pd.DataFrame, model: PeriodModel, replications: in
     at least MIN_HOUR_CALLS calls is moved by secant steps on its own gap, `rounds` times. Every evaluation
     simulates the same customers (one seed), so successive gaps differ by availability alone.
     `stretches` (server, start, end) default to those read from the records. `abandon_weight` weighs the
-    abandonment gap against the within-60-s gap (1: equal; not tuned on replayed days).
+    abandonment gap against the within-60-s gap (1: equal; not tuned on replayed days). `executor`, `workers`: as
+    simulate_period's.
     Returns (availability per hour, the log of evaluations, observed figures per hour).
     """
     stretches = server_stretches(records) if stretches is None else stretches
@@ -457,7 +431,7 @@ def fit_availability(records: pd.DataFrame, model: PeriodModel, replications: in
     lo, hi = AVAIL_BOUNDS
 
     def evaluate(avail: np.ndarray) -> pd.DataFrame:
-        sim = simulate_period(records, model, avail, replications, seed, workers, stretches)
+        sim = simulate_period(records, model, avail, replications, seed, workers, stretches, executor=executor)
         got = _by_hour(sim).reindex(observed.index)
         gap = abandon_weight * (got["abandon"] - observed["abandon"]) + (observed["sl60"] - got["sl60"])
         total = float((gap * observed["offered"]).sum() / observed["offered"].sum())
@@ -514,11 +488,12 @@ def fit_availability(records: pd.DataFrame, model: PeriodModel, replications: in
 
 def calibrate(records: pd.DataFrame, interval_minutes: int = 30, threshold_seconds: float = 20.0,
               replications: int = 6, seed: int = 7, workers: int | None = None, channel_map: dict | None = None,
-              progress=None) -> Calibration:
+              progress=None, executor: Executor | None = None) -> Calibration:
     """Fit channels, skill groups and availability to call records (from forecasting.calls.call_records).
 
     Call types with fewer than MIN_CALLS_CHANNEL contacts join the busiest channel (a small "<type>_priority"
-    channel joins its type), as recorded in `channel_map`.
+    channel joins its type), as recorded in `channel_map`. `executor`, `workers`: where the availability fit's
+    simulations run (simulate_period).
     """
     if records.empty:
         raise InputError([Problem("calls", "no calls in the chosen period")], "invalid call records")
@@ -551,7 +526,7 @@ def calibrate(records: pd.DataFrame, interval_minutes: int = 30, threshold_secon
                       threshold_seconds, channel_map, period)
     model = PeriodModel.from_fragment(cal.fragment())
     cal.availability, cal.fit_log, observed = fit_availability(records, model, replications, seed, workers,
-                                                              progress=progress)
+                                                              progress=progress, executor=executor)
     cal.observed_by_hour = [{"hour": int(h), "offered": int(r.offered), "abandon": round(float(r.abandon), 4),
                              "sl60": round(float(r.sl60), 4)} for h, r in observed.iterrows()]
     return cal

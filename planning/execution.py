@@ -69,6 +69,17 @@ def open_executor(kind: str = "local", *, workers: int | None = None, scheduler:
         yield Execution("dask", client.get_executor(), threads, address)
 
 
+@contextmanager
+def executor_or_local(executor: Executor | None, workers: int | None) -> Iterator[Executor | None]:
+    """`executor` when one is given, else for the block a local process pool of `workers` (None: the machine's
+    cores; 1: None, i.e. in this process). How every use case honours its `workers=` option."""
+    if executor is not None:
+        yield executor
+        return
+    with open_executor("local", workers=workers) as run_on:
+        yield run_on.executor
+
+
 def one_blas_thread() -> None:
     """Limit numpy's BLAS to one thread in this process.
 

@@ -29,7 +29,7 @@ import dataclasses
 import datetime as dt
 import os
 import time
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,13 +40,9 @@ from optimizer import (Action, ActionMenu, Agent, ChoiceSettings, apply_actions,
                        on_duty, requirements)
 from scenarios import InputError, Problem, Roster, Scenario, week_intervals
 from scenarios.progress import Progress, no_progress, scaled
-from sim.inputs import build_spec
-from sim.model import Engine
-from sim.records import replication_records
-from sim.results import build_result
-from sim.state import capture
-from sim.targets import judge, meeting_shares, open_intervals
+from sim import Resume, build_result, build_spec, judge, meeting_shares, open_intervals, replicate
 
+from .execution import executor_or_local
 from .schedule import certification_seed
 
 DAY = 86400.0
@@ -139,27 +135,14 @@ def day_roster(roster: Roster, day: int, start: dt.date) -> Roster:
                           for s in roster.shifts if off <= s.start_s < off + DAY])
 
 
-def _child(seed: int, r: int, total: int) -> np.random.SeedSequence:
-    # A fresh SeedSequence object per engine: spawning is stateful, the streams must be the same every time.
-    return np.random.SeedSequence(seed).spawn(total)[r]
-
-
-def _rest_of_day(job) -> list[dict]:
-    """One replication: the morning on `base` to `now`, then the rest of the day from that state on each spec."""
-    base, variants, now, seed, r, total = job
-    engine = Engine(base, _child(seed, r, total), track=True).run(until=now)
-    state = capture(engine)
-    return [replication_records(Engine(spec, _child(seed, r, total), state=state).run()) for spec in variants]
-
-
 def simulate_rest(day_sc: Scenario, rosters: list[Roster], demand: pd.DataFrame, now_s: float, replications: int,
                   seed: int, executor: Executor | None = None) -> list[pd.DataFrame]:
     """Judged rest-of-day interval tables (sim.targets.judge rows with ds >= now) for each roster, simulated
     from the state at `now_s` (seconds from the day's 00:00) reached on the first roster. Replication r uses
     child r of SeedSequence(seed) whatever the executor (None: in this process)."""
     specs = [build_spec(day_sc, r, demand) for r in rosters]
-    jobs = [(specs[0], specs, now_s, seed, r, replications) for r in range(replications)]
-    results = list(executor.map(_rest_of_day, jobs)) if executor is not None else [_rest_of_day(j) for j in jobs]
+    jobs = [Resume(specs[0], child, now_s, tuple(specs)) for child in np.random.SeedSequence(seed).spawn(replications)]
+    results = replicate(jobs, executor=executor)
     idx = week_intervals(day_sc)
     now_ts = idx[0] + pd.Timedelta(seconds=now_s)
     out = []
@@ -236,11 +219,12 @@ class DayContext:
 def replan_day(scenario: Scenario, roster: Roster, week_demand: pd.DataFrame, actuals: pd.DataFrame,
                now: pd.Timestamp, options: Options = Options(), agents: list[Agent] | None = None,
                priors: dict[str, DayFactorPrior] | None = None, progress: Progress | None = None,
-               absent: list[str] = ()) -> IntradayPlan:
+               absent: list[str] = (), executor: Executor | None = None) -> IntradayPlan:
     """Reforecast the day of `now` from `actuals` (checked: forecasting.intraday.check_actuals) and re-plan its
     rest. `week_demand`: planning.scenario_demand (ds, channel, contacts, aht_seconds); `roster`: the week's;
     `absent`: agents off sick today (their shifts of the day are dropped, before and after, and they are not
-    called in)."""
+    called in). The simulations run on `executor` (planning.execution.open_executor), else on a local process pool
+    of options.workers."""
     t0 = time.perf_counter()
     progress = progress or no_progress
     now = pd.Timestamp(now)
@@ -272,12 +256,8 @@ def replan_day(scenario: Scenario, roster: Roster, week_demand: pd.DataFrame, ac
     candidates = candidate_actions(scenario, roster, now_s, options, agents=agents, absent=absent)
     ctx = DayContext(scenario, roster, now, day, day_sc, demand, refc, required, candidates)
     workers = min(options.certify_replications, os.cpu_count() or 1) if options.workers is None else options.workers
-    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
-    try:
+    with executor_or_local(executor, workers) as pool:
         return _replan(ctx, options=options, progress=progress, pool=pool, t0=t0)
-    finally:
-        if pool is not None:
-            pool.shutdown()
 
 
 def _replan(ctx: DayContext, *, options: Options, progress: Progress, pool: Executor | None,

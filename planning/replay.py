@@ -14,6 +14,7 @@ bias are over days (each day counts once) for `*_mae_pp` / `*_bias_pp`.
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,11 +61,12 @@ def compare(actual: pd.DataFrame, simulated: pd.DataFrame, keys: list[str]) -> p
 
 
 def replay(records: pd.DataFrame, model: PeriodModel, availability: dict[int, float], replications: int = 20,
-           seed: int = 1, workers: int | None = None, executor=None,
+           seed: int = 1, workers: int | None = None, executor: Executor | None = None,
            stretches: pd.DataFrame | None = None) -> ReplayResult:
     """Simulate the records' period and compare it with the records (see the module docstring).
 
-    `stretches` (server, start, end) default to those read from the records' answered calls."""
+    `stretches` (server, start, end) default to those read from the records' answered calls. The replications run
+    on `executor` (planning.execution.open_executor), else on a local pool of `workers` (simulate_period)."""
     thresholds = {n: float(c["target"]["answer_within_seconds"]) for n, c in model.channels.items()}
     sim = simulate_period(records, model, availability, replications, seed, workers, stretches=stretches,
                           executor=executor)

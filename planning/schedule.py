@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,10 +27,10 @@ from optimizer.locked import NO_LOCKS, Locked, read_locked
 from optimizer.resize import resize_requirement
 from scenarios import InputError, Problem, Roster, Scenario
 from scenarios.progress import Progress, no_progress, scaled
-from sim import SimResult, simulate
-from sim.targets import judge_simulation, max_abandon_of, meeting_shares, target_of
+from sim import SimResult, judge_simulation, max_abandon_of, meeting_shares, simulate, target_of
 
 from .demand import scenario_demand
+from .execution import executor_or_local
 
 TARGET_SHARE = 0.95   # a plan "meets targets" when every channel meets them in this share of its open intervals
 # The loop accepts a plan only when its certification shows this share: an interval near its limit can fall
@@ -185,8 +186,9 @@ class ScheduleLoop:
     """The schedule pipeline for one scenario, demand and set of agents, one named step per stage."""
 
     def __init__(self, scenario: Scenario, demand: pd.DataFrame, agents: list[Agent], settings: ScheduleSettings,
-                 progress: Progress | None = None, locked: Locked | None = None):
+                 progress: Progress | None = None, locked: Locked | None = None, executor: Executor | None = None):
         self.scenario = scenario
+        self.executor = executor              # where the simulations run (None: in this process)
         self.locked = locked or NO_LOCKS      # shifts kept as they are (optimizer.locked)
         self.demand = demand
         self.agents = agents
@@ -229,7 +231,7 @@ class ScheduleLoop:
 
     def simulate(self, staff: Roster, seed: int, replications: int, progress: Progress | None = None) -> SimResult:
         return simulate(self.scenario, staff, demand=self.demand, replications=replications, seed=seed,
-                        workers=self.settings.workers, progress=progress)
+                        executor=self.executor, progress=progress)
 
     def certify(self, staff: Roster, progress: Progress) -> Certificate:
         """Simulate `staff` with the certification sample and judge every open interval (no margin)."""
@@ -363,7 +365,7 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
              seed: int | None = None, progress: Progress | None = None, effort: float = DEFAULT_EFFORT,
              time_limit: float | None = DEFAULT_TIME_LIMIT, workers: int = 2,
              certify_replications: int = CERTIFY_REPLICATIONS, locked: Locked | Roster | str | Path | None = None,
-             time_off: str | Path | pd.DataFrame | None = None) -> ScheduleResult:
+             time_off: str | Path | pd.DataFrame | None = None, executor: Executor | None = None) -> ScheduleResult:
     """Schedule and roster the scenario's week.
 
     demand: expected contacts (default: planning.demand.scenario_demand). agents: a list, an agents CSV path, or
@@ -372,7 +374,8 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
     `certify_replications` replications of fresh customers (seed + CERTIFY_SEED). effort: CP-SAT deterministic
     time per solver stage (shift selection, and again the roster): the same inputs and seed give the same roster
     on any machine. time_limit: the wall-clock safety limit of a stage in seconds (a warning says when it acted).
-    workers: solver threads and simulation processes. Running out of budget never raises: the best plan so far
+    workers: solver threads, and simulation processes unless `executor` (planning.execution.open_executor) runs
+    the simulations. Running out of budget never raises: the best plan so far
     comes back with a warning. locked: roster rows (a CSV path, a Roster) kept exactly as they are, the rest
     scheduled around them (optimizer.locked). time_off: a time-off CSV (agent, start, end, reason) added to the
     agents' unavailable times (optimizer.agents.read_time_off).
@@ -405,7 +408,9 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
     if demand is None:
         progress(0.0, "forecasting demand")
         demand = scenario_demand(scenario)
-    return ScheduleLoop(scenario, demand, fixed.free_agents(scenario, agents), settings, progress, fixed).run()
+    with executor_or_local(executor, workers) as run_on:
+        return ScheduleLoop(scenario, demand, fixed.free_agents(scenario, agents), settings, progress, fixed,
+                            run_on).run()
 
 
 def shift_keys(roster: Roster) -> list[tuple]:

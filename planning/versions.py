@@ -9,7 +9,7 @@ import pandas as pd
 
 from scenarios import Roster, Scenario
 from sim import SimResult
-from sim.targets import judge_simulation, meeting_shares
+from sim import judge_simulation, meeting_shares
 
 from .store import Workspace
 

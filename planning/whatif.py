@@ -155,8 +155,7 @@ class _Task:
     time_limit: float | None = DEFAULT_TIME_LIMIT
 
 
-def _run_task(task: _Task, executor: Executor | None = None, workers: int | None = 1,
-              progress: Progress | None = None) -> dict:
+def _run_task(task: _Task, executor: Executor | None = None, progress: Progress | None = None) -> dict:
     """Run one variant: its requirements, then simulate it at fixed staff, or schedule and simulate the new roster."""
     # What the variant needs, whether or not staff is fixed: cheap (Erlang formulas) and exact.
     out: dict[str, Any] = {"requirements": requirements(task.scenario, task.demand, task.method)}
@@ -165,7 +164,7 @@ def _run_task(task: _Task, executor: Executor | None = None, workers: int | None
     if task.reoptimize:
         plan = schedule(task.scenario, demand=task.demand, verify=task.verify, replications=task.replications,
                         seed=task.seed, workers=task.schedule_workers, effort=task.effort,
-                        time_limit=task.time_limit, progress=scaled(progress, 0.0, 0.5))
+                        time_limit=task.time_limit, progress=scaled(progress, 0.0, 0.5), executor=executor)
         staffing = plan.roster
         out["roster"] = plan.roster
         out["paid_hours"] = float(plan.kpis["paid_hours"])
@@ -173,7 +172,7 @@ def _run_task(task: _Task, executor: Executor | None = None, workers: int | None
         out["schedule"] = {k: v for k, v in plan.kpis.items() if k != "rounds"} if isinstance(plan.kpis, dict) else {}
         sim_progress = scaled(progress, 0.5, 1.0)
     result = simulate(task.scenario, staffing, demand=task.demand, replications=task.replications,
-                          seed=task.seed, executor=executor, workers=workers, progress=sim_progress)
+                          seed=task.seed, executor=executor, progress=sim_progress)
     out.update(summary=result.summary, replication_summaries=result.replication_summaries,
                intervals=result.intervals, groups=result.groups)
     return out
@@ -206,7 +205,7 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
     demands = _Demands()
     if not reoptimize:
         staffing, note = _fixed_staff(base, demands.of(base), staffing, seed, replications, verify, max(workers, 1),
-                                      effort, time_limit, progress)
+                                      effort, time_limit, progress, executor)
         notes += [note] if note else []
         if any(o.path.startswith("skill_groups.") and ".constant_agents" not in o.path and staffing is not None
                for v in variants for o in v.overrides):
@@ -251,7 +250,7 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
     else:
         for i, task in enumerate(tasks):
             step = scaled(progress, i / len(tasks), (i + 1) / len(tasks))
-            finish(i, _run_task(task, executor, workers if executor is not None else 1, step))
+            finish(i, _run_task(task, executor, step))
             progress((i + 1) / len(tasks), f"{i + 1}/{len(tasks)} variants: {variants[i].label}")
 
     done_results = [r for r in results if r is not None]
@@ -260,14 +259,16 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
 
 
 def _fixed_staff(base: Scenario, demand: pd.DataFrame, staffing, seed: int, replications: int, verify: bool,
-                 workers: int, effort: float, time_limit: float | None, progress: Progress):
+                 workers: int, effort: float, time_limit: float | None, progress: Progress,
+                 executor: Executor | None):
     """The staff every fixed-staff variant gets, and a note saying where it came from."""
     if staffing is not None:
         return staffing, None
     if any(g.constant_agents for g in base.skill_groups.values()):
         return None, "staff: each variant's constant_agents"
     plan = schedule(base, demand=demand, verify=verify, replications=replications, seed=seed, workers=workers,
-                    effort=effort, time_limit=time_limit, progress=lambda f, m="": progress(0.0, f"base roster: {m}"))
+                    effort=effort, time_limit=time_limit, progress=lambda f, m="": progress(0.0, f"base roster: {m}"),
+                    executor=executor)
     return plan.roster, (f"staff: a roster scheduled for the base ({plan.roster.paid_hours():,.0f} paid hours"
                          f"{', verified by simulation' if verify else ''})")
 

@@ -23,8 +23,9 @@ from .inputs import ModelSpec
 IDLE, BUSY, CHAT, OFF = 0, 1, 2, 3
 
 
-class Agent:
-    """One agent. `state` is IDLE/BUSY/CHAT when on or finishing work, OFF when gone."""
+class AgentState:
+    """One agent's state during a replication (not the roster's Agent, a person with hours and rules). `state` is
+    IDLE/BUSY/CHAT when on or finishing work, OFF when gone."""
 
     __slots__ = ("group", "realtime", "deferred", "state", "on", "on_shift", "aux", "idle_since", "token",
                  "busy_since", "avail_since", "off_since", "sessions", "chat", "version", "last_update", "done", "due")
@@ -57,7 +58,7 @@ class AgentGroup:
         self.index = index
         self.realtime = realtime
         self.deferred = deferred
-        self.agents: list[Agent] = []
+        self.agents: list[AgentState] = []
         self.idle: deque = deque()          # (agent, token) in order of becoming idle
         self.on_count = 0
         # [start, end) spans in seconds, turned into per-interval hours after the run
@@ -68,7 +69,7 @@ class AgentGroup:
         self.over_starts: list[float] = []
         self.over_ends: list[float] = []
 
-    def head_idle(self) -> Agent | None:
+    def head_idle(self) -> AgentState | None:
         """The longest-idle agent of the group (left in the queue), skipping stale entries."""
         idle = self.idle
         while idle:
@@ -78,8 +79,8 @@ class AgentGroup:
             idle.popleft()
         return None
 
-    def new_agent(self) -> Agent:
-        agent = Agent(self)
+    def new_agent(self) -> AgentState:
+        agent = AgentState(self)
         self.agents.append(agent)
         return agent
 

@@ -39,6 +39,25 @@ def replication_streams(spec: ModelSpec, seed: np.random.SeedSequence) -> list[n
     return seed.spawn(FIRST_CHANNEL_STREAM + len(spec.channels))
 
 
+def customers_arriving(spec: ModelSpec, arrivals: tuple[np.ndarray, ...], seed: np.random.SeedSequence
+                       ) -> tuple[list[Customers], np.random.SeedSequence]:
+    """Customers arriving at given times (per channel of the spec, sorted seconds from the week start), with
+    handle times and patience drawn from the spec, and the seed left for the engine (aux rotation).
+
+    Stream layout: seed.spawn(channels + 1); per channel [handle times, patience], the last for the engine.
+    """
+    gens = seed.spawn(len(spec.channels) + 1)
+    length = spec.interval_seconds
+    customers = []
+    for c, ch in enumerate(spec.channels):
+        t = arrivals[c]
+        rng_handle, rng_patience = [np.random.default_rng(s) for s in gens[c].spawn(2)]
+        iv = np.minimum((t // length).astype(int), spec.n_intervals - 1)
+        handle = draw(ch.handle, rng_handle, t.size) * (ch.aht[iv] / ch.handle.mean)
+        customers.append(Customers(t, handle, draw(ch.patience, rng_patience, t.size), t.size))
+    return customers, gens[-1]
+
+
 def draw_customers(spec: ModelSpec, streams: list[np.random.SeedSequence]) -> list[Customers]:
     """Arrivals, handle times, patiences and bot outcomes of every channel for one replication."""
     length = spec.interval_seconds

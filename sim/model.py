@@ -29,10 +29,11 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
-from .agents import BUSY, CHAT, IDLE, OFF, Agent, AgentGroup, plan_timetable, roster_timetable, stochastic_round
+from .agents import BUSY, CHAT, IDLE, OFF, AgentGroup, AgentState, plan_timetable, roster_timetable, stochastic_round
 from .channels import AI, CHAT as CHAT_KIND, DEFERRED, BotDesk, Channel
 from .customers import STREAM_AUX, draw_customers, replication_streams
 from .inputs import ModelSpec
+from .state import Pending, SimState, pending_work, restore_objects, resumed_timetable, snapshot
 
 
 class Engine:
@@ -42,9 +43,9 @@ class Engine:
                  state=None, track: bool = False):
         """`customers` (one sim.customers.Customers per channel) replaces the random draw, e.g. for hand-checked cases.
 
-        `state` (a sim.state.SimState captured from a run of the same customers) starts the run at its instant
+        `state` (a SimState from `capture()` of a run of the same customers) starts the run at its instant
         instead of the week start; the spec may differ after that instant (e.g. a roster changed for the rest of
-        the day). `track` keeps the bookkeeping sim.state.capture needs (when each pending completion is due and
+        the day). `track` keeps the bookkeeping `capture()` needs (when each pending completion is due and
         in which order it was scheduled); a resumed run always tracks. Tracking never changes the figures; it is
         off by default because it costs about 5 % of the engine's speed."""
         self.spec = spec
@@ -54,7 +55,7 @@ class Engine:
         self.aux_rng = np.random.default_rng(streams[STREAM_AUX])
         self.env = simpy.Environment(initial_time=state.time if state is not None else 0)
         # Pending completions are tracked as (due time, scheduling sequence) so that a state captured mid-run
-        # (sim.state) can re-schedule them at the same instants and in the same tie order.
+        # (capture) can re-schedule them at the same instants and in the same tie order.
         self.track = track or state is not None
         self._seq = 0
         self._arrival_due: tuple | None = None      # (due, seq, next arrival index, last drawn time)
@@ -79,7 +80,7 @@ class Engine:
             self.roster_agents = [self._hire(self.groups[a.group]) for a in spec.roster]
         self._state = state
         self._started = False
-        self.ran = False            # the clock has moved (sim.state can capture the engine)
+        self.ran = False            # the clock has moved (the engine can be captured)
 
     # --- the two processes ---------------------------------------------------------------------------------
 
@@ -155,7 +156,7 @@ class Engine:
                     self._seq += 1
                 yield self._timeout(delay)
             now = events[k][0]
-            touched: dict[Agent, None] = {}     # roster agents whose availability may change now (ordered)
+            touched: dict[AgentState, None] = {}     # roster agents whose availability may change now (ordered)
             while k < n and events[k][0] == now:
                 _, what, who, value = events[k]
                 if what == "count":
@@ -176,7 +177,7 @@ class Engine:
                     self._turn_off(agent, now)
         self._timetable_due = None
 
-    def _hire(self, group: AgentGroup) -> Agent:
+    def _hire(self, group: AgentGroup) -> AgentState:
         """A new agent of `group`. Its service completions call back with the agent bound in, so the timeout carries
         no payload to unpack (one per completion, the commonest event)."""
         agent = group.new_agent()
@@ -212,7 +213,7 @@ class Engine:
                     break
                 self._turn_off(agent, now)
 
-    def _turn_on(self, agent: Agent, now: float) -> None:
+    def _turn_on(self, agent: AgentState, now: float) -> None:
         group = agent.group
         agent.on = True
         group.on_count += 1
@@ -228,7 +229,7 @@ class Engine:
             return
         self._next_work(agent, now)
 
-    def _turn_off(self, agent: Agent, now: float) -> None:
+    def _turn_off(self, agent: AgentState, now: float) -> None:
         group = agent.group
         agent.on = False
         group.on_count -= 1
@@ -244,7 +245,7 @@ class Engine:
 
     # --- arrivals ------------------------------------------------------------------------------------------
 
-    def _idle_agent(self, groups: list) -> Agent | None:
+    def _idle_agent(self, groups: list) -> AgentState | None:
         """Remove and return the longest-idle agent among `groups`, or None."""
         best = None
         for group in groups:
@@ -312,7 +313,7 @@ class Engine:
 
     # --- voice and deferred service ------------------------------------------------------------------------
 
-    def _serve(self, agent: Agent, ch: Channel, i: int, now: float) -> None:
+    def _serve(self, agent: AgentState, ch: Channel, i: int, now: float) -> None:
         ch.start[i] = now
         agent.state = BUSY
         if self.track:
@@ -320,7 +321,7 @@ class Engine:
             self._seq += 1
         self._timeout(ch.handle[i]).callbacks.append(agent.done)
 
-    def _next_work(self, agent: Agent, now: float) -> None:
+    def _next_work(self, agent: AgentState, now: float) -> None:
         """The agent has nothing in hand: take the next contact by priority, go idle, or leave if off."""
         group = agent.group
         if not agent.on:
@@ -357,7 +358,7 @@ class Engine:
 
     # --- chat ----------------------------------------------------------------------------------------------
 
-    def _higher_waiting(self, agent: Agent, ch: Channel, now: float) -> bool:
+    def _higher_waiting(self, agent: AgentState, ch: Channel, now: float) -> bool:
         """True when a line the agent ranks above `ch` has a contact waiting."""
         for other in agent.realtime:
             if other is ch:
@@ -366,7 +367,7 @@ class Engine:
                 return True
         return False
 
-    def _chat_add(self, agent: Agent, ch: Channel, i: int, now: float) -> None:
+    def _chat_add(self, agent: AgentState, ch: Channel, i: int, now: float) -> None:
         sessions = agent.sessions
         if sessions:
             self._chat_advance(agent, now)
@@ -382,7 +383,7 @@ class Engine:
         if len(sessions) < ch.concurrency and agent.on:
             ch.partial[len(sessions)][agent] = None
 
-    def _chat_refill(self, agent: Agent, now: float) -> None:
+    def _chat_refill(self, agent: AgentState, now: float) -> None:
         """Fill free chat slots from the line unless a higher-priority line waits; reschedule the completion."""
         ch = agent.chat
         if agent.on and not self._higher_waiting(agent, ch, now):
@@ -393,7 +394,7 @@ class Engine:
                 self._chat_add(agent, ch, i, now)
         self._chat_schedule(agent, now)
 
-    def _chat_advance(self, agent: Agent, now: float) -> None:
+    def _chat_advance(self, agent: AgentState, now: float) -> None:
         """Bring the open sessions' remaining work up to `now` at the speed of the current session count."""
         elapsed = now - agent.last_update
         if elapsed > 0:
@@ -403,7 +404,7 @@ class Engine:
                 s[0] -= done
         agent.last_update = now
 
-    def _chat_schedule(self, agent: Agent, now: float) -> None:
+    def _chat_schedule(self, agent: AgentState, now: float) -> None:
         self._chat_advance(agent, now)
         sessions = agent.sessions
         agent.version += 1
@@ -438,13 +439,12 @@ class Engine:
 
     def run(self, until: float | None = None) -> "Engine":
         """Simulate to the end of the week (or to `until` seconds, leaving events at that instant pending, so
-        `sim.state.capture(engine)` can record the state there); the records are then read by sim.records."""
+        `capture()` can record the state there); the records are then read by sim.records."""
         end = self.horizon if until is None else min(float(until), self.horizon)
         if self._started is False:
             self._started = True
             if self._state is not None:
-                from .state import restore
-                restore(self, self._state)
+                self._restore(self._state)
             elif self.horizon > 0:
                 self.env.process(self._arrival_stream())
                 self.env.process(self._timetable())
@@ -452,6 +452,50 @@ class Engine:
             self.env.run(until=end)
             self.ran = True
         return self
+
+    def capture(self) -> SimState:
+        """The state at the current instant (after `run(until=t)`, t after the run's start; see sim.state); the
+        engine is not changed. Needs an engine made with `track=True`."""
+        if not self.ran:
+            raise ValueError("the engine has not run yet: run(until=t) with t after its start time, then capture")
+        if not self.track:
+            raise ValueError("the engine did not track its pending events: make it with Engine(..., track=True)")
+        table = self._timetable_due
+        return snapshot(self, Pending(self._seq, self._arrival_due, table,
+                                      None if table is None else self.timetable_events()[table[2]][0],
+                                      self._bot_due))
+
+    def _restore(self, state: SimState) -> None:
+        """Put this fresh engine (its clock at state.time) into `state` and schedule what was pending, in the
+        uninterrupted run's order: (instant, scheduling sequence)."""
+        t = state.time
+        self._seq = state.seq
+        unmatched = restore_objects(self, state, self._hire)
+        self._bot_due = dict(state.bots)
+        self._arrival_due = state.arrival
+        pending = pending_work(self, state)
+        self._timetable_due = resumed_timetable(self.timetable_events(), state)
+        if self._timetable_due is not None:
+            due, seq, k, last = self._timetable_due
+            pending.append((due, seq, "timetable", (k, last)))
+        pending.sort(key=lambda p: (p[0], p[1]))
+        for due, _, what, payload in pending:
+            if what == "busy":
+                self.at(due).callbacks.append(payload.done)
+            elif what == "chat":
+                self.at(due, (payload, payload.version)).callbacks.append(self._on_chat_done)
+            elif what == "bot":
+                self.at(due, payload).callbacks.append(self._on_bot_done)
+            elif what == "arrival":
+                _, _, idx, last = payload
+                self.env.process(self._arrival_stream(idx, last, first=self.at(due)))
+            else:
+                idx, last = payload
+                self.env.process(self._timetable(idx, last, first=self.at(due)))
+        for agent in unmatched:             # no longer rostered: off now, finishing what is in hand
+            agent.on_shift = False
+            if agent.on:
+                self._turn_off(agent, t)
 
     def at(self, due: float, value=None):
         """A timeout firing exactly at `due` seconds (the float the uninterrupted run scheduled: now + delay is

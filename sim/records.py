@@ -9,6 +9,8 @@ All counts and sums are additive over intervals, so any range of intervals can b
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .agents import BUSY, CHAT, OFF
@@ -22,21 +24,45 @@ CHANNEL_FIELDS = ("offered", "answered", "abandoned", "unfinished", "answered_wi
 GROUP_FIELDS = ("available_seconds", "busy_seconds", "overrun_seconds")
 
 
+@dataclass
+class ContactOutcomes:
+    """Every contact of one channel that arrived, in contact-index order (a channel's own contacts by arrival
+    time): arrival and wait in seconds (wait: start - arrival if answered, the patience if abandoned, else NaN)."""
+
+    channel: str
+    arrival: np.ndarray
+    answered: np.ndarray
+    abandoned: np.ndarray
+    wait: np.ndarray
+
+
+def _outcomes(ch, horizon: float) -> tuple[np.ndarray, np.ndarray, ContactOutcomes]:
+    """(arrived mask over the channel's arrays, start times of the arrived, their outcomes)."""
+    arrival = np.asarray(ch.arrival, float)
+    arrived = ~np.isnan(arrival)
+    a = arrival[arrived]
+    s = np.asarray(ch.start, float)[arrived]
+    patience = np.asarray(ch.patience, float)[arrived]
+    answered = ~np.isnan(s)
+    abandoned = ~answered & (a + patience <= horizon)
+    wait = np.where(answered, s - a, np.where(abandoned, patience, np.nan))
+    return arrived, s, ContactOutcomes(ch.spec.name, a, answered, abandoned, wait)
+
+
+def contact_outcomes(engine: Engine) -> list[ContactOutcomes]:
+    """Every contact's outcome after the run, per channel of the spec."""
+    return [_outcomes(ch, engine.spec.horizon)[2] for ch in engine.channels]
+
+
 def replication_records(engine: Engine) -> dict:
     """{"channels": [per channel {field: array per interval}], "week_wait_p90": [...], "groups": [...]}."""
     spec = engine.spec
     horizon, length, n = spec.horizon, spec.interval_seconds, spec.n_intervals
     channels, week_p90 = [], []
     for ch in engine.channels:
-        arrival = np.asarray(ch.arrival, float)
-        arrived = ~np.isnan(arrival)
-        a = arrival[arrived]
-        s = np.asarray(ch.start, float)[arrived]
-        patience = np.asarray(ch.patience, float)[arrived]
-        answered = ~np.isnan(s)
-        abandoned = ~answered & (a + patience <= horizon)
+        arrived, s, out = _outcomes(ch, horizon)
+        a, answered, abandoned, wait = out.arrival, out.answered, out.abandoned, out.wait
         unfinished = ~answered & ~abandoned
-        wait = np.where(answered, s - a, np.where(abandoned, patience, np.nan))
         left = answered | abandoned
         iv = np.clip((a // length).astype(int), 0, n - 1)
         threshold = ch.spec.threshold_seconds
@@ -110,8 +136,3 @@ def interval_quantile(iv: np.ndarray, values: np.ndarray, n: int, q: float) -> n
     base = first[has]
     out[has] = v[base + lo] + (pos - lo) * (v[base + hi] - v[base + lo])
     return out
-
-
-def run_replication(spec, seed: np.random.SeedSequence) -> dict:
-    """Simulate one replication and return its records (the unit of work sent to worker processes)."""
-    return replication_records(Engine(spec, seed).run())

@@ -1,6 +1,6 @@
 """The simulation's state at an instant: capture it from a run, start another run from it.
 
-`capture(engine)` after `engine.run(until=t)` records everything the rest of the run depends on: the contacts
+`engine.capture()` after `engine.run(until=t)` records everything the rest of the run depends on: the contacts
 waiting in each line (their order, arrival and abandonment deadlines), the email backlog, every agent's state
 (idle since when, busy until when, open chat sessions and their remaining work, on shift or in aux, available or
 finishing work after going off), bot sessions in progress, the agent spans recorded so far, the next arrival and
@@ -15,6 +15,9 @@ breaks are moved or it leaves early; agents new to the roster start off shift; a
 goes off at the instant (finishing any contact in hand). Customers must be the same draw (same spec demand and
 seed), since lines hold contact indices.
 
+This module turns the engine's public objects (channels, groups, agents) into that plain data and back; the
+engine adds its own bookkeeping of pending wake-ups (Engine.capture, Engine.run).
+
 Times are seconds from the week start.
 """
 
@@ -23,6 +26,7 @@ from __future__ import annotations
 import bisect
 import copy
 from dataclasses import dataclass, field
+from typing import Callable
 
 from .agents import BUSY, CHAT
 from .channels import AI
@@ -69,17 +73,25 @@ class SimState:
         return sum(1 for a in self.groups[group]["agents"] if a["on"])
 
 
-def _key(spec_agent) -> tuple:
+def roster_key(spec_agent) -> tuple:
+    """How a roster agent is recognised across a re-plan: (name, skill group, first work-period start)."""
     return (spec_agent.name, spec_agent.group, spec_agent.work_periods[0][0] if spec_agent.work_periods else 0.0)
 
 
-def capture(engine) -> SimState:
-    """The state of `engine` at its current instant (after `engine.run(until=t)`, t after the run's start); the
-    engine is not changed."""
-    if not engine.ran:
-        raise ValueError("the engine has not run yet: run(until=t) with t after its start time, then capture")
-    if not engine.track:
-        raise ValueError("the engine did not track its pending events: make it with Engine(..., track=True)")
+@dataclass(frozen=True)
+class Pending:
+    """The engine's own bookkeeping of its next wake-ups (see SimState): what the objects cannot tell."""
+
+    seq: int
+    arrival: tuple | None
+    timetable: tuple | None
+    timetable_time: float | None
+    bots: dict
+
+
+def snapshot(engine, pending: Pending) -> SimState:
+    """The SimState of `engine` (its public objects: channels, groups, roster agents, clock, aux stream) with its
+    `pending` wake-ups; Engine.capture calls it. The engine is not changed."""
     where = {}
     for j, group in enumerate(engine.groups):
         for pos, agent in enumerate(group.agents):
@@ -87,7 +99,7 @@ def capture(engine) -> SimState:
     roster_of = {}
     if engine.spec.roster is not None:
         for r, agent in enumerate(engine.roster_agents):
-            roster_of[agent] = _key(engine.spec.roster[r])
+            roster_of[agent] = roster_key(engine.spec.roster[r])
     channels = []
     for ch in engine.channels:
         if ch.kind == AI:
@@ -108,30 +120,26 @@ def capture(engine) -> SimState:
             agents.append(rec)
         groups.append({"agents": agents, "idle": [(where[a][1], tok) for a, tok in group.idle],
                        "on_count": group.on_count, "spans": {f: list(getattr(group, f)) for f in SPAN_FIELDS}})
-    table = engine._timetable_due
-    return SimState(time=float(engine.env.now), seq=engine._seq, channels=channels, groups=groups,
-                    arrival=engine._arrival_due, timetable=table,
-                    timetable_time=None if table is None else engine.timetable_events()[table[2]][0],
-                    bots=dict(engine._bot_due), aux_rng=copy.deepcopy(engine.aux_rng.bit_generator.state),
+    return SimState(time=float(engine.env.now), seq=pending.seq, channels=channels, groups=groups,
+                    arrival=pending.arrival, timetable=pending.timetable, timetable_time=pending.timetable_time,
+                    bots=dict(pending.bots), aux_rng=copy.deepcopy(engine.aux_rng.bit_generator.state),
                     roster_keys=[roster_of.get(a) for a in engine.roster_agents] if roster_of else [])
 
 
-def restore(engine, state: SimState) -> None:
-    """Put a fresh engine (built with `state`, its clock at state.time) into `state` and schedule what was
-    pending; called by Engine.run."""
-    env, t = engine.env, state.time
-    engine._seq = state.seq
+def restore_objects(engine, state: SimState, hire: Callable) -> list:
+    """Put a fresh engine's agents, roster agents, lines and aux stream into `state`; `hire(group)` makes an agent.
+    Returns the agents no longer in the roster (the engine turns them off at the instant)."""
     engine.aux_rng.bit_generator.state = copy.deepcopy(state.aux_rng)
     # Agents, group by group in their saved order (routing and aux draws follow that order).
     new_index = {}
     if engine.spec.roster is not None:
-        new_index = {_key(a): r for r, a in enumerate(engine.spec.roster)}
+        new_index = {roster_key(a): r for r, a in enumerate(engine.spec.roster)}
         engine.roster_agents = [None] * len(engine.spec.roster)
     unmatched = []
-    for j, (group, saved) in enumerate(zip(engine.groups, state.groups)):
+    for group, saved in zip(engine.groups, state.groups):
         group.agents = []
         for rec in saved["agents"]:
-            agent = engine._hire(group)
+            agent = hire(group)
             for f in AGENT_FIELDS:
                 setattr(agent, f, rec[f])
             agent.sessions = copy.deepcopy(rec["sessions"])
@@ -150,7 +158,7 @@ def restore(engine, state: SimState) -> None:
     if engine.spec.roster is not None:
         for r, agent in enumerate(engine.roster_agents):
             if agent is None:           # new to the roster: off shift until its first period
-                engine.roster_agents[r] = engine._hire(engine.groups[engine.spec.roster[r].group])
+                engine.roster_agents[r] = hire(engine.groups[engine.spec.roster[r].group])
     for ch, saved in zip(engine.channels, state.channels):
         ch.arrival = saved["arrival"].copy()
         ch.start = list(saved["start"])
@@ -164,9 +172,24 @@ def restore(engine, state: SimState) -> None:
             for bucket, refs in zip(ch.partial, saved["partial"]):
                 bucket.clear()
                 bucket.update((engine.groups[j].agents[pos], None) for j, pos in refs)
-    engine._bot_due = dict(state.bots)
-    engine._arrival_due = state.arrival
-    # Everything pending, in the uninterrupted run's order: (instant, scheduling sequence).
+    return unmatched
+
+
+def resumed_timetable(events: list[tuple], state: SimState) -> tuple | None:
+    """(due, seq, event index, last instant) of the timetable's next wake-up after `state.time`, or None when the
+    timetable has ended. `events` are the resumed engine's (Engine.timetable_events)."""
+    k = bisect.bisect_left([e[0] for e in events], state.time)
+    if k == len(events):
+        return None
+    if state.timetable is not None and state.timetable_time == events[k][0]:
+        return (state.timetable[0], state.timetable[1], k, state.timetable[3])
+    # a changed timetable: its next instant, after everything the captured run had pending
+    return (events[k][0], state.seq, k, events[k - 1][0] if k else 0.0)
+
+
+def pending_work(engine, state: SimState) -> list[tuple]:
+    """(due, seq, what, payload) of the completions and the arrival wake-up pending in a restored engine (what:
+    "busy"/"chat" with the agent, "bot" with (bot desk, session), "arrival" with the captured wake-up)."""
     pending = []
     for group in engine.groups:
         for agent in group.agents:
@@ -178,30 +201,4 @@ def restore(engine, state: SimState) -> None:
         pending.append((due, seq, "bot", (engine.channels[c], i)))
     if state.arrival is not None:
         pending.append((state.arrival[0], state.arrival[1], "arrival", state.arrival))
-    events = engine.timetable_events()
-    k = bisect.bisect_left([e[0] for e in events], t)
-    if k < len(events):
-        if state.timetable is not None and state.timetable_time == events[k][0]:
-            engine._timetable_due = (state.timetable[0], state.timetable[1], k, state.timetable[3])
-        else:       # a changed timetable: its next instant, after everything the captured run had pending
-            engine._timetable_due = (events[k][0], state.seq, k, events[k - 1][0] if k else 0.0)
-        due, seq, _, last = engine._timetable_due
-        pending.append((due, seq, "timetable", (k, last)))
-    pending.sort(key=lambda p: (p[0], p[1]))
-    for due, _, what, payload in pending:
-        if what == "busy":
-            engine.at(due).callbacks.append(payload.done)
-        elif what == "chat":
-            engine.at(due, (payload, payload.version)).callbacks.append(engine._on_chat_done)
-        elif what == "bot":
-            engine.at(due, payload).callbacks.append(engine._on_bot_done)
-        elif what == "arrival":
-            _, _, idx, last = payload
-            env.process(engine._arrival_stream(idx, last, first=engine.at(due)))
-        else:
-            idx, last = payload
-            env.process(engine._timetable(idx, last, first=engine.at(due)))
-    for agent in unmatched:             # no longer rostered: off now, finishing what is in hand
-        agent.on_shift = False
-        if agent.on:
-            engine._turn_off(agent, t)
+    return pending

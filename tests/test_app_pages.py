@@ -180,7 +180,7 @@ def test_simulate_page_shows_the_simulators_kpis_against_targets(workspace):
     at.button(key="sim_run").click().run()
     assert not at.exception and not at.error
 
-    truth = simulate(sc, plan, demand=demand, replications=2, seed=1, workers=1).summary
+    truth = simulate(sc, plan, demand=demand, replications=2, seed=1).summary
     shown = {m.label: m for m in at.metric}
     for name in ("phone", "chat", "email"):
         sl = truth["channels"][name]["service_level"]
@@ -309,7 +309,7 @@ def test_schedule_page_generates_the_example_roster_and_the_simulate_page_runs_i
     assert "Roster: " in texts(at)
     at.button(key="sim_run").click().run()
     assert not at.exception and not at.error
-    truth = simulate(sc, scheduled.roster, demand=scenario_demand(sc), replications=2, seed=1, workers=1).summary
+    truth = simulate(sc, scheduled.roster, demand=scenario_demand(sc), replications=2, seed=1).summary
     tiles = metric_values(at)
     for name in ("phone", "chat", "email"):
         assert tiles[f"{name} service level"] == f"{truth['channels'][name]['service_level']:.1%}"

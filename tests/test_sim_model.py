@@ -409,8 +409,8 @@ def test_roster_results_do_not_depend_on_shift_order(example, tmp_path):
             start = day * 86400 + (7 + (k % 10)) * 3600
             shifts.append(Shift(f"{group}-{k:02d}", group, start, start + 8 * 3600,
                                 (start + 4 * 3600, start + 4.5 * 3600), [(start + 2 * 3600, start + 2.25 * 3600)]))
-    a = sim.simulate(example, Roster(example.start, shifts), demand=demand, replications=2, seed=3, workers=1)
-    b = sim.simulate(example, Roster(example.start, shifts[::-1]), demand=demand, replications=2, seed=3, workers=1)
+    a = sim.simulate(example, Roster(example.start, shifts), demand=demand, replications=2, seed=3)
+    b = sim.simulate(example, Roster(example.start, shifts[::-1]), demand=demand, replications=2, seed=3)
     assert a.summary == b.summary
 
 

@@ -14,7 +14,6 @@ from scenarios import constant_staffing, scenario_from_dict
 from sim.inputs import build_spec
 from sim.model import Engine
 from sim.records import replication_records
-from sim.state import capture
 
 
 def _seed(k: int) -> np.random.SeedSequence:
@@ -55,7 +54,7 @@ def _resumed(spec, k: int, *instants: float) -> dict:
     engine = Engine(spec, _seed(k), track=True)
     for t in instants:
         engine.run(until=t)
-        engine = Engine(spec, _seed(k), state=capture(engine))
+        engine = Engine(spec, _seed(k), state=engine.capture())
     return replication_records(engine.run())
 
 
@@ -81,7 +80,7 @@ def test_split_on_event_instants_and_twice(name):
 def test_state_reports_lines_backlog_and_busy_agents():
     spec = SPECS["roster"]
     engine = Engine(spec, _seed(0), track=True).run(until=12 * 3600.0 + 60)
-    state = capture(engine)
+    state = engine.capture()
     # Independent count from the engine itself: live contacts in the phone line, the email backlog, busy agents.
     phone, email = engine.channels[0], engine.channels[2]
     assert state.waiting(0) == sum(1 for i in phone.line if phone.deadline[i] > state.time)
@@ -94,4 +93,4 @@ def test_capture_needs_a_tracking_engine():
     spec = SPECS[sorted(SPECS)[0]]
     engine = Engine(spec, _seed(0)).run(until=3600.0)
     with pytest.raises(ValueError, match="track=True"):
-        capture(engine)
+        engine.capture()

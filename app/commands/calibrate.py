@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from app.commands.common import progress_bar, write_json
+from app.commands.common import EXECUTOR_HELP, SCHEDULER_HELP, dask_or_local, progress_bar, write_json
 from scenarios import InputError, Problem
 
 # The reading options of `ccplan history from-calls`, with the same names and defaults.
@@ -34,6 +34,8 @@ PRIORITY_COLUMN = typer.Option("", "--priority-column", help="Customer priority 
 HIGH_PRIORITY = typer.Option("2", "--high-priority", help="Comma-separated values of the priority column that are high.")
 FROM = typer.Option(None, "--from", help="First day to use, YYYY-MM-DD (default: the first call).")
 TO = typer.Option(None, "--to", help="Last day to use, YYYY-MM-DD, included (default: the last call).")
+EXECUTOR = typer.Option("local", "--executor", help=EXECUTOR_HELP)
+SCHEDULER = typer.Option(None, "--scheduler", help=SCHEDULER_HELP)
 
 
 def register(cli: typer.Typer) -> None:
@@ -108,6 +110,7 @@ def calibrate_command(
     replications: int = typer.Option(8, "--replications", "-r", min=1, help="Replications per availability evaluation."),
     seed: int = typer.Option(7, "--seed", min=0, help="Random seed of the availability fit."),
     workers: int = typer.Option(None, "--workers", "-w", min=1, help="Worker processes (default: cores)."),
+    executor: str = EXECUTOR, scheduler: str = SCHEDULER,
     first: str = FROM, last: str = TO, sep: str = SEP, date_column: str = DATE_COLUMN, date_format: str = DATE_FORMAT,
     arrival_column: list[str] = ARRIVAL_COLUMN, channel_column: str = CHANNEL_COLUMN, channel_name: str = CHANNEL_NAME,
     channel_map: str = CHANNEL_MAP, outcome_column: str = OUTCOME_COLUMN, served: str = SERVED, ignore: str = IGNORE,
@@ -124,14 +127,16 @@ def calibrate_command(
         raise InputError([Problem("--interval", f"{interval} minutes: use 5, 10, 15, 30 or 60")], "invalid option")
     _check_out(out=out, report=report)
     mapping = _mapping(channel_map)
-    with progress_bar("Calibrating") as progress:
+    with dask_or_local(executor, workers=workers, scheduler=scheduler) as run_on, \
+            progress_bar("Calibrating") as progress:
         progress(0.02, "reading calls")
         records = _records(file, sep, date_column, date_format, arrival_column, channel_column, channel_name,
                            mapping, outcome_column, served, ignore, handle_column, queued_column, unset,
                            server_column, wait_column, service_start_column, first, last, priority_column,
                            high_priority)
         progress(0.1, f"{len(records):,} calls")
-        cal = calibrate(records, interval, threshold, replications, seed, workers, mapping, progress=progress)
+        cal = calibrate(records, interval, threshold, replications, seed, workers, mapping, progress=progress,
+                        executor=run_on)
         if priority_column:
             cal.priority = {"column": priority_column, "high": [s.strip() for s in high_priority.split(",") if s.strip()]}
     write_fragment(cal, out)
@@ -170,6 +175,7 @@ def replay_command(
     replications: int = typer.Option(20, "--replications", "-r", min=1, help="Replications."),
     seed: int = typer.Option(1, "--seed", min=0, help="Random seed."),
     workers: int = typer.Option(None, "--workers", "-w", min=1, help="Worker processes (default: cores)."),
+    executor: str = EXECUTOR, scheduler: str = SCHEDULER,
     full_availability: bool = typer.Option(False, "--full-availability", help="Ignore the calibrated availability "
                                                                                "(agents available 100% of on-duty time)."),
     first: str = FROM, last: str = TO, sep: str = SEP, date_column: str = DATE_COLUMN, date_format: str = DATE_FORMAT,
@@ -202,7 +208,8 @@ def replay_command(
         model, availability = _scenario_model(scenario)
     if full_availability:
         availability = {h: 1.0 for h in range(24)}
-    with progress_bar("Replaying") as progress:
+    with dask_or_local(executor, workers=workers, scheduler=scheduler) as run_on, \
+            progress_bar("Replaying") as progress:
         progress(0.05, "reading calls")
         records = _records(file, sep, date_column, date_format, arrival_column, channel_column, channel_name,
                            mapping, outcome_column, served, ignore, handle_column, queued_column, unset,
@@ -213,7 +220,7 @@ def replay_command(
         if calibration is None:
             model.member = _members_for_groups(records, model.groups)
         progress(0.2, f"simulating {len(records):,} calls x {replications} replications")
-        result = replay(records, model, availability, replications, seed, workers)
+        result = replay(records, model, availability, replications, seed, workers, executor=run_on)
         progress(1.0, "done")
     days = result.days
     typer.echo(f"{'day':<11} {'calls':>6} {'abandon act/sim':>16} {'<=60s act/sim':>14} {'<=20s act/sim':>14} "

@@ -24,6 +24,8 @@ MAX_CONTACTS_HELP = ("Size guard: refuse runs whose week brings more simulated c
                      "(default: $CCPLAN_MAX_CONTACTS or 3,000,000).")
 MAX_AGENTS_HELP = ("Size guard: refuse runs with more agents on duty at once than this "
                    "(default: $CCPLAN_MAX_AGENTS or 20,000).")
+EXECUTOR_HELP = "Where the replications run: local (process pool) or dask."
+SCHEDULER_HELP = "Dask scheduler address (default: $CCPLAN_DASK_SCHEDULER; 'local' starts one)."
 
 
 def check_outputs(**options: Path | None) -> None:
@@ -89,6 +91,20 @@ def store_run(kind: str, scenario, seed: int | None, payload: dict, workspace: P
     run_id = record_run(kind, scenario, seed, payload, workspace=workspace, **extra)
     typer.echo(f"stored run {run_id} (ccplan runs show {run_id})")
     return run_id
+
+
+@contextmanager
+def dask_or_local(kind: str, *, workers: int | None, scheduler: str | None) -> Iterator:
+    """For the block, the Executor of `--executor dask` (said on stderr), or None for local: the use case then runs
+    its own process pool of --workers, as it always has."""
+    from planning.execution import open_executor
+
+    if kind == "local":
+        yield None
+        return
+    with open_executor(kind, workers=workers, scheduler=scheduler) as run_on:
+        err_console.print(f"replications on {run_on}")
+        yield run_on.executor
 
 
 @contextmanager

@@ -13,7 +13,8 @@ from rich.table import Table
 
 from scenarios import InputError, Problem, load_scenario, read_roster
 
-from .common import check_outputs, progress_bar, write_atomic, write_json
+from .common import (EXECUTOR_HELP, SCHEDULER_HELP, check_outputs, dask_or_local, progress_bar, write_atomic,
+                     write_json)
 
 
 def register(cli: typer.Typer) -> None:
@@ -35,6 +36,8 @@ def intraday_command(
     replications: int = typer.Option(40, "--replications", "-r", min=2, max=1000,
                                      help="Fresh replications certifying before and after."),
     workers: int = typer.Option(2, "--workers", "-w", min=1, max=1024, help="Worker processes."),
+    executor: str = typer.Option("local", "--executor", help=EXECUTOR_HELP),
+    scheduler: str = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
     notice: int = typer.Option(30, "--notice", min=0, max=480,
                                help="Minutes before a changed start or end or a call-in may take effect."),
     absent: str = typer.Option("", "--absent", help="Agents off today, comma-separated (their shifts of the day "
@@ -79,10 +82,11 @@ def intraday_command(
     week_roster = read_roster(roster, sc)
     options = Options(seed=sc.simulation.seed if seed is None else seed, certify_replications=replications,
                       workers=workers, notice_minutes=notice)
-    with progress_bar("re-planning the day") as progress:
+    with dask_or_local(executor, workers=workers, scheduler=scheduler) as run_on, \
+            progress_bar("re-planning the day") as progress:
         demand = scenario_demand(sc)
         plan = replan_day(sc, week_roster, demand, checked, moment, options, progress=progress,
-                          absent=[a.strip() for a in absent.split(",") if a.strip()])
+                          absent=[a.strip() for a in absent.split(",") if a.strip()], executor=run_on)
     actions = plan.action_table(sc)
     _print(plan, actions, sc, moment)
     if out is not None:

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import typer
 
-from app.commands.common import (MAX_AGENTS_HELP, MAX_CONTACTS_HELP, STORE_HELP, WORKSPACE_HELP, check_outputs,
-                                 guard_size, progress_bar, store_run, write_json)
+from app.commands.common import (EXECUTOR_HELP, MAX_AGENTS_HELP, MAX_CONTACTS_HELP, SCHEDULER_HELP, STORE_HELP,
+                                 WORKSPACE_HELP, check_outputs, dask_or_local, guard_size, progress_bar, store_run,
+                                 write_json)
 from scenarios import InputError, Problem, load_scenario
 
 
@@ -49,6 +50,8 @@ def schedule_cmd(
                                                  "'generated (METHOD, seed N)'); see `ccplan versions`."),
     max_contacts: float | None = typer.Option(None, "--max-contacts", min=1, help=MAX_CONTACTS_HELP),
     max_agents: float | None = typer.Option(None, "--max-agents", min=1, help=MAX_AGENTS_HELP),
+    executor: str = typer.Option("local", "--executor", help=EXECUTOR_HELP),
+    scheduler: str = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
 ) -> None:
     """Schedule shifts with lunch and breaks and roster named agents for the scenario's week."""
     from optimizer import write_outputs
@@ -61,11 +64,12 @@ def schedule_cmd(
     check_outputs(out=out, xlsx=xlsx, json=json_out)
     sc = load_scenario(scenario)
     guard_size(sc, replications=replications, max_contacts=max_contacts, max_agents=max_agents)
-    with progress_bar(f"Scheduling ({method})") as progress:
+    with dask_or_local(executor, workers=None, scheduler=scheduler) as run_on, \
+            progress_bar(f"Scheduling ({method})") as progress:
         result = schedule(sc, agents=agents, method=method, verify=verify, rounds=rounds,
                           replications=replications, seed=seed, effort=effort, time_limit=time_limit,
                           certify_replications=certify_replications, progress=progress,
-                          locked=locked, time_off=time_off)
+                          locked=locked, time_off=time_off, executor=run_on)
     for path in write_outputs(result, csv=out, xlsx=xlsx):
         typer.echo(f"wrote {path}")
     _summary(result)

@@ -11,8 +11,9 @@ from rich.table import Table
 
 from scenarios import InputError, Problem, Roster, load_scenario, read_roster, read_staffing
 
-from .common import (MAX_AGENTS_HELP, MAX_CONTACTS_HELP, STORE_HELP, WORKSPACE_HELP, check_outputs, guard_size,
-                     peak_agents, progress_bar, store_run, write_atomic, write_json)
+from .common import (EXECUTOR_HELP, MAX_AGENTS_HELP, MAX_CONTACTS_HELP, SCHEDULER_HELP, STORE_HELP, WORKSPACE_HELP,
+                     check_outputs, dask_or_local, guard_size, peak_agents, progress_bar, store_run, write_atomic,
+                     write_json)
 
 
 def register(cli: typer.Typer) -> None:
@@ -36,6 +37,8 @@ def simulate_command(
     store: bool = typer.Option(True, "--store/--no-store", help=STORE_HELP),
     max_contacts: float = typer.Option(None, "--max-contacts", min=1, help=MAX_CONTACTS_HELP),
     max_agents: float = typer.Option(None, "--max-agents", min=1, help=MAX_AGENTS_HELP),
+    executor: str = typer.Option("local", "--executor", help=EXECUTOR_HELP),
+    scheduler: str = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
 ) -> None:
     """Simulate the scenario's week (phone, chat, email, bot) and print service level, abandonment and ASA per
     channel with 95% confidence intervals, and occupancy per skill group. Without --staffing or --roster the
@@ -59,8 +62,10 @@ def simulate_command(
                                   "--staffing (ds, skill_group, agents)")], "no staff to simulate")
     guard_size(sc, replications=replications, workers=workers, agents=peak_agents(sc, plan),
                max_contacts=max_contacts, max_agents=max_agents)
-    with progress_bar("simulating") as progress:
-        result = simulate(sc, plan, replications=replications, seed=seed, workers=workers, progress=progress)
+    with dask_or_local(executor, workers=workers, scheduler=scheduler) as run_on, \
+            progress_bar("simulating") as progress:
+        result = simulate(sc, plan, replications=replications, seed=seed, executor=run_on, workers=workers,
+                          progress=progress)
     _print_tables(result, sc)
     write_json(json_path, result.summary)
     if out is not None:

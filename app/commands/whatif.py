@@ -13,7 +13,7 @@ from rich.table import Table
 
 from scenarios import InputError, Problem, load_scenario, read_roster, read_staffing
 
-from app.commands.common import MAX_AGENTS_HELP, MAX_CONTACTS_HELP, WORKSPACE_HELP
+from app.commands.common import EXECUTOR_HELP, MAX_AGENTS_HELP, MAX_CONTACTS_HELP, SCHEDULER_HELP, WORKSPACE_HELP
 
 console = Console()
 
@@ -48,9 +48,8 @@ def whatif(
                                      help="Wall-clock safety limit per solver stage, in seconds."),
     method: str = typer.Option("erlang-a", "--method", help="Requirements method with --reoptimize: erlang-a or "
                                                             "erlang-c."),
-    executor: str = typer.Option("local", "--executor", help="local (process pool) or dask."),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (default: "
-                                                                      "$CCPLAN_DASK_SCHEDULER; 'local' starts one)."),
+    executor: str = typer.Option("local", "--executor", help=EXECUTOR_HELP),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Local processes (default: all cores)."),
     workspace: Optional[Path] = typer.Option(None, "--workspace", help=WORKSPACE_HELP),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Write variants and the comparison as JSON."),

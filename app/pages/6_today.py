@@ -60,7 +60,7 @@ if mode.startswith("Try"):
     c3, c4 = st.columns(2)
     channel = c3.selectbox("Channel", [c for c in sc.channels if sc.channels[c].kind != "ai"], key="today_channel")
     factor = c4.slider("Actual / forecast so far", 0.5, 1.5, 1.2, 0.05, key="today_factor")
-    from sim.arrivals import arrival_times
+    from sim import arrival_times
 
     d0 = pd.Timestamp(day)
     own = demand[(demand["channel"] == channel) & (demand["ds"] >= d0) & (demand["ds"] < moment)]
