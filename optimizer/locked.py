@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from scenarios import Agent, Roster, Scenario, Shift, interval_index, per_day
+from scenarios import Agent, Roster, Scenario, Shift, interval_index, split_by_day
 
 from .plan import GroupLimits
 from .requirements import requirement_arrays
@@ -98,7 +98,7 @@ class Locked:
                 start, end = int(round(s.start_s / 60)), int(round(s.end_s / 60))
                 days.add(start // 1440)
                 blocked.append((start // 1440, 0, 1440))        # one shift a day
-                blocked += per_day(start - rest, end + rest, scenario.days)
+                blocked += split_by_day(start - rest, end + rest, scenario.days)
             paid = sum(s.paid_seconds for s in own) / 3600
             out.append(LockedAgent(agent.id, agent.skill_group, max(0.0, agent.min_hours - paid),
                                    max(0.0, agent.max_hours - paid), blocked, agent.preferred_start,

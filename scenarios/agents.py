@@ -231,14 +231,14 @@ def apply_time_off(agents: list[Agent], entries: list[TimeOff], scenario: Scenar
     for e in entries:
         a = int((e.start - week0).total_seconds() // 60)
         b = int(-((week0 - e.end).total_seconds() // 60))      # ceil: a part minute is away too
-        pieces = per_day(a, b, scenario.days)
+        pieces = split_by_day(a, b, scenario.days)
         if pieces:
             extra.setdefault(e.agent, []).extend(pieces)
     return [dataclasses.replace(a, unavailable=list(a.unavailable) + extra[a.id]) if a.id in extra else a
             for a in agents]
 
 
-def per_day(start_min: int, end_min: int, n_days: int) -> list[tuple[int, int, int]]:
+def split_by_day(start_min: int, end_min: int, n_days: int) -> list[tuple[int, int, int]]:
     """Minutes `start_min`..`end_min` after the week's start as (day index, start minute, end minute of that day)
     pieces, within the week's `n_days` days (the unavailable times of an Agent)."""
     out = []

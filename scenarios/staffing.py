@@ -184,7 +184,8 @@ class Roster:
             rows.append({
                 "agent": s.agent, "skill_group": s.skill_group, "date": start.strftime("%Y-%m-%d"),
                 "start": format_clock(s.start_s), "end": format_clock(s.end_s),
-                "lunch_start": format_clock(s.lunch[0]) if s.lunch else "", "lunch_end": format_clock(s.lunch[1]) if s.lunch else "",
+                "lunch_start": format_clock(s.lunch[0]) if s.lunch else "",
+                "lunch_end": format_clock(s.lunch[1]) if s.lunch else "",
                 "breaks": ";".join(f"{format_clock(a)}-{format_clock(b)}" for a, b in s.breaks),
                 "paid_hours": round(s.paid_seconds / 3600, 2),
             })

@@ -242,7 +242,8 @@ def published_workbook(sc: Scenario, frame: pd.DataFrame, coverage: pd.DataFrame
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "week.xlsx"
-        publish_workbook(frame[list(ROSTER_COLUMNS)], path, days=[sc.start + dt.timedelta(days=i) for i in range(sc.days)],
+        publish_workbook(frame[list(ROSTER_COLUMNS)], path,
+                         days=[sc.start + dt.timedelta(days=i) for i in range(sc.days)],
                          coverage=coverage, figures=figures, title=sc.name)
         return path.read_bytes()
 
