@@ -17,8 +17,9 @@ import pandas as pd
 import streamlit as st
 
 from planning.versions import generated_name, record_version, roster_figures
-from scenarios import (ROSTER_COLUMNS, CsvText, InputError, Problem, Roster, Scenario, TimeOff, apply_time_off,
-                       clock_minutes, format_clock, is_clock, read_agents, read_locked, read_time_off)
+from scenarios import (ROSTER_COLUMNS, Agent, CsvText, InputError, Problem, Roster, Scenario, TimeOff,
+                       apply_time_off, clock_minutes, format_clock, is_clock, read_agents, read_locked,
+                       read_time_off)
 
 AGENTS, TIME_OFF, LOCKED = "week_agents", "week_time_off", "week_locked"   # session: (file name, CSV text)
 WORKING = "week_working"     # the roster being edited: roster CSV columns + `locked`
@@ -27,7 +28,7 @@ WORKING_FROM = "week_working_from"   # what WORKING was last built from (a resul
 
 # --- inputs ----------------------------------------------------------------------------------------------------
 
-def contracts(sc: Scenario) -> list:
+def contracts(sc: Scenario) -> list[Agent]:
     """The agents as contracted: the uploaded list (its messages name the uploaded file and row), else generated
     from the headcounts."""
     from optimizer import generate_agents
@@ -36,13 +37,13 @@ def contracts(sc: Scenario) -> list:
     return read_agents(CsvText(*upload), sc) if upload else generate_agents(sc)
 
 
-def time_off(sc: Scenario, crew: list) -> list[TimeOff]:
+def time_off(sc: Scenario, crew: list[Agent]) -> list[TimeOff]:
     """The uploaded time off of `crew` (none when nothing is uploaded)."""
     off = st.session_state.get(TIME_OFF)
     return read_time_off(CsvText(*off), sc, crew) if off else []
 
 
-def agents(sc: Scenario):
+def agents(sc: Scenario) -> list[Agent]:
     """The agents in use: the uploaded list (else generated from the headcounts) with the time off applied."""
     crew = contracts(sc)
     return apply_time_off(crew, time_off(sc, crew), sc)
