@@ -9,7 +9,7 @@ simulates and re-sizes (planning.schedule) composes these entry points:
   `paid_hours_lower_bound` (the week's LP relaxation); `two_step_shifts` (the traditional baseline);
   `group_limits` / `GroupLimits`; `shift_templates` / `Template`; `check_rules`.
 - `build_roster(scenario, shifts, agents)` -> `RosterOutcome` (CP-SAT, named agents); `roster_rule_breaks`
-  checks a roster's hard rules; `read_agents` / `generate_agents` / `Agent`; `to_shift`, `plan_roster`.
+  checks a roster's hard rules; `generate_agents` (scenarios.Agent from the headcounts); `to_shift`, `plan_roster`.
 - `coverage_tables(scenario, roster, requirement)`: coverage per interval and channel, per group, short
   intervals (pooled over skill groups: optimizer.pooling); `coverage_sets`.
 - `write_outputs` / `write_excel`: the roster CSV and the workbook.
@@ -23,7 +23,7 @@ simulates and re-sizes (planning.schedule) composes these entry points:
   (optimizer.solver): the same inputs give the same plan and roster on any machine, quiet or loaded.
 """
 
-from .agents import Agent, generate_agents, group_limits, read_agents
+from .agents import generate_agents, group_limits
 from .baseline import baseline_requirement, two_step_shifts
 from .coverage import coverage_tables
 from .export import write_excel, write_outputs
@@ -40,11 +40,11 @@ from .shifts import paid_hours_lower_bound, select_shifts
 from .solver import Budget
 from .templates import Template, check_rules, shift_templates
 
-__all__ = ["Action", "ActionMenu", "Agent", "Choice", "ChoiceSettings", "Today", "apply_actions", "call_in_problems",
+__all__ = ["Action", "ActionMenu", "Choice", "ChoiceSettings", "Today", "apply_actions", "call_in_problems",
            "candidate_actions", "choose_actions", "cut_windows", "move_problems", "on_duty_coverage",
            "overtime_problems", "start_early_problems", "vto_problems", "vto_shift",
            "Budget", "GroupLimits", "PlannedShift", "RosterOutcome", "ShiftPlan", "Template", "baseline_requirement",
            "build_roster", "check_rules", "coverage_sets", "coverage_tables", "generate_agents", "group_limits",
-           "on_duty", "paid_hours_lower_bound", "plan_roster", "read_agents", "requirement_arrays", "requirements",
+           "on_duty", "paid_hours_lower_bound", "plan_roster", "requirement_arrays", "requirements",
            "requirements_warnings", "roster_rule_breaks", "select_shifts", "shift_templates", "to_shift",
            "two_step_shifts", "write_excel", "write_outputs"]

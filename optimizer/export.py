@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from scenarios import clock_minutes
 from scenarios.tables import write_atomic
 
 
@@ -226,16 +227,12 @@ def _figure_rows(kpis: dict) -> list[tuple[str, object, str]]:
 
 def _paid_hours(row: dict) -> float:
     """Paid hours of a roster row: its paid_hours column, else the shift less its lunch (treated as unpaid)."""
-    def minutes(t: str) -> int:
-        h, m = str(t).split(":")[:2]
-        return int(h) * 60 + int(m)
-
     text = str(row.get("paid_hours") or "").strip()
     if text and text.lower() != "nan":
         return float(text)
-    length = (minutes(row["end"]) - minutes(row["start"])) % 1440 or 1440
+    length = (clock_minutes(row["end"]) - clock_minutes(row["start"])) % 1440 or 1440
     if str(row.get("lunch_start") or "").strip() and str(row.get("lunch_end") or "").strip():
-        length -= (minutes(row["lunch_end"]) - minutes(row["lunch_start"])) % 1440
+        length -= (clock_minutes(row["lunch_end"]) - clock_minutes(row["lunch_start"])) % 1440
     return length / 60
 
 
@@ -243,8 +240,7 @@ def _at(day, clock: str, after=None):
     """The date-time of clock time `clock` on `day` (the next day when it falls before `after`)."""
     import datetime as dt
 
-    h, m = str(clock).split(":")[:2]
-    value = dt.datetime.combine(day, dt.time(0)) + dt.timedelta(hours=int(h), minutes=int(m))
+    value = dt.datetime.combine(day, dt.time(0)) + dt.timedelta(minutes=clock_minutes(clock))
     if after is not None and value < after:
         value += dt.timedelta(days=1)
     return value

@@ -27,10 +27,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scenarios import Roster, Scenario, Shift
-from scenarios.model import clock_minutes
+from scenarios import Agent, Roster, Scenario, Shift, clock_minutes, format_clock
 
-from .agents import Agent, generate_agents
+from .agents import generate_agents
 from .roster_rules import rule_breaks, shift_type
 from .templates import shape
 
@@ -167,13 +166,13 @@ def move_problems(today: Today, s: Shift, which: str, j: int, new_start: float) 
         out.append(f"the {which} has started or would start before now")
     window = lunch_w if which == "lunch" else (break_w[j] if j < len(break_w) else [])
     if not any(abs(new_start - w) < 1e-6 for w in window):
-        out.append(f"{which} at {_clock(new_start)} is outside its window "
-                   f"({', '.join(_clock(w) for w in window[:1] + window[-1:]) or 'none'})")
+        out.append(f"{which} at {format_clock(new_start)} is outside its window "
+                   f"({', '.join(format_clock(w) for w in window[:1] + window[-1:]) or 'none'})")
     length = old[1] - old[0]
     others = ([s.lunch] if s.lunch and which != "lunch" else []) + [b for i, b in enumerate(s.breaks)
                                                                     if which == "lunch" or i != j]
     if any(a < new_start + length and new_start < b for a, b in others):
-        out.append(f"{which} at {_clock(new_start)} overlaps another lunch or break")
+        out.append(f"{which} at {format_clock(new_start)} overlaps another lunch or break")
     return out
 
 
@@ -183,11 +182,6 @@ def call_in_problems(today: Today, agent: Agent, new: Shift) -> list[str]:
     if new.start_s < today.now + today.notice_s:
         out.append("the shift starts before now + notice")
     return out + week_problems(today.scenario, agent, _agent_week(today.roster, agent.id, None, new))
-
-
-def _clock(t: float) -> str:
-    m = int(round(t / 60)) % 1440
-    return f"{m // 60:02d}:{m % 60:02d}"
 
 
 # --- the catalogue: each kind's legal actions -----------------------------------------------------------------
@@ -211,10 +205,10 @@ def _added_time(today: Today, menu: ActionMenu, k: int, minutes: int, at_end: bo
     if at_end:
         new = dataclasses.replace(s, end_s=s.end_s + minutes * 60)
         return Action(s.agent, s.skill_group, "overtime", k, new, minutes / 60, cost,
-                      f"work until {_clock(new.end_s)} instead of {_clock(s.end_s)}", (s.end_s, new.end_s))
+                      f"work until {format_clock(new.end_s)} instead of {format_clock(s.end_s)}", (s.end_s, new.end_s))
     new = dataclasses.replace(s, start_s=s.start_s - minutes * 60)
     return Action(s.agent, s.skill_group, "start early", k, new, minutes / 60, cost,
-                  f"start at {_clock(new.start_s)} instead of {_clock(s.start_s)}", (new.start_s, s.start_s))
+                  f"start at {format_clock(new.start_s)} instead of {format_clock(s.start_s)}", (new.start_s, s.start_s))
 
 
 def voluntary_time_off(today: Today, menu: ActionMenu, k: int) -> list[Action]:
@@ -228,7 +222,7 @@ def voluntary_time_off(today: Today, menu: ActionMenu, k: int) -> list[Action]:
             new = vto_shift(s, new_end)
             saved = (s.paid_seconds - new.paid_seconds) / 3600
             out.append(Action(s.agent, s.skill_group, "voluntary time off", k, new, -saved, -rate * saved,
-                              f"leave at {_clock(new_end)} instead of {_clock(s.end_s)}", (new_end, s.end_s)))
+                              f"leave at {format_clock(new_end)} instead of {format_clock(s.end_s)}", (new_end, s.end_s)))
     return out
 
 
@@ -249,7 +243,7 @@ def moved_breaks(today: Today, menu: ActionMenu, k: int) -> list[Action]:
                 br[j] = (t, t + b - a)
                 new = dataclasses.replace(s, breaks=sorted(br))
             out.append(Action(s.agent, s.skill_group, f"move {which}", k, new, 0.0, menu.move_cost,
-                              f"{which} {_clock(a)}-{_clock(b)} -> {_clock(t)}-{_clock(t + b - a)}",
+                              f"{which} {format_clock(a)}-{format_clock(b)} -> {format_clock(t)}-{format_clock(t + b - a)}",
                               (t, t + b - a)))
     return out
 
@@ -272,7 +266,7 @@ def call_ins(today: Today, menu: ActionMenu, agent: Agent) -> list[Action]:
                 continue
             hours = new.paid_seconds / 3600
             out.append(Action(agent.id, agent.skill_group, "call in", None, new, hours, menu.premium * rate * hours,
-                              f"called in {_clock(new.start_s)}-{_clock(new.end_s)}", (new.start_s, new.end_s)))
+                              f"called in {format_clock(new.start_s)}-{format_clock(new.end_s)}", (new.start_s, new.end_s)))
     return out
 
 

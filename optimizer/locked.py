@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from scenarios import InputError, Problem, Roster, Scenario, Shift, interval_index, read_roster
+from scenarios import Agent, Roster, Scenario, Shift, interval_index, split_by_day
 
-from .agents import Agent
 from .plan import GroupLimits
 from .requirements import requirement_arrays
 from .roster_rules import roster_rule_breaks
@@ -100,7 +98,7 @@ class Locked:
                 start, end = int(round(s.start_s / 60)), int(round(s.end_s / 60))
                 days.add(start // 1440)
                 blocked.append((start // 1440, 0, 1440))        # one shift a day
-                blocked += _per_day(start - rest, end + rest, scenario.days)
+                blocked += split_by_day(start - rest, end + rest, scenario.days)
             paid = sum(s.paid_seconds for s in own) / 3600
             out.append(LockedAgent(agent.id, agent.skill_group, max(0.0, agent.min_hours - paid),
                                    max(0.0, agent.max_hours - paid), blocked, agent.preferred_start,
@@ -159,38 +157,3 @@ class Locked:
 
 
 NO_LOCKS = Locked()
-
-
-def read_locked(source: str | Path | pd.DataFrame | Roster | Locked, scenario: Scenario, agents: list[Agent]) -> Locked:
-    """The locked rows of a roster CSV (or a Roster), checked against the scenario and the agents: every locked
-    agent must be one of `agents`, in the same skill group. InputError names the file and row."""
-    if isinstance(source, Locked):
-        return source
-    if isinstance(source, Roster):
-        roster, name = source, "locked roster"
-    else:
-        name = "locked roster" if isinstance(source, pd.DataFrame) else str(source)
-        roster = read_roster(source, scenario)
-    known = {a.id: a for a in agents}
-    problems = []
-    for i, s in enumerate(roster.shifts):
-        where = f"{name}:row {i + 2}"
-        agent = known.get(s.agent)
-        if agent is None:
-            problems.append(Problem(where, f"agent '{s.agent}' is not among the agents (give --agents with them)"))
-        elif agent.skill_group != s.skill_group:
-            problems.append(Problem(where, f"agent '{s.agent}' is in skill group {agent.skill_group}, "
-                                           f"not {s.skill_group}"))
-    if problems:
-        raise InputError(problems[:50], "invalid locked shifts")
-    return Locked(list(roster.shifts), list(agents))
-
-
-def _per_day(a: int, b: int, n_days: int) -> list[tuple[int, int, int]]:
-    """Week minutes a..b as (day, start minute, end minute) pieces within the week's days."""
-    out = []
-    for d in range(max(0, a // 1440), min(n_days, (b - 1) // 1440 + 1)):
-        lo, hi = max(a - d * 1440, 0), min(b - d * 1440, 1440)
-        if hi > lo:
-            out.append((d, lo, hi))
-    return out

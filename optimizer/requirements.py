@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from scenarios import InputError, Problem, Scenario, interval_index, open_mask, week_intervals
-from scenarios.model import clock_minutes
+from scenarios.clock import clock_minutes
 
 from .erlang import agents_needed, erlang_b
 

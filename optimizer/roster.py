@@ -21,9 +21,8 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from scenarios import InputError, Problem, Roster, Scenario, Shift
+from scenarios import Agent, InputError, Problem, Roster, Scenario, Shift
 
-from .agents import Agent
 from .plan import PlannedShift, to_shift
 from .roster_repair import greedy_roster, place_in_other_groups, place_missed, repair_min_hours
 from .roster_rules import band, max_paid_minutes

@@ -16,10 +16,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
-from scenarios import Scenario, Shift
+from scenarios import Agent, Scenario, Shift
 from scenarios.model import ShiftRules
 
-from .agents import Agent
 from .plan import PlannedShift, to_shift
 from .roster_rules import band, has_two_days_off, is_legal, shift_type
 from .templates import ShiftType

@@ -16,10 +16,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 
-from scenarios import Roster, Scenario, Shift
+from scenarios import Agent, Roster, Scenario, Shift, format_clock
 from scenarios.model import ShiftRules
 
-from .agents import Agent
 from .templates import ShiftType
 
 BAND_MINUTES = 180       # start times within the same 3 hours form one start band
@@ -58,7 +57,7 @@ def rule_breaks(agent: Agent, week: Iterable[ShiftType], paid_min: Mapping[Shift
             yield f"max_consecutive_days: more than {rules.max_consecutive_days} days in a row up to day {d}"
     for k in shifts:
         if not agent.can_work(k.day, k.start_min, k.end_min):
-            yield f"unavailable: day {k.day} {k.start_min // 60:02d}:{k.start_min % 60:02d} while the agent is away"
+            yield f"unavailable: day {k.day} {format_clock(k.start_min * 60)} while the agent is away"
 
 
 def is_legal(agent: Agent, week: Iterable[ShiftType], paid_min: Mapping[ShiftType, float], rules: ShiftRules,

@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numpy as np
 
 from scenarios import InputError, Problem, Scenario, open_mask
-from scenarios.model import clock_minutes
+from scenarios.clock import clock_minutes
 
 # Breaks keep clear of the first and last hour of a shift and of the lunch window.
 _EDGE_MIN = 60

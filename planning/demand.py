@@ -79,7 +79,7 @@ def finish_demand(scenario: Scenario, table: pd.DataFrame) -> pd.DataFrame:
     for name, channel in scenario.channels.items():
         own = table[table["channel"] == name].set_index("ds")
         contacts = own["contacts"].reindex(idx).fillna(0.0).to_numpy(float)
-        scale = scenario.demand.scale * scenario.demand.channel_scale.get(name, 1.0)
+        scale = scenario.demand.factor(name)
         contacts = np.where(open_mask(scenario, name), np.clip(contacts, 0, None) * scale, 0.0)
         default_aht = getattr(channel, "aht_seconds", None) or channel.handle_seconds
         aht = own["aht_seconds"].reindex(idx).to_numpy(float) if "aht_seconds" in own else np.full(len(idx), np.nan)
@@ -190,7 +190,7 @@ def rough_week_contacts(scenario: Scenario) -> float:
         return 0.0
     total = 0.0
     for name, contacts in per_channel.items():
-        contacts *= spec.scale * spec.channel_scale.get(name, 1.0)
+        contacts *= spec.factor(name)
         channel = scenario.channels[name]
         total += contacts * (1 + (1 - channel.containment if channel.kind == "ai" else 0.0))
     return total

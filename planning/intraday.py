@@ -36,9 +36,9 @@ import numpy as np
 import pandas as pd
 
 from forecasting.intraday import DayFactorPrior, learn_prior_from_grid, reforecast
-from optimizer import (Action, ActionMenu, Agent, ChoiceSettings, apply_actions, candidate_actions, choose_actions,
+from optimizer import (Action, ActionMenu, ChoiceSettings, apply_actions, candidate_actions, choose_actions,
                        on_duty, requirements)
-from scenarios import InputError, Problem, Roster, Scenario, week_intervals
+from scenarios import Agent, InputError, Problem, Roster, Scenario, week_intervals
 from scenarios.progress import Progress, no_progress, scaled
 from sim import Resume, build_result, build_spec, judge, meeting_shares, open_intervals, replicate
 

@@ -14,18 +14,17 @@ from __future__ import annotations
 import time
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from optimizer import (Agent, Budget, ShiftPlan, baseline_requirement, build_roster, check_rules, coverage_tables,
-                       generate_agents, group_limits, paid_hours_lower_bound, plan_roster, read_agents,
-                       requirements, requirements_warnings, select_shifts, two_step_shifts)
-from optimizer.agents import apply_time_off, read_time_off
-from optimizer.locked import NO_LOCKS, Locked, read_locked
+from optimizer import (Budget, ShiftPlan, baseline_requirement, build_roster, check_rules, coverage_tables,
+                       generate_agents, group_limits, paid_hours_lower_bound, plan_roster, requirements,
+                       requirements_warnings, select_shifts, two_step_shifts)
+from optimizer.locked import NO_LOCKS, Locked
 from optimizer.resize import resize_requirement
-from scenarios import InputError, Problem, Roster, Scenario
+from scenarios import (Agent, InputError, Problem, Roster, Scenario, Shift, TimeOff, apply_time_off,
+                       check_locked)
 from scenarios.progress import Progress, no_progress, scaled
 from sim import SimResult, judge_simulation, max_abandon_of, meeting_shares, simulate, target_of
 
@@ -360,25 +359,25 @@ class ScheduleLoop:
                               history, certificate.result if certificate else None, warnings)
 
 
-def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: list[Agent] | str | Path | None = None,
+def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: list[Agent] | None = None,
              method: str = "ccplan", verify: bool = True, rounds: int = 10, replications: int = LOOP_REPLICATIONS,
              seed: int | None = None, progress: Progress | None = None, effort: float = DEFAULT_EFFORT,
              time_limit: float | None = DEFAULT_TIME_LIMIT, workers: int = 2,
-             certify_replications: int = CERTIFY_REPLICATIONS, locked: Locked | Roster | str | Path | None = None,
-             time_off: str | Path | pd.DataFrame | None = None, executor: Executor | None = None) -> ScheduleResult:
+             certify_replications: int = CERTIFY_REPLICATIONS, locked: Roster | list[Shift] | None = None,
+             time_off: list[TimeOff] | None = None, executor: Executor | None = None) -> ScheduleResult:
     """Schedule and roster the scenario's week.
 
-    demand: expected contacts (default: planning.demand.scenario_demand). agents: a list, an agents CSV path, or
-    None (generated from the headcounts). verify: simulate the roster (`replications`, `seed`); for "ccplan"
-    re-solve with re-sized requirements up to `rounds` times; candidate plans and the roster are certified with
+    demand: expected contacts (default: planning.demand.scenario_demand). agents: the agents to roster
+    (scenarios.read_agents; None: generated from the headcounts). verify: simulate the roster (`replications`,
+    `seed`); for "ccplan" re-solve with re-sized requirements up to `rounds` times; candidate plans and the roster are certified with
     `certify_replications` replications of fresh customers (seed + CERTIFY_SEED). effort: CP-SAT deterministic
     time per solver stage (shift selection, and again the roster): the same inputs and seed give the same roster
     on any machine. time_limit: the wall-clock safety limit of a stage in seconds (a warning says when it acted).
     workers: solver threads, and simulation processes unless `executor` (planning.execution.open_executor) runs
     the simulations. Running out of budget never raises: the best plan so far
-    comes back with a warning. locked: roster rows (a CSV path, a Roster) kept exactly as they are, the rest
-    scheduled around them (optimizer.locked). time_off: a time-off CSV (agent, start, end, reason) added to the
-    agents' unavailable times (optimizer.agents.read_time_off).
+    comes back with a warning. locked: shifts (a Roster, e.g. scenarios.read_locked, or a list) kept exactly as
+    they are, the rest scheduled around them (optimizer.locked); InputError when one is not for one of the agents
+    in its skill group. time_off: entries (scenarios.read_time_off) added to the agents' unavailable times.
     """
     progress = progress or no_progress
     if method not in METHODS:
@@ -396,12 +395,14 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
         problems.append(Problem("certify_replications", f"must be at least 2 (got {certify_replications})"))
     if problems:
         raise InputError(problems, "invalid schedule settings")
-    if isinstance(agents, (str, Path)):
-        agents = read_agents(agents, scenario)
     agents = agents if agents is not None else generate_agents(scenario)
     if time_off is not None:
-        agents = apply_time_off(agents, read_time_off(time_off, scenario, agents), scenario)
-    fixed = read_locked(locked, scenario, agents) if locked is not None else NO_LOCKS
+        agents = apply_time_off(agents, time_off, scenario)
+    fixed = NO_LOCKS
+    if locked is not None:
+        shifts = list(locked.shifts if isinstance(locked, Roster) else locked)
+        check_locked(shifts, agents)
+        fixed = Locked(shifts, list(agents))
     settings = ScheduleSettings(method, verify, rounds, replications,
                                 scenario.simulation.seed if seed is None else seed, effort, time_limit, workers,
                                 certify_replications)

@@ -8,7 +8,6 @@ everywhere, so a typo never passes silently.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
@@ -16,9 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from . import bounds as B
 from .bounds import bounded
+from .clock import DAY_MINUTES, clock_minutes, hours_minutes, is_clock, parse_span
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
 class Strict(BaseModel):
@@ -28,31 +27,6 @@ class Strict(BaseModel):
 
 
 # --- opening hours -------------------------------------------------------------------------------------------
-
-def parse_span(text: str) -> tuple[int, int] | None:
-    """Parse "HH:MM-HH:MM" (or "closed") into minutes after midnight; "00:00-24:00" is a full day.
-
-    A span whose end is before its start runs past midnight (e.g. "20:00-02:00"): the end is returned
-    plus 1440 minutes.
-    """
-    text = text.strip().lower()
-    if text in ("closed", "none", ""):
-        return None
-    if text in ("24h", "always", "24/7"):
-        return (0, 1440)
-    m = _SPAN.match(text)
-    if not m:
-        raise ValueError(f"'{text}' is not a time span like '07:00-22:00' or 'closed'")
-    h1, m1, h2, m2 = (int(g) for g in m.groups())
-    if h1 > 23 or m1 > 59 or h2 > 24 or m2 > 59 or (h2 == 24 and m2 != 0):
-        raise ValueError(f"'{text}' has an impossible clock time")
-    start, end = h1 * 60 + m1, h2 * 60 + m2
-    if end == start:
-        raise ValueError(f"'{text}' is an empty span")
-    if end < start:
-        end += 1440
-    return (start, end)
-
 
 class OpeningHours(Strict):
     """Opening hours per weekday: a "HH:MM-HH:MM" span or "closed".
@@ -232,6 +206,11 @@ class Demand(Strict):
     channel_scale: dict[str, Annotated[float, Field(ge=0), bounded(B.DEMAND_SCALE)]] = Field(default_factory=dict)
     overdispersion: float = Field(default=0.0, ge=0, le=2)
 
+    def factor(self, channel: str) -> float:
+        """What the channel's expected contacts are multiplied by (a plain factor): `scale` times the channel's
+        `channel_scale` (1 when not given)."""
+        return self.scale * self.channel_scale.get(channel, 1.0)
+
     @model_validator(mode="after")
     def _one_source(self):
         given = [k for k in ("history", "forecast", "rates") if getattr(self, k) is not None]
@@ -295,10 +274,9 @@ class ShiftRules(Strict):
     @field_validator("earliest_start", "latest_end")
     @classmethod
     def _clock(cls, value: str) -> str:
-        if not re.match(r"^\d{1,2}:\d{2}$", value):
+        if hours_minutes(value) is None:
             raise ValueError(f"'{value}' is not a clock time HH:MM")
-        h, m = (int(x) for x in value.split(":"))
-        if h > 24 or m > 59 or (h == 24 and m):
+        if not is_clock(value) or clock_minutes(value) > DAY_MINUTES:
             raise ValueError(f"'{value}' is not a clock time between 00:00 and 24:00")
         return value
 
@@ -323,12 +301,6 @@ class ShiftRules(Strict):
             raise ValueError(f"no shift of {min(self.lengths_hours):g} h fits between earliest_start "
                              f"{self.earliest_start} and latest_end {self.latest_end}")
         return self
-
-
-def clock_minutes(text: str) -> int:
-    """'HH:MM' -> minutes after midnight."""
-    h, m = text.split(":")
-    return int(h) * 60 + int(m)
 
 
 class SimulationSettings(Strict):

@@ -86,14 +86,22 @@ def split_path(path: str) -> list[str | int]:
     return parts
 
 
-def set_path(data: dict, path: str, value: Any) -> None:
-    """Set `path` in scenario data (in place); raises InputError when the path cannot exist."""
-    parts = split_path(path)
+def set_path(data: dict, path: str, value: Any, *, check: bool = True) -> None:
+    """Set the dotted `path` in scenario data (in place), the one setter of scenario fields by path.
+
+    check=True (overrides): the path must be one the scenario schema can hold, else InputError naming it; list
+    items by number. check=False (a form being edited, validated as a whole afterwards): sections missing on the
+    way become mappings, and None removes the key so the schema default applies.
+    """
+    parts: list = split_path(path) if check else path.split(".")
     node: Any = data
     for depth, part in enumerate(parts):
         here = ".".join(str(p) for p in parts[:depth]) or "(top level)"
         last = depth == len(parts) - 1
-        if isinstance(node, list):
+        if not check:
+            if not last and not isinstance(node.get(part), dict):
+                node[part] = {}
+        elif isinstance(node, list):
             if not isinstance(part, int) or not -len(node) <= part < len(node):
                 raise InputError([Problem(path, f"{here} is a list of {len(node)} item(s); "
                                                 f"'{part}' is not an item number 0..{len(node) - 1}")],
@@ -111,10 +119,12 @@ def set_path(data: dict, path: str, value: Any) -> None:
         else:
             raise InputError([Problem(path, f"{here} is a single value, not a section with fields")],
                              "invalid override")
-        if last:
-            node[part] = copy.deepcopy(value)
-        else:
+        if not last:
             node = node[part]
+        elif value is None and not check:
+            node.pop(part, None)
+        else:
+            node[part] = copy.deepcopy(value)
 
 
 def _parent(data: dict, parts: list) -> Any:

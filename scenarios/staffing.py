@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import bounds
 from .calendar import interval_index, open_mask, week_intervals
+from .clock import clock_seconds, format_clock
 from .errors import InputError, Problem, did_you_mean
 from .model import Scenario
 from .tables import parse_datetimes, read_table
@@ -182,9 +183,10 @@ class Roster:
             start = base + pd.Timedelta(seconds=s.start_s)
             rows.append({
                 "agent": s.agent, "skill_group": s.skill_group, "date": start.strftime("%Y-%m-%d"),
-                "start": _clock(s.start_s), "end": _clock(s.end_s),
-                "lunch_start": _clock(s.lunch[0]) if s.lunch else "", "lunch_end": _clock(s.lunch[1]) if s.lunch else "",
-                "breaks": ";".join(f"{_clock(a)}-{_clock(b)}" for a, b in s.breaks),
+                "start": format_clock(s.start_s), "end": format_clock(s.end_s),
+                "lunch_start": format_clock(s.lunch[0]) if s.lunch else "",
+                "lunch_end": format_clock(s.lunch[1]) if s.lunch else "",
+                "breaks": ";".join(f"{format_clock(a)}-{format_clock(b)}" for a, b in s.breaks),
                 "paid_hours": round(s.paid_seconds / 3600, 2),
             })
         return pd.DataFrame(rows, columns=[*ROSTER_COLUMNS, "paid_hours"])
@@ -218,8 +220,8 @@ def read_roster(source: str | Path | pd.DataFrame, scenario: Scenario) -> Roster
             if pd.isna(day) or day != day.normalize():
                 raise ValueError(f"date '{row['date']}' is not a date YYYY-MM-DD")
             day_s = (day - base).total_seconds()
-            start = day_s + _parse_clock(row["start"], "start")
-            end = day_s + _parse_clock(row["end"], "end")
+            start = day_s + clock_seconds(row["start"], "start")
+            end = day_s + clock_seconds(row["end"], "end")
             if end <= start:
                 end += 86400
             if start < 0 or start >= week_s:
@@ -245,7 +247,7 @@ def read_roster(source: str | Path | pd.DataFrame, scenario: Scenario) -> Roster
         own.sort(key=lambda s: s.start_s)
         for a, b in zip(own, own[1:]):
             if b.start_s < a.end_s:
-                problems.append(Problem(name, f"agent {agent} has overlapping shifts at {_clock(b.start_s)} "
+                problems.append(Problem(name, f"agent {agent} has overlapping shifts at {format_clock(b.start_s)} "
                                               f"on day {int(b.start_s // 86400) + 1}"))
     if problems:
         raise InputError(problems[:50], "invalid roster")
@@ -264,23 +266,6 @@ def _add_span(column: np.ndarray, a: float, b: float) -> None:
         column[k] += min(b, k + 1) - max(a, k)
 
 
-def _clock(seconds: float) -> str:
-    minutes = int(round(seconds / 60)) % 1440
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def _parse_clock(text, what: str) -> float:
-    text = str(text).strip()
-    try:
-        h, m = text.split(":")[:2]
-        h, m = int(h), int(m)
-        if not (0 <= h <= 24 and 0 <= m < 60):
-            raise ValueError
-    except ValueError:
-        raise ValueError(f"{what} '{text}' is not a clock time HH:MM") from None
-    return h * 3600 + m * 60
-
-
 def _filled(value) -> bool:
     return value is not None and str(value).strip() not in ("", "nan", "NaN", "None")
 
@@ -288,7 +273,7 @@ def _filled(value) -> bool:
 def _within(day_s: float, start: float, end: float, a, b, what: str) -> tuple[float, float]:
     if not _filled(b):
         raise ValueError(f"{what} has a start but no end")
-    lo, hi = day_s + _parse_clock(a, f"{what} start"), day_s + _parse_clock(b, f"{what} end")
+    lo, hi = day_s + clock_seconds(a, f"{what} start"), day_s + clock_seconds(b, f"{what} end")
     if lo < start:
         lo, hi = lo + 86400, hi + 86400
     if hi <= lo:

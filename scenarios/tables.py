@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -133,9 +134,22 @@ def _one_by_one(text: pd.Series) -> pd.Series:
     return pd.to_datetime(text.map(unique), errors="coerce")
 
 
-def read_table(source: str | Path | pd.DataFrame, required: Iterable[str] = (), *, title: str = "invalid input",
-               text: bool = False, hint: str = "", name: str | None = None) -> pd.DataFrame:
-    """A user's table from a CSV path (or a DataFrame, copied), with column names stripped of spaces.
+@dataclass(frozen=True)
+class CsvText:
+    """A CSV file's content held in memory (an upload in the app) with the file's own name: every reader takes it
+    where it takes a path, and its messages name `name` as they would name the path."""
+
+    name: str
+    text: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def read_table(source: str | Path | pd.DataFrame | CsvText, required: Iterable[str] = (), *,
+               title: str = "invalid input", text: bool = False, hint: str = "",
+               name: str | None = None) -> pd.DataFrame:
+    """A user's table from a CSV path or CsvText (or a DataFrame, copied), with column names stripped of spaces.
 
     `text=True` reads every cell as text (empty cells as ""), for readers that check each row themselves.
     Raises InputError naming the file when it is missing, unreadable, or lacks a `required` column; `hint` is
@@ -146,7 +160,10 @@ def read_table(source: str | Path | pd.DataFrame, required: Iterable[str] = (), 
     if isinstance(source, pd.DataFrame):
         df = source.copy()
     else:
-        content = io.StringIO(read_text(source, title, name))
+        # A CsvText passes the same checks as a file's bytes (binary, a byte-order mark) and reads the same.
+        data = _decode(source.text.encode("utf-8"), name, title) if isinstance(source, CsvText) \
+            else read_text(source, title, name)
+        content = io.StringIO(data)
         try:
             df = pd.read_csv(content, dtype=str, keep_default_na=False) if text else pd.read_csv(content)
         except pd.errors.EmptyDataError:

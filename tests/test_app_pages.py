@@ -12,7 +12,7 @@ import yaml
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from scenarios import EXAMPLE_SCENARIO, load_scenario  # noqa: E402
+from scenarios import EXAMPLE_SCENARIO, ROSTER_COLUMNS, load_scenario  # noqa: E402
 
 APP = Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py"
 TIMEOUT = 300  # generous: the first run of a page may compute a forecast, a simulation or a schedule
@@ -441,7 +441,7 @@ def test_schedule_page_edit_lock_regenerate_versions_and_publish(small_week, wor
     # Lock three shifts; move a fourth (a generalist's) to ann on Wednesday, when she is away.
     base = at.session_state[week.WORKING].copy()
     base.loc[base.index[:3], "locked"] = True
-    locked_rows = base.loc[base.index[:3], week.ROSTER_COLUMNS]
+    locked_rows = base.loc[base.index[:3], list(ROSTER_COLUMNS)]
     moved = base[(base["skill_group"] == "generalist") & (base["agent"] != "ann")].index[-1]
     illegal = base.copy()
     illegal.loc[moved, ["agent", "date"]] = ["ann", "2026-01-07"]
@@ -459,7 +459,7 @@ def test_schedule_page_edit_lock_regenerate_versions_and_publish(small_week, wor
     at.button(key="regenerate_locked").click().run()
     assert not at.exception, [e.value for e in at.exception]
     table = _roster_table(at).fillna("").astype(str)
-    lines = set(table[week.ROSTER_COLUMNS].apply(",".join, axis=1))
+    lines = set(table[list(ROSTER_COLUMNS)].apply(",".join, axis=1))
     assert set(locked_rows.apply(",".join, axis=1)) <= lines
 
     # Two versions, compared; the second marked published.
@@ -584,7 +584,7 @@ def test_a_stored_schedule_run_opens_in_the_editor(small_week, workspace):
     at.button(key="open_run").click().run()
     assert not at.exception, [e.value for e in at.exception]
     opened = at.session_state[week.WORKING]
-    assert opened[week.ROSTER_COLUMNS].to_dict("records") == [
+    assert opened[list(ROSTER_COLUMNS)].to_dict("records") == [
         {"agent": "gen-9", "skill_group": "generalist", "date": "2026-01-05", "start": "09:00", "end": "15:00",
          "lunch_start": "", "lunch_end": "", "breaks": "12:00-12:15"}]
     # gen-9 is not among the agents in use (generated from the headcounts): said so, not a traceback.

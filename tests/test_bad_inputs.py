@@ -225,7 +225,7 @@ def test_empty_roster_cells_are_named(tmp_path, rows, expected):
 
 
 def test_inf_in_a_staffing_plan_and_an_agents_file(tmp_path, example):
-    from optimizer.agents import read_agents
+    from scenarios import read_agents
     from scenarios import read_staffing
 
     sc = scenario_from_dict(small())

@@ -230,7 +230,7 @@ def test_rosters_are_read_or_named_by_row(tmp_path_factory, rows):
                           st.sampled_from(["", "sat", "mon 08:00-12:00", "2026-01-05", "xyz", "mon 25:00-26:00"])),
                 max_size=8))
 def test_agents_files_are_read_or_named_by_row(tmp_path_factory, rows):
-    from optimizer.agents import read_agents
+    from scenarios import read_agents
 
     path = tmp_path_factory.mktemp("a") / "agents.csv"
     path.write_text(csv_text(["agent", "skill_group", "min_hours_per_week", "max_hours_per_week", "unavailable"],

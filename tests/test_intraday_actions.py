@@ -3,9 +3,9 @@ catalogue offering only what its check allows."""
 
 from __future__ import annotations
 
-from optimizer import (ActionMenu, Agent, Today, call_in_problems, candidate_actions, move_problems,
+from optimizer import (ActionMenu, Today, call_in_problems, candidate_actions, move_problems,
                        overtime_problems, start_early_problems, vto_problems)
-from scenarios import Roster
+from scenarios import Agent, Roster
 from test_intraday_replan import DAY, H, _scenario, _shift
 
 

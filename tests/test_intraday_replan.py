@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from optimizer import (ActionMenu, Agent, ChoiceSettings, Today, apply_actions, call_in_problems, candidate_actions,
+from optimizer import (ActionMenu, ChoiceSettings, Today, apply_actions, call_in_problems, candidate_actions,
                        choose_actions, cut_windows, move_problems, on_duty_coverage, overtime_problems,
                        start_early_problems, vto_problems, vto_shift)
 from planning.intraday import Options, replan_day
-from scenarios import Roster, Shift, scenario_from_dict
+from scenarios import Agent, Roster, Shift, scenario_from_dict
 
 H = 3600.0
 DAY = 86400.0

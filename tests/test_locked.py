@@ -10,11 +10,10 @@ import pytest
 
 from conftest import run_cli
 from optimizer import generate_agents, roster_rule_breaks
-from optimizer.agents import apply_time_off, read_time_off
-from optimizer.locked import read_locked
+from optimizer.locked import Locked
 from planning import schedule
 from schedule_helpers import flat_requirement, small_scenario
-from scenarios import InputError, read_roster, save_scenario
+from scenarios import InputError, apply_time_off, read_locked, read_roster, read_time_off, save_scenario
 
 HEADER = "agent,skill_group,date,start,end,lunch_start,lunch_end,breaks,paid_hours"
 # Hand-made shifts the optimizer would not choose itself (odd starts, a 5-hour shift, a late break).
@@ -51,7 +50,8 @@ def test_locked_rows_come_out_byte_identical_and_the_rest_obeys_the_rules(tmp_pa
 
 def test_locked_rows_survive_the_verified_loop_and_are_simulated(tmp_path):
     sc = small_scenario(days=2, headcounts=(8, 4), costs=(1.0, 1.0))
-    locked = pd.DataFrame([r.split(",") for r in LOCKED_ROWS[:2]], columns=HEADER.split(","))
+    locked = read_locked(pd.DataFrame([r.split(",") for r in LOCKED_ROWS[:2]], columns=HEADER.split(",")), sc,
+                         generate_agents(sc))
     result = schedule(sc, locked=locked, verify=True, rounds=2, replications=2, certify_replications=2, effort=1.0,
                       workers=1, seed=3)
     frame = result.roster.to_frame().astype(str)
@@ -65,8 +65,10 @@ def test_locked_rows_survive_the_verified_loop_and_are_simulated(tmp_path):
 def test_residual_requirement_takes_off_exactly_what_a_locked_shift_covers():
     sc = small_scenario(days=1, shrinkage=0.25)
     req = flat_requirement(sc, {"phone": 3.0, "chat": 1.0})
-    locked = read_locked(pd.DataFrame([["phone_only-001", "phone_only", "2026-01-05", "08:00", "12:00", "", "", ""]],
-                                      columns=HEADER.split(",")[:-1]), sc, generate_agents(sc))
+    agents = generate_agents(sc)
+    rows = pd.DataFrame([["phone_only-001", "phone_only", "2026-01-05", "08:00", "12:00", "", "", ""]],
+                        columns=HEADER.split(",")[:-1])
+    locked = Locked(read_locked(rows, sc, agents).shifts, agents)
     residual = locked.residual(sc, req)
     phone = residual[residual.channel == "phone"].set_index("ds")["agents"]
     # One phone agent 08:00-12:00, no breaks: 1 x (1 - 0.25) available agents off the phone from 08 to 12 only.

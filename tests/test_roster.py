@@ -15,14 +15,14 @@ import pandas as pd
 import pytest
 from ortools.sat.python import cp_model
 
-from optimizer.agents import Agent, generate_agents, group_limits, read_agents
+from optimizer.agents import generate_agents, group_limits
 from optimizer.plan import PlannedShift
 from optimizer.roster import build_roster, roster_model
 from optimizer.roster_rules import roster_rule_breaks, rule_breaks
 from optimizer.shifts import select_shifts
 from optimizer.solver import Budget, RecordingModel, run_cp_sat, run_from_partial_hint
 from optimizer.templates import ShiftType, shift_templates
-from scenarios import InputError
+from scenarios import Agent, InputError, read_agents
 from schedule_helpers import days_off_pairs, flat_requirement, small_scenario
 
 WORK = 20.0   # CP-SAT deterministic time per call

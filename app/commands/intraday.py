@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from scenarios import InputError, Problem, load_scenario, read_roster
+from scenarios import DAY_MINUTES, InputError, Problem, clock_minutes, is_clock, load_scenario, read_roster
 
 from .common import (EXECUTOR_HELP, SCHEDULER_HELP, check_outputs, dask_or_local, progress_bar, write_atomic,
                      write_json)
@@ -51,7 +50,7 @@ def intraday_command(
     from planning.intraday import Options, replan_day
 
     check_outputs(json=json_path, out=out, roster_out=roster_out)
-    if not re.fullmatch(r"\d{1,2}:\d{2}", now) or int(now.split(":")[0]) > 23 or int(now.split(":")[1]) > 59:
+    if not is_clock(now) or clock_minutes(now) >= DAY_MINUTES:
         raise InputError([Problem("--now", f"'{now}' is not a time of day HH:MM (00:00-23:59)")], "invalid options")
     sc = load_scenario(scenario)
     try:

@@ -59,7 +59,7 @@ def read_for_publishing(roster: Path | pd.DataFrame, scenario_path: Path | None)
 def check_rows(source: Path | pd.DataFrame) -> pd.DataFrame:
     """The roster CSV as text, every row checked (a date YYYY-MM-DD, clock times HH:MM); InputError names the
     file, row and column of each problem."""
-    from scenarios.staffing import ROSTER_COLUMNS
+    from scenarios import ROSTER_COLUMNS, is_clock
     from scenarios.tables import read_table
 
     name = "roster" if isinstance(source, pd.DataFrame) else str(source)
@@ -79,11 +79,11 @@ def check_rows(source: Path | pd.DataFrame) -> pd.DataFrame:
             problems.append(Problem(f"{where}, date", f"'{row['date']}' is not a date YYYY-MM-DD"))
         for col in ("start", "end", "lunch_start", "lunch_end"):
             text = row[col].strip()
-            if (col in ("start", "end") or text) and not _is_clock(text):
+            if (col in ("start", "end") or text) and not is_clock(text):
                 problems.append(Problem(f"{where}, {col}", f"'{text}' is not a clock time HH:MM"))
         for part in filter(None, (p.strip() for p in row["breaks"].split(";"))):
             a, _, b = part.partition("-")
-            if not (_is_clock(a.strip()) and _is_clock(b.strip())):
+            if not (is_clock(a.strip()) and is_clock(b.strip())):
                 problems.append(Problem(f"{where}, breaks", f"'{part}' is not a span HH:MM-HH:MM"))
         if len(problems) >= 50:
             break
@@ -92,11 +92,6 @@ def check_rows(source: Path | pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
         raise InputError([Problem(name, "the roster has no shifts")], "invalid roster")
     return frame
-
-
-def _is_clock(text: str) -> bool:
-    h, sep, m = text.partition(":")
-    return bool(sep) and h.isdigit() and m.isdigit() and 0 <= int(h) <= 24 and 0 <= int(m) < 60 and len(m) == 2
 
 
 def _check_output(path: Path, suffix: str, option: str) -> None:

@@ -9,7 +9,7 @@ import typer
 from app.commands.common import (EXECUTOR_HELP, MAX_AGENTS_HELP, MAX_CONTACTS_HELP, SCHEDULER_HELP, STORE_HELP,
                                  WORKSPACE_HELP, check_outputs, dask_or_local, guard_size, progress_bar, store_run,
                                  write_json)
-from scenarios import InputError, Problem, load_scenario
+from scenarios import InputError, Problem, load_scenario, read_agents, read_locked, read_time_off
 
 
 def register(cli: typer.Typer) -> None:
@@ -54,7 +54,7 @@ def schedule_cmd(
     scheduler: str = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
 ) -> None:
     """Schedule shifts with lunch and breaks and roster named agents for the scenario's week."""
-    from optimizer import write_outputs
+    from optimizer import generate_agents, write_outputs
     from planning import METHODS, schedule
     from planning.versions import generated_name, record_version
 
@@ -64,12 +64,15 @@ def schedule_cmd(
     check_outputs(out=out, xlsx=xlsx, json=json_out)
     sc = load_scenario(scenario)
     guard_size(sc, replications=replications, max_contacts=max_contacts, max_agents=max_agents)
+    crew = read_agents(agents, sc) if agents is not None else generate_agents(sc)
+    away = read_time_off(time_off, sc, crew) if time_off is not None else None
+    kept = read_locked(locked, sc, crew) if locked is not None else None
     with dask_or_local(executor, workers=None, scheduler=scheduler) as run_on, \
             progress_bar(f"Scheduling ({method})") as progress:
-        result = schedule(sc, agents=agents, method=method, verify=verify, rounds=rounds,
+        result = schedule(sc, agents=crew, method=method, verify=verify, rounds=rounds,
                           replications=replications, seed=seed, effort=effort, time_limit=time_limit,
                           certify_replications=certify_replications, progress=progress,
-                          locked=locked, time_off=time_off, executor=run_on)
+                          locked=kept, time_off=away, executor=run_on)
     for path in write_outputs(result, csv=out, xlsx=xlsx):
         typer.echo(f"wrote {path}")
     _summary(result)

@@ -12,6 +12,7 @@ import streamlit as st
 
 from app.ui import charts, kpis, library, settings, state, week
 from app.ui.errors import show_input_error, user_errors
+from scenarios import ROSTER_COLUMNS
 
 GANTT_AGENTS = 60  # agents drawn at once; the chart stays readable and quick
 
@@ -209,7 +210,7 @@ with versions_tab:
                                                  y_format=".0%"), width="stretch")
         o1, o2 = st.columns(2)
         if o1.button("Open this version in the editor", key="open_version"):
-            st.session_state[week.WORKING] = first.roster_frame().reindex(columns=week.ROSTER_COLUMNS).fillna("") \
+            st.session_state[week.WORKING] = first.roster_frame().reindex(columns=ROSTER_COLUMNS).fillna("") \
                 .assign(locked=False)
             st.session_state[week.WORKING_FROM] = f"result:{id(result)}"
             st.session_state.pop("roster_editor", None)

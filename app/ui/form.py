@@ -13,6 +13,7 @@ import streamlit as st
 import yaml
 
 from scenarios import Problem
+from scenarios.overrides import set_path
 
 
 def get_path(data: dict, path: str, default: Any = None) -> Any:
@@ -22,20 +23,6 @@ def get_path(data: dict, path: str, default: Any = None) -> Any:
             return default
         node = node[part]
     return node
-
-
-def set_path(data: dict, path: str, value: Any) -> None:
-    """Set a dotted path; None removes the key (the schema default applies)."""
-    parts = path.split(".")
-    node = data
-    for part in parts[:-1]:
-        if not isinstance(node.get(part), dict):
-            node[part] = {}
-        node = node[part]
-    if value is None:
-        node.pop(parts[-1], None)
-    else:
-        node[parts[-1]] = value
 
 
 class ScenarioForm:
@@ -65,13 +52,13 @@ class ScenarioForm:
                                      placeholder="default" if optional else None)
         if value is None and not optional and current is not None:
             value = current
-        set_path(self.data, path, value)
+        set_path(self.data, path, value, check=False)
         self._slot(path, box)
 
     def text(self, path: str, label: str, box=st, help: str | None = None) -> None:
         current = get_path(self.data, path)
         value = box.text_input(label, value="" if current is None else str(current), key=self.key(path), help=help)
-        set_path(self.data, path, value if value != "" else None)
+        set_path(self.data, path, value if value != "" else None, check=False)
         self._slot(path, box)
 
     def choice(self, path: str, label: str, options: list, box=st, help: str | None = None) -> None:
@@ -83,12 +70,12 @@ class ScenarioForm:
         value = box.selectbox(label, opts, index=index, key=self.key(path), help=help)
         if current is None and value == opts[0]:
             return self._slot(path, box)  # left at the schema default: keep the YAML as written
-        set_path(self.data, path, value)
+        set_path(self.data, path, value, check=False)
         self._slot(path, box)
 
     def flag(self, path: str, label: str, box=st, help: str | None = None) -> None:
         current = bool(get_path(self.data, path, False))
-        set_path(self.data, path, box.checkbox(label, value=current, key=self.key(path), help=help))
+        set_path(self.data, path, box.checkbox(label, value=current, key=self.key(path), help=help), check=False)
         self._slot(path, box)
 
     def date(self, path: str, label: str, box=st) -> None:
@@ -101,7 +88,7 @@ class ScenarioForm:
             except ValueError:
                 current = None
         value = box.date_input(label, value=current, key=self.key(path))
-        set_path(self.data, path, value)
+        set_path(self.data, path, value, check=False)
         self._slot(path, box)
 
     def yaml_value(self, path: str, label: str, box=st, help: str | None = None) -> None:
@@ -113,10 +100,10 @@ class ScenarioForm:
         shown = shown.removesuffix("...").strip()
         value = box.text_input(label, value=shown, key=self.key(path), help=help)
         if value.strip() == "":
-            set_path(self.data, path, None)
+            set_path(self.data, path, None, check=False)
         else:
             try:
-                set_path(self.data, path, yaml.safe_load(value))
+                set_path(self.data, path, yaml.safe_load(value), check=False)
             except yaml.YAMLError:
                 self.local.append(Problem(path, f"'{value}' is not valid (write it as in the YAML file)"))
         self._slot(path, box)

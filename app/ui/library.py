@@ -58,7 +58,7 @@ def forecast_bands(sc, history_path) -> pd.DataFrame | None:
         out = forecast(str(history_path), horizon_days=sc.days, model=sc.demand.model,
                        interval_minutes=sc.interval_minutes, start=sc.start, closed_dates=sc.holidays,
                        holiday_country=sc.holiday_country, progress=progress)
-        scale = out["channel"].map(lambda c: sc.demand.scale * sc.demand.channel_scale.get(c, 1.0))
+        scale = out["channel"].map(sc.demand.factor)
         for col in ("yhat", "yhat_lo", "yhat_hi"):
             out[col] = out[col] * scale
         return out
@@ -119,11 +119,11 @@ def schedule(compute: bool = True):
     sc = state.scenario()
     demand = scenario_demand()
     knobs = dict(demand=demand, verify=state.verify(), rounds=state.rounds(), replications=state.replications(),
-                 seed=state.seed(), effort=state.solver_effort(), progress=None, **week.schedule_inputs())
+                 seed=state.seed(), effort=state.solver_effort(), progress=None)
     if state.workers():
         knobs["workers"] = state.workers()
     def compute(progress):
-        result = _schedule(sc, **{**knobs, "progress": progress})
+        result = _schedule(sc, **{**knobs, **week.schedule_inputs(sc), "progress": progress})
         # Every generated roster is kept as a version (app.ui.week): nothing generated is lost.
         week.keep_generated(sc, result, state.seed())
         return result

@@ -1,8 +1,8 @@
 """The planner's week on the Schedule page: agents, time off and locked shifts as inputs; editing and locking the
 roster with a labour-rule re-check and a re-simulation beside the old figures; schedule versions; publishing.
 
-Only glue: reading uploads with the packages' own readers (their messages name the file and row), the roster rule
-checker (optimizer.roster_rule_breaks), the simulator, the workspace (planning.store) and optimizer.export.
+Only glue: reading uploads with scenarios' readers (scenarios.CsvText: their messages name the file and row), the
+roster rule checker (optimizer.roster_rule_breaks), the simulator, the workspace (planning.store) and optimizer.export.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ import pandas as pd
 import streamlit as st
 
 from planning.versions import generated_name, record_version, roster_figures
-from scenarios import InputError, Problem, Roster, Scenario
+from scenarios import (ROSTER_COLUMNS, Agent, CsvText, InputError, Problem, Roster, Scenario, TimeOff,
+                       apply_time_off, clock_minutes, format_clock, is_clock, read_agents, read_locked,
+                       read_time_off)
 
-ROSTER_COLUMNS = ["agent", "skill_group", "date", "start", "end", "lunch_start", "lunch_end", "breaks"]
 AGENTS, TIME_OFF, LOCKED = "week_agents", "week_time_off", "week_locked"   # session: (file name, CSV text)
 WORKING = "week_working"     # the roster being edited: roster CSV columns + `locked`
 WORKING_FROM = "week_working_from"   # what WORKING was last built from (a result or a version), to reset on change
@@ -27,34 +28,25 @@ WORKING_FROM = "week_working_from"   # what WORKING was last built from (a resul
 
 # --- inputs ----------------------------------------------------------------------------------------------------
 
-def _as_file(name: str, text: str) -> Path:
-    """The uploaded text in a file of its own name, so that every message names the planner's file and row."""
-    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-    folder = Path(tempfile.gettempdir()) / f"ccplan-upload-{digest}"     # one folder per content: reused
-    folder.mkdir(exist_ok=True)
-    path = folder / (Path(name).name or "upload.csv")
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
-    return path
-
-
-def read_agents_upload(sc: Scenario, name: str, text: str):
-    from optimizer import read_agents
-
-    return read_agents(_as_file(name, text), sc)
-
-
-def agents(sc: Scenario):
-    """The agents in use: the uploaded list (else generated from the headcounts) with the time off applied."""
+def contracts(sc: Scenario) -> list[Agent]:
+    """The agents as contracted: the uploaded list (its messages name the uploaded file and row), else generated
+    from the headcounts."""
     from optimizer import generate_agents
-    from optimizer.agents import apply_time_off, read_time_off
 
     upload = st.session_state.get(AGENTS)
-    crew = read_agents_upload(sc, *upload) if upload else generate_agents(sc)
+    return read_agents(CsvText(*upload), sc) if upload else generate_agents(sc)
+
+
+def time_off(sc: Scenario, crew: list[Agent]) -> list[TimeOff]:
+    """The uploaded time off of `crew` (none when nothing is uploaded)."""
     off = st.session_state.get(TIME_OFF)
-    if off:
-        crew = apply_time_off(crew, read_time_off(_as_file(*off), sc, crew), sc)
-    return crew
+    return read_time_off(CsvText(*off), sc, crew) if off else []
+
+
+def agents(sc: Scenario) -> list[Agent]:
+    """The agents in use: the uploaded list (else generated from the headcounts) with the time off applied."""
+    crew = contracts(sc)
+    return apply_time_off(crew, time_off(sc, crew), sc)
 
 
 def inputs_key() -> str:
@@ -63,32 +55,31 @@ def inputs_key() -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:12]
 
 
-def schedule_inputs() -> dict:
-    """Keyword arguments of planning.schedule for the uploads: agents, time_off, locked (paths of their files)."""
+def schedule_inputs(sc: Scenario) -> dict:
+    """Keyword arguments of planning.schedule for the uploads, read into objects: agents, time_off, locked."""
     out = {}
+    crew = contracts(sc)
     if st.session_state.get(AGENTS):
-        out["agents"] = _as_file(*st.session_state[AGENTS])
+        out["agents"] = crew
     if st.session_state.get(TIME_OFF):
-        out["time_off"] = _as_file(*st.session_state[TIME_OFF])
+        out["time_off"] = time_off(sc, crew)
     if st.session_state.get(LOCKED):
-        out["locked"] = _as_file(*st.session_state[LOCKED])
+        out["locked"] = read_locked(CsvText(*st.session_state[LOCKED]), sc, crew)
     return out
 
 
 def upload_panel(sc: Scenario) -> None:
     """The agent list and the time-off list: upload a CSV or edit the text; each is checked when applied, every
     bad row named by file and row; a rejected table leaves the one in use unchanged."""
-    from optimizer.agents import read_time_off
-
     c1, c2 = st.columns(2)
     with c1:
         _table_input(sc, "Agents CSV (agent, skill_group, min_hours_per_week, max_hours_per_week, unavailable, "
                          "preferred_start)", AGENTS, "agents",
-                     lambda name, text: f"{len(read_agents_upload(sc, name, text))} agents in use",
+                     lambda name, text: f"{len(read_agents(CsvText(name, text), sc))} agents in use",
                      "Agents generated from the skill groups' headcounts.")
     with c2:
         def check_time_off(name, text):
-            entries = read_time_off(_as_file(name, text), sc, agents(sc))
+            entries = read_time_off(CsvText(name, text), sc, agents(sc))
             return (f"{len(entries)} time-off entr{'y' if len(entries) == 1 else 'ies'} for "
                     f"{len({e.agent for e in entries})} agent(s)")
 
@@ -149,12 +140,12 @@ def working(frame: pd.DataFrame, source: str) -> pd.DataFrame:
     """The roster being edited, started from `frame` whenever `source` (a result or a version) changes; locked
     rows of the locked-shift input stay ticked."""
     if st.session_state.get(WORKING_FROM) != source or WORKING not in st.session_state:
-        start = frame[ROSTER_COLUMNS].fillna("").astype(str).reset_index(drop=True)
+        start = frame[list(ROSTER_COLUMNS)].fillna("").astype(str).reset_index(drop=True)
         locked_rows = set()
         if st.session_state.get(LOCKED):
             locked = pd.read_csv(io.StringIO(st.session_state[LOCKED][1]), dtype=str, keep_default_na=False)
-            locked_rows = {tuple(r) for r in locked[ROSTER_COLUMNS].itertuples(index=False)}
-        start["locked"] = [tuple(r) in locked_rows for r in start[ROSTER_COLUMNS].itertuples(index=False)]
+            locked_rows = {tuple(r) for r in locked[list(ROSTER_COLUMNS)].itertuples(index=False)}
+        start["locked"] = [tuple(r) in locked_rows for r in start[list(ROSTER_COLUMNS)].itertuples(index=False)]
         st.session_state[WORKING] = start
         st.session_state[WORKING_FROM] = source
     return st.session_state[WORKING]
@@ -165,7 +156,7 @@ def check_roster(sc: Scenario, frame: pd.DataFrame, crew) -> tuple[Roster | None
     from optimizer import roster_rule_breaks
     from scenarios import read_roster
 
-    table = frame[ROSTER_COLUMNS].fillna("").astype(str)
+    table = frame[list(ROSTER_COLUMNS)].fillna("").astype(str)
     try:
         roster = read_roster(table, sc)
     except InputError as exc:
@@ -204,7 +195,7 @@ def figures_table(before: dict, after: dict) -> pd.DataFrame:
 
 def lock_rows(frame: pd.DataFrame) -> None:
     """Keep the ticked rows of the edited roster as the locked-shift input of the next generation."""
-    rows = frame[frame["locked"].astype(bool)][ROSTER_COLUMNS]
+    rows = frame[frame["locked"].astype(bool)][list(ROSTER_COLUMNS)]
     if len(rows):
         st.session_state[LOCKED] = ("locked shifts (edited roster)", rows.to_csv(index=False))
     else:
@@ -252,7 +243,8 @@ def published_workbook(sc: Scenario, frame: pd.DataFrame, coverage: pd.DataFrame
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "week.xlsx"
-        publish_workbook(frame[ROSTER_COLUMNS], path, days=[sc.start + dt.timedelta(days=i) for i in range(sc.days)],
+        publish_workbook(frame[list(ROSTER_COLUMNS)], path,
+                         days=[sc.start + dt.timedelta(days=i) for i in range(sc.days)],
                          coverage=coverage, figures=figures, title=sc.name)
         return path.read_bytes()
 
@@ -262,7 +254,7 @@ def calendars_zip(sc: Scenario, frame: pd.DataFrame) -> bytes:
     from optimizer.export import write_calendars
 
     with tempfile.TemporaryDirectory() as tmp:
-        files = write_calendars(frame[ROSTER_COLUMNS], tmp, timezone=sc.timezone)
+        files = write_calendars(frame[list(ROSTER_COLUMNS)], tmp, timezone=sc.timezone)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
             for f in files:
@@ -315,33 +307,19 @@ def move(frame: pd.DataFrame, label: str, agent: str, date: str, start: str, end
         raise InputError([Problem("shift", f"no shift '{label}' in the roster")], "cannot move the shift")
     i = rows[0]
     problems = [Problem(what, f"'{value}' is not a clock time HH:MM") for what, value in (("start", start), ("end", end))
-                if not _clock_ok(value)]
+                if not is_clock(str(value).strip())]
     if problems:
         raise InputError(problems, "cannot move the shift")
-    shift = _minutes(start) - _minutes(out.at[i, "start"])
+    shift = clock_minutes(start) - clock_minutes(out.at[i, "start"])
 
     def moved(t: str) -> str:
-        return "" if not str(t).strip() else _clock((_minutes(t) + shift) % 1440)
+        return "" if not str(t).strip() else format_clock((clock_minutes(t) + shift) * 60)
 
     out.at[i, "lunch_start"], out.at[i, "lunch_end"] = moved(out.at[i, "lunch_start"]), moved(out.at[i, "lunch_end"])
     out.at[i, "breaks"] = ";".join(f"{moved(a)}-{moved(b)}" for a, _, b in
                                    (p.partition("-") for p in str(out.at[i, "breaks"]).split(";") if p.strip()))
     out.at[i, "agent"], out.at[i, "date"], out.at[i, "start"], out.at[i, "end"] = agent, date, start, end
     return out
-
-
-def _clock_ok(text: str) -> bool:
-    h, sep, m = str(text).strip().partition(":")
-    return bool(sep) and h.isdigit() and m.isdigit() and int(h) <= 24 and int(m) < 60
-
-
-def _minutes(text: str) -> int:
-    h, _, m = str(text).strip().partition(":")
-    return int(h) * 60 + int(m)
-
-
-def _clock(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def keep_generated(sc: Scenario, result, seed: int) -> int | None:
