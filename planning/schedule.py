@@ -30,6 +30,7 @@ from sim import SimResult, simulate
 from sim.targets import judge_simulation, max_abandon_of, meeting_shares, target_of
 
 from .demand import scenario_demand
+from .guard import guard_size
 
 TARGET_SHARE = 0.95   # a plan "meets targets" when every channel meets them in this share of its open intervals
 # The loop accepts a plan only when its certification shows this share: an interval near its limit can fall
@@ -358,7 +359,8 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
              seed: int | None = None, progress: Progress | None = None, effort: float = DEFAULT_EFFORT,
              time_limit: float | None = DEFAULT_TIME_LIMIT, workers: int = 2,
              certify_replications: int = CERTIFY_REPLICATIONS, locked: Locked | Roster | str | Path | None = None,
-             time_off: str | Path | pd.DataFrame | None = None) -> ScheduleResult:
+             time_off: str | Path | pd.DataFrame | None = None, *, max_contacts: float | None = None,
+             max_agents: float | None = None) -> ScheduleResult:
     """Schedule and roster the scenario's week.
 
     demand: expected contacts (default: planning.demand.scenario_demand). agents: a list, an agents CSV path, or
@@ -370,8 +372,10 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
     workers: solver threads and simulation processes. Running out of budget never raises: the best plan so far
     comes back with a warning. locked: roster rows (a CSV path, a Roster) kept exactly as they are, the rest
     scheduled around them (optimizer.locked). time_off: a time-off CSV (agent, start, end, reason) added to the
-    agents' unavailable times (optimizer.agents.read_time_off).
+    agents' unavailable times (optimizer.agents.read_time_off). max_contacts, max_agents: the size guard's limits
+    (planning.guard), checked before any work.
     """
+    guard_size(scenario, replications=replications, max_contacts=max_contacts, max_agents=max_agents)
     progress = progress or no_progress
     if method not in METHODS:
         raise InputError([Problem("method", f"unknown method '{method}' (choose {', '.join(METHODS)})")],

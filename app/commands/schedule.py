@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from app.commands.common import (MAX_AGENTS_HELP, MAX_CONTACTS_HELP, STORE_HELP, WORKSPACE_HELP, check_outputs,
-                                 guard_size, progress_bar, store_run, write_json)
+                                 progress_bar, store_run, write_json)
 from scenarios import InputError, Problem, load_scenario
 
 
@@ -60,12 +60,11 @@ def schedule_cmd(
                          "invalid option")
     check_outputs(out=out, xlsx=xlsx, json=json_out)
     sc = load_scenario(scenario)
-    guard_size(sc, replications=replications, max_contacts=max_contacts, max_agents=max_agents)
     with progress_bar(f"Scheduling ({method})") as progress:
         result = schedule(sc, agents=agents, method=method, verify=verify, rounds=rounds,
                           replications=replications, seed=seed, effort=effort, time_limit=time_limit,
                           certify_replications=certify_replications, progress=progress,
-                          locked=locked, time_off=time_off)
+                          locked=locked, time_off=time_off, max_contacts=max_contacts, max_agents=max_agents)
     for path in write_outputs(result, csv=out, xlsx=xlsx):
         typer.echo(f"wrote {path}")
     _summary(result)

@@ -59,7 +59,7 @@ def whatif(
 ) -> None:
     """Compare variants of a scenario with its base: every KPI, its difference to the base and the 95% CI of that
     difference (common random numbers: every variant uses the same seed). Each variant is stored as a run."""
-    from app.commands.common import check_outputs, guard_size, peak_agents, progress_bar, write_json
+    from app.commands.common import check_outputs, progress_bar, write_json
     from planning.execution import open_executor
     from scenarios.overrides import parse_override, parse_sweep
     from planning.store import Workspace
@@ -83,21 +83,14 @@ def whatif(
     # Everything the user gave is checked here, before any variant runs.
     variants = build_variants(base, sets, sweeps, fixed_staff=not reoptimize)
     fixed = read_roster(roster, base) if roster else read_staffing(staffing, base) if staffing else None
-    for variant in variants:  # the size guard, before any variant runs
-        try:
-            guard_size(variant.scenario, replications=replications, workers=workers, max_contacts=max_contacts,
-                       max_agents=max_agents,
-                       agents=peak_agents(variant.scenario, fixed) if fixed is not None else None)
-        except InputError as exc:
-            raise InputError([Problem(f"variant {variant.label}", p.message) for p in exc.problems],
-                             exc.title) from None
     with open_executor(executor, workers=workers, scheduler=scheduler) as run_on, Workspace(workspace) as ws:
         typer.echo(f"{len(variants)} variant{'s' if len(variants) != 1 else ''} of {base.name} on {run_on}; "
                    f"storing runs in {ws.path}", err=True)
         with progress_bar("what-if") as progress:
             result = run_whatif(variants, fixed, reoptimize=reoptimize, replications=replications, seed=seed,
                                 executor=run_on.executor, workers=run_on.workers, workspace=ws, method=method,
-                                verify=verify, effort=effort, time_limit=time_limit, progress=progress)
+                                verify=verify, effort=effort, time_limit=time_limit, progress=progress,
+                                max_contacts=max_contacts, max_agents=max_agents)
     for note in result.notes:
         typer.echo(note)
     print_comparison(result.comparison, title=f"{base.name}: {'re-optimised' if reoptimize else 'fixed staff'}, "

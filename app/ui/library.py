@@ -134,8 +134,9 @@ def schedule(compute: bool = True):
 # --- simulation ----------------------------------------------------------------------------------------------
 
 def simulate(staffing, staffing_key: str):
-    """sim.simulate for the session's scenario with `staffing` (a plan, a Roster or None), cached on its key."""
-    from sim import simulate as _simulate
+    """planning.simulate (size-guarded) for the session's scenario with `staffing` (a plan, a Roster or None), cached
+    on its key."""
+    from planning import simulate as _simulate
 
     sc = state.scenario()
     demand = scenario_demand()
