@@ -8,15 +8,19 @@ Entry points:
   -> roster -> KPIs (planning.schedule, `ScheduleLoop`);
 - `build_variants` / `run_whatif`: what-if variants and sweeps compared with paired CIs (planning.whatif);
 - `open_executor`: where replications and variants run, a process pool or Dask (planning.execution);
+- `prepare_publish`: a roster ready to publish, with coverage against the requirement (planning.publish);
+- `guard_size`: the size guard simulate, schedule and run_whatif call at entry (planning.guard);
 - `Workspace`: the SQLite store of runs (planning.store).
 """
 
 from .demand import scenario_demand
 from .execution import open_executor
+from .guard import guard_size
+from .publish import PublishedWeek, prepare_publish
 from .run import simulate
 from .schedule import METHODS, ScheduleResult, schedule
 from .store import Workspace
 from .whatif import build_variants, run_whatif
 
-__all__ = ["METHODS", "ScheduleResult", "Workspace", "build_variants", "open_executor", "run_whatif",
-           "scenario_demand", "schedule", "simulate"]
+__all__ = ["METHODS", "PublishedWeek", "ScheduleResult", "Workspace", "build_variants", "guard_size", "open_executor",
+           "prepare_publish", "run_whatif", "scenario_demand", "schedule", "simulate"]
