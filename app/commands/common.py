@@ -1,5 +1,5 @@
-"""What every command shares: progress bars, output files (checked before any work, written atomically) and the
-help of the size guard's options (the guard itself: planning.guard)."""
+"""What every command shares: progress bars, output files (checked before any work, written atomically), the
+workspace, and the help of the size guard's options (the guard itself: planning.guard)."""
 
 from __future__ import annotations
 
@@ -49,6 +49,18 @@ def check_outputs(**options: Path | None) -> None:
             problems.append(Problem(flag, f"folder {folder} is not writable"))
     if problems:
         raise InputError(problems, "invalid output path")
+
+
+def open_workspace(workspace: Path | None):
+    """The workspace (planning.store.Workspace) of a command that reads stored runs or versions; InputError when
+    there is none yet."""
+    from planning.store import Workspace, workspace_path
+
+    path = workspace_path(workspace)
+    if not path.exists():
+        raise InputError([Problem(str(path), "no workspace here yet (runs are stored by simulate, schedule and "
+                                             "whatif)")], "no workspace")
+    return Workspace(path)
 
 
 def store_run(kind: str, scenario, seed: int | None, payload: dict, workspace: Path | None, **extra: Any) -> int:
