@@ -25,6 +25,6 @@ from .schedule import METHODS, ScheduleResult, schedule
 from .store import Workspace
 from .whatif import build_variants, run_whatif
 
-__all__ = ["METHODS", "CalibratedReplay", "PublishedWeek", "ReplayModel", "ScheduleResult", "Workspace", "build_variants",
-           "calibrate_and_replay", "guard_size", "open_executor", "prepare_publish", "replay_json", "replay_with",
-           "run_whatif", "scenario_demand", "schedule", "simulate"]
+__all__ = ["METHODS", "CalibratedReplay", "PublishedWeek", "ReplayModel", "ScheduleResult", "Workspace",
+           "build_variants", "calibrate_and_replay", "guard_size", "open_executor", "prepare_publish", "replay_json",
+           "replay_with", "run_whatif", "scenario_demand", "schedule", "simulate"]
