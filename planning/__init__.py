@@ -8,15 +8,23 @@ Entry points:
   -> roster -> KPIs (planning.schedule, `ScheduleLoop`);
 - `build_variants` / `run_whatif`: what-if variants and sweeps compared with paired CIs (planning.whatif);
 - `open_executor`: where replications and variants run, a process pool or Dask (planning.execution);
+- `ReplayModel` / `replay_with` / `calibrate_and_replay`: replay a past period with a calibrated (or a
+  scenario's) model, or calibrate on its first days and replay the others (planning.calibrate_replay);
+- `prepare_publish`: a roster ready to publish, with coverage against the requirement (planning.publish);
+- `guard_size`: the size guard simulate, schedule and run_whatif call at entry (planning.guard);
 - `Workspace`: the SQLite store of runs (planning.store).
 """
 
+from .calibrate_replay import CalibratedReplay, ReplayModel, calibrate_and_replay, replay_json, replay_with
 from .demand import scenario_demand
 from .execution import open_executor
+from .guard import guard_size
+from .publish import PublishedWeek, prepare_publish
 from .run import simulate
 from .schedule import METHODS, ScheduleResult, schedule
 from .store import Workspace
 from .whatif import build_variants, run_whatif
 
-__all__ = ["METHODS", "ScheduleResult", "Workspace", "build_variants", "open_executor", "run_whatif",
-           "scenario_demand", "schedule", "simulate"]
+__all__ = ["METHODS", "CalibratedReplay", "PublishedWeek", "ReplayModel", "ScheduleResult", "Workspace",
+           "build_variants", "calibrate_and_replay", "guard_size", "open_executor", "prepare_publish", "replay_json",
+           "replay_with", "run_whatif", "scenario_demand", "schedule", "simulate"]

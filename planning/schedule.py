@@ -30,6 +30,7 @@ from sim import SimResult, judge_simulation, max_abandon_of, meeting_shares, sim
 
 from .demand import scenario_demand
 from .execution import executor_or_local
+from .guard import guard_size
 
 TARGET_SHARE = 0.95   # a plan "meets targets" when every channel meets them in this share of its open intervals
 # The loop accepts a plan only when its certification shows this share: an interval near its limit can fall
@@ -364,7 +365,8 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
              seed: int | None = None, progress: Progress | None = None, effort: float = DEFAULT_EFFORT,
              time_limit: float | None = DEFAULT_TIME_LIMIT, workers: int = 2,
              certify_replications: int = CERTIFY_REPLICATIONS, locked: Roster | list[Shift] | None = None,
-             time_off: list[TimeOff] | None = None, executor: Executor | None = None) -> ScheduleResult:
+             time_off: list[TimeOff] | None = None, executor: Executor | None = None,
+             max_contacts: float | None = None, max_agents: float | None = None) -> ScheduleResult:
     """Schedule and roster the scenario's week.
 
     demand: expected contacts (default: planning.demand.scenario_demand). agents: the agents to roster
@@ -378,7 +380,9 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
     comes back with a warning. locked: shifts (a Roster, e.g. scenarios.read_locked, or a list) kept exactly as
     they are, the rest scheduled around them (optimizer.locked); InputError when one is not for one of the agents
     in its skill group. time_off: entries (scenarios.read_time_off) added to the agents' unavailable times.
+    max_contacts, max_agents: the size guard's limits (planning.guard), checked before any work.
     """
+    guard_size(scenario, replications=replications, max_contacts=max_contacts, max_agents=max_agents)
     progress = progress or no_progress
     if method not in METHODS:
         raise InputError([Problem("method", f"unknown method '{method}' (choose {', '.join(METHODS)})")],

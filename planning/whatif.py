@@ -31,6 +31,7 @@ from sim import paired_difference_ci, simulate, welch_difference_ci
 from optimizer import requirements
 
 from .demand import finish_demand, scenario_demand
+from .guard import ALREADY_GUARDED, guard_variants
 from .schedule import DEFAULT_EFFORT, DEFAULT_TIME_LIMIT, schedule
 from .store import compute_inputs_hash, jsonable
 
@@ -164,7 +165,8 @@ def _run_task(task: _Task, executor: Executor | None = None, progress: Progress 
     if task.reoptimize:
         plan = schedule(task.scenario, demand=task.demand, verify=task.verify, replications=task.replications,
                         seed=task.seed, workers=task.schedule_workers, effort=task.effort,
-                        time_limit=task.time_limit, progress=scaled(progress, 0.0, 0.5), executor=executor)
+                        time_limit=task.time_limit, progress=scaled(progress, 0.0, 0.5), executor=executor,
+                        **ALREADY_GUARDED)
         staffing = plan.roster
         out["roster"] = plan.roster
         out["paid_hours"] = float(plan.kpis["paid_hours"])
@@ -182,7 +184,8 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
                replications: int | None = None, seed: int | None = None, executor: Executor | None = None,
                workers: int = 1, workspace=None, method: str = "erlang-a", verify: bool = True,
                effort: float = DEFAULT_EFFORT, time_limit: float | None = DEFAULT_TIME_LIMIT,
-               progress: Progress | None = None) -> WhatIfResult:
+               progress: Progress | None = None, max_contacts: float | None = None,
+               max_agents: float | None = None) -> WhatIfResult:
     """Run every variant (the base is `variants[0]`) and compare each with the base.
 
     Fixed staff (default): every variant is simulated with `staffing` (a Roster or a staffing plan of available
@@ -195,8 +198,11 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
 
     `executor` (with `workers` tasks at once) runs variants in parallel, or a single variant's replications.
     `workspace` (a planning.store.Workspace) stores each variant as a "whatif" run as soon as it finishes.
-    Returns the results in variant order with the comparison table (see `compare`).
+    `max_contacts`, `max_agents`: the size guard's limits (planning.guard), checked for every variant before any
+    runs. Returns the results in variant order with the comparison table (see `compare`).
     """
+    guard_variants(variants, staffing, replications=replications, workers=workers, max_contacts=max_contacts,
+                   max_agents=max_agents)
     progress = progress or no_progress
     base = variants[0].scenario
     replications = int(replications or base.simulation.replications)
@@ -268,7 +274,7 @@ def _fixed_staff(base: Scenario, demand: pd.DataFrame, staffing, seed: int, repl
         return None, "staff: each variant's constant_agents"
     plan = schedule(base, demand=demand, verify=verify, replications=replications, seed=seed, workers=workers,
                     effort=effort, time_limit=time_limit, progress=lambda f, m="": progress(0.0, f"base roster: {m}"),
-                    executor=executor)
+                    executor=executor, **ALREADY_GUARDED)
     return plan.roster, (f"staff: a roster scheduled for the base ({plan.roster.paid_hours():,.0f} paid hours"
                          f"{', verified by simulation' if verify else ''})")
 

@@ -258,12 +258,15 @@ def test_invalid_start_and_date_format_options(tmp_path):
 
 @pytest.fixture
 def no_simulation(monkeypatch):
-    """Any simulation started fails the test: the refusals below must come before the work."""
-    import planning
+    """Any forecast or simulation started fails the test: the refusals below (the size guard at the entry of
+    planning.simulate among them) must come before the work."""
+    import importlib
 
     def boom(*args, **kwargs):
         raise AssertionError("the simulation started")
-    monkeypatch.setattr(planning, "simulate", boom)
+    run = importlib.import_module("planning.run")
+    monkeypatch.setattr(run, "scenario_demand", boom)
+    monkeypatch.setattr(run, "simulate_week", boom)
 
 
 def test_absurd_sizes_are_refused_before_work(tmp_path, no_simulation, monkeypatch):
@@ -291,6 +294,35 @@ def test_absurd_sizes_are_refused_before_work(tmp_path, no_simulation, monkeypat
     plan.write_text("ds,skill_group,agents\n2026-01-05 08:00,all,100000\n")
     assert_user_error(ccplan("simulate", sc, "--staffing", plan, "--no-store"),
                       "plan.csv:row 2: agents must be at most 50000 agents (got 100000)")
+
+
+def test_the_app_path_is_refused_like_the_cli(tmp_path, no_simulation, monkeypatch):
+    # The app calls planning.simulate / planning.schedule / planning.run_whatif directly: the guard lives there, so
+    # the refusal (and its message) is the CLI's.
+    import planning
+    from scenarios import load_scenario
+
+    monkeypatch.delenv("CCPLAN_MAX_CONTACTS", raising=False)
+    monkeypatch.delenv("CCPLAN_MAX_AGENTS", raising=False)
+    data = small()
+    data["demand"]["rates"]["phone"] = 1_000_000
+    data["demand"]["scale"] = 100
+    path = write_yaml(data, tmp_path / "big.yaml")
+    cli = assert_user_error(ccplan("simulate", path, "--no-store", "--workers", "1"), "contacts per replication")
+    with pytest.raises(InputError) as app:
+        planning.simulate(load_scenario(path), workers=1)
+    assert str(app.value) in cli
+    assert "about 400,004,800 contacts per replication" in str(app.value)
+
+    data = small()
+    data["skill_groups"]["all"]["headcount"] = 40_000
+    path = write_yaml(data, tmp_path / "many.yaml")
+    cli = assert_user_error(ccplan("schedule", path, "--out", tmp_path / "r.csv", "--no-store"), "40,000 agents")
+    with pytest.raises(InputError) as app:
+        planning.schedule(load_scenario(path), replications=40)
+    assert str(app.value) in cli
+    with pytest.raises(InputError, match="variant base: 40,000 agents"):
+        planning.run_whatif(planning.build_variants(load_scenario(path), [], []))
 
 
 def test_the_size_guard_can_be_raised(tmp_path, monkeypatch):
@@ -382,11 +414,11 @@ def test_ci_clipping_of_shares_and_amounts():
 
 
 def test_schedule_checks_outputs_and_size_before_work(tmp_path, monkeypatch):
-    import planning
+    import importlib
 
     def boom(*args, **kwargs):
         raise AssertionError("scheduling started")
-    monkeypatch.setattr(planning, "schedule", boom)
+    monkeypatch.setattr(importlib.import_module("planning.schedule"), "scenario_demand", boom)
     sc = write_yaml(small(), tmp_path / "s.yaml")
     assert_user_error(ccplan("schedule", sc, "--out", tmp_path / "nope" / "r.csv", "--xlsx", tmp_path / "x" / "r.xlsx"),
                       "--out: folder", "--xlsx: folder")

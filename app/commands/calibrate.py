@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import typer
 
 from app.commands.common import EXECUTOR_HELP, SCHEDULER_HELP, dask_or_local, progress_bar, write_json
 from scenarios import InputError, Problem
+from scenarios.tables import write_text_atomic
 
 # The reading options of `ccplan history from-calls`, with the same names and defaults.
 FILE_ARG = typer.Argument(..., metavar="CALLS", help="Per-call records (whitespace-separated unless --sep).")
@@ -86,12 +88,6 @@ def _records(file, sep, date_column, date_format, arrival_column, channel_column
     if records.empty:
         raise InputError([Problem(str(file), "no calls in the chosen period (--from/--to)")], "invalid call records")
     return records
-
-
-def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(text)
-    tmp.replace(path)
 
 
 def _check_out(**paths: Path | None) -> None:
@@ -188,8 +184,9 @@ def replay_command(
     """Simulate a past period with its real arrivals and the staffing read from its records (who worked when x
     availability), and compare per day with what happened: abandonment, answered within the threshold, 20 s and
     60 s, ASA; MAE and bias over the days."""
-    from planning.calibrate import PeriodModel, read_fragment
-    from planning.replay import replay
+    from planning import ReplayModel, replay_json, replay_with
+    from planning.calibrate import read_fragment
+    from scenarios import load_scenario
 
     if (scenario is None) == (calibration is None):
         raise InputError([Problem("--scenario/--calibration", "give exactly one of --scenario and --calibration")],
@@ -197,30 +194,25 @@ def replay_command(
     _check_out(json=json_path, out=out)
     mapping = _mapping(channel_map)
     if calibration is not None:
-        fragment = read_fragment(calibration)
-        mapping = {**fragment["calibration"].get("channel_map", {}), **mapping}
-        model = PeriodModel.from_fragment(fragment)
-        availability = {int(h): float(a) for h, a in fragment["calibration"]["availability_by_hour"].items()}
-        given = fragment["calibration"].get("priority")
-        if given and not priority_column:
-            priority_column, high_priority = given["column"], ",".join(given["high"])
+        model = ReplayModel.from_fragment(read_fragment(calibration))
+        if model.priority and not priority_column:
+            priority_column, high_priority = model.priority["column"], ",".join(model.priority["high"])
     else:
-        model, availability = _scenario_model(scenario)
+        model = ReplayModel.from_scenario(load_scenario(scenario))
+    # the user's --channel-map wins over the calibration's merges
+    model = replace(model, channel_map={**model.channel_map, **mapping})
     if full_availability:
-        availability = {h: 1.0 for h in range(24)}
+        model = model.fully_available()
     with dask_or_local(executor, workers=workers, scheduler=scheduler) as run_on, \
             progress_bar("Replaying") as progress:
         progress(0.05, "reading calls")
         records = _records(file, sep, date_column, date_format, arrival_column, channel_column, channel_name,
-                           mapping, outcome_column, served, ignore, handle_column, queued_column, unset,
+                           model.channel_map, outcome_column, served, ignore, handle_column, queued_column, unset,
                            server_column, wait_column, service_start_column, first, last, priority_column,
                            high_priority)
-        # the calibration's merges of small channels apply after the priority split too ("NW_priority" -> "NW")
-        records["channel"] = records["channel"].replace(mapping)
-        if calibration is None:
-            model.member = _members_for_groups(records, model.groups)
         progress(0.2, f"simulating {len(records):,} calls x {replications} replications")
-        result = replay(records, model, availability, replications, seed, workers, executor=run_on)
+        result = replay_with(records, model, replications=replications, seed=seed, workers=workers,
+                             executor=run_on)
         progress(1.0, "done")
     days = result.days
     typer.echo(f"{'day':<11} {'calls':>6} {'abandon act/sim':>16} {'<=60s act/sim':>14} {'<=20s act/sim':>14} "
@@ -234,32 +226,9 @@ def replay_command(
                f"within 60 s {s['sl60_mae_pp']:.1f} pp ({s['sl60_bias_pp']:+.1f}); within 20 s "
                f"{s['sl20_mae_pp']:.1f} pp ({s['sl20_bias_pp']:+.1f}); ASA {s['asa_mae_s']:.0f} s ({s['asa_bias_s']:+.0f})")
     if json_path is not None:
-        payload = dict(s)
-        payload["days"] = [{k: (str(v) if k == "date" else v) for k, v in r.items()} for r in days.to_dict("records")]
-        write_json(json_path, payload)
+        write_json(json_path, replay_json(result))
     if out is not None:
         table = result.intervals.copy()
         table["ds"] = table["ds"].dt.strftime("%Y-%m-%d %H:%M")
-        _write_text(out, table.to_csv(index=False))
+        write_text_atomic(out, table.to_csv(index=False))
 
-
-def _scenario_model(path: Path):
-    """A PeriodModel from a scenario's voice and chat channels and skill groups; availability 1 - shrinkage."""
-    from planning.calibrate import PeriodModel
-    from scenarios import load_scenario
-
-    sc = load_scenario(path)
-    channels = {n: c.model_dump(exclude_none=True, mode="json") for n, c in sc.channels.items()
-                if c.kind in ("voice", "chat")}
-    groups = {g: [s for s in grp.routing_order() if s in channels] for g, grp in sc.skill_groups.items()}
-    groups = {g: s for g, s in groups.items() if s}
-    return PeriodModel(sc.interval_minutes, channels, groups, {}), {h: 1.0 - sc.shrinkage for h in range(24)}
-
-
-def _members_for_groups(records, groups: dict[str, list[str]]) -> dict[str, str]:
-    """Each server in the group whose skills hold most of its answered calls (ties: the first group)."""
-    from planning.calibrate import server_mix
-
-    mix = server_mix(records)
-    return {str(server): max(groups, key=lambda g: float(shares.reindex(groups[g]).fillna(0).sum()))
-            for server, shares in mix.iterrows()}

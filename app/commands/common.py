@@ -1,5 +1,5 @@
-"""What every command shares: progress bars, output files (checked before any work, written atomically) and the
-size guard before heavy work."""
+"""What every command shares: progress bars, output files (checked before any work, written atomically), the
+workspace, and the help of the size guard's options (the guard itself: planning.guard)."""
 
 from __future__ import annotations
 
@@ -53,35 +53,16 @@ def check_outputs(**options: Path | None) -> None:
         raise InputError(problems, "invalid output path")
 
 
-def peak_agents(scenario, plan) -> float:
-    """Most agents on duty at once: a staffing plan's busiest interval, a roster's agents, else the skill groups'
-    constant_agents (when any) or headcounts."""
-    import pandas as pd
+def open_workspace(workspace: Path | None):
+    """The workspace (planning.store.Workspace) of a command that reads stored runs or versions; InputError when
+    there is none yet."""
+    from planning.store import Workspace, workspace_path
 
-    from scenarios import Roster, staffing_matrix
-
-    if isinstance(plan, Roster):
-        return float(len(plan.agents))
-    if isinstance(plan, pd.DataFrame):
-        return float(staffing_matrix(scenario, plan).sum(axis=1).max(initial=0.0))
-    constant = sum(g.constant_agents or 0 for g in scenario.skill_groups.values())
-    return float(constant or sum(g.headcount for g in scenario.skill_groups.values()))
-
-
-def guard_size(scenario, *, replications: int | None = None, workers: int | None = None, agents: float | None = None,
-               max_contacts: float | None = None, max_agents: float | None = None) -> None:
-    """The size guard before heavy work: estimate the week's contacts (without forecasting) and the agents on duty
-    at once (default: every head of every skill group), and refuse with the estimate and the override when they
-    are above the limits (scenarios.bounds.check_size)."""
-    from planning.demand import rough_week_contacts
-    from scenarios.bounds import SizeEstimate, check_size
-
-    reps = replications or scenario.simulation.replications
-    if agents is None:
-        agents = sum(g.headcount for g in scenario.skill_groups.values())
-    estimate = SizeEstimate(rough_week_contacts(scenario), float(agents), int(reps),
-                            int(workers or min(reps, os.cpu_count() or 1)))
-    check_size(estimate, max_contacts=max_contacts, max_agents=max_agents)
+    path = workspace_path(workspace)
+    if not path.exists():
+        raise InputError([Problem(str(path), "no workspace here yet (runs are stored by simulate, schedule and "
+                                             "whatif)")], "no workspace")
+    return Workspace(path)
 
 
 def store_run(kind: str, scenario, seed: int | None, payload: dict, workspace: Path | None, **extra: Any) -> int:

@@ -9,7 +9,8 @@ import typer
 
 from scenarios import InputError, Problem
 
-from app.commands.common import WORKSPACE_HELP
+from app.commands.common import WORKSPACE_HELP, open_workspace
+from app.commands.comparison import format_kpi, kpi_label, print_comparison
 from scenarios.tables import write_atomic, write_text_atomic
 
 runs_app = typer.Typer(help="Stored simulate, schedule and what-if runs (the workspace: --workspace, "
@@ -21,16 +22,6 @@ def register(cli: typer.Typer) -> None:
     cli.add_typer(runs_app, name="runs")
 
 
-def _open(workspace: Path | None):
-    from planning.store import Workspace, workspace_path
-
-    path = workspace_path(workspace)
-    if not path.exists():
-        raise InputError([Problem(str(path), "no workspace here yet (runs are stored by simulate, schedule and "
-                                             "whatif)")], "no workspace")
-    return Workspace(path)
-
-
 @runs_app.command("list")
 def list_runs(
     kind: Optional[str] = typer.Option(None, "--kind", help="Only simulate, schedule or whatif runs."),
@@ -38,7 +29,7 @@ def list_runs(
     workspace: Optional[Path] = typer.Option(None, "--workspace", help=WORKSPACE_HELP),
 ) -> None:
     """One line per stored run, oldest first."""
-    with _open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         runs = ws.runs(kind=kind, batch_id=batch)
         typer.echo(f"{len(runs)} run{'s' if len(runs) != 1 else ''} in {ws.path}")
         if runs:
@@ -67,9 +58,8 @@ def show_run(
     """A run's inputs and KPIs; optionally write its scenario, roster, tables and results to files."""
     from app.commands.common import write_json
     from planning.whatif import flat_kpis
-    from app.commands.whatif import _fmt, _short
 
-    with _open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         run = ws.run(run_id)
         typer.echo(f"run {run.id}: {run.kind} of '{run.scenario_name}'" + (f" [{run.label}]" if run.label else ""))
         typer.echo(f"  created {run.created_at}, seed {_opt(run.seed)}, replications {_opt(run.replications)}, "
@@ -82,7 +72,7 @@ def show_run(
         for kpi, value in kpis.items():
             if kpi.split(".")[-1] in ("service_level", "abandon_rate", "asa_seconds", "occupancy", "paid_hours",
                                       "agent_hours", "offered"):
-                typer.echo(f"  {_short(kpi):<32} {_fmt(kpi, value)}")
+                typer.echo(f"  {kpi_label(kpi):<32} {format_kpi(kpi, value)}")
         if scenario_out:
             write_text_atomic(scenario_out, run.scenario_yaml)
             typer.echo(f"wrote {scenario_out}")
@@ -114,11 +104,10 @@ def compare_runs(
     """Each KPI of each run next to the first run, with the difference and its 95% CI (paired when the runs share
     seed and replications, i.e. common random numbers; Welch otherwise)."""
     from app.commands.common import write_json
-    from app.commands.whatif import print_comparison
     from planning.store import jsonable
     from planning.whatif import compare, kpis_from_results
 
-    with _open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         if batch is not None:
             ids = [r.id for r in ws.runs(batch_id=batch)]
             runs = [ws.run(i) for i in ids]
@@ -141,7 +130,7 @@ def delete_runs(
     workspace: Optional[Path] = typer.Option(None, "--workspace", help=WORKSPACE_HELP),
 ) -> None:
     """Delete runs (with their tables) in one transaction."""
-    with _open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         found = ws.delete(run_ids)
     missing = sorted(set(run_ids) - set(found))
     typer.echo(f"deleted {len(found)} run{'s' if len(found) != 1 else ''}" + (f": {', '.join(map(str, found))}" if found else ""))

@@ -7,8 +7,7 @@ from pathlib import Path
 import typer
 
 from app.commands.common import (EXECUTOR_HELP, MAX_AGENTS_HELP, MAX_CONTACTS_HELP, SCHEDULER_HELP, STORE_HELP,
-                                 WORKSPACE_HELP, check_outputs, dask_or_local, guard_size, progress_bar, store_run,
-                                 write_json)
+                                 WORKSPACE_HELP, check_outputs, dask_or_local, progress_bar, store_run, write_json)
 from scenarios import InputError, Problem, load_scenario, read_agents, read_locked, read_time_off
 
 
@@ -63,7 +62,6 @@ def schedule_cmd(
                          "invalid option")
     check_outputs(out=out, xlsx=xlsx, json=json_out)
     sc = load_scenario(scenario)
-    guard_size(sc, replications=replications, max_contacts=max_contacts, max_agents=max_agents)
     crew = read_agents(agents, sc) if agents is not None else generate_agents(sc)
     away = read_time_off(time_off, sc, crew) if time_off is not None else None
     kept = read_locked(locked, sc, crew) if locked is not None else None
@@ -72,7 +70,8 @@ def schedule_cmd(
         result = schedule(sc, agents=crew, method=method, verify=verify, rounds=rounds,
                           replications=replications, seed=seed, effort=effort, time_limit=time_limit,
                           certify_replications=certify_replications, progress=progress,
-                          locked=kept, time_off=away, executor=run_on)
+                          locked=kept, time_off=away, executor=run_on, max_contacts=max_contacts,
+                          max_agents=max_agents)
     for path in write_outputs(result, csv=out, xlsx=xlsx):
         typer.echo(f"wrote {path}")
     _summary(result)

@@ -12,8 +12,7 @@ from rich.table import Table
 from scenarios import InputError, Problem, Roster, load_scenario, read_roster, read_staffing
 
 from .common import (EXECUTOR_HELP, MAX_AGENTS_HELP, MAX_CONTACTS_HELP, SCHEDULER_HELP, STORE_HELP, WORKSPACE_HELP,
-                     check_outputs, dask_or_local, guard_size, peak_agents, progress_bar, store_run, write_atomic,
-                     write_json)
+                     check_outputs, dask_or_local, progress_bar, store_run, write_atomic, write_json)
 
 
 def register(cli: typer.Typer) -> None:
@@ -60,12 +59,10 @@ def simulate_command(
         raise InputError([Problem("--staffing/--roster", "this scenario has no constant_agents in any skill group: "
                                   "give --roster (e.g. from `ccplan schedule SCENARIO --out roster.csv`) or "
                                   "--staffing (ds, skill_group, agents)")], "no staff to simulate")
-    guard_size(sc, replications=replications, workers=workers, agents=peak_agents(sc, plan),
-               max_contacts=max_contacts, max_agents=max_agents)
     with dask_or_local(executor, workers=workers, scheduler=scheduler) as run_on, \
             progress_bar("simulating") as progress:
         result = simulate(sc, plan, replications=replications, seed=seed, executor=run_on, workers=workers,
-                          progress=progress)
+                          progress=progress, max_contacts=max_contacts, max_agents=max_agents)
     _print_tables(result, sc)
     write_json(json_path, result.summary)
     if out is not None:

@@ -8,8 +8,7 @@ from typing import Optional
 
 import typer
 
-from app.commands.common import WORKSPACE_HELP
-from app.commands.runs import _open
+from app.commands.common import WORKSPACE_HELP, open_workspace
 from scenarios.tables import write_text_atomic
 
 versions_app = typer.Typer(help="Schedule versions: every roster `ccplan schedule` (or the app) generates or the "
@@ -23,7 +22,7 @@ def register(cli: typer.Typer) -> None:
 @versions_app.command("list")
 def list_versions(workspace: Optional[Path] = typer.Option(None, "--workspace", help=WORKSPACE_HELP)) -> None:
     """One line per version, oldest first; the published one of each scenario is marked."""
-    with _open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         stored = ws.versions()
         typer.echo(f"{len(stored)} version{'s' if len(stored) != 1 else ''} in {ws.path}")
         for v in stored:
@@ -41,7 +40,7 @@ def show_version(
     workspace: Optional[Path] = typer.Option(None, "--workspace", help=WORKSPACE_HELP),
 ) -> None:
     """A version's figures (and its roster written to a file)."""
-    with _open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         v = ws.get_version(version_id)
     typer.echo(f"version {v.id}: {v.name} ({v.scenario_name}, seed {v.seed}, saved {v.created_at[:19]} UTC"
                + (f", published {v.published_at[:19]} UTC" if v.published_at else "") + ")")
@@ -66,7 +65,7 @@ def compare(
     """Two versions' figures side by side, with the difference (second minus first)."""
     from planning.store import compare_versions
 
-    with _open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         table = compare_versions(ws.get_version(first), ws.get_version(second))
     typer.echo(table.to_string(index=False))
 
@@ -77,7 +76,7 @@ def publish_version(
     workspace: Optional[Path] = typer.Option(None, "--workspace", help=WORKSPACE_HELP),
 ) -> None:
     """Mark a version as the published one of its scenario (the mark moves from any other)."""
-    with _open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         ws.publish_version(version_id)
         v = ws.get_version(version_id)
     typer.echo(f"version {v.id} ({v.name}) is the published one of {v.scenario_name}")

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Optional
 
-import pandas as pd
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from scenarios import InputError, Problem, load_scenario, read_roster, read_staffing
 
 from app.commands.common import EXECUTOR_HELP, MAX_AGENTS_HELP, MAX_CONTACTS_HELP, SCHEDULER_HELP, WORKSPACE_HELP
-
-console = Console()
 
 
 def register(cli: typer.Typer) -> None:
@@ -58,7 +52,8 @@ def whatif(
 ) -> None:
     """Compare variants of a scenario with its base: every KPI, its difference to the base and the 95% CI of that
     difference (common random numbers: every variant uses the same seed). Each variant is stored as a run."""
-    from app.commands.common import check_outputs, guard_size, peak_agents, progress_bar, write_json
+    from app.commands.common import check_outputs, progress_bar, write_json
+    from app.commands.comparison import print_comparison
     from planning.execution import open_executor
     from scenarios.overrides import parse_override, parse_sweep
     from planning.store import Workspace
@@ -82,21 +77,14 @@ def whatif(
     # Everything the user gave is checked here, before any variant runs.
     variants = build_variants(base, sets, sweeps, fixed_staff=not reoptimize)
     fixed = read_roster(roster, base) if roster else read_staffing(staffing, base) if staffing else None
-    for variant in variants:  # the size guard, before any variant runs
-        try:
-            guard_size(variant.scenario, replications=replications, workers=workers, max_contacts=max_contacts,
-                       max_agents=max_agents,
-                       agents=peak_agents(variant.scenario, fixed) if fixed is not None else None)
-        except InputError as exc:
-            raise InputError([Problem(f"variant {variant.label}", p.message) for p in exc.problems],
-                             exc.title) from None
     with open_executor(executor, workers=workers, scheduler=scheduler) as run_on, Workspace(workspace) as ws:
         typer.echo(f"{len(variants)} variant{'s' if len(variants) != 1 else ''} of {base.name} on {run_on}; "
                    f"storing runs in {ws.path}", err=True)
         with progress_bar("what-if") as progress:
             result = run_whatif(variants, fixed, reoptimize=reoptimize, replications=replications, seed=seed,
                                 executor=run_on.executor, workers=run_on.workers, workspace=ws, method=method,
-                                verify=verify, effort=effort, time_limit=time_limit, progress=progress)
+                                verify=verify, effort=effort, time_limit=time_limit, progress=progress,
+                                max_contacts=max_contacts, max_agents=max_agents)
     for note in result.notes:
         typer.echo(note)
     print_comparison(result.comparison, title=f"{base.name}: {'re-optimised' if reoptimize else 'fixed staff'}, "
@@ -105,92 +93,3 @@ def whatif(
     typer.echo(f"stored runs {', '.join(map(str, ids))} (batch {result.batch_id}) in {ws.path}; "
                f"`ccplan runs compare {' '.join(map(str, ids))}` shows them again")
     write_json(json_out, result.to_json())
-
-
-# --- the comparison table, shared with `ccplan runs compare` -------------------------------------------------
-
-HEADLINE = ("service_level", "abandon_rate", "asa_seconds", "escalated", "occupancy", "paid_hours", "agent_hours")
-
-
-def print_comparison(table: pd.DataFrame, title: str = "", all_kpis: bool = False) -> None:
-    """Headline KPIs of each variant: value, base, difference and its 95% CI (a comparison from planning.whatif).
-
-    The base (first variant) is not repeated; each other variant gets a table titled by its overrides. Rows with
-    nothing to say are left out of the headline view: zero everywhere, or a skill group's paid hours that no
-    variant changes (fixed staff).
-    """
-    shown = table
-    if not all_kpis:
-        last = table["kpi"].str.split(".").str[-1]
-        shown = table[last.isin(HEADLINE)]
-        unchanged = shown.groupby("kpi")["diff"].transform(lambda d: bool((d.fillna(0) == 0).all()))
-        empty = shown.groupby("kpi")["value"].transform(lambda v: bool((v.fillna(0) == 0).all()))
-        group_hours = shown["kpi"].str.startswith("skill_groups.") & shown["kpi"].str.endswith(".paid_hours")
-        shown = shown[~(empty & unchanged) & ~(group_hours & unchanged)]
-    shown = shown[~(shown["value"].isna() & shown["base"].isna())]
-    base = shown["variant"].iloc[0] if len(shown) else ""
-    console.print(f"[bold]{title}[/bold]" + ("\n" if title else "") + f"base: {base}")
-    for k, (variant, rows) in enumerate(shown.groupby("variant", sort=False)):
-        if k == 0:
-            continue
-        out = Table(title=f"[bold]{variant}[/bold]", title_justify="left")
-        for col in ("KPI", "value", "base", "difference", "95% CI"):
-            out.add_column(col, justify="left" if col == "KPI" else "right", no_wrap=True)
-        for row in rows.itertuples(index=False):
-            # Long waits (deferred work) read better in minutes, their differences too.
-            minutes = row.kpi.endswith("_seconds") and abs(row.base) >= 600
-            if row.method == "exact":
-                ci = "exact"
-            elif math.isnan(row.diff_lo):
-                ci = "n/a"
-            else:
-                ci = (f"{_fmt_diff(row.kpi, row.diff_lo, False, minutes)} .. "
-                      f"{_fmt_diff(row.kpi, row.diff_hi, False, minutes)}")
-            mark = " *" if (row.method in ("paired", "welch") and not math.isnan(row.diff_lo)
-                            and (row.diff_lo > 0 or row.diff_hi < 0)) else ""
-            out.add_row(_short(row.kpi), _fmt(row.kpi, row.value, minutes), _fmt(row.kpi, row.base, minutes),
-                        _fmt_diff(row.kpi, row.diff, True, minutes) + mark, ci)
-        console.print(out)
-    console.print("pp = percentage points; * = the 95% CI of the difference excludes 0", style="dim")
-
-
-_NAMES = {"service_level": "SL", "abandon_rate": "abandoned", "asa_seconds": "ASA", "wait_p90_seconds": "wait p90",
-          "agent_hours": "needs (agent-h)", "escalated": "escalated", "paid_hours": "paid hours",
-          "intervals_meeting_target": "intervals on target"}
-
-
-def _short(kpi: str) -> str:
-    parts = kpi.split(".")
-    name = _NAMES.get(parts[-1], parts[-1].replace("_", " "))
-    return f"{parts[1]} {name}" if parts[0] in ("channels", "skill_groups", "requirements") else name
-
-
-def _is_share(kpi: str) -> bool:
-    return kpi.endswith(("service_level", "abandon_rate", "occupancy", "intervals_meeting_target", "p_wait"))
-
-
-def _number(value: float, sign: str = "") -> str:
-    """One decimal below 100, none above (the table stays narrow)."""
-    return f"{value:{sign},.1f}" if abs(value) < 100 else f"{value:{sign},.0f}"
-
-
-def _fmt(kpi: str, value: float, minutes: bool = False) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    if _is_share(kpi):
-        return f"{value:.1%}"
-    if kpi.endswith("_seconds"):
-        return f"{_number(value / 60)} min" if minutes else f"{_number(value)} s"
-    if kpi.endswith("hours"):
-        return f"{_number(value)} h"
-    return _number(value)
-
-
-def _fmt_diff(kpi: str, value: float, unit: bool = True, minutes: bool = False) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    if _is_share(kpi):
-        return f"{value * 100:+.1f}" + (" pp" if unit else "")
-    if kpi.endswith("_seconds"):
-        return _number(value / 60, "+") + (" min" if unit else "") if minutes else _number(value, "+") + (" s" if unit else "")
-    return _number(value, "+") + (" h" if unit and kpi.endswith("hours") else "")

@@ -235,17 +235,16 @@ with publish_tab:
     if checked is None:
         st.warning("Fix the edited roster's problems (Edit and lock) before publishing it.")
     else:
-        from optimizer import coverage_tables
+        from planning import prepare_publish
 
-        coverage, _, shortfalls = coverage_tables(sc, checked, result.requirement)
         compared = st.session_state.get("week_compare")
-        figures = {"short_intervals": len(shortfalls), **(compared[1] if compared else {})}
-        published = checked.to_frame()
+        to_publish = prepare_publish(checked, sc, requirement=result.requirement,
+                                   figures=compared[1] if compared else None)
+        published = to_publish.roster
         st.caption(f"{len(published)} shifts of {published['agent'].nunique()} agents: an agent x day grid, the "
                    "shift list, coverage against the requirement and the figures; one calendar file per agent.")
         p1, p2 = st.columns(2)
-        p1.download_button("Download the published week (Excel)", week.published_workbook(sc, published, coverage,
-                                                                                         figures),
+        p1.download_button("Download the published week (Excel)", week.published_workbook(to_publish),
                            file_name="published_week.xlsx", key="publish_xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         p2.download_button("Download calendars (one .ics per agent, zip)", week.calendars_zip(sc, published),

@@ -1,6 +1,6 @@
 """Replay: calibrate the model on some days of your call records and replay other days; simulated vs actual per
 day (abandonment and share answered within 60 s), with the uncalibrated model (agents available 100% of their
-on-duty time) beside it. The same library calls as `ccplan calibrate` and `ccplan replay`."""
+on-duty time) beside it: planning.calibrate_and_replay, the same steps as `ccplan calibrate` and `ccplan replay`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import streamlit as st
 import yaml
 
 from app.ui import settings, state
+from planning import replay_json
 from planning.store import jsonable
 from app.ui.errors import user_errors
 
@@ -51,25 +52,17 @@ split = st.select_slider("First replayed day (calibration: the days before)", op
 st.caption(f"Calibration {days[0]} .. {days[days.index(split) - 1]}; replay {split} .. {days[-1]}.")
 
 if st.button("Calibrate and replay", type="primary", key="replay_run"):
-    from planning.calibrate import PeriodModel, calibrate
-    from planning.replay import replay
+    from planning import calibrate_and_replay
 
-    workers = state.workers() or None
-    with user_errors("Calibrating"), st.spinner("Calibrating (availability fitted by simulation)"):
-        train = records[records["arrival"].dt.date < split]
-        test = records[records["arrival"].dt.date >= split]
-        cal = calibrate(train, replications=8, seed=7, workers=workers)
-    with user_errors("Replaying"), st.spinner("Replaying"):
-        test = test.assign(channel=test["channel"].replace(cal.channel_map))
-        model = PeriodModel.from_fragment(cal.fragment())
-        reps, seed = state.replications(), state.seed(1)
-        fitted = replay(test, model, cal.availability, reps, seed, workers)
-        full = replay(test, model, {h: 1.0 for h in range(24)}, reps, seed, workers)
-    st.session_state["replay_result"] = (cal.fragment(), fitted, full)
+    with user_errors("Calibrating and replaying"), st.spinner("Calibrating (availability fitted by simulation), "
+                                                              "then replaying"):
+        st.session_state["replay_result"] = calibrate_and_replay(
+            records, split, replications=state.replications(), seed=state.seed(1), workers=state.workers() or None)
 
 if "replay_result" not in st.session_state:
     st.stop()
-fragment, fitted, full = st.session_state["replay_result"]
+outcome = st.session_state["replay_result"]
+fragment, fitted, full = outcome.calibration.fragment(), outcome.fitted, outcome.full
 s, f = fitted.summary, full.summary
 cols = st.columns(4)
 cols[0].metric("Abandonment MAE (pp)", f"{s['abandon_mae_pp']:.1f}", f"{s['abandon_mae_pp'] - f['abandon_mae_pp']:+.1f} "
@@ -106,8 +99,6 @@ st.caption("Availability by hour of day (share of on-duty time available for cal
 c1, c2 = st.columns(2)
 c1.download_button("Scenario fragment (YAML)", yaml.safe_dump(fragment, sort_keys=False, default_flow_style=None),
                    file_name="calibration.yaml", key="replay_dl_yaml")
-payload = dict(s)
-payload["days"] = [{k: (str(v) if k == "date" else v) for k, v in r.items()} for r in d.to_dict("records")]
-c2.download_button("Replay (JSON)", json.dumps(jsonable(payload), indent=1, allow_nan=False),
+c2.download_button("Replay (JSON)", json.dumps(jsonable(replay_json(fitted)), indent=1, allow_nan=False),
                    file_name="replay.json",
                    key="replay_dl_json")

@@ -134,7 +134,8 @@ def schedule(compute: bool = True):
 # --- simulation ----------------------------------------------------------------------------------------------
 
 def simulate(staffing, staffing_key: str):
-    """sim.simulate for the session's scenario with `staffing` (a plan, a Roster or None), cached on its key."""
+    """planning.simulate (size-guarded) for the session's scenario with `staffing` (a plan, a Roster or None), cached
+    on its key."""
     from planning import simulate as _simulate
 
     sc = state.scenario()

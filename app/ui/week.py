@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from planning import PublishedWeek
 from planning.versions import generated_name, record_version, roster_figures
 from scenarios import (ROSTER_COLUMNS, Agent, CsvText, InputError, Problem, Roster, Scenario, TimeOff,
                        apply_time_off, clock_minutes, format_clock, is_clock, read_agents, read_locked,
@@ -235,17 +236,14 @@ def publish_version(version_id: int) -> None:
 
 # --- publishing ------------------------------------------------------------------------------------------------------
 
-def published_workbook(sc: Scenario, frame: pd.DataFrame, coverage: pd.DataFrame | None, figures: dict) -> bytes:
-    """The published week (optimizer.export.publish_workbook) as bytes."""
-    import datetime as dt
-
+def published_workbook(week: PublishedWeek) -> bytes:
+    """The published week (planning.prepare_publish, written by optimizer.export.publish_workbook) as bytes."""
     from optimizer.export import publish_workbook
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "week.xlsx"
-        publish_workbook(frame[list(ROSTER_COLUMNS)], path,
-                         days=[sc.start + dt.timedelta(days=i) for i in range(sc.days)],
-                         coverage=coverage, figures=figures, title=sc.name)
+        publish_workbook(week.roster[list(ROSTER_COLUMNS)], path, days=week.days, coverage=week.coverage,
+                         figures=week.figures, title=week.title)
         return path.read_bytes()
 
 
