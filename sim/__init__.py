@@ -9,6 +9,7 @@ staffing plans compared with one seed see the same contacts.
 
 from .estimates import Estimate, paired_difference_ci, welch_difference_ci
 from .replications import simulate
-from .results import SimResult
+from .results import ChannelFigures, DayFigures, GroupFigures, SimResult, SimSummary
 
-__all__ = ["Estimate", "SimResult", "paired_difference_ci", "simulate", "welch_difference_ci"]
+__all__ = ["ChannelFigures", "DayFigures", "Estimate", "GroupFigures", "SimResult", "SimSummary", "paired_difference_ci",
+           "simulate", "welch_difference_ci"]
