@@ -12,8 +12,9 @@ from scenarios.tables import write_atomic
 
 
 def write_excel(result, path: str | Path) -> Path:
-    """Workbook with sheets roster, coverage (ds, channel, required, scheduled, short), groups, shortfalls, kpis."""
-    kpis = _flat(result.kpis)
+    """Workbook with sheets roster, coverage (ds, channel, required, scheduled, short), groups, shortfalls, kpis
+    (result.kpi_rows(), lists such as the rounds as text). `result`: a planning.ScheduleResult."""
+    kpis = {k: str(v) if isinstance(v, list) else v for k, v in result.kpi_rows().items()}
     return write_atomic(path, lambda tmp: _write_sheets(result, kpis, tmp))
 
 
@@ -39,20 +40,6 @@ def write_outputs(result, csv: str | Path | None = None, xlsx: str | Path | None
     if xlsx:
         written.append(write_excel(result, xlsx))
     return written
-
-
-def _flat(data, prefix: str = "") -> dict:
-    """Nested KPI dict -> {"channels.phone.service_level": value, ...} (lists of rounds as text)."""
-    out = {}
-    for key, value in data.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.update(_flat(value, name + "."))
-        elif isinstance(value, list):
-            out[name] = str(value)
-        else:
-            out[name] = value
-    return out
 
 
 # --- publishing: the week as agents and team leads read it ----------------------------------------------------

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -313,8 +312,9 @@ class ScheduleLoop:
                            self.solve_seconds, shortfalls)
         kpis.unassigned_shifts = len(outcome.unassigned)
         if s.method == "ccplan":
-            bound = _round(paid_hours_lower_bound(self.scenario, kept.requirement, self.limits))
-            kpis.paid_hours_lower_bound = math.nan if bound is None else bound
+            kpis.paid_hours_lower_bound = _round(paid_hours_lower_bound(self.scenario, kept.requirement,
+                                                                        self.limits))
+            kpis.bounded = True
         self.progress(1.0, "done")
         return ScheduleResult(s.method, outcome.roster, kept.requirement, coverage, groups, shortfalls, kpis,
                               [r.summary for r in self.rounds], certificate.result if certificate else None,

@@ -4,13 +4,14 @@ per-channel figures against the targets, as dataclasses with one JSON form each 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
 from scenarios import Roster
+from scenarios.flat import flatten
 from sim import SimResult
 
 
@@ -156,8 +157,8 @@ class ScheduleKPIs:
     the requirement, unassigned planned shifts, idle hours (simulated, else the analytic estimate), per human
     channel the certified figures (`channels`; only the targets when not simulated). When simulated: busy hours,
     the certification (`certified`, with the intervals missing a target) and the roster in the loop's own sample
-    (`in_sample`, when the loop ran). paid_hours_lower_bound: the ccplan loop's LP bound (None: not computed, the
-    baseline; NaN: no plan can cover the requirement)."""
+    (`in_sample`, when the loop ran). paid_hours_lower_bound: the LP bound of paid hours, None when no plan can
+    cover the requirement; `bounded`: whether it was computed (the ccplan method)."""
 
     paid_hours: float
     cost: float
@@ -174,6 +175,7 @@ class ScheduleKPIs:
     in_sample: SampleFigures | None = None
     unassigned_shifts: int = 0
     paid_hours_lower_bound: float | None = None
+    bounded: bool = False
 
     @property
     def meets_targets(self) -> bool | None:
@@ -197,24 +199,22 @@ class ScheduleKPIs:
         out.update(simulated=self.simulated, unassigned_shifts=self.unassigned_shifts)
         if rounds is not None:
             out["rounds"] = [r.to_json() for r in rounds]
-        if self.paid_hours_lower_bound is not None:
-            bound = self.paid_hours_lower_bound
-            out["paid_hours_lower_bound"] = None if math.isnan(bound) else bound
+        if self.bounded:
+            out["paid_hours_lower_bound"] = self.paid_hours_lower_bound
         return out
 
     @classmethod
     def from_json(cls, data: Mapping) -> ScheduleKPIs:
         certified, in_sample = data.get("certified"), data.get("in_sample")
-        bound = data["paid_hours_lower_bound"] if "paid_hours_lower_bound" in data else None
-        if "paid_hours_lower_bound" in data and bound is None:
-            bound = math.nan
         return cls(data["paid_hours"], data["cost"], data["agents_rostered"], data["shifts"], data["solve_seconds"],
                    data["short_intervals"], data.get("idle_hours"), _channels_from_json(data.get("channels")),
                    bool(data.get("simulated")), busy_hours=data.get("busy_hours"),
                    certified=CertifiedFigures.from_json(certified) if certified else None,
                    certified_short_intervals=list(certified["short_intervals"]) if certified else [],
                    in_sample=SampleFigures.from_json(in_sample) if in_sample else None,
-                   unassigned_shifts=data.get("unassigned_shifts", 0), paid_hours_lower_bound=bound)
+                   unassigned_shifts=data.get("unassigned_shifts", 0),
+                   paid_hours_lower_bound=data.get("paid_hours_lower_bound"),
+                   bounded="paid_hours_lower_bound" in data)
 
 
 @dataclass
@@ -244,3 +244,7 @@ class ScheduleResult:
     def to_json(self) -> dict:
         return {**self.kpis.to_json(self.rounds), "method": self.method, "shortfalls": self.shortfalls,
                 "warnings": self.warnings}
+
+    def kpi_rows(self) -> dict[str, Any]:
+        """The KPIs with the rounds as rows: "channels.phone.service_level" -> value (lists as they are)."""
+        return flatten(self.kpis.to_json(self.rounds))

@@ -200,6 +200,11 @@ class SimResult:
     def channels(self) -> list[str]:
         return [c.name for c in self.spec.channels]
 
+    def to_json(self) -> dict:
+        """The summary with the per-replication summaries under `replication_summaries` (what a stored run keeps:
+        later comparisons take confidence intervals from them)."""
+        return {**self.summary.to_json(), "replication_summaries": [r.to_json() for r in self.replication_summaries]}
+
     def figures(self, channel: str, first_interval: int = 0, last_interval: int | None = None,
                 level: float = 0.95) -> dict[str, Estimate]:
         """Mean and CI (default 95%) of the week figures of `channel`, counting contacts arriving in intervals
