@@ -34,13 +34,17 @@ GROUP_FIGURES = ("paid_hours", "available_hours", "busy_hours", "idle_hours", "o
 Interval = list[float | None]     # [lo, hi] of a confidence interval
 
 
-def _from_json(cls, data: Mapping):
-    """A flat figures dataclass from its JSON (keys it does not know are ignored, missing ones are None)."""
-    return cls(**{f.name: data.get(f.name) for f in fields(cls)})
+class _FlatFigures:
+    """A dataclass of figures without nesting, read from its JSON by field name."""
+
+    @classmethod
+    def from_json(cls, data: Mapping):
+        """The figures from their JSON (keys not known are ignored, missing ones are None)."""
+        return cls(**{f.name: data.get(f.name) for f in fields(cls)})
 
 
 @dataclass
-class ChannelFigures:
+class ChannelFigures(_FlatFigures):
     """One channel's week, means over replications: counts in contacts, shares as fractions of offered, waits in
     seconds (module docstring); None where nothing was offered. contained/escalated: AI channels only;
     backlog_max (items waiting, the week's largest): deferred channels only; the shares of intervals meeting the
@@ -80,13 +84,9 @@ class ChannelFigures:
             out.update(service_level_ci=self.service_level_ci, ci=self.ci)
         return out
 
-    @classmethod
-    def from_json(cls, data: Mapping) -> ChannelFigures:
-        return _from_json(cls, data)
-
 
 @dataclass
-class GroupFigures:
+class GroupFigures(_FlatFigures):
     """One skill group's week in agent-hours (paid, available incl. overrun, busy, idle, overrun) and its
     occupancy (busy / available); ci: [lo, hi] per figure but paid hours, in the summary over all replications."""
 
@@ -104,13 +104,9 @@ class GroupFigures:
             out["ci"] = self.ci
         return out
 
-    @classmethod
-    def from_json(cls, data: Mapping) -> GroupFigures:
-        return _from_json(cls, data)
-
 
 @dataclass
-class DayChannelFigures:
+class DayChannelFigures(_FlatFigures):
     """One channel's day: contacts offered, answered and abandoned, service level and abandonment as fractions,
     ASA in seconds."""
 
@@ -123,10 +119,6 @@ class DayChannelFigures:
 
     def to_json(self) -> dict:
         return {f: getattr(self, f) for f in DAY_FIGURES}
-
-    @classmethod
-    def from_json(cls, data: Mapping) -> DayChannelFigures:
-        return _from_json(cls, data)
 
 
 @dataclass
