@@ -187,8 +187,8 @@ def publish_workbook(frame: pd.DataFrame, path: str | Path, *, days: list | None
 
 
 def _figure_rows(kpis: dict) -> list[tuple[str, object, str]]:
-    """Readable rows from a schedule's KPIs (planning.ScheduleResult.kpis): per channel the certified service
-    level and share of open intervals meeting targets, in percent; idle hours and cost."""
+    """Readable rows from a roster's figures (JSON: planning.versions.roster_figures, short_intervals): per channel
+    the simulated service level and share of open intervals meeting targets, in percent; idle hours and cost."""
     out: list[tuple[str, object, str]] = []
     if kpis.get("idle_hours") is not None:
         out.append(("Idle hours", round(float(kpis["idle_hours"]), 1), "hours"))
