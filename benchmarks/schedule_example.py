@@ -50,14 +50,14 @@ def run(method: str, scenario, demand) -> tuple[dict, object]:
     res = schedule(scenario, demand=demand, method=method)
     seconds = time.perf_counter() - t0
     k = res.kpis
-    out = {"method": method, "paid_hours": k["paid_hours"], "idle_hours": k.get("idle_hours"),
+    out = {"method": method, "paid_hours": k.paid_hours, "idle_hours": k.idle_hours,
            "seconds": round(seconds, 1), "rounds": len(res.rounds),
-           "kept_round": next((r["round"] for r in res.rounds if r.get("kept")), None),
-           "unassigned_shifts": k.get("unassigned_shifts", 0), "roster_sha256": roster_digest(res.roster),
-           "in_sample": {c: v.get("intervals_meeting_target") for c, v in (k.get("in_sample") or {}).get(
-               "channels", {}).items()},
-           "certified": {c: v.get("intervals_meeting_target") for c, v in k["channels"].items()},
-           "certified_seed": k["certified"]["seed"], "certified_replications": k["certified"]["replications"],
+           "kept_round": next((r.round for r in res.rounds if r.kept), None),
+           "unassigned_shifts": k.unassigned_shifts, "roster_sha256": roster_digest(res.roster),
+           "in_sample": {c: v.intervals_meeting_target
+                         for c, v in (k.in_sample.channels if k.in_sample else {}).items()},
+           "certified": {c: v.intervals_meeting_target for c, v in k.channels.items()},
+           "certified_seed": k.certified.seed, "certified_replications": k.certified.replications,
            "warnings": res.warnings}
     return out, res
 
@@ -67,8 +67,8 @@ def judge_roster(scenario, demand, roster, seed: int, replications: int) -> dict
     judged = judge_simulation(scenario, result)
     return {"shares": meeting_shares(scenario, judged),
             "service_level_alone": meeting_shares(scenario, judged, service_level_only=True),
-            "phone_abandon_week": result.summary["channels"]["phone"]["abandon_rate"],
-            "idle_hours": sum(g["idle_hours"] for g in result.summary["skill_groups"].values())}
+            "phone_abandon_week": result.summary.channels["phone"].abandon_rate,
+            "idle_hours": sum(g.idle_hours for g in result.summary.skill_groups.values())}
 
 
 def _pct(x) -> str:

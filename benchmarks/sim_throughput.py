@@ -51,8 +51,8 @@ def run_ccplan(seed: int) -> tuple[int, dict]:
     from sim import simulate
     sc = workload_scenario()
     res = simulate(sc, demand=scenario_demand(sc), replications=1, seed=seed)
-    phone = res.summary["channels"]["phone"]
-    return int(phone["offered"]), phone
+    phone = res.summary.channels["phone"]
+    return int(phone.offered), {"service_level": phone.service_level, "abandon_rate": phone.abandon_rate}
 
 
 def run_simpy(seed: int) -> tuple[int, dict]:
@@ -126,11 +126,11 @@ def example_week(replications: int = 20, workers: int = 2) -> dict:
     t0 = time.perf_counter()
     res = simulate(sc, plan, demand=demand, replications=replications, seed=1, workers=workers)
     t_sim = time.perf_counter() - t0
-    contacts = sum(ch["offered"] for ch in res.summary["channels"].values()) * replications
+    contacts = sum(ch.offered for ch in res.summary.channels.values()) * replications
     return {"replications": replications, "workers": workers, "demand_seconds": round(t_demand, 2),
             "simulate_seconds": round(t_sim, 2), "contacts_simulated": int(contacts),
             "contacts_per_second": round(contacts / t_sim),
-            "phone_service_level": res.summary["channels"]["phone"]["service_level"]}
+            "phone_service_level": res.summary.channels["phone"].service_level}
 
 
 def main() -> None:

@@ -13,8 +13,9 @@ from scenarios.tables import write_atomic
 
 
 def write_excel(result, path: str | Path) -> Path:
-    """Workbook with sheets roster, coverage (ds, channel, required, scheduled, short), groups, shortfalls, kpis."""
-    kpis = _flat(result.kpis)
+    """Workbook with sheets roster, coverage (ds, channel, required, scheduled, short), groups, shortfalls, kpis
+    (result.kpi_rows(), lists such as the rounds as text). `result`: a planning.ScheduleResult."""
+    kpis = {k: str(v) if isinstance(v, list) else v for k, v in result.kpi_rows().items()}
     return write_atomic(path, lambda tmp: _write_sheets(result, kpis, tmp))
 
 
@@ -40,20 +41,6 @@ def write_outputs(result, csv: str | Path | None = None, xlsx: str | Path | None
     if xlsx:
         written.append(write_excel(result, xlsx))
     return written
-
-
-def _flat(data, prefix: str = "") -> dict:
-    """Nested KPI dict -> {"channels.phone.service_level": value, ...} (lists of rounds as text)."""
-    out = {}
-    for key, value in data.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.update(_flat(value, name + "."))
-        elif isinstance(value, list):
-            out[name] = str(value)
-        else:
-            out[name] = value
-    return out
 
 
 # --- publishing: the week as agents and team leads read it ----------------------------------------------------
@@ -201,8 +188,8 @@ def publish_workbook(frame: pd.DataFrame, path: str | Path, *, days: list | None
 
 
 def _figure_rows(kpis: dict) -> list[tuple[str, object, str]]:
-    """Readable rows from a schedule's KPIs (planning.ScheduleResult.kpis): per channel the certified service
-    level and share of open intervals meeting targets, in percent; idle hours and cost."""
+    """Readable rows from a roster's figures (JSON: planning.versions.roster_figures, short_intervals): per channel
+    the simulated service level and share of open intervals meeting targets, in percent; idle hours and cost."""
     out: list[tuple[str, object, str]] = []
     if kpis.get("idle_hours") is not None:
         out.append(("Idle hours", round(float(kpis["idle_hours"]), 1), "hours"))

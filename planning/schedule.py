@@ -13,24 +13,26 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from optimizer import (Budget, ShiftPlan, baseline_requirement, build_roster, check_rules, coverage_tables,
-                       generate_agents, group_limits, paid_hours_lower_bound, plan_roster, requirements,
-                       requirements_warnings, select_shifts, two_step_shifts)
+from optimizer import (Budget, RosterOutcome, ShiftPlan, baseline_requirement, build_roster, check_rules,
+                       coverage_tables, generate_agents, group_limits, paid_hours_lower_bound, plan_roster,
+                       requirements, requirements_warnings, select_shifts, two_step_shifts)
 from optimizer.locked import NO_LOCKS, Locked
 from optimizer.resize import resize_requirement
 from scenarios import (Agent, InputError, Problem, Roster, Scenario, Shift, TimeOff, apply_time_off,
                        check_locked)
 from scenarios.progress import Progress, no_progress, scaled
-from sim import SimResult, judge_simulation, max_abandon_of, meeting_shares, simulate, target_of
+from sim import SimResult, SimSummary, judge_simulation, max_abandon_of, meeting_shares, simulate, target_of
 
 from .demand import scenario_demand
 from .execution import executor_or_local
 from .guard import guard_size
+from .schedule_results import (CertifiedFigures, RoundSummary, SampleFigures, ScheduleKPIs, ScheduleResult,
+                               TargetFigures, worst_share)
 
 TARGET_SHARE = 0.95   # a plan "meets targets" when every channel meets them in this share of its open intervals
 # The loop accepts a plan only when its certification shows this share: an interval near its limit can fall
@@ -52,35 +54,6 @@ MARGINS = (1.0, 1.5, 2.0, 2.5, 3.0)
 METHODS = ("ccplan", "erlang-c-two-step")
 DEFAULT_EFFORT = 15.0        # CP-SAT deterministic time per solver stage (about 15 s of one core)
 DEFAULT_TIME_LIMIT = 300.0   # seconds: the wall-clock safety limit of a solver stage
-
-
-@dataclass
-class ScheduleResult:
-    """A scheduled week.
-
-    roster: the named agents' shifts. requirement: the final requirement (ds, channel, agents in available agents,
-    raised by verification). coverage: ds, channel, required, scheduled (available agents of the groups holding
-    the channel: an upper bound of what the channel can get), short (available agents the pooled plan lacks
-    for it). groups: ds, skill_group, on_duty, available. shortfalls: intervals short of the requirement
-    (ds, channels, short_agents). kpis: JSON-ready figures; `kpis["channels"]` are the certified figures (fresh
-    customers), `kpis["in_sample"]` the loop's own. rounds: one dict per solve (paid hours, per-channel simulated
-    figures when verified). sim: the certification simulation (sim.SimResult) or None.
-    """
-
-    method: str
-    roster: Roster
-    requirement: pd.DataFrame
-    coverage: pd.DataFrame
-    groups: pd.DataFrame
-    shortfalls: list[dict]
-    kpis: dict
-    rounds: list[dict]
-    sim: SimResult | None = None
-    warnings: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict:
-        return {**self.kpis, "method": self.method, "rounds": self.rounds, "shortfalls": self.shortfalls,
-                "warnings": self.warnings}
 
 
 @dataclass
@@ -127,15 +100,13 @@ class Certificate:
 
     seed: int
     replications: int
-    channels: dict
+    channels: dict[str, TargetFigures]
     short_intervals: list[dict]
     result: SimResult
 
     @property
     def worst_share(self) -> float:
-        shares = [c["intervals_meeting_target"] for c in self.channels.values()
-                  if c.get("intervals_meeting_target") is not None]
-        return min(shares, default=1.0)
+        return worst_share(self.channels)
 
     @property
     def meets_targets(self) -> bool:
@@ -146,9 +117,8 @@ class Certificate:
         """Good enough for the loop to keep: the targets met with the cushion of ACCEPT_SHARE."""
         return self.worst_share >= ACCEPT_SHARE
 
-    def to_json(self) -> dict:
-        return {"seed": self.seed, "replications": self.replications, "meets_targets": self.meets_targets,
-                "target_share": TARGET_SHARE, "channels": self.channels, "short_intervals": self.short_intervals}
+    def figures(self) -> CertifiedFigures:
+        return CertifiedFigures(self.seed, self.replications, self.meets_targets, TARGET_SHARE, self.channels)
 
 
 @dataclass
@@ -160,23 +130,21 @@ class Round:
     requirement: pd.DataFrame
     plan: ShiftPlan
     solve_seconds: float
-    outcome: object | None = None        # the roster (optimizer.RosterOutcome) when a round is rostered at once
+    summary: RoundSummary
+    outcome: RosterOutcome | None = None   # the roster when a round is rostered at once (the baseline)
     sim: SimResult | None = None
     judged: pd.DataFrame | None = None   # judged with the round's margin: what re-sizing reads
     certificate: Certificate | None = None
-    entry: dict = field(default_factory=dict)
 
     @property
     def in_sample_worst_share(self) -> float:
-        channels = self.entry.get("channels") or {}
-        return min((c["intervals_meeting_target"] for c in channels.values()
-                    if c.get("intervals_meeting_target") is not None), default=1.0)
+        return self.summary.in_sample_worst_share
 
     def score(self) -> tuple:
         """Order rounds: accepted ones (certified with the cushion, ACCEPT_SHARE) first, cheapest first; then by
         the worst channel's certified share; then uncertified ones by their in-sample worst share."""
         if self.certificate is not None and self.certificate.accepted:
-            return (0, self.entry["paid_hours"])
+            return (0, self.summary.paid_hours)
         if self.certificate is not None:
             return (1, -self.certificate.worst_share)
         return (2, -self.in_sample_worst_share)
@@ -262,12 +230,10 @@ class ScheduleLoop:
                                                                     budget=s.budget))
         seconds = time.perf_counter() - t0
         self.solve_seconds += seconds
-        rnd = Round(number, requirement, plan, seconds, outcome)
+        summary = RoundSummary(number, round(plan.paid_hours, 2), len(plan.shifts), round(seconds, 2), plan.status,
+                               unassigned_shifts=len(outcome.unassigned) if outcome is not None else None)
+        rnd = Round(number, requirement, plan, seconds, summary, outcome)
         self.note(plan.warnings)
-        rnd.entry = {"round": number, "paid_hours": round(plan.paid_hours, 2), "shifts": len(plan.shifts),
-                     "solve_seconds": round(seconds, 2), "status": plan.status}
-        if outcome is not None:
-            rnd.entry["unassigned_shifts"] = len(outcome.unassigned)
         if s.verify:
             # The plan's shifts are simulated as they stand (one stand-in agent per shift: the same agents on duty
             # per interval as any roster of them); the kept plan is rostered afterwards.
@@ -275,9 +241,9 @@ class ScheduleLoop:
             staff = outcome.roster if outcome is not None else self.locked.plus(plan_roster(self.scenario, plan))
             rnd.sim = self.simulate(staff, s.seed, s.replications)
             plain = judge_simulation(self.scenario, rnd.sim)
-            rnd.entry["channels"] = channel_figures(self.scenario, rnd.sim.summary, plain)
-            rnd.entry["intervals_missed"] = int((~plain["meets"]).sum())
-            rnd.entry["margin"] = self.margin
+            summary.channels = channel_figures(self.scenario, rnd.sim.summary, plain)
+            summary.intervals_missed = int((~plain["meets"]).sum())
+            summary.margin = self.margin
             rnd.judged = judge_simulation(self.scenario, rnd.sim, self.margin)
         return rnd
 
@@ -306,8 +272,8 @@ class ScheduleLoop:
                 break
             if rnd.in_sample_worst_share >= TARGET_SHARE:
                 rnd.certificate = self.certify(self.locked.plus(plan_roster(self.scenario, rnd.plan)), self.stage(number, 0.8, 1.0))
-                rnd.entry["certified"] = rnd.certificate.to_json() | {"short_intervals": len(
-                    rnd.certificate.short_intervals)}
+                rnd.summary.certified = rnd.certificate.figures()
+                rnd.summary.certified_short_intervals = len(rnd.certificate.short_intervals)
                 if not rnd.certificate.accepted:
                     self.margin_level += 1
             best = self.best()
@@ -319,7 +285,7 @@ class ScheduleLoop:
             lower = rnd.certificate is not None and rnd.certificate.accepted
             requirement, moved = resize_requirement(self.scenario, requirement, rnd.judged, analytic,
                                                     lower=lower, misses=self.misses)
-            rnd.entry.update(moved)
+            rnd.summary.raised, rnd.summary.lowered = moved["raised"], moved["lowered"]
             if not moved["raised"] and not moved["lowered"] and not (rnd.certificate and not lower):
                 break
         return self.finish(self.best())
@@ -339,7 +305,8 @@ class ScheduleLoop:
                 certificate = None
         if s.verify and certificate is None:
             certificate = self.certify(outcome.roster, scaled(self.progress, 0.9, 0.96))
-        history = [r.entry | {"kept": r.number == kept.number} for r in self.rounds]
+        for r in self.rounds:
+            r.summary.kept = r.number == kept.number
         self.note(outcome.warnings)
         warnings = list(self.warnings)
         if outcome.unassigned:
@@ -350,14 +317,15 @@ class ScheduleLoop:
         coverage, groups, shortfalls = coverage_tables(self.scenario, outcome.roster, kept.requirement)
         kpis = roster_kpis(self.scenario, outcome.roster, kept.requirement, certificate, in_sample,
                            self.solve_seconds, shortfalls)
-        kpis["unassigned_shifts"] = len(outcome.unassigned)
-        kpis["rounds"] = history
+        kpis.unassigned_shifts = len(outcome.unassigned)
         if s.method == "ccplan":
-            kpis["paid_hours_lower_bound"] = _round(paid_hours_lower_bound(self.scenario, kept.requirement,
-                                                                           self.limits))
+            kpis.paid_hours_lower_bound = _round(paid_hours_lower_bound(self.scenario, kept.requirement,
+                                                                        self.limits))
+            kpis.bounded = True
         self.progress(1.0, "done")
         return ScheduleResult(s.method, outcome.roster, kept.requirement, coverage, groups, shortfalls, kpis,
-                              history, certificate.result if certificate else None, warnings)
+                              [r.summary for r in self.rounds], certificate.result if certificate else None,
+                              warnings)
 
 
 def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: list[Agent] | None = None,
@@ -424,21 +392,20 @@ def shift_keys(roster: Roster) -> list[tuple]:
     return sorted((s.skill_group, s.start_s, s.end_s, s.lunch, tuple(s.breaks)) for s in roster.shifts)
 
 
-def channel_figures(scenario: Scenario, summary: dict, judged: pd.DataFrame) -> dict:
-    """Per channel: the week's simulated service level and abandonment, the share of open intervals meeting all
-    the channel's targets (`intervals_meeting_target`: service level and max abandonment, each judged in the
+def channel_figures(scenario: Scenario, summary: SimSummary, judged: pd.DataFrame) -> dict[str, TargetFigures]:
+    """Per human channel: the week's simulated service level and abandonment, the share of open intervals meeting
+    all the channel's targets (`intervals_meeting_target`: service level and max abandonment, each judged in the
     interval) and the share meeting the service level alone (`intervals_meeting_service_level`)."""
     both = meeting_shares(scenario, judged)
     sl_only = meeting_shares(scenario, judged, service_level_only=True)
     out = {}
     for name in scenario.human_channels():
-        ch = summary.get("channels", {}).get(name, {})
-        out[name] = {"service_level": _round(ch.get("service_level"), 4),
-                     "abandon_rate": _round(ch.get("abandon_rate"), 4),
-                     "intervals_meeting_target": _round(both.get(name), 4),
-                     "intervals_meeting_service_level": _round(sl_only.get(name), 4),
-                     "target": target_of(scenario, name),
-                     "max_abandon_rate": max_abandon_of(scenario, name)}
+        ch = summary.channels.get(name)
+        out[name] = TargetFigures(service_level=_round(ch.service_level if ch else None, 4),
+                                  abandon_rate=_round(ch.abandon_rate if ch else None, 4),
+                                  intervals_meeting_target=_round(both.get(name), 4),
+                                  intervals_meeting_service_level=_round(sl_only.get(name), 4),
+                                  target=target_of(scenario, name), max_abandon_rate=max_abandon_of(scenario, name))
     return out
 
 
@@ -454,36 +421,33 @@ def _round(value, digits: int = 2):
 
 
 def roster_kpis(scenario: Scenario, roster: Roster, requirement: pd.DataFrame, certificate: Certificate | None,
-                in_sample: SimResult | None, solve_seconds: float, shortfalls: list[dict]) -> dict:
+                in_sample: SimResult | None, solve_seconds: float, shortfalls: list[dict]) -> ScheduleKPIs:
     """Paid hours, cost, agents, shifts and short intervals of a roster. When it was simulated: idle and busy hours
     and per-channel figures from the certification (`channels`, `certified`), beside the loop's own sample
     (`in_sample`); else the analytic idle estimate."""
     paid = roster.paid_hours()
     cost = sum(s.paid_seconds / 3600 * scenario.skill_groups[s.skill_group].hourly_cost for s in roster.shifts)
-    out = {"paid_hours": round(paid, 2), "cost": round(cost, 2), "agents_rostered": len(roster.agents),
-           "shifts": len(roster.shifts), "solve_seconds": round(solve_seconds, 2),
-           "short_intervals": len(shortfalls)}
+    kpis = ScheduleKPIs(round(paid, 2), round(cost, 2), len(roster.agents), len(roster.shifts),
+                        round(solve_seconds, 2), len(shortfalls), idle_hours=None, channels={},
+                        simulated=certificate is not None)
     if certificate is not None:
-        groups = certificate.result.summary.get("skill_groups", {})
-        out["busy_hours"] = _round(sum(g.get("busy_hours", 0) or 0 for g in groups.values()))
-        out["idle_hours"] = _round(sum(g.get("idle_hours", 0) or 0 for g in groups.values()))
-        out["channels"] = certificate.channels
-        out["certified"] = certificate.to_json()
-        out["meets_targets"] = certificate.meets_targets
+        groups = certificate.result.summary.skill_groups.values()
+        kpis.busy_hours = _round(sum(g.busy_hours or 0 for g in groups))
+        kpis.idle_hours = _round(sum(g.idle_hours or 0 for g in groups))
+        kpis.channels = certificate.channels
+        kpis.certified = certificate.figures()
+        kpis.certified_short_intervals = certificate.short_intervals
         if in_sample is not None:
-            out["in_sample"] = {"seed": in_sample.seed, "replications": in_sample.replications,
-                                "channels": channel_figures(scenario, in_sample.summary,
-                                                            judge_simulation(scenario, in_sample))}
-        out["simulated"] = True
+            kpis.in_sample = SampleFigures(in_sample.seed, in_sample.replications,
+                                           channel_figures(scenario, in_sample.summary,
+                                                           judge_simulation(scenario, in_sample)))
     else:
         # Without simulation: idle = available agent-hours beyond the requirement (analytic estimate).
         available = roster.availability(scenario)["agents"].sum() * scenario.interval_minutes / 60
         needed = requirement["agents"].sum() * scenario.interval_minutes / 60
-        out["idle_hours"] = round(float(available * (1 - scenario.shrinkage) - needed), 2)
-        out["channels"] = {c: {"service_level": None, "intervals_meeting_target": None,
-                               "target": target_of(scenario, c)} for c in scenario.human_channels()}
-        out["simulated"] = False
-    return out
+        kpis.idle_hours = round(float(available * (1 - scenario.shrinkage) - needed), 2)
+        kpis.channels = {c: TargetFigures(target=target_of(scenario, c)) for c in scenario.human_channels()}
+    return kpis
 
 
 def short_intervals(judged: pd.DataFrame) -> list[dict]:
@@ -507,20 +471,20 @@ def unmet_target_warnings(scenario: Scenario, certificate: Certificate) -> list[
     the certification sample, with the simulated figures."""
     out = []
     for name, ch in certificate.channels.items():
-        share = ch.get("intervals_meeting_target")
+        share = ch.intervals_meeting_target
         if share is None or share >= TARGET_SHARE:
             continue
         short = [i for i in certificate.short_intervals if i["channel"] == name]
         worst_sl = min((i["service_level"] for i in short if i["service_level"] is not None), default=None)
         worst_ab = max((i["abandon_rate"] for i in short if i["abandon_rate"] is not None), default=None)
-        target = f"{ch['target']:.0%} service level" + (f", at most {ch['max_abandon_rate']:.0%} abandoned"
-                                                          if ch.get("max_abandon_rate") is not None else "")
+        target = f"{ch.target:.0%} service level" + (f", at most {ch.max_abandon_rate:.0%} abandoned"
+                                                     if ch.max_abandon_rate is not None else "")
         text = (f"{name}: the targets ({target}) are met in only {share:.1%} of open intervals with this roster "
                 f"(certified on {certificate.replications} replications, seed {certificate.seed}; needed "
-                f"{TARGET_SHARE:.0%}): simulated service level {ch['service_level']:.1%} over the week")
+                f"{TARGET_SHARE:.0%}): simulated service level {ch.service_level:.1%} over the week")
         if worst_sl is not None:
             text += f", {worst_sl:.1%} in the worst interval"
-        if ch.get("max_abandon_rate") is not None and worst_ab is not None:
+        if ch.max_abandon_rate is not None and worst_ab is not None:
             text += f", abandonment up to {worst_ab:.1%}"
         out.append(text + f"; {len(short)} interval(s) short, listed in the JSON (certified.short_intervals)")
     return out

@@ -33,6 +33,7 @@ from typing import Any, Callable, Iterable
 import pandas as pd
 
 from scenarios import InputError, Problem, Roster, Scenario, dump_yaml
+from scenarios.flat import flatten
 
 ENV_VAR = "CCPLAN_WORKSPACE"
 DEFAULT_PATH = Path(".ccplan") / "workspace.sqlite"
@@ -407,7 +408,8 @@ def _stored_table(row, owner: str, name: str) -> pd.DataFrame:
 def compare_versions(a: Version, b: Version) -> pd.DataFrame:
     """Figures of two versions side by side: figure, the first's value, the second's, and the difference (numbers
     only; nested figures flattened to dotted names)."""
-    fa, fb = _flat(a.figures), _flat(b.figures)
+    fa, fb = ({k: v for k, v in flatten(figures).items() if not isinstance(v, list)}
+              for figures in (a.figures, b.figures))
     rows = []
     for key in list(dict.fromkeys([*fa, *fb])):
         va, vb = fa.get(key), fb.get(key)
@@ -415,16 +417,6 @@ def compare_versions(a: Version, b: Version) -> pd.DataFrame:
             and not isinstance(va, bool) and not isinstance(vb, bool) else None
         rows.append({"figure": key, a.name: va, b.name: vb, "difference": diff})
     return pd.DataFrame(rows)
-
-
-def _flat(data: dict, prefix: str = "") -> dict:
-    out = {}
-    for key, value in (data or {}).items():
-        if isinstance(value, dict):
-            out.update(_flat(value, f"{prefix}{key}."))
-        elif not isinstance(value, list):
-            out[f"{prefix}{key}"] = value
-    return out
 
 
 # --- batch owners ---------------------------------------------------------------------------------------------

@@ -20,9 +20,9 @@ def roster_figures(scenario: Scenario, roster: Roster, sim_result: SimResult | N
     out = {"paid_hours": round(roster.paid_hours(), 2), "agents": len(roster.agents), "shifts": len(roster.shifts)}
     if sim_result is not None:
         shares = meeting_shares(scenario, judge_simulation(scenario, sim_result))
-        out["channels"] = {c: {"service_level": v.get("service_level"), "abandon_rate": v.get("abandon_rate"),
+        out["channels"] = {c: {"service_level": v.service_level, "abandon_rate": v.abandon_rate,
                                "intervals_meeting_target": shares.get(c)}
-                           for c, v in sim_result.summary.get("channels", {}).items()
+                           for c, v in sim_result.summary.channels.items()
                            if c in scenario.human_channels()}
     return out
 

@@ -26,13 +26,15 @@ import pandas as pd
 from scenarios import InputError, Problem, Roster, Scenario, scenario_to_dict
 from scenarios.overrides import Override, apply_overrides, label as override_label, override_grid
 from scenarios.progress import Progress, no_progress, scaled
-from sim import paired_difference_ci, simulate, welch_difference_ci
+from scenarios.flat import flatten
+from sim import SimSummary, paired_difference_ci, simulate, welch_difference_ci
 
 from optimizer import requirements
 
 from .demand import finish_demand, scenario_demand
 from .guard import ALREADY_GUARDED, guard_variants
 from .schedule import DEFAULT_EFFORT, DEFAULT_TIME_LIMIT, schedule
+from .schedule_results import ScheduleKPIs
 from .store import compute_inputs_hash, jsonable
 
 CHANNEL_KPIS = ("service_level", "abandon_rate", "asa_seconds", "wait_mean_seconds", "wait_p90_seconds", "p_wait",
@@ -59,25 +61,25 @@ class VariantResult:
     tables, the requirements per interval and channel; re-optimised variants add the roster and its paid hours."""
 
     variant: Variant
-    summary: dict
-    replication_summaries: list[dict]
+    summary: SimSummary
+    replication_summaries: list[SimSummary]
     intervals: pd.DataFrame
     groups: pd.DataFrame | None = None
     roster: Roster | None = None
     paid_hours: float | None = None
     requirements: pd.DataFrame | None = None
-    schedule: dict | None = None
+    schedule: ScheduleKPIs | None = None
     run_id: int | None = None
 
     def results_json(self) -> dict:
         """What is stored as the run's results: the summary, per-replication summaries and re-optimisation KPIs."""
-        out = {**self.summary, "replication_summaries": self.replication_summaries,
+        out = {**self.summary.to_json(), "replication_summaries": [r.to_json() for r in self.replication_summaries],
                "variant": {"label": self.variant.label, "overrides": [str(o) for o in self.variant.overrides],
                            "is_base": self.variant.is_base}}
         if self.paid_hours is not None:
             out["paid_hours"] = self.paid_hours
-        if self.schedule:
-            out["schedule"] = self.schedule
+        if self.schedule is not None:
+            out["schedule"] = self.schedule.to_json()
         if self.requirements is not None:
             out["requirements_agent_hours"] = requirement_hours(self.requirements, self.variant.scenario)
         return out
@@ -103,7 +105,7 @@ class WhatIfResult:
                           "is_base": r.variant.is_base, "run_id": r.run_id, "paid_hours": r.paid_hours,
                           "requirements_agent_hours": (requirement_hours(r.requirements, r.variant.scenario)
                                                        if r.requirements is not None else None),
-                          "summary": r.summary} for r in self.results],
+                          "summary": r.summary.to_json()} for r in self.results],
             "comparison": self.comparison.to_dict("records"),
         })
 
@@ -169,9 +171,9 @@ def _run_task(task: _Task, executor: Executor | None = None, progress: Progress 
                         **ALREADY_GUARDED)
         staffing = plan.roster
         out["roster"] = plan.roster
-        out["paid_hours"] = float(plan.kpis["paid_hours"])
+        out["paid_hours"] = float(plan.kpis.paid_hours)
         out["warnings"] = list(plan.warnings)
-        out["schedule"] = {k: v for k, v in plan.kpis.items() if k != "rounds"} if isinstance(plan.kpis, dict) else {}
+        out["schedule"] = plan.kpis
         sim_progress = scaled(progress, 0.5, 1.0)
     result = simulate(task.scenario, staffing, demand=task.demand, replications=task.replications,
                           seed=task.seed, executor=executor, progress=sim_progress)
@@ -332,24 +334,19 @@ def requirement_hours(requirements: pd.DataFrame, scenario: Scenario) -> dict[st
     return {str(c): float(a) * hours for c, a in requirements.groupby("channel", sort=False)["agents"].sum().items()}
 
 
-def flat_kpis(summary: dict) -> dict[str, float]:
-    """KPIs of a run's results as `channels.<name>.<kpi>`, `skill_groups.<name>.<kpi>`, `paid_hours`,
+def flat_kpis(results: dict) -> dict[str, float]:
+    """KPIs of a run's results JSON as `channels.<name>.<kpi>`, `skill_groups.<name>.<kpi>`, `paid_hours`,
     `requirements.<channel>.agent_hours` -> number (NaN where the run has none, e.g. no offered contacts)."""
-    out: dict[str, float] = {}
-    for name, ch in (summary.get("channels") or {}).items():
-        # A bot answers every session at once: its service figures say nothing, its containment does.
-        for k in BOT_KPIS if "contained" in ch else CHANNEL_KPIS:
-            if k in ch:
-                out[f"channels.{name}.{k}"] = _num(ch[k])
-    for name, g in (summary.get("skill_groups") or {}).items():
-        for k in GROUP_KPIS:
-            if k in g:
-                out[f"skill_groups.{name}.{k}"] = _num(g[k])
-    if summary.get("paid_hours") is not None:
-        out["paid_hours"] = _num(summary["paid_hours"])
-    for name, h in (summary.get("requirements_agent_hours") or {}).items():
-        out[f"requirements.{name}.agent_hours"] = _num(h)
-    return out
+    flat = flatten(results)
+    wanted = [(f"channels.{name}.{k}", f"channels.{name}.{k}") for name, ch in (results.get("channels") or {}).items()
+              # A bot answers every session at once: its service figures say nothing, its containment does.
+              for k in (BOT_KPIS if "contained" in ch else CHANNEL_KPIS)]
+    wanted += [(f"skill_groups.{name}.{k}",) * 2 for name in results.get("skill_groups") or {} for k in GROUP_KPIS]
+    if results.get("paid_hours") is not None:
+        wanted.append(("paid_hours", "paid_hours"))
+    wanted += [(f"requirements_agent_hours.{name}", f"requirements.{name}.agent_hours")
+               for name in results.get("requirements_agent_hours") or {}]
+    return {kpi: _num(flat[key]) for key, kpi in wanted if key in flat}
 
 
 @dataclass

@@ -27,11 +27,12 @@ from .model import Engine
 from .quick_staffing import offered_load_staffing
 from .records import ContactOutcomes
 from .replications import Fresh, GivenArrivals, Job, Resume, replicate, simulate
-from .results import SimResult, build_result
+from .results import ChannelFigures, DayFigures, GroupFigures, SimResult, SimSummary, build_result
 from .state import SimState
 from .targets import judge, judge_simulation, max_abandon_of, meeting_shares, open_intervals, target_of
 
-__all__ = ["ContactOutcomes", "Engine", "Estimate", "Fresh", "GivenArrivals", "Job", "ModelSpec", "Resume",
-           "SimResult", "SimState", "arrival_times", "build_result", "build_spec", "judge", "judge_simulation",
-           "max_abandon_of", "meeting_shares", "offered_load_staffing", "open_intervals", "paired_difference_ci", "replicate",
-           "simulate", "target_of", "welch_difference_ci"]
+__all__ = ["ChannelFigures", "ContactOutcomes", "DayFigures", "Engine", "Estimate", "Fresh", "GivenArrivals",
+           "GroupFigures", "Job", "ModelSpec", "Resume", "SimResult", "SimState", "SimSummary", "arrival_times",
+           "build_result", "build_spec", "judge", "judge_simulation", "max_abandon_of", "meeting_shares",
+           "offered_load_staffing", "open_intervals", "paired_difference_ci", "replicate", "simulate", "target_of",
+           "welch_difference_ci"]

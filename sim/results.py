@@ -17,7 +17,8 @@ Conventions (also in the README):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 import pandas as pd
@@ -28,20 +29,159 @@ from .records import CHANNEL_FIELDS
 
 WEEK_FIGURES = ("offered", "answered", "abandoned", "unfinished", "service_level", "abandon_rate", "p_wait",
                 "asa_seconds", "wait_mean_seconds", "wait_p90_seconds")
+DAY_FIGURES = ("offered", "answered", "abandoned", "service_level", "abandon_rate", "asa_seconds")
+GROUP_FIGURES = ("paid_hours", "available_hours", "busy_hours", "idle_hours", "overrun_hours", "occupancy")
+Interval = list[float | None]     # [lo, hi] of a confidence interval
+
+
+class _FlatFigures:
+    """A dataclass of figures without nesting, read from its JSON by field name."""
+
+    @classmethod
+    def from_json(cls, data: Mapping):
+        """The figures from their JSON (keys not known are ignored, missing ones are None)."""
+        return cls(**{f.name: data.get(f.name) for f in fields(cls)})
+
+
+@dataclass
+class ChannelFigures(_FlatFigures):
+    """One channel's week, means over replications: counts in contacts, shares as fractions of offered, waits in
+    seconds (module docstring); None where nothing was offered. contained/escalated: AI channels only;
+    backlog_max (items waiting, the week's largest): deferred channels only; the shares of intervals meeting the
+    service level / every target: channels with a target only; service_level_ci and ci ([lo, hi] per figure):
+    the summary over all replications only."""
+
+    offered: float | None
+    answered: float | None
+    abandoned: float | None
+    unfinished: float | None
+    service_level: float | None
+    abandon_rate: float | None
+    p_wait: float | None
+    asa_seconds: float | None
+    wait_mean_seconds: float | None
+    wait_p90_seconds: float | None
+    target_service_level: float | None = None
+    contained: float | None = None
+    escalated: float | None = None
+    backlog_max: float | None = None
+    intervals_meeting_service_level: float | None = None
+    intervals_meeting_target: float | None = None
+    service_level_ci: Interval | None = None
+    ci: dict[str, Interval] | None = None
+
+    def to_json(self) -> dict:
+        out = {f: getattr(self, f) for f in WEEK_FIGURES}
+        if self.contained is not None:
+            out.update(contained=self.contained, escalated=self.escalated)
+        if self.backlog_max is not None:
+            out["backlog_max"] = self.backlog_max
+        out["target_service_level"] = self.target_service_level
+        if self.target_service_level is not None:
+            out.update(intervals_meeting_service_level=self.intervals_meeting_service_level,
+                       intervals_meeting_target=self.intervals_meeting_target)
+        if self.ci is not None:
+            out.update(service_level_ci=self.service_level_ci, ci=self.ci)
+        return out
+
+
+@dataclass
+class GroupFigures(_FlatFigures):
+    """One skill group's week in agent-hours (paid, available incl. overrun, busy, idle, overrun) and its
+    occupancy (busy / available); ci: [lo, hi] per figure but paid hours, in the summary over all replications."""
+
+    paid_hours: float | None
+    available_hours: float | None
+    busy_hours: float | None
+    idle_hours: float | None
+    overrun_hours: float | None
+    occupancy: float | None
+    ci: dict[str, Interval] | None = None
+
+    def to_json(self) -> dict:
+        out = {f: getattr(self, f) for f in GROUP_FIGURES}
+        if self.ci is not None:
+            out["ci"] = self.ci
+        return out
+
+
+@dataclass
+class DayChannelFigures(_FlatFigures):
+    """One channel's day: contacts offered, answered and abandoned, service level and abandonment as fractions,
+    ASA in seconds."""
+
+    offered: float | None
+    answered: float | None
+    abandoned: float | None
+    service_level: float | None
+    abandon_rate: float | None
+    asa_seconds: float | None
+
+    def to_json(self) -> dict:
+        return {f: getattr(self, f) for f in DAY_FIGURES}
+
+
+@dataclass
+class DayFigures:
+    """One day of the week (date YYYY-MM-DD): per channel figures and the paid agent-hours."""
+
+    date: str
+    channels: dict[str, DayChannelFigures]
+    paid_hours: float | None
+
+    def to_json(self) -> dict:
+        return {"date": self.date, "channels": {n: c.to_json() for n, c in self.channels.items()},
+                "paid_hours": self.paid_hours}
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> DayFigures:
+        return cls(data["date"], {n: DayChannelFigures.from_json(c) for n, c in data["channels"].items()},
+                   data.get("paid_hours"))
+
+
+@dataclass
+class SimSummary:
+    """The week's totals of a simulation: per channel, skill group and day, with the seed and replications;
+    `replication` is set on the summary of one replication (SimResult.replication_summaries)."""
+
+    seed: int
+    replications: int
+    channels: dict[str, ChannelFigures]
+    skill_groups: dict[str, GroupFigures]
+    days: list[DayFigures]
+    replication: int | None = None
+
+    def to_json(self) -> dict:
+        """The summary as written to --json files and stored runs (keys in this order)."""
+        out = {"seed": self.seed, "replications": self.replications,
+               "channels": {n: c.to_json() for n, c in self.channels.items()},
+               "skill_groups": {n: g.to_json() for n, g in self.skill_groups.items()},
+               "days": [d.to_json() for d in self.days]}
+        if self.replication is not None:
+            out["replication"] = self.replication
+        return out
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> SimSummary:
+        """A summary from its JSON, e.g. a stored run's results (other keys there are ignored)."""
+        return cls(data.get("seed"), data.get("replications"),
+                   {n: ChannelFigures.from_json(c) for n, c in (data.get("channels") or {}).items()},
+                   {n: GroupFigures.from_json(g) for n, g in (data.get("skill_groups") or {}).items()},
+                   [DayFigures.from_json(d) for d in data.get("days") or []], data.get("replication"))
 
 
 @dataclass
 class SimResult:
     """Result of `sim.simulate`; see the module docstring for definitions.
 
-    intervals: one row per (ds, channel); groups: one row per (ds, skill_group); summary: JSON-ready totals;
+    intervals: one row per (ds, channel); groups: one row per (ds, skill_group); summary: the week's totals;
     replication_summaries: the same totals per replication (no CIs); records: raw per-replication arrays.
     """
 
     intervals: pd.DataFrame
     groups: pd.DataFrame
-    summary: dict
-    replication_summaries: list[dict]
+    summary: SimSummary
+    replication_summaries: list[SimSummary]
     seed: int
     replications: int
     spec: ModelSpec = field(repr=False)
@@ -51,6 +191,11 @@ class SimResult:
     @property
     def channels(self) -> list[str]:
         return [c.name for c in self.spec.channels]
+
+    def to_json(self) -> dict:
+        """The summary with the per-replication summaries under `replication_summaries` (what a stored run keeps:
+        later comparisons take confidence intervals from them)."""
+        return {**self.summary.to_json(), "replication_summaries": [r.to_json() for r in self.replication_summaries]}
 
     def figures(self, channel: str, first_interval: int = 0, last_interval: int | None = None,
                 level: float = 0.95) -> dict[str, Estimate]:
@@ -82,7 +227,7 @@ def build_result(spec: ModelSpec, ds: pd.DatetimeIndex, records: list[dict], see
                         [{f: v[k:k + 1] for f, v in s.items()} for s in group_stack], [records[k]],
                         seed, with_ci=False) for k in range(r)]
     for k, rep in enumerate(per_rep):
-        rep["replication"] = k
+        rep.replication = k
     return SimResult(intervals, groups, summary, per_rep, seed, r, spec, ds, records)
 
 
@@ -151,7 +296,7 @@ def _plain(x) -> float | None:
     return None if math.isnan(x) else round(x, 6)
 
 
-def _summary(spec: ModelSpec, ds, stacked, group_stack, records, seed, with_ci: bool) -> dict:
+def _summary(spec: ModelSpec, ds, stacked, group_stack, records, seed, with_ci: bool) -> SimSummary:
     r = len(records)
     channels = {}
     for c, ch in enumerate(spec.channels):
@@ -161,24 +306,24 @@ def _summary(spec: ModelSpec, ds, stacked, group_stack, records, seed, with_ci: 
         keep = list(WEEK_FIGURES)
         if ch.kind == "ai":
             keep += ["contained", "escalated"]
-        entry = {f: _plain(figs[f].mean) for f in keep}
+        entry = ChannelFigures(**{f: _plain(figs[f].mean) for f in keep},
+                               target_service_level=ch.target_service_level)
         if ch.kind == "deferred":
-            entry["backlog_max"] = _plain(s["backlog"].max(axis=1).mean())
-        entry["target_service_level"] = ch.target_service_level
+            entry.backlog_max = _plain(s["backlog"].max(axis=1).mean())
         if ch.target_service_level is not None:
             offered = s["offered"].sum(axis=0)
             judged = (offered > 0) & (ch.expected > 0)
             level = s["answered_within"].sum(axis=0)[judged] / offered[judged]
             meets = level >= ch.target_service_level - 1e-12
-            entry["intervals_meeting_service_level"] = _plain(np.mean(meets)) if judged.any() else None
+            entry.intervals_meeting_service_level = _plain(np.mean(meets)) if judged.any() else None
             if ch.max_abandon_rate is not None:
                 # A channel's target includes its max abandonment, judged in each interval like the service level.
                 abandon = s["abandoned"].sum(axis=0)[judged] / offered[judged]
                 meets = meets & (abandon <= ch.max_abandon_rate + 1e-12)
-            entry["intervals_meeting_target"] = _plain(np.mean(meets)) if judged.any() else None
+            entry.intervals_meeting_target = _plain(np.mean(meets)) if judged.any() else None
         if with_ci:
-            entry["service_level_ci"] = _ci("service_level", figs["service_level"])
-            entry["ci"] = {f: _ci(f, figs[f]) for f in keep}
+            entry.service_level_ci = _ci("service_level", figs["service_level"])
+            entry.ci = {f: _ci(f, figs[f]) for f in keep}
         channels[ch.name] = entry
     groups = {}
     for g, gs in enumerate(spec.groups):
@@ -189,22 +334,18 @@ def _summary(spec: ModelSpec, ds, stacked, group_stack, records, seed, with_ci: 
                 "idle_hours": mean_ci(np.clip(available - busy, 0, None)),
                 "overrun_hours": mean_ci(x["overrun_seconds"].sum(axis=1) / 3600),
                 "occupancy": ratio_ci(busy, available)}
-        entry = {"paid_hours": _plain(spec.paid_seconds[:, g].sum() / 3600)}
-        entry.update({f: _plain(e.mean) for f, e in figs.items()})
-        if with_ci:
-            entry["ci"] = {f: _ci(f, e) for f, e in figs.items()}
-        groups[gs.name] = entry
+        groups[gs.name] = GroupFigures(paid_hours=_plain(spec.paid_seconds[:, g].sum() / 3600),
+                                       **{f: _plain(e.mean) for f, e in figs.items()},
+                                       ci={f: _ci(f, e) for f, e in figs.items()} if with_ci else None)
     days = []
     per_day = spec.intervals_per_day
     for d in range(spec.days):
         window = slice(d * per_day, (d + 1) * per_day)
-        day = {"date": ds[d * per_day].strftime("%Y-%m-%d"), "channels": {}}
+        day_channels = {}
         for c, ch in enumerate(spec.channels):
             s = stacked[c]
             figs = _channel_figures({f: v[:, window].sum(axis=1) for f, v in s.items()})
-            day["channels"][ch.name] = {f: _plain(figs[f].mean) for f in
-                                        ("offered", "answered", "abandoned", "service_level", "abandon_rate",
-                                         "asa_seconds")}
-        day["paid_hours"] = _plain(spec.paid_seconds[window].sum() / 3600)
-        days.append(day)
-    return {"seed": seed, "replications": r, "channels": channels, "skill_groups": groups, "days": days}
+            day_channels[ch.name] = DayChannelFigures(**{f: _plain(figs[f].mean) for f in DAY_FIGURES})
+        days.append(DayFigures(ds[d * per_day].strftime("%Y-%m-%d"), day_channels,
+                               _plain(spec.paid_seconds[window].sum() / 3600)))
+    return SimSummary(seed, r, channels, groups, days)

@@ -84,7 +84,7 @@ def outputs(simulate) -> dict[str, str]:
     for name, staffing in (("constant", None), ("roster", roster(sc))):
         res = simulate(sc, staffing, demand=d, replications=3, seed=11)  # in this process: no executor
         out[f"{name}_intervals.csv"] = res.intervals.to_csv(index=False, float_format="%.12g")
-        out[f"{name}_summary.json"] = json.dumps(res.summary, sort_keys=True, indent=1, default=str) + "\n"
+        out[f"{name}_summary.json"] = json.dumps(res.summary.to_json(), sort_keys=True, indent=1, default=str) + "\n"
     return out
 
 

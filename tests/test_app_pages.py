@@ -180,7 +180,7 @@ def test_simulate_page_shows_the_simulators_kpis_against_targets(workspace):
     at.button(key="sim_run").click().run()
     assert not at.exception and not at.error
 
-    truth = simulate(sc, plan, demand=demand, replications=2, seed=1).summary
+    truth = simulate(sc, plan, demand=demand, replications=2, seed=1).summary.to_json()
     shown = {m.label: m for m in at.metric}
     for name in ("phone", "chat", "email"):
         sl = truth["channels"][name]["service_level"]
@@ -309,7 +309,7 @@ def test_schedule_page_generates_the_example_roster_and_the_simulate_page_runs_i
     assert "Roster: " in texts(at)
     at.button(key="sim_run").click().run()
     assert not at.exception and not at.error
-    truth = simulate(sc, scheduled.roster, demand=scenario_demand(sc), replications=2, seed=1).summary
+    truth = simulate(sc, scheduled.roster, demand=scenario_demand(sc), replications=2, seed=1).summary.to_json()
     tiles = metric_values(at)
     for name in ("phone", "chat", "email"):
         assert tiles[f"{name} service level"] == f"{truth['channels'][name]['service_level']:.1%}"
@@ -355,19 +355,20 @@ def test_a_bad_scenario_file_shows_its_problems_on_every_page_never_a_traceback(
 
 def test_schedule_view_lists_verification_rounds_and_certified_shares():
     """The Schedule page's table of rounds and its certified and in-sample metrics are the schedule's own figures."""
-    from types import SimpleNamespace
-
     from app.ui.library import schedule_view
+    from planning.schedule_results import (CertifiedFigures, RoundSummary, SampleFigures, ScheduleKPIs,
+                                           ScheduleResult, TargetFigures)
 
-    rounds = [{"round": 1, "paid_hours": 100.0, "channels": {"phone": {"intervals_meeting_target": 0.6}},
-               "raised": 7, "lowered": 0, "kept": False},
-              {"round": 2, "paid_hours": 110.5, "channels": {"phone": {"intervals_meeting_target": 0.96}},
-               "certified": {"channels": {"phone": {"intervals_meeting_target": 0.95}}}, "kept": True}]
-    certified = {"seed": 1001, "replications": 100, "meets_targets": False, "target_share": 0.95,
-                 "channels": {"phone": {"intervals_meeting_target": 0.875}}}
-    result = SimpleNamespace(kpis={"rounds": rounds, "certified": certified, "in_sample": {
-        "seed": 1, "replications": 20, "channels": {"phone": {"intervals_meeting_target": 0.96}}}},
-        sim=None, coverage=None, shortfalls=[], warnings=[])
+    def share(value: float) -> dict[str, TargetFigures]:
+        return {"phone": TargetFigures(intervals_meeting_target=value)}
+
+    rounds = [RoundSummary(1, 100.0, 10, 1.0, "OPTIMAL", channels=share(0.6), raised=7, lowered=0, kept=False),
+              RoundSummary(2, 110.5, 11, 1.0, "OPTIMAL", channels=share(0.96),
+                           certified=CertifiedFigures(1001, 100, True, 0.95, share(0.95)), kept=True)]
+    kpis = ScheduleKPIs(110.5, 0.0, 11, 11, 2.0, 0, 5.0, share(0.875), True,
+                        certified=CertifiedFigures(1001, 100, False, 0.95, share(0.875)),
+                        in_sample=SampleFigures(1, 20, share(0.96)))
+    result = ScheduleResult("ccplan", None, None, pd.DataFrame(), None, [], kpis, rounds)
     view = schedule_view(result, load_scenario(EXAMPLE_SCENARIO))
     table = view["rounds"]
     assert table["paid hours"].tolist() == [100.0, 110.5]

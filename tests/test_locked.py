@@ -59,7 +59,7 @@ def test_locked_rows_survive_the_verified_loop_and_are_simulated(tmp_path):
     assert set(LOCKED_ROWS[:2]) <= got
     # The certification simulated the roster with the locked shifts in it: generalist hours include them.
     assert result.sim is not None
-    assert result.kpis["paid_hours"] == pytest.approx(result.roster.paid_hours(), abs=0.01)
+    assert result.kpis.paid_hours == pytest.approx(result.roster.paid_hours(), abs=0.01)
 
 
 def test_residual_requirement_takes_off_exactly_what_a_locked_shift_covers():

@@ -63,14 +63,14 @@ def test_verification_rounds_are_reported():
     sc = small_scenario(days=2, phone_rate=30, chat_rate=8, headcounts=(10, 6))
     res = schedule(sc, verify=True, rounds=2, replications=3, seed=5, time_limit=None, workers=1)
     assert 1 <= len(res.rounds) <= 2
-    assert sum(r["kept"] for r in res.rounds) == 1
+    assert sum(r.kept for r in res.rounds) == 1
     for r in res.rounds:
-        assert r["paid_hours"] > 0
+        assert r.paid_hours > 0
         for c in ("phone", "chat"):
-            share = r["channels"][c]["intervals_meeting_target"]
+            share = r.channels[c].intervals_meeting_target
             assert share is None or 0 <= share <= 1
-    assert res.kpis["simulated"] and res.kpis["idle_hours"] is not None
-    assert set(res.kpis["channels"]) == {"phone", "chat"}
+    assert res.kpis.simulated and res.kpis.idle_hours is not None
+    assert set(res.kpis.channels) == {"phone", "chat"}
 
 
 def test_baseline_two_step_runs_and_places_breaks_afterwards():
@@ -125,22 +125,22 @@ def test_example_roster_rules_and_service(example):
     own interval table."""
     res = schedule(example, verify=True, rounds=2, replications=4, time_limit=None)
     assert check_roster_rules(example, res.roster) == []
-    for name, ch in res.kpis["channels"].items():
-        assert ch["intervals_meeting_service_level"] >= 0.9, name
-        assert ch["intervals_meeting_target"] <= ch["intervals_meeting_service_level"], name
-    kept = next(r for r in res.rounds if r["kept"])
-    if res.kpis["unassigned_shifts"] == 0 and not any("went to agents of a group" in w for w in res.warnings):
-        assert kept["channels"] == res.kpis["in_sample"]["channels"]
-        assert kept["paid_hours"] == pytest.approx(res.kpis["paid_hours"], abs=0.01)
-    cert = res.kpis["certified"]
-    assert cert["seed"] == example.simulation.seed + 1000 and cert["replications"] == 100
-    assert res.sim.replications == 100 and res.sim.seed == cert["seed"]
+    for name, ch in res.kpis.channels.items():
+        assert ch.intervals_meeting_service_level >= 0.9, name
+        assert ch.intervals_meeting_target <= ch.intervals_meeting_service_level, name
+    kept = next(r for r in res.rounds if r.kept)
+    if res.kpis.unassigned_shifts == 0 and not any("went to agents of a group" in w for w in res.warnings):
+        assert kept.channels == res.kpis.in_sample.channels
+        assert kept.paid_hours == pytest.approx(res.kpis.paid_hours, abs=0.01)
+    cert = res.kpis.certified
+    assert cert.seed == example.simulation.seed + 1000 and cert.replications == 100
+    assert res.sim.replications == 100 and res.sim.seed == cert.seed
     iv = res.sim.intervals
     phone = iv[(iv["channel"] == "phone") & (iv["offered"] > 0)]
     phone = phone[open_mask(example, "phone")[interval_index(example, phone["ds"])]]
     meets = (phone["service_level"] >= 0.8 - 1e-12) & (phone["abandon_rate"] <= 0.05 + 1e-12)
-    assert res.kpis["channels"]["phone"]["intervals_meeting_target"] == pytest.approx(meets.mean(), abs=1e-4)
-    assert len([i for i in cert["short_intervals"] if i["channel"] == "phone"]) == (~meets).sum()
-    assert cert["meets_targets"] == all(c["intervals_meeting_target"] >= 0.95 for c in cert["channels"].values())
+    assert res.kpis.channels["phone"].intervals_meeting_target == pytest.approx(meets.mean(), abs=1e-4)
+    assert len([i for i in res.kpis.certified_short_intervals if i["channel"] == "phone"]) == (~meets).sum()
+    assert cert.meets_targets == all(c.intervals_meeting_target >= 0.95 for c in cert.channels.values())
     first = res.rounds[0]
-    assert first["intervals_missed"] == 0 or first.get("raised", 0) > 0 or len(res.rounds) == 1
+    assert first.intervals_missed == 0 or (first.raised or 0) > 0 or len(res.rounds) == 1

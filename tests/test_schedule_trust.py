@@ -28,18 +28,18 @@ def test_every_solver_stage_out_of_budget_still_returns_a_legal_roster():
     full, legal roster comes back with warnings naming the budget, never an exception."""
     sc = small_scenario(days=3, phone_rate=30, chat_rate=8, headcounts=(10, 6))
     res = schedule(sc, verify=False, effort=0.0, workers=1)
-    assert res.roster.shifts and res.kpis["unassigned_shifts"] == 0
+    assert res.roster.shifts and res.kpis.unassigned_shifts == 0
     assert check_roster_rules(sc, res.roster) == []
     assert any("CP-SAT found no plan within the effort budget 0" in w for w in res.warnings), res.warnings
     assert any("greedy roster is kept" in w for w in res.warnings), res.warnings
-    assert res.rounds[0]["status"] == "START"
+    assert res.rounds[0].status == "START"
 
 
 def test_a_verified_schedule_out_of_budget_still_certifies_its_roster():
     sc = small_scenario(days=2, phone_rate=30, chat_rate=8, headcounts=(10, 6))
     res = schedule(sc, verify=True, rounds=2, replications=3, certify_replications=4, effort=0.0, workers=1)
     assert check_roster_rules(sc, res.roster) == []
-    assert res.kpis["certified"]["replications"] == 4
+    assert res.kpis.certified.replications == 4
 
 
 def roster_bytes(tmp_path, name: str, busy: int = 0) -> bytes:
@@ -63,24 +63,24 @@ def test_the_same_inputs_give_the_same_roster_file_on_a_quiet_and_a_busy_machine
 
 
 def test_certified_figures_are_the_certification_samples_own():
-    """`kpis["channels"]` are judged on the certification sample (seed + CERTIFY_SEED, its replications):
+    """`kpis.channels` are judged on the certification sample (seed + CERTIFY_SEED, its replications):
     recomputed here from that simulation's interval table; the short intervals are exactly the misses."""
     sc = small_scenario(days=2, phone_rate=30, chat_rate=8, headcounts=(10, 6))
     res = schedule(sc, verify=True, rounds=2, replications=3, certify_replications=5, effort=2.0, workers=1)
-    cert = res.kpis["certified"]
-    assert (cert["seed"], cert["replications"]) == (sc.simulation.seed + CERTIFY_SEED, 5)
-    assert (res.sim.seed, res.sim.replications) == (cert["seed"], 5)
-    assert res.kpis["in_sample"]["replications"] == 3
+    cert = res.kpis.certified
+    assert (cert.seed, cert.replications) == (sc.simulation.seed + CERTIFY_SEED, 5)
+    assert (res.sim.seed, res.sim.replications) == (cert.seed, 5)
+    assert res.kpis.in_sample.replications == 3
     misses = 0
     for channel in ("phone", "chat"):
         iv = res.sim.intervals[(res.sim.intervals["channel"] == channel) & (res.sim.intervals["offered"] > 0)]
         iv = iv[open_mask(sc, channel)[interval_index(sc, iv["ds"])]]
         meets = iv["service_level"] >= 0.8 - 1e-12
-        share = res.kpis["channels"][channel]["intervals_meeting_target"]
+        share = res.kpis.channels[channel].intervals_meeting_target
         assert share == pytest.approx(meets.mean(), abs=1e-4)
         misses += int((~meets).sum())
-    assert len(cert["short_intervals"]) == misses
-    assert cert["meets_targets"] == all(c["intervals_meeting_target"] >= 0.95 for c in cert["channels"].values())
+    assert len(res.kpis.certified_short_intervals) == misses
+    assert cert.meets_targets == all(c.intervals_meeting_target >= 0.95 for c in cert.channels.values())
 
 
 def test_an_unreachable_target_is_said_plainly_with_the_simulated_figures():
@@ -92,11 +92,11 @@ def test_an_unreachable_target_is_said_plainly_with_the_simulated_figures():
     res = schedule(sc, verify=True, rounds=2, replications=3, certify_replications=4, effort=2.0, workers=1)
     assert res.roster.shifts
     text = next(w for w in res.warnings if w.startswith("phone: the targets"))
-    share = res.kpis["channels"]["phone"]["intervals_meeting_target"]
+    share = res.kpis.channels["phone"].intervals_meeting_target
     assert share < 0.95 and f"met in only {share:.1%} of open intervals" in text
-    assert f"simulated service level {res.kpis['channels']['phone']['service_level']:.1%}" in text
-    assert not res.kpis["meets_targets"]
-    worst = min(i["service_level"] for i in res.kpis["certified"]["short_intervals"] if i["channel"] == "phone")
+    assert f"simulated service level {res.kpis.channels['phone'].service_level:.1%}" in text
+    assert not res.kpis.meets_targets
+    worst = min(i["service_level"] for i in res.kpis.certified_short_intervals if i["channel"] == "phone")
     assert f"{worst:.1%} in the worst interval" in text
 
 

@@ -193,7 +193,7 @@ def test_roster_without_shrinkage_follows_the_shifts():
     g = res.groups
     assert (g["available_hours"] - g["overrun_hours"]).to_numpy() == pytest.approx(expected)
     assert g["paid_hours"].sum() == pytest.approx(roster.paid_hours())
-    assert res.summary["skill_groups"]["agents"]["paid_hours"] == pytest.approx(12 * 7.5)
+    assert res.summary.skill_groups["agents"].paid_hours == pytest.approx(12 * 7.5)
 
 
 def test_roster_shrinkage_is_applied_as_aux_rotation():
@@ -201,10 +201,10 @@ def test_roster_shrinkage_is_applied_as_aux_rotation():
     roster = _roster(sc)
     full = staffing_matrix(sc, roster.availability(sc))[:, 0].sum() / 2
     res = simulate(sc.model_copy(update={"shrinkage": 0.3}), roster, replications=8, seed=2, workers=1)
-    avail = res.summary["skill_groups"]["agents"]["available_hours"] - res.summary["skill_groups"]["agents"]["overrun_hours"]
+    avail = res.summary.skill_groups["agents"].available_hours - res.summary.skill_groups["agents"].overrun_hours
     # Aux is drawn per interval from agents on shift at its start, so the share is 0.3 up to edge effects.
     assert avail / full == pytest.approx(0.7, abs=0.03)
-    assert res.summary["skill_groups"]["agents"]["paid_hours"] == pytest.approx(roster.paid_hours())
+    assert res.summary.skill_groups["agents"].paid_hours == pytest.approx(roster.paid_hours())
 
 
 # --- example week: conservation, determinism, CRN ------------------------------------------------------------
@@ -219,8 +219,8 @@ def test_conservation_every_channel_and_replication(example_inputs):
     sc, demand, plan = example_inputs
     res = simulate(sc, plan, demand=demand, replications=3, seed=4, workers=1)
     for rep in [res.summary, *res.replication_summaries]:
-        for name, ch in rep["channels"].items():
-            assert ch["offered"] == pytest.approx(ch["answered"] + ch["abandoned"] + ch["unfinished"]), name
+        for name, ch in rep.channels.items():
+            assert ch.offered == pytest.approx(ch.answered + ch.abandoned + ch.unfinished), name
     # one row per (ds, channel); SL is answered-within over offered
     assert len(res.intervals) == sc.n_intervals * len(sc.channels)
     rows = res.intervals[res.intervals["offered"] > 0]
@@ -230,12 +230,12 @@ def test_conservation_every_channel_and_replication(example_inputs):
         own = res.intervals[res.intervals["channel"] == name]["offered"].to_numpy()
         if sc.channels[name].kind != "chat":      # chat also receives bot escalations, which arrive when the bot ends
             assert own[~open_mask(sc, name)].sum() == 0, name
-    bot = res.summary["channels"]["bot"]
-    assert bot["contained"] + bot["escalated"] <= bot["answered"]
-    assert bot["contained"] / (bot["contained"] + bot["escalated"]) == pytest.approx(0.6, abs=0.02)
-    assert set(res.summary) >= {"seed", "replications", "channels", "skill_groups", "days"}
-    json.dumps([res.summary, res.replication_summaries], allow_nan=False)   # JSON-ready: no NaN, no numpy types
-    assert len(res.summary["days"]) == 7
+    bot = res.summary.channels["bot"]
+    assert bot.contained + bot.escalated <= bot.answered
+    assert bot.contained / (bot.contained + bot.escalated) == pytest.approx(0.6, abs=0.02)
+    assert set(res.summary.to_json()) >= {"seed", "replications", "channels", "skill_groups", "days"}
+    json.dumps(res.to_json(), allow_nan=False)   # JSON-ready: no NaN, no numpy types
+    assert len(res.summary.days) == 7
 
 
 def test_same_seed_same_results_whatever_the_workers(example_inputs):
@@ -265,7 +265,7 @@ def test_common_random_numbers_across_staffing_plans(example_inputs):
     b = simulate(sc, richer, demand=demand, replications=2, seed=5, workers=1)
     # Same customers (bot escalations too: the bot does not depend on staffing), different service.
     assert a.intervals["offered"].to_numpy() == pytest.approx(b.intervals["offered"].to_numpy())
-    assert a.summary["channels"]["phone"]["service_level"] < b.summary["channels"]["phone"]["service_level"]
+    assert a.summary.channels["phone"].service_level < b.summary.channels["phone"].service_level
     spec_a, spec_b = build_spec(sc, plan, demand), build_spec(sc, richer, demand)
     seed = np.random.SeedSequence(5)
     ca = draw_customers(spec_a, replication_streams(spec_a, seed))
@@ -295,30 +295,30 @@ def test_bot_with_full_containment_sends_nobody_to_people(example_data):
     without = scenario_from_dict(data, check_files=False)
     a = simulate(with_bot, replications=2, seed=3, workers=1)
     b = simulate(without, replications=2, seed=3, workers=1)
-    bot = a.summary["channels"]["bot"]
-    assert bot["escalated"] == 0 and bot["contained"] > 0
+    bot = a.summary.channels["bot"]
+    assert bot.escalated == 0 and bot.contained > 0
     # The bot is the last channel, so the others keep their random streams: chat sees exactly its own contacts.
-    assert a.summary["channels"]["chat"] == b.summary["channels"]["chat"]
+    assert a.summary.channels["chat"] == b.summary.channels["chat"]
 
 
 def test_bot_without_containment_escalates_every_session(example_data):
     sc = scenario_from_dict(_example_variant(example_data, containment=0.0), check_files=False)
     res = simulate(sc, replications=2, seed=3, workers=1)
-    bot, chat = res.summary["channels"]["bot"], res.summary["channels"]["chat"]
-    assert bot["contained"] == 0
-    assert bot["escalated"] == pytest.approx(bot["answered"], abs=2)     # sessions still in the bot at week end
+    bot, chat = res.summary.channels["bot"], res.summary.channels["chat"]
+    assert bot.contained == 0
+    assert bot.escalated == pytest.approx(bot.answered, abs=2)     # sessions still in the bot at week end
     rows = res.intervals[res.intervals["channel"] == "chat"]
-    assert chat["offered"] > bot["escalated"]
-    assert rows["offered"].sum() == pytest.approx(chat["offered"])
+    assert chat.offered > bot.escalated
+    assert rows["offered"].sum() == pytest.approx(chat.offered)
 
 
 def test_bot_capacity_makes_sessions_wait(example_data):
     sc = scenario_from_dict(_example_variant(example_data, capacity_sessions=1, handle_seconds=50), check_files=False)
     res = simulate(sc, replications=2, seed=3, workers=1)
-    bot = res.summary["channels"]["bot"]
-    assert bot["p_wait"] > 0.3 and bot["asa_seconds"] > 10
+    bot = res.summary.channels["bot"]
+    assert bot.p_wait > 0.3 and bot.asa_seconds > 10
     big = scenario_from_dict(_example_variant(example_data, handle_seconds=50), check_files=False)
-    assert simulate(big, replications=2, seed=3, workers=1).summary["channels"]["bot"]["p_wait"] == 0
+    assert simulate(big, replications=2, seed=3, workers=1).summary.channels["bot"].p_wait == 0
 
 
 # --- overload, demand ----------------------------------------------------------------------------------------
@@ -327,19 +327,19 @@ def test_overloaded_week_finishes_and_reports_backlog(example_inputs):
     sc, demand, plan = example_inputs
     thin = plan.assign(agents=np.minimum(plan["agents"], 1.0))
     res = simulate(sc, thin, demand=demand, replications=2, seed=1, workers=1)
-    email = res.summary["channels"]["email"]
-    assert email["unfinished"] > 0.5 * email["offered"] and email["backlog_max"] >= email["unfinished"]
-    phone = res.summary["channels"]["phone"]
-    assert phone["abandon_rate"] > 0.5
-    for ch in res.summary["channels"].values():
-        assert ch["offered"] == pytest.approx(ch["answered"] + ch["abandoned"] + ch["unfinished"])
-    assert res.summary["skill_groups"]["generalist"]["occupancy"] > 0.9
+    email = res.summary.channels["email"]
+    assert email.unfinished > 0.5 * email.offered and email.backlog_max >= email.unfinished
+    phone = res.summary.channels["phone"]
+    assert phone.abandon_rate > 0.5
+    for ch in res.summary.channels.values():
+        assert ch.offered == pytest.approx(ch.answered + ch.abandoned + ch.unfinished)
+    assert res.summary.skill_groups["generalist"].occupancy > 0.9
 
 
 def test_overdispersion_widens_daily_volumes():
     plain = one_voice_scenario(50, 180, 12, 120, days=7)
     wide = plain.model_copy(update={"demand": plain.demand.model_copy(update={"overdispersion": 0.3})})
-    daily = lambda res: np.array([[d["channels"]["phone"]["offered"] for d in r["days"]]  # noqa: E731
+    daily = lambda res: np.array([[d.channels["phone"].offered for d in r.days]  # noqa: E731
                                   for r in res.replication_summaries]).ravel()
     a = daily(simulate(plain, replications=6, seed=1, workers=1))
     b = daily(simulate(wide, replications=6, seed=1, workers=1))
@@ -389,10 +389,10 @@ def test_saturated_chat_agent_works_at_the_slowed_down_rate(concurrency, slowdow
     sc = _two_channel(concurrency=concurrency, slowdown=slowdown, agents=1)
     sc = sc.model_copy(update={"demand": sc.demand.model_copy(update={"rates": {"phone": 0.0, "chat": 400.0}})})
     res = simulate(sc, _plan(sc, [1]), replications=4, seed=2, workers=1)
-    answered = res.summary["channels"]["chat"]["answered"]
+    answered = res.summary.channels["chat"].answered
     expected = 86400 * concurrency / (100 * (1 + slowdown * (concurrency - 1))) + concurrency
     assert answered == pytest.approx(expected, rel=0.04)
-    assert res.summary["skill_groups"]["team"]["occupancy"] == pytest.approx(1.0, abs=1e-3)
+    assert res.summary.skill_groups["team"].occupancy == pytest.approx(1.0, abs=1e-3)
 
 
 def test_roster_results_do_not_depend_on_shift_order(example, tmp_path):
@@ -426,7 +426,7 @@ def test_intervals_meeting_target_judges_service_level_and_max_abandonment():
     iv = res.intervals[res.intervals["channel"] == "phone"]
     sl_ok = iv["service_level"] >= 0.8 - 1e-12
     both_ok = sl_ok & (iv["abandon_rate"] <= 0.06 + 1e-12)
-    phone = res.summary["channels"]["phone"]
-    assert phone["intervals_meeting_service_level"] == pytest.approx(sl_ok.mean())
-    assert phone["intervals_meeting_target"] == pytest.approx(both_ok.mean())
+    phone = res.summary.channels["phone"]
+    assert phone.intervals_meeting_service_level == pytest.approx(sl_ok.mean())
+    assert phone.intervals_meeting_target == pytest.approx(both_ok.mean())
     assert 0 < both_ok.mean() < sl_ok.mean()     # the reference queue sits near both limits: some miss each

@@ -152,21 +152,21 @@ def test_erlang_a_grid_inside_the_confidence_intervals():
 
 def test_no_patience_means_no_abandonment():
     res = _simulated(100, 180, 11, None)
-    assert res.summary["channels"]["phone"]["abandoned"] == 0
+    assert res.summary.channels["phone"].abandoned == 0
 
 
 def test_reference_case_figures_in_the_summary():
     """The headline case through the public summary (whole horizon, warm-up included), each figure in its 95% CI."""
     sc = one_voice_scenario(100, 180, 12, 120, days=DAYS, threshold_seconds=THRESHOLD)
     res = simulate(sc, replications=REPLICATIONS, seed=11, workers=1)
-    phone = res.summary["channels"]["phone"]
-    lo, hi = phone["service_level_ci"]
+    phone = res.summary.channels["phone"]
+    lo, hi = phone.service_level_ci
     assert lo <= 0.8256 <= hi
-    assert phone["ci"]["abandon_rate"][0] <= 0.0616 <= phone["ci"]["abandon_rate"][1]
+    assert phone.ci["abandon_rate"][0] <= 0.0616 <= phone.ci["abandon_rate"][1]
     exact_asa = erlang_a_exact(200, 180, 12, 120, THRESHOLD)["asa_seconds"]  # 7.39 s, "7.4 s"
-    assert phone["ci"]["asa_seconds"][0] <= exact_asa <= phone["ci"]["asa_seconds"][1]
+    assert phone.ci["asa_seconds"][0] <= exact_asa <= phone.ci["asa_seconds"][1]
     # offered ~ 100 per half hour
-    assert phone["offered"] == pytest.approx(100 * 48 * DAYS, rel=0.01)
+    assert phone.offered == pytest.approx(100 * 48 * DAYS, rel=0.01)
 
 
 def _chat_scenario(calls, aht, agents, patience, slowdown):
@@ -187,7 +187,7 @@ def test_chat_with_concurrency_one_behaves_as_voice(slowdown):
     voice = simulate(one_voice_scenario(100, 180, 12, 120, days=DAYS), replications=4, seed=3, workers=1)
     chat = simulate(_chat_scenario(100, 180, 12, 120, slowdown), replications=4, seed=3, workers=1)
     # Same seed, same customers: one session at a time is a phone call, whatever the slowdown factor.
-    assert chat.summary["channels"] == voice.summary["channels"]
+    assert chat.summary.channels == voice.summary.channels
     figures = chat.figures("phone", first_interval=WARMUP_INTERVALS)
     exact = erlang_a_exact(200, 180, 12, 120, THRESHOLD)
     _assert_inside(figures, exact, ("service_level", "abandon_rate"), "chat")

@@ -93,7 +93,7 @@ def test_sweep_stores_six_runs_readable_with_their_tables(sweep_run):
             stored = ws.run(res.run_id)
             assert stored.label == res.variant.label
             assert stored.results["channels"]["chat"]["offered"] == pytest.approx(
-                res.summary["channels"]["chat"]["offered"])
+                res.summary.channels["chat"].offered)
             intervals = ws.table(res.run_id, "intervals")
             assert len(intervals) == len(res.intervals)
             assert np.allclose(intervals["offered"], res.intervals["offered"])
@@ -116,7 +116,7 @@ def test_sweep_stores_six_runs_readable_with_their_tables(sweep_run):
 def test_service_moves_the_way_it_must_at_fixed_staff(sweep_run):
     result, _ = sweep_run
     base = result.results[0].variant.label
-    chat_sl = {r.variant.label: r.summary["channels"]["chat"]["service_level"] for r in result.results}
+    chat_sl = {r.variant.label: r.summary.channels["chat"].service_level for r in result.results}
     for scale in ("1.0", "1.2"):
         # More containment, fewer escalations, better chat service.
         sl = [chat_sl[f"channels.bot.containment={c}, demand.scale={scale}"] for c in ("0.4", "0.6", "0.8")]
@@ -165,8 +165,8 @@ def test_common_random_numbers_leave_untouched_channels_identical(sweep_run):
 def test_ci_of_difference_is_the_paired_t_interval(sweep_run):
     result, _ = sweep_run
     base, other = result.results[0], result.results[5]
-    x = [r["channels"]["chat"]["service_level"] for r in other.replication_summaries]
-    y = [r["channels"]["chat"]["service_level"] for r in base.replication_summaries]
+    x = [r.channels["chat"].service_level for r in other.replication_summaries]
+    y = [r.channels["chat"].service_level for r in base.replication_summaries]
     truth = stats.ttest_rel(x, y).confidence_interval(0.95)
     row = _row(result, other.variant.label, "channels.chat.service_level")
     assert row["diff"] == pytest.approx(np.mean(np.subtract(x, y)))
@@ -314,7 +314,7 @@ def test_fixed_staff_without_constant_agents_uses_one_roster_scheduled_for_the_b
         rosters = {ws.run(r.run_id).roster_csv for r in result.results}
     assert "roster scheduled for the base" in result.notes[0]
     assert len(rosters) == 1 and rosters != {None}  # the same roster for every variant
-    sl = [r.summary["channels"]["chat"]["service_level"] for r in result.results]  # base 0.6, then 0.4, 0.8
+    sl = [r.summary.channels["chat"].service_level for r in result.results]  # base 0.6, then 0.4, 0.8
     assert sl[1] < sl[0] < sl[2]
 
 
@@ -336,8 +336,8 @@ def test_reoptimised_sweep_reports_paid_hours_moving_the_way_they_must(tmp_path)
         assert paid[(c, 1.2)] >= 0.98 * paid[(c, 1.0)], paid
     for r in result.results:
         assert rosters[r.variant.label]["paid_hours"].sum() == pytest.approx(r.paid_hours, abs=0.05)
-        assert r.summary["skill_groups"]["voice"]["paid_hours"] + r.summary["skill_groups"]["digital"][
-            "paid_hours"] == pytest.approx(r.paid_hours, abs=0.05)
+        assert r.summary.skill_groups["voice"].paid_hours + r.summary.skill_groups["digital"].paid_hours \
+            == pytest.approx(r.paid_hours, abs=0.05)
     row = _row(result, "channels.bot.containment=0.8, demand.scale=1.0", "paid_hours")
     assert row.method == "exact" and row["diff"] == paid[(0.8, 1.0)] - paid[(0.6, 1.0)]
     # What each variant needs moves strictly with containment and volume (the formulas, exact).

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from app.commands.common import (EXECUTOR_HELP, MAX_AGENTS_HELP, MAX_CONTACTS_HELP, SCHEDULER_HELP, STORE_HELP,
                                  WORKSPACE_HELP, check_outputs, dask_or_local, progress_bar, store_run, write_json)
 from scenarios import InputError, Problem, load_scenario, read_agents, read_locked, read_time_off
+
+if TYPE_CHECKING:    # planning loads lazily: `ccplan --help` stays quick
+    from planning.schedule_results import TargetFigures
 
 
 def register(cli: typer.Typer) -> None:
@@ -89,37 +93,37 @@ def schedule_cmd(
 
 def _summary(result) -> None:
     k = result.kpis
-    typer.echo(f"{result.method}: {k['agents_rostered']} agents, {k['shifts']} shifts, paid {k['paid_hours']:,.1f} h "
-               f"(cost {k['cost']:,.1f}), idle {k.get('idle_hours') or 0:,.1f} h, solve {k['solve_seconds']:.1f} s")
-    if k.get("paid_hours_lower_bound"):
-        typer.echo(f"  shift-level lower bound of paid hours: {k['paid_hours_lower_bound']:,.1f} h")
+    typer.echo(f"{result.method}: {k.agents_rostered} agents, {k.shifts} shifts, paid {k.paid_hours:,.1f} h "
+               f"(cost {k.cost:,.1f}), idle {k.idle_hours or 0:,.1f} h, solve {k.solve_seconds:.1f} s")
+    if k.paid_hours_lower_bound:
+        typer.echo(f"  shift-level lower bound of paid hours: {k.paid_hours_lower_bound:,.1f} h")
     for entry in result.rounds:
-        line = f"  round {entry['round']}: paid {entry['paid_hours']:,.1f} h"
-        if entry.get("channels"):
-            line += ", open intervals meeting targets in the loop's sample: " + _shares(entry["channels"])
-        if entry.get("certified"):
-            line += "; certified: " + _shares(entry["certified"]["channels"])
-        if entry.get("raised") or entry.get("lowered"):
-            line += f"; then {entry.get('raised', 0)} raised, {entry.get('lowered', 0)} lowered"
-        if entry.get("kept"):
+        line = f"  round {entry.round}: paid {entry.paid_hours:,.1f} h"
+        if entry.channels:
+            line += ", open intervals meeting targets in the loop's sample: " + _shares(entry.channels)
+        if entry.certified:
+            line += "; certified: " + _shares(entry.certified.channels)
+        if entry.raised or entry.lowered:
+            line += f"; then {entry.raised or 0} raised, {entry.lowered or 0} lowered"
+        if entry.kept:
             line += "  <- kept"
         typer.echo(line)
-    if k.get("in_sample"):
-        typer.echo(f"  the roster in the loop's sample (seed {k['in_sample']['seed']}, "
-                   f"{k['in_sample']['replications']} replications): " + _shares(k["in_sample"]["channels"]))
-    if k.get("certified"):
-        cert = k["certified"]
-        verdict = "meets" if cert["meets_targets"] else "does NOT meet"
-        typer.echo(f"  certified with fresh customers (seed {cert['seed']}, {cert['replications']} replications), "
-                   f"open intervals meeting targets: " + _shares(k["channels"])
-                   + f" -> {verdict} the targets in {cert['target_share']:.0%} of every channel's open intervals")
-    if k.get("simulated"):
+    if k.in_sample:
+        typer.echo(f"  the roster in the loop's sample (seed {k.in_sample.seed}, "
+                   f"{k.in_sample.replications} replications): " + _shares(k.in_sample.channels))
+    if k.certified:
+        cert = k.certified
+        verdict = "meets" if cert.meets_targets else "does NOT meet"
+        typer.echo(f"  certified with fresh customers (seed {cert.seed}, {cert.replications} replications), "
+                   f"open intervals meeting targets: " + _shares(k.channels)
+                   + f" -> {verdict} the targets in {cert.target_share:.0%} of every channel's open intervals")
+    if k.simulated:
         typer.echo("  certified service level: " + ", ".join(
-            f"{c} {v['service_level']:.1%} (target {v['target']:.0%})" for c, v in k["channels"].items()
-            if v.get("service_level") is not None))
+            f"{c} {v.service_level:.1%} (target {v.target:.0%})" for c, v in k.channels.items()
+            if v.service_level is not None))
         typer.echo("  certified abandonment: " + ", ".join(
-            f"{c} {v['abandon_rate']:.1%}" + (f" (max {v['max_abandon_rate']:.0%})" if v.get("max_abandon_rate") else "")
-            for c, v in k["channels"].items() if v.get("abandon_rate") is not None))
+            f"{c} {v.abandon_rate:.1%}" + (f" (max {v.max_abandon_rate:.0%})" if v.max_abandon_rate else "")
+            for c, v in k.channels.items() if v.abandon_rate is not None))
     for w in result.warnings[:10]:
         typer.echo(f"  warning: {w}")
     if result.shortfalls:
@@ -130,15 +134,15 @@ def _summary(result) -> None:
             typer.echo(f"    ... and {len(result.shortfalls) - 40} more (see --json / --xlsx)")
 
 
-def _shares(channels: dict) -> str:
+def _shares(channels: dict[str, TargetFigures]) -> str:
     """'phone 96.1% (SL alone 99.0%), chat 100.0%': share of open intervals meeting every target of the channel
     (service level and max abandonment), with the service level alone where the channel also has a max abandonment."""
     parts = []
     for c, v in channels.items():
-        if v.get("intervals_meeting_target") is None:
+        if v.intervals_meeting_target is None:
             continue
-        text = f"{c} {v['intervals_meeting_target']:.1%}"
-        if v.get("max_abandon_rate") is not None and v.get("intervals_meeting_service_level") is not None:
-            text += f" (SL alone {v['intervals_meeting_service_level']:.1%})"
+        text = f"{c} {v.intervals_meeting_target:.1%}"
+        if v.max_abandon_rate is not None and v.intervals_meeting_service_level is not None:
+            text += f" (SL alone {v.intervals_meeting_service_level:.1%})"
         parts.append(text)
     return ", ".join(parts)

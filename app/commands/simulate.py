@@ -64,13 +64,13 @@ def simulate_command(
         result = simulate(sc, plan, replications=replications, seed=seed, executor=run_on, workers=workers,
                           progress=progress, max_contacts=max_contacts, max_agents=max_agents)
     _print_tables(result, sc)
-    write_json(json_path, result.summary)
+    write_json(json_path, result.summary.to_json())
     if out is not None:
         write_atomic(out, lambda tmp: result.intervals.to_csv(tmp, index=False))
         typer.echo(f"wrote {out}")
     if store:
         store_run("simulate", sc, result.seed,
-                  {**result.summary, "replication_summaries": result.replication_summaries}, workspace,
+                  result.to_json(), workspace,
                   roster=plan if isinstance(plan, Roster) else None,
                   staffing=plan if isinstance(plan, pd.DataFrame) else None,
                   intervals=result.intervals, tables={"groups": result.groups})
@@ -87,20 +87,20 @@ def _num(x, fmt: str = ",.0f") -> str:
 def _print_tables(result, sc) -> None:
     console = Console(width=150)
     s = result.summary
-    table = Table(title=f"{sc.name}: {s['replications']} replications, seed {s['seed']} (means, 95% CI)")
+    table = Table(title=f"{sc.name}: {s.replications} replications, seed {s.seed} (means, 95% CI)")
     for col in ("channel", "offered", "answered", "abandoned", "unfinished", "SL [95% CI]", "target",
                 "on target", "abandon", "ASA s", "p90 s"):
         table.add_column(col, justify="left" if col == "channel" else "right")
-    for name, ch in s["channels"].items():
-        lo, hi = ch.get("service_level_ci") or [None, None]
-        level = _pct(ch["service_level"]) + (f" [{_pct(lo)}-{_pct(hi)}]" if lo is not None else "")
+    for name, ch in s.channels.items():
+        lo, hi = ch.service_level_ci or [None, None]
+        level = _pct(ch.service_level) + (f" [{_pct(lo)}-{_pct(hi)}]" if lo is not None else "")
         if sc.channels[name].kind == "ai":
-            level = f"{_num(ch.get('contained'))} contained"
-        table.add_row(name, _num(ch["offered"]), _num(ch["answered"]), _num(ch["abandoned"]), _num(ch["unfinished"]),
-                      level, _pct(ch.get("target_service_level")), _pct(ch.get("intervals_meeting_target")),
-                      _pct(ch["abandon_rate"]), _num(ch["asa_seconds"], ",.1f"), _num(ch["wait_p90_seconds"], ",.1f"))
+            level = f"{_num(ch.contained)} contained"
+        table.add_row(name, _num(ch.offered), _num(ch.answered), _num(ch.abandoned), _num(ch.unfinished),
+                      level, _pct(ch.target_service_level), _pct(ch.intervals_meeting_target),
+                      _pct(ch.abandon_rate), _num(ch.asa_seconds, ",.1f"), _num(ch.wait_p90_seconds, ",.1f"))
     console.print(table)
-    backlog = {name: ch["backlog_max"] for name, ch in s["channels"].items() if ch.get("backlog_max")}
+    backlog = {name: ch.backlog_max for name, ch in s.channels.items() if ch.backlog_max}
     if backlog:
         # Deferred work piling up is what an overloaded week leaves behind: say so here, not only in the CSV.
         last = result.intervals.groupby("channel", sort=False)["backlog"].last()
@@ -110,8 +110,8 @@ def _print_tables(result, sc) -> None:
     groups = Table(title="skill groups (agent-hours over the week)")
     for col in ("skill group", "paid h", "available h", "busy h", "idle h", "overrun h", "occupancy"):
         groups.add_column(col, justify="left" if col == "skill group" else "right")
-    for name, g in s["skill_groups"].items():
-        groups.add_row(name, _num(g["paid_hours"], ",.1f"), _num(g["available_hours"], ",.1f"),
-                       _num(g["busy_hours"], ",.1f"), _num(g["idle_hours"], ",.1f"), _num(g["overrun_hours"], ",.1f"),
-                       _pct(g["occupancy"]))
+    for name, g in s.skill_groups.items():
+        groups.add_row(name, _num(g.paid_hours, ",.1f"), _num(g.available_hours, ",.1f"),
+                       _num(g.busy_hours, ",.1f"), _num(g.idle_hours, ",.1f"), _num(g.overrun_hours, ",.1f"),
+                       _pct(g.occupancy))
     console.print(groups)

@@ -75,7 +75,7 @@ st.session_state["sim_last"] = inputs
 
 summary = result.summary
 st.subheader("KPIs against targets")
-st.caption(f"Means over {summary.get('replications')} replications, seed {summary.get('seed')}. Service level = "
+st.caption(f"Means over {summary.replications} replications, seed {summary.seed}. Service level = "
            "answered within the threshold / offered (abandoned contacts count in the denominator).")
 kpis.channel_metrics(sc, summary)
 st.markdown("**Occupancy by skill group**")
@@ -116,12 +116,12 @@ with st.expander("Tables and downloads"):
     c1, c2, c3 = st.columns(3)
     c1.download_button("Interval KPIs (CSV)", iv.to_csv(index=False), file_name="sim_intervals.csv", mime="text/csv",
                        key="sim_intervals_csv")
-    c2.download_button("Summary (JSON)", json.dumps(jsonable(summary), indent=2, allow_nan=False),
+    c2.download_button("Summary (JSON)", json.dumps(jsonable(summary.to_json()), indent=2, allow_nan=False),
                        file_name="sim_summary.json",
                        mime="application/json", key="sim_summary_json")
     if c3.button("Save run to the workspace", key="sim_store"):
         with user_errors("Saving the run"):
-            run_id = library.store_run("simulate", {**summary, "replication_summaries": result.replication_summaries},
+            run_id = library.store_run("simulate", result.to_json(),
                                        roster=staffing if hasattr(staffing, "shifts") else None,
                                        tables={"intervals": iv, "groups": result.groups}, label=choice)
         st.success(f"Stored as run {run_id}.")

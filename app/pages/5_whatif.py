@@ -14,6 +14,7 @@ from app.ui.errors import show_input_error, user_errors
 from planning import store, whatif
 from scenarios import InputError, Problem
 from scenarios.overrides import parse_override
+from sim import SimSummary
 
 EXAMPLE_ROWS = [
     {"variant": "bot 75%", "path": "channels.bot.containment", "value": "0.75"},
@@ -163,7 +164,7 @@ with tab_stored:
                             f"seed {first.seed} · {first.created_at}")
                 try:
                     run_sc = state.parse(first.scenario_yaml, first.scenario_dir or str(state.base_dir()))
-                    kpis.channel_metrics(run_sc, first.results)
+                    kpis.channel_metrics(run_sc, SimSummary.from_json(first.results))
                 except InputError as exc:
                     show_input_error(exc)
                 roster = first.roster_frame()

@@ -186,44 +186,41 @@ def run_whatif(variants, reoptimize: bool, spec_key):
                 f"Running {len(variants)} variants")
 
 
-def schedule_view(result, sc) -> dict:
+def schedule_view(result: ScheduleResult, sc) -> dict:
     """What the Schedule page shows of a planning.ScheduleResult: KPIs, coverage (long: ds, key, series,
     agents), short intervals and notes. Only reshaping for display."""
-    kp = dict(getattr(result, "kpis", None) or {})
-    sim_result = getattr(result, "sim", None)
+    kp = result.kpis
     extra = {}
-    if kp.get("paid_hours_lower_bound") is not None:
-        extra["Paid hours lower bound"] = f"{kp['paid_hours_lower_bound']:,.1f}"
-    if kp.get("short_intervals") is not None:
-        extra["Short intervals"] = f"{kp['short_intervals']:,}"
-    if kp.get("idle_hours") is not None:
-        extra["Idle hours" + ("" if kp.get("simulated") else " (analytic)")] = f"{kp['idle_hours']:,.1f}"
-    if kp.get("rounds"):
-        extra["Solve rounds"] = f"{len(kp['rounds'])}"
-    certified = kp.get("certified") or {}
-    if certified:
-        extra["Certified"] = (f"{'meets' if certified['meets_targets'] else 'does not meet'} targets "
-                              f"({certified['replications']} replications, seed {certified['seed']})")
-    for c, v in (certified.get("channels") or {}).items():
-        if v.get("intervals_meeting_target") is not None:
-            extra[f"{c} on target, certified"] = f"{100 * v['intervals_meeting_target']:.1f}%"
-    for c, v in ((kp.get("in_sample") or {}).get("channels") or {}).items():
-        if v.get("intervals_meeting_target") is not None:
-            extra[f"{c} on target, loop's sample"] = f"{100 * v['intervals_meeting_target']:.1f}%"
-    rounds = pd.DataFrame([{"round": r["round"], "paid hours": r["paid_hours"],
-                            **{f"{c} on target": v.get("intervals_meeting_target")
-                               for c, v in (r.get("channels") or {}).items()},
-                            **{f"{c} certified": v.get("intervals_meeting_target")
-                               for c, v in ((r.get("certified") or {}).get("channels") or {}).items()},
-                            "raised": r.get("raised"), "lowered": r.get("lowered"), "kept": r.get("kept")}
-                           for r in kp.get("rounds") or []])
+    if kp.paid_hours_lower_bound is not None:
+        extra["Paid hours lower bound"] = f"{kp.paid_hours_lower_bound:,.1f}"
+    extra["Short intervals"] = f"{kp.short_intervals:,}"
+    if kp.idle_hours is not None:
+        extra["Idle hours" + ("" if kp.simulated else " (analytic)")] = f"{kp.idle_hours:,.1f}"
+    if result.rounds:
+        extra["Solve rounds"] = f"{len(result.rounds)}"
+    certified = kp.certified
+    if certified is not None:
+        extra["Certified"] = (f"{'meets' if certified.meets_targets else 'does not meet'} targets "
+                              f"({certified.replications} replications, seed {certified.seed})")
+    for c, v in (certified.channels if certified is not None else {}).items():
+        if v.intervals_meeting_target is not None:
+            extra[f"{c} on target, certified"] = f"{100 * v.intervals_meeting_target:.1f}%"
+    for c, v in (kp.in_sample.channels if kp.in_sample is not None else {}).items():
+        if v.intervals_meeting_target is not None:
+            extra[f"{c} on target, loop's sample"] = f"{100 * v.intervals_meeting_target:.1f}%"
+    rounds = pd.DataFrame([{"round": r.round, "paid hours": r.paid_hours,
+                            **{f"{c} on target": v.intervals_meeting_target for c, v in (r.channels or {}).items()},
+                            **{f"{c} certified": v.intervals_meeting_target
+                               for c, v in (r.certified.channels if r.certified is not None else {}).items()},
+                            "raised": r.raised, "lowered": r.lowered, "kept": r.kept}
+                           for r in result.rounds])
     coverage = None
-    cov = getattr(result, "coverage", None)
+    cov = result.coverage
     if cov is not None and len(cov):
         per_channel = cov.melt(id_vars=["ds", "channel"], value_vars=["required", "scheduled"], var_name="series",
                                value_name="agents").rename(columns={"channel": "key"})
         total_req = cov.groupby("ds", sort=True)["required"].sum()
-        groups = getattr(result, "groups", None)
+        groups = result.groups
         parts = [per_channel]
         if groups is not None and len(groups):
             total_av = groups.groupby("ds", sort=True)["available"].sum()
@@ -231,10 +228,10 @@ def schedule_view(result, sc) -> dict:
                                           "series": ["required"] * len(total_req) + ["scheduled"] * len(total_av),
                                           "agents": list(total_req.to_numpy()) + list(total_av.to_numpy())}))
         coverage = pd.concat(parts, ignore_index=True)
-    shortfalls = pd.DataFrame(getattr(result, "shortfalls", None) or [])
-    return {"cost": kp.get("cost"), "summary": sim_result.summary if sim_result is not None else None,
+    shortfalls = pd.DataFrame(result.shortfalls)
+    return {"cost": kp.cost, "summary": result.sim.summary if result.sim is not None else None,
             "extra": extra, "coverage": coverage, "shortfalls": shortfalls, "rounds": rounds,
-            "notes": list(getattr(result, "warnings", None) or [])}
+            "notes": list(result.warnings)}
 
 
 def roster_excel(result, sc) -> bytes:
