@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 from forecasting import backtest, forecast, read_history, to_grid  # noqa: E402
 from forecasting import metrics  # noqa: E402
-from forecasting.backtest import fold_windows  # noqa: E402
-from forecasting.models import _impute_days  # noqa: E402
+from forecasting import fold_windows  # noqa: E402
+from forecasting import impute_days  # noqa: E402
 
 BANK = ROOT / "tests" / "fixtures" / "us_bank_calls_30min.csv"
 
@@ -64,7 +64,7 @@ def bank_statsforecast() -> list[dict]:
     for label, make in candidates.items():
         actual, pred, lo, hi, secs, mases = [], [], [], [], [], []
         for fold in fold_windows(grid, 4, 7):
-            train = _impute_days(grid.values[:fold.origin], m)
+            train = impute_days(grid.values[:fold.origin], m)
             y = train.ravel()
             df = pd.DataFrame({"unique_id": "calls", "ds": np.arange(len(y)), "y": y})
             steps = grid.head(fold.origin).steps_ahead(grid.days[fold.rows])

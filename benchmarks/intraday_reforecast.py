@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from forecasting import MSTLModel, read_history, to_grid  # noqa: E402
-from forecasting.intraday import learn_prior_from_grid, reforecast_rest  # noqa: E402
+from forecasting import learn_prior_from_grid, reforecast_rest  # noqa: E402
 
 CUTOFFS = ("10:00", "12:00", "14:00")
 

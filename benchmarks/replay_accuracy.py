@@ -32,7 +32,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
 
-    from forecasting.calls import call_records
+    from forecasting import call_records
     from planning.calibrate import PeriodModel, calibrate
     from planning.replay import replay
 

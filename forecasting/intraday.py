@@ -37,7 +37,7 @@ import pandas as pd
 from scenarios import InputError, Problem
 
 from .grid import DayGrid
-from .models import Z80, _same_weekday_rows, gamma_interval, intraday_dispersion
+from .models import Z80, same_weekday_rows, gamma_interval, intraday_dispersion
 
 #: prior used when no history is given: days within about 10 % of their forecast, a little drift
 DEFAULT_STRENGTH, DEFAULT_DRIFT = 100.0, 0.002
@@ -126,7 +126,7 @@ def learn_prior_from_grid(grid: DayGrid, weeks: int = 12, forecast_weeks: int = 
         if len(past) == 0:
             continue
         step = t - (len(past) - 1)
-        forecast.append(_same_weekday_rows(past, m, step, forecast_weeks).mean(axis=0))
+        forecast.append(same_weekday_rows(past, m, step, forecast_weeks).mean(axis=0))
         actual.append(grid.values[t])
     if not actual:
         return DayFactorPrior()

@@ -110,7 +110,7 @@ class SeasonalNaive(ForecastModel):
         self.values_ = grid.values
 
     def _point(self, steps):
-        return np.stack([_same_weekday_rows(self.values_, self.days_per_week_, s, 1)[0] for s in steps])
+        return np.stack([same_weekday_rows(self.values_, self.days_per_week_, s, 1)[0] for s in steps])
 
     def _daily_forecast_errors(self, grid):
         return _same_weekday_errors(grid, weeks=1)
@@ -134,7 +134,7 @@ class WeekdayMean(ForecastModel):
         self.values_ = grid.values
 
     def _point(self, steps):
-        return np.stack([_same_weekday_rows(self.values_, self.days_per_week_, s, self.weeks).mean(axis=0)
+        return np.stack([same_weekday_rows(self.values_, self.days_per_week_, s, self.weeks).mean(axis=0)
                          for s in steps])
 
     def _daily_forecast_errors(self, grid):
@@ -164,7 +164,7 @@ class ETSProfile(ForecastModel):
         from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
         m = grid.days_per_week
-        daily = _impute_days(grid.values, m).sum(axis=1)
+        daily = impute_days(grid.values, m).sum(axis=1)
         seasonal = m > 1 and len(daily) >= 2 * m + 2 and daily.min() > 0
         trend = len(daily) >= 3 * m + 2
         # Too short for a seasonal ETS: divide out weekday factors (mean by weekday / overall mean), smooth the
@@ -236,7 +236,7 @@ class MSTLModel(ForecastModel):
         from statsmodels.tsa.seasonal import MSTL
 
         m, s = grid.days_per_week, grid.n_slots
-        rows = _impute_days(grid.values, m)[-self.window_weeks * m:]
+        rows = impute_days(grid.values, m)[-self.window_weeks * m:]
         z = _forward(rows, self.transform).ravel()
         periods = [p for p in (s, s * m) if p > 1 and 2 * p < len(z)]
         if not periods:
@@ -340,7 +340,7 @@ def make_model(name: str) -> ForecastModel:
 
 # --- helpers -------------------------------------------------------------------------------------------------
 
-def _same_weekday_rows(values: np.ndarray, m: int, step: int, weeks: int) -> np.ndarray:
+def same_weekday_rows(values: np.ndarray, m: int, step: int, weeks: int) -> np.ndarray:
     """Up to `weeks` normal rows of the same weekday as open day `len(values) - 1 + step`, newest first."""
     n = len(values)
     target = n - 1 + step
@@ -372,7 +372,7 @@ def _same_weekday_errors(grid: DayGrid, weeks: int) -> np.ndarray:
     return errors
 
 
-def _impute_days(values: np.ndarray, m: int) -> np.ndarray:
+def impute_days(values: np.ndarray, m: int) -> np.ndarray:
     """Rows with missing cells filled with the mean of the nearest normal days of the same weekday."""
     out = values.copy()
     ok = np.isfinite(values).all(axis=1)

@@ -12,7 +12,10 @@ simulates and re-sizes (planning.schedule) composes these entry points:
   checks a roster's hard rules; `generate_agents` (scenarios.Agent from the headcounts); `to_shift`, `plan_roster`.
 - `coverage_tables(scenario, roster, requirement)`: coverage per interval and channel, per group, short
   intervals (pooled over skill groups: optimizer.pooling); `coverage_sets`.
-- `write_outputs` / `write_excel`: the roster CSV and the workbook.
+- `write_outputs` / `write_excel`: the roster CSV and the workbook; `publish_workbook` / `write_calendars`: the
+  published week (a workbook for the floor, one iCalendar file per agent).
+- `Locked` / `NO_LOCKS`: shifts kept as they are while the rest is scheduled around them.
+- `resize_requirement`: raise or lower a requirement where judged simulated intervals miss or beat the targets.
 - `candidate_actions(scenario, roster, now, menu)` -> the supervisor's legal `Action`s for the rest of a day
   (overtime, start early, voluntary time off, moved lunches and breaks, call-ins; `ActionMenu`), each kind's
   labour-rule check against `Today` (`overtime_problems`, `start_early_problems`, `vto_problems`,
@@ -26,13 +29,15 @@ simulates and re-sizes (planning.schedule) composes these entry points:
 from .agents import generate_agents, group_limits
 from .baseline import baseline_requirement, two_step_shifts
 from .coverage import coverage_tables
-from .export import write_excel, write_outputs
+from .export import publish_workbook, write_calendars, write_excel, write_outputs
 from .intraday_actions import (Action, ActionMenu, Today, apply_actions, call_in_problems, candidate_actions,
                                cut_windows, move_problems, overtime_problems, start_early_problems, vto_problems,
                                vto_shift)
 from .intraday_choice import Choice, ChoiceSettings, choose_actions, on_duty_coverage
+from .locked import NO_LOCKS, Locked
 from .plan import GroupLimits, PlannedShift, ShiftPlan, plan_roster, to_shift
 from .pooling import coverage_sets
+from .resize import resize_requirement
 from .requirements import on_duty, requirement_arrays, requirements, requirements_warnings
 from .roster import RosterOutcome, build_roster
 from .roster_rules import roster_rule_breaks
@@ -40,7 +45,7 @@ from .shifts import paid_hours_lower_bound, select_shifts
 from .solver import Budget
 from .templates import Template, check_rules, shift_templates
 
-__all__ = ["Action", "ActionMenu", "Choice", "ChoiceSettings", "Today", "apply_actions", "call_in_problems",
+__all__ = ["NO_LOCKS", "Locked", "publish_workbook", "resize_requirement", "write_calendars", "Action", "ActionMenu", "Choice", "ChoiceSettings", "Today", "apply_actions", "call_in_problems",
            "candidate_actions", "choose_actions", "cut_windows", "move_problems", "on_duty_coverage",
            "overtime_problems", "start_early_problems", "vto_problems", "vto_shift",
            "Budget", "GroupLimits", "PlannedShift", "RosterOutcome", "ShiftPlan", "Template", "baseline_requirement",

@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from forecasting.calls import PRIORITY_SUFFIX
-from forecasting.servicefit import HandleFit, PatienceFit, fit_handle, fit_patience
+from forecasting import PRIORITY_SUFFIX
+from forecasting import HandleFit, PatienceFit, fit_handle, fit_patience
 from scenarios import InputError, Problem, Scenario
 from sim import ContactOutcomes, GivenArrivals, ModelSpec, build_spec, replicate
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from forecasting.intraday import DayFactorPrior, learn_prior_from_grid, reforecast
+from forecasting import DayFactorPrior, learn_prior_from_grid, reforecast
 from optimizer import (Action, ActionMenu, ChoiceSettings, apply_actions, candidate_actions, choose_actions,
                        on_duty, requirements)
 from scenarios import Agent, InputError, Problem, Roster, Scenario, week_intervals

@@ -21,8 +21,8 @@ import pandas as pd
 from optimizer import (Budget, RosterOutcome, ShiftPlan, baseline_requirement, build_roster, check_rules,
                        coverage_tables, generate_agents, group_limits, paid_hours_lower_bound, plan_roster,
                        requirements, requirements_warnings, select_shifts, two_step_shifts)
-from optimizer.locked import NO_LOCKS, Locked
-from optimizer.resize import resize_requirement
+from optimizer import NO_LOCKS, Locked
+from optimizer import resize_requirement
 from scenarios import (Agent, InputError, Problem, Roster, Scenario, Shift, TimeOff, apply_time_off,
                        check_locked)
 from scenarios.progress import Progress, no_progress, scaled

@@ -277,7 +277,7 @@ def _message(err: dict, loc: list) -> str:
     if kind == "less_than_equal":
         return f"must be <= {_num(ctx['le'])}"
     if kind == "extra_forbidden":
-        return f"unknown key '{loc[-1]}'{did_you_mean(loc[-1], _known_fields(loc[:-1]))}"
+        return f"unknown key '{loc[-1]}'{did_you_mean(loc[-1], known_fields(loc[:-1]))}"
     if kind == "missing":
         return "required field is missing"
     if kind == "union_tag_invalid":
@@ -294,7 +294,7 @@ def _num(value) -> str:
     return f"{value:g}" if isinstance(value, (int, float)) else str(value)
 
 
-def _known_fields(parent_loc: list) -> list[str]:
+def known_fields(parent_loc: list) -> list[str]:
     """Field names valid at a location, for 'did you mean' hints on misspelled keys."""
     from . import model as m
 

@@ -16,7 +16,7 @@ from typing import Any, Iterable
 import yaml
 
 from .errors import InputError, Problem, ScenarioError, did_you_mean
-from .io import _known_fields, scenario_from_dict, scenario_to_dict
+from .io import known_fields, scenario_from_dict, scenario_to_dict
 from .model import AIChannel, ChatChannel, DeferredChannel, Scenario, VoiceChannel
 
 # Mappings whose keys are names the user chose: an override may change an entry, never invent one.
@@ -145,7 +145,7 @@ def _check_new_key(data: dict, parent: list, key, path: str) -> None:
             raise InputError([Problem(path, f"unknown channel '{key}'{did_you_mean(key, data.get('channels', {}))}")],
                              "invalid override")
         return
-    known = _known_fields(list(parent))
+    known = known_fields(list(parent))
     if len(parent) == 2 and parent[0] == "channels":
         kind = data["channels"][parent[1]].get("kind")
         known = sorted(set(_CHANNEL_MODELS[kind].model_fields) - {"base_dir"}) if kind in _CHANNEL_MODELS else known

@@ -68,7 +68,7 @@ def _mapping(text: str | None) -> dict[str, str]:
 def _records(file, sep, date_column, date_format, arrival_column, channel_column, channel_name, mapping,
              outcome_column, served, ignore, handle_column, queued_column, unset, server_column, wait_column,
              service_start_column, first, last, priority_column="", high_priority="2"):
-    from forecasting.calls import CallColumns, call_records, read_calls
+    from forecasting import CallColumns, call_records, read_calls
 
     first_d, last_d = _day(first, "--from"), _day(last, "--to")
     if first_d and last_d and last_d < first_d:

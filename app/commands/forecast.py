@@ -164,7 +164,7 @@ def from_calls_cmd(
     unset: str = typer.Option("0:00:00", "--unset", help="Value meaning a stage did not happen."),
 ) -> None:
     """Count per-call records (arrival, channel or call type, outcome, handle time) into a long-format history."""
-    from forecasting.calls import CallColumns, history_from_calls, read_calls
+    from forecasting import CallColumns, history_from_calls, read_calls
     from scenarios.tables import check_readable
 
     if interval not in (5, 10, 15, 30, 60):

@@ -45,7 +45,7 @@ def intraday_command(
     """Reforecast the rest of today from the contacts so far, then recommend actions (overtime, earlier starts,
     voluntary time off, moved breaks and lunches, call-ins) that meet the targets at the least paid hours, checked
     by simulating the rest of the day from the state now and certified on fresh replications."""
-    from forecasting.intraday import check_actuals
+    from forecasting import check_actuals
     from planning.demand import scenario_demand
     from planning.intraday import Options, replan_day
 

@@ -24,7 +24,7 @@ def publish_cmd(
                                               "the requirement, the week's dates and the time zone of the calendars."),
 ) -> None:
     """Publish a roster: the week's grid for agents and team leads, and calendar files they can import."""
-    from optimizer.export import publish_workbook, write_calendars
+    from optimizer import publish_workbook, write_calendars
     from planning import prepare_publish
 
     _check_output(xlsx, ".xlsx", "--xlsx")

@@ -84,7 +84,7 @@ else:
 if roster is None or actuals is None:
     st.stop()
 with user_errors("Checking the actuals"):
-    from forecasting.intraday import check_actuals
+    from forecasting import check_actuals
 
     actuals = check_actuals(actuals, day, moment, list(sc.channels), sc.interval_minutes)
 

@@ -30,7 +30,7 @@ path = st.text_input("or a file on this machine", key="replay_path")
 
 @st.cache_data(show_spinner="Reading calls", max_entries=4)
 def _records(content: bytes | None, file: str) -> pd.DataFrame:
-    from forecasting.calls import call_records, read_calls
+    from forecasting import call_records, read_calls
 
     if content is not None:
         table = pd.read_csv(io.BytesIO(content), sep=r"\s+", dtype=str, engine="python")

@@ -238,7 +238,7 @@ def roster_excel(result, sc) -> bytes:
     """The schedule as an Excel workbook (optimizer.export.write_excel)."""
     import tempfile
 
-    from optimizer.export import write_excel
+    from optimizer import write_excel
 
     def build() -> bytes:
         with tempfile.TemporaryDirectory() as tmp:

@@ -238,7 +238,7 @@ def publish_version(version_id: int) -> None:
 
 def published_workbook(week: PublishedWeek) -> bytes:
     """The published week (planning.prepare_publish, written by optimizer.export.publish_workbook) as bytes."""
-    from optimizer.export import publish_workbook
+    from optimizer import publish_workbook
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "week.xlsx"
@@ -249,7 +249,7 @@ def published_workbook(week: PublishedWeek) -> bytes:
 
 def calendars_zip(sc: Scenario, frame: pd.DataFrame) -> bytes:
     """One iCalendar file per agent (optimizer.export.write_calendars), zipped."""
-    from optimizer.export import write_calendars
+    from optimizer import write_calendars
 
     with tempfile.TemporaryDirectory() as tmp:
         files = write_calendars(frame[list(ROSTER_COLUMNS)], tmp, timezone=sc.timezone)
