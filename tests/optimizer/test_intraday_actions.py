@@ -6,7 +6,9 @@ from __future__ import annotations
 from optimizer import (ActionMenu, Today, call_in_problems, candidate_actions, move_problems,
                        overtime_problems, start_early_problems, vto_problems)
 from scenarios import Agent, Roster
-from test_intraday_replan import DAY, H, _scenario, _shift
+from intraday_helpers import DAY, H
+from intraday_helpers import day_shift as _shift
+from intraday_helpers import intraday_scenario as _scenario
 
 
 def test_overtime_past_max_weekly_hours_is_refused():

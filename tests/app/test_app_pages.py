@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from scenarios import EXAMPLE_SCENARIO, ROSTER_COLUMNS, load_scenario  # noqa: E402
 
-APP = Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py"
+APP = Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py"
 TIMEOUT = 300  # generous: the first run of a page may compute a forecast, a simulation or a schedule
 
 

@@ -263,9 +263,9 @@ def test_a_roster_solve_stopped_by_the_clock_never_takes_the_process_down():
     limit falls while CP-SAT repairs a partial hint; the roster completes its hint itself instead. Roster solves
     cut short by a range of wall-clock limits, in a child process so that an abort fails this test and not the
     test run: every one ends, and with a legal roster (whatever the clock stopped, the rules hold)."""
-    script = ROSTER_UNDER_A_CLOCK.format(tests=str(Path(__file__).parent))
+    script = ROSTER_UNDER_A_CLOCK.format(tests=str(Path(__file__).parents[1]))
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          cwd=Path(__file__).parents[1])
+                          cwd=Path(__file__).parents[2])
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip() == "ok"
 

@@ -17,10 +17,10 @@ from forecasting.calls import call_records
 from planning.calibrate import PeriodModel, read_fragment, simulate_period
 from planning.replay import replay
 
-sys.path.insert(0, str(Path(__file__).parent))
-from test_calibrate import _synthetic_center  # noqa: E402
+sys.path.insert(0, str(Path(__file__).parents[1]))
+from calibrate_helpers import synthetic_center as _synthetic_center  # noqa: E402
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 CALLS = FIXTURES / "anonymous_bank_calls_week.tsv"
 
 
@@ -28,7 +28,7 @@ def run_cli(*args: str):
     import subprocess
 
     return subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True, text=True,
-                          cwd=Path(__file__).resolve().parents[1])
+                          cwd=Path(__file__).resolve().parents[2])
 
 
 @pytest.fixture(scope="module")

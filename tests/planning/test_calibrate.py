@@ -8,6 +8,7 @@ from math import gamma
 import numpy as np
 import pandas as pd
 import pytest
+from calibrate_helpers import synthetic_center as _synthetic_center
 
 from forecasting.calls import call_records, history_from_calls
 from forecasting.servicefit import (exponential_patience_mle, fit_handle, fit_patience, kaplan_meier,
@@ -149,29 +150,6 @@ def test_negative_vru_time_stays_on_its_day_and_no_server_is_not_handled():
 
 
 # --- availability fitted back on records ccplan simulated ----------------------------------------------------------
-
-def _synthetic_center(seed: int, days: int = 3):
-    """One channel, Poisson arrivals 08:00-20:00 (70 per 30 min), 12 servers on duty 08:00-20:00 each day."""
-    rng = np.random.default_rng(seed)
-    start = pd.Timestamp("2026-03-02")
-    arrivals = []
-    for d in range(days):
-        for k in range(16, 40):
-            n = rng.poisson(70)
-            arrivals.append(start + pd.Timedelta(days=d, minutes=30 * k)
-                            + pd.to_timedelta(np.sort(rng.uniform(0, 1800, n)), unit="s"))
-    arrival = pd.DatetimeIndex(np.concatenate([a.to_numpy() for a in arrivals]))
-    records = pd.DataFrame({"arrival": arrival, "channel": "calls", "served": False, "abandoned": False,
-                            "wait_seconds": 0.0, "handle_seconds": np.nan, "server": None,
-                            "service_start": pd.NaT, "service_end": pd.NaT})
-    stretches = pd.DataFrame([(f"S{i}", start + pd.Timedelta(days=d, hours=8), start + pd.Timedelta(days=d, hours=20), 1)
-                              for d in range(days) for i in range(12)], columns=["server", "start", "end", "calls"])
-    model = PeriodModel(30, {"calls": {"kind": "voice", "aht_seconds": 180.0, "service": "exponential",
-                                       "patience_seconds": 300.0, "patience": "exponential",
-                                       "target": {"answer_within_seconds": 20, "service_level": 0.8}}},
-                        {"generalist": ["calls"]}, {})
-    return records, stretches, model
-
 
 def test_availability_fitted_back_on_records_simulated_with_a_known_availability():
     records, stretches, model = _synthetic_center(seed=5, days=12)

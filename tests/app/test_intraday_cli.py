@@ -46,7 +46,8 @@ def test_intraday_on_a_small_center_writes_actions_json_and_roster(tmp_path):
     import json
 
     from scenarios import Roster, save_scenario
-    from test_intraday_replan import _scenario, _shift
+    from intraday_helpers import day_shift as _shift
+    from intraday_helpers import intraday_scenario as _scenario
 
     sc = _scenario()
     path = tmp_path / "center.yaml"

@@ -14,8 +14,8 @@ from forecasting.calls import call_records  # noqa: E402
 from planning.calibrate import PeriodModel, calibrate  # noqa: E402
 from planning.replay import replay  # noqa: E402
 
-APP = Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py"
-CALLS = Path(__file__).parent / "fixtures" / "anonymous_bank_calls_week.tsv"
+APP = Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py"
+CALLS = Path(__file__).parents[1] / "fixtures" / "anonymous_bank_calls_week.tsv"
 
 
 def test_replay_page_calibrates_replays_and_matches_the_library():
