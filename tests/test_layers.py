@@ -25,25 +25,23 @@ ALLOWED = {
 }
 
 
-def project_imports(path: Path, package: str) -> list[tuple[int, str]]:
-    """(line, top-level project package) of every import in the module, relative imports resolved."""
+def imported_modules(path: Path, package: str) -> list[tuple[int, str]]:
+    """(line, dotted module) of every import in the module; a relative import is named by the module's own
+    package (it stays inside it)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
+            found += [(node.lineno, alias.name) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                names = [package]            # a relative import stays inside the module's own package
-            else:
-                names = [node.module or ""]
-        else:
-            continue
-        for name in names:
-            top = name.split(".")[0]
-            if top in PACKAGES:
-                found.append((node.lineno, top))
+            found.append((node.lineno, package if node.level else node.module or ""))
     return found
+
+
+def project_imports(path: Path, package: str) -> list[tuple[int, str]]:
+    """(line, top-level project package) of every import in the module, relative imports resolved."""
+    return [(line, name.split(".")[0]) for line, name in imported_modules(path, package)
+            if name.split(".")[0] in PACKAGES]
 
 
 # Used from outside only through the names their __init__ lists.
@@ -68,20 +66,8 @@ def client_modules():
 def inner_library_imports(path: Path, package: str) -> list[tuple[int, str]]:
     """(line, dotted module) of every import of a library's inner module (`sim.model`, `from optimizer.roster
     import ...`) from a module outside that library."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and not node.level:
-            names = [node.module or ""]
-        else:
-            continue
-        for name in names:
-            parts = name.split(".")
-            if parts[0] in LIBRARIES and parts[0] != package and len(parts) > 1:
-                found.append((node.lineno, name))
-    return found
+    return [(line, name) for line, name in imported_modules(path, package)
+            if name.split(".")[0] in LIBRARIES and name.split(".")[0] != package and "." in name]
 
 
 def _defined_private_names(tree: ast.AST) -> set[str]:
