@@ -69,7 +69,7 @@ def main() -> None:
         actuals = drawn_actuals(demand, sc.start, day, factor, now_h, seed=100 + day)
         now = pd.Timestamp(sc.start) + pd.Timedelta(days=day, hours=now_h)
         t0 = time.perf_counter()
-        plan = replan_day(sc, roster, demand, actuals, now, Options(workers=args.workers))
+        plan = replan_day(sc, roster, demand, actuals, now, options=Options(workers=args.workers))
         seconds = time.perf_counter() - t0
         # The true rest of the day: phone at `factor` x forecast all day.
         day_sc = day_scenario(sc, day)
@@ -78,7 +78,7 @@ def main() -> None:
         with open_executor("local", workers=args.workers) as run_on:
             before, after = simulate_rest(day_sc, [day_roster(roster, day, day_sc.start),
                                                    day_roster(plan.roster, day, day_sc.start)],
-                                          truth, now_h * 3600, 100, 7001, run_on.executor)
+                                          truth, now_h * 3600, 100, seed=7001, executor=run_on.executor)
         sb, sa = target_shares(day_sc, before), target_shares(day_sc, after)
         factor_hat = float(plan.reforecast.loc[plan.reforecast["channel"] == "phone", "factor"].iloc[0])
         kinds = pd.Series([a.kind for a in plan.actions]).value_counts().to_dict()

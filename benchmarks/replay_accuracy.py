@@ -47,9 +47,9 @@ def main() -> None:
     test = test.assign(channel=test["channel"].replace(cal.channel_map))
     model = PeriodModel.from_fragment(cal.fragment())
     t0 = time.perf_counter()
-    fitted = replay(test, model, cal.availability, args.replications, args.seed, args.workers)
+    fitted = replay(test, model, cal.availability, args.replications, args.seed, workers=args.workers)
     t_replay = time.perf_counter() - t0
-    full = replay(test, model, {h: 1.0 for h in range(24)}, args.replications, args.seed, args.workers)
+    full = replay(test, model, {h: 1.0 for h in range(24)}, args.replications, args.seed, workers=args.workers)
 
     d, u = fitted.days, full.days
     print(f"calibration {cal.period[0]} .. {cal.period[1]} ({len(train):,} calls); replay "

@@ -67,7 +67,7 @@ def read_calls(path: str | Path, sep: str | None = None) -> pd.DataFrame:
 
 def history_from_calls(calls: pd.DataFrame | str | Path, interval_minutes: int = 30,
                        columns: CallColumns | None = None, channel_name: str = "calls",
-                       channel_map: dict[str, str] | None = None, name: str | None = None) -> pd.DataFrame:
+                       channel_map: dict[str, str] | None = None, *, name: str | None = None) -> pd.DataFrame:
     """Count calls per interval and channel; columns ds, channel, contacts, aht_seconds (NaN where none served).
 
     Every interval within the span of clock times seen, from the first day to the last call, is present (zeros
@@ -162,7 +162,7 @@ def _clock_after(base: pd.Series, clock: pd.Series, unset: str) -> pd.Series:
 
 def call_records(calls: pd.DataFrame | str | Path, columns: CallColumns | None = None,
                  channel_map: dict[str, str] | None = None, channel_name: str = "calls", name: str | None = None,
-                 start: pd.Timestamp | str | None = None, end: pd.Timestamp | str | None = None) -> pd.DataFrame:
+                 *, start: pd.Timestamp | str | None = None, end: pd.Timestamp | str | None = None) -> pd.DataFrame:
     """One row per call that asked for an agent (queued or served), sorted by arrival.
 
     Columns: arrival (date-time), channel, served (an agent answered), abandoned (hung up in the queue),

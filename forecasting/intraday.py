@@ -139,7 +139,7 @@ REFORECAST_COLUMNS = ["ds", "channel", "forecast", "actual", "yhat", "yhat_lo", 
 
 
 def check_actuals(actuals: pd.DataFrame, day: dt.date, now: pd.Timestamp, channels: list[str],
-                  interval_minutes: int, name: str = "actuals") -> pd.DataFrame:
+                  interval_minutes: int, *, name: str = "actuals") -> pd.DataFrame:
     """The day's actual contacts so far, checked: columns ds, channel, contacts; every row on `day`, before `now`,
     for a known channel, on the interval grid, one per channel and interval, no gap between the first row of a
     channel and `now`. Raises InputError listing every problem (row numbers as in the file: header = 1)."""

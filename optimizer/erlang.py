@@ -211,7 +211,7 @@ class Staffing:
 
 
 def agents_needed(rate_per_hour: float, aht_seconds: float, threshold_seconds: float, service_level: float,
-                  patience_seconds: float | None = None, max_abandon_rate: float | None = None,
+                  patience_seconds: float | None = None, *, max_abandon_rate: float | None = None,
                   max_agents: int | None = None) -> Staffing:
     """Fewest agents whose queue meets `service_level` within `threshold_seconds` and `max_abandon_rate`.
 

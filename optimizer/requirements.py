@@ -270,7 +270,7 @@ def _realtime_agents(scenario, name, offered, aht, method, warnings) -> np.ndarr
     unmet = []
     for i in np.flatnonzero(offered > 0):
         s = agents_needed(offered[i] / length_h, float(slot_aht[i]), target.answer_within_seconds,
-                          target.service_level, patience, max_abandon)
+                          target.service_level, patience, max_abandon_rate=max_abandon)
         out[i] = s.fractional / per_agent
         if not s.met:
             unmet.append(i)

@@ -58,7 +58,7 @@ def is_slack(judged: pd.DataFrame) -> pd.Series:
 
 
 def resize_requirement(scenario: Scenario, requirement: pd.DataFrame, judged: pd.DataFrame,
-                       analytic: pd.DataFrame, lower: bool = True, misses: dict | None = None,
+                       analytic: pd.DataFrame, lower: bool = True, *, misses: dict | None = None,
                        aim: float = AIM) -> tuple[pd.DataFrame, dict[str, int]]:
     """A copy of `requirement` (ds, channel, agents, offered, aht_seconds; available agents) with missed intervals
     raised and slack ones lowered (module docstring), and the counts {"raised": n, "lowered": m}.
@@ -91,7 +91,7 @@ def resize_requirement(scenario: Scenario, requirement: pd.DataFrame, judged: pd
                 counts["raised"] += 1
             continue
         step = analytic_step(scenario, row.channel, offered[i], aht[i], float(row.service_level),
-                             float(row.abandon), aim)
+                             observed_abandon=float(row.abandon), aim=aim)
         if not row.meets:
             misses[(row.channel, row.pos)] = misses.get((row.channel, row.pos), 0) + 1
             least = min(MIN_STEP * misses[(row.channel, row.pos)], MAX_STEP)
@@ -127,7 +127,7 @@ def deferred_with_slack(scenario: Scenario, judged: pd.DataFrame) -> list[str]:
 
 
 def analytic_step(scenario: Scenario, channel: str, offered: float, aht_seconds: float, observed_sl: float,
-                  observed_abandon: float, aim: float = AIM) -> float:
+                  *, observed_abandon: float, aim: float = AIM) -> float:
     """Agents to add (negative: that could go) to a real-time interval so that its simulated service level and
     abandonment reach `aim` (default AIM) of what the targets allow, read off the analytic queue's curves: the
     distance between the agents at which the analytic queue shows what the simulation saw and those at which it
@@ -144,7 +144,7 @@ def analytic_step(scenario: Scenario, channel: str, offered: float, aht_seconds:
     thr = target.answer_within_seconds
 
     def agents_for(service_level: float, abandon: float | None) -> float:
-        return agents_needed(rate, slot_aht, thr, service_level, patience, abandon).fractional
+        return agents_needed(rate, slot_aht, thr, service_level, patience, max_abandon_rate=abandon).fractional
 
     aim_sl = 1.0 - aim * (1.0 - target.service_level)
     step = agents_for(aim_sl, None) - agents_for(min(observed_sl, aim_sl), None)

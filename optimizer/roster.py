@@ -165,7 +165,7 @@ def _roster_group(scenario: Scenario, planned: list[PlannedShift], crew: list[Ag
     assign: dict[int, dict[int, ShiftType]] = defaultdict(dict)
     for a, k in picked:
         assign[a][k.day] = k
-    place_missed(crew, assign, shifts_of, paid, rules, scenario.days)
+    place_missed(crew, assign, shifts_of, paid, rules, n_days=scenario.days)
     repair_min_hours(crew, assign, paid, rules, scenario.days)
     shifts, missed = [], []
     for k in types:

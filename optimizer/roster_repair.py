@@ -75,7 +75,7 @@ def greedy_roster(crew: list[Agent], shifts_of: Mapping[ShiftType, list[PlannedS
 
 
 def first_taker(candidates: Iterable[C], agent_and_week: Callable[[C], tuple[Agent, Week]], k: ShiftType,
-                paid: Mapping[ShiftType, float], rules: ShiftRules, n_days: int) -> C | None:
+                paid: Mapping[ShiftType, float], rules: ShiftRules, *, n_days: int) -> C | None:
     """The first candidate who can legally add shift `k` to their week, preferring one who keeps two days off
     in a row: that is a preference, covering the plan comes first. `agent_and_week` maps a candidate to (Agent,
     its week). None when nobody can."""
@@ -91,7 +91,7 @@ def first_taker(candidates: Iterable[C], agent_and_week: Callable[[C], tuple[Age
 
 
 def place_missed(crew: list[Agent], assign: dict[int, Week], shifts_of: Mapping[ShiftType, Sequence],
-                 paid: Mapping[ShiftType, float], rules: ShiftRules, n_days: int) -> None:
+                 paid: Mapping[ShiftType, float], rules: ShiftRules, *, n_days: int) -> None:
     """Give planned shifts the solver left unassigned to any agent who can legally take them (fewest hours
     first; one who keeps two days off in a row if there is one), so the plan's coverage survives a solve stopped
     by its time limit. Changes `assign` (agent position -> week) in place."""
@@ -102,13 +102,13 @@ def place_missed(crew: list[Agent], assign: dict[int, Week], shifts_of: Mapping[
     for k, planned in shifts_of.items():
         for _ in range(len(planned) - taken[k]):
             order = sorted(range(len(crew)), key=lambda a: sum(paid[x] for x in assign[a].values()))
-            a = first_taker(order, lambda a: (crew[a], assign[a]), k, paid, rules, n_days)
+            a = first_taker(order, lambda a: (crew[a], assign[a]), k, paid, rules, n_days=n_days)
             if a is not None:
                 assign[a] = {**assign[a], k.day: k}
 
 
 def repair_min_hours(crew: list[Agent], assign: dict[int, Week], paid: Mapping[ShiftType, float],
-                     rules: ShiftRules, n_days: int, passes: int = 3) -> None:
+                     rules: ShiftRules, n_days: int, *, passes: int = 3) -> None:
     """Local repair for agents left below their contracted minimum: move a shift to them from an agent with
     hours to spare, or swap a shorter shift of theirs for a longer one on the same day, keeping every hard rule
     for both agents. Changes `assign` in place; the planned shifts and coverage stay the same."""
@@ -172,7 +172,7 @@ def place_in_other_groups(scenario: Scenario, missed: list[PlannedShift], shifts
                        key=lambda g: groups[g].hourly_cost)
         crew = sorted((a for a in agents if a.skill_group in wider),
                       key=lambda a: (wider.index(a.skill_group), sum(paid[x] for x in week[a.id].values())))
-        taker = first_taker(crew, lambda a: (a, week[a.id]), k, paid, rules, scenario.days)
+        taker = first_taker(crew, lambda a: (a, week[a.id]), k, paid, rules, n_days=scenario.days)
         if taker is None:
             left.append(p)
             continue

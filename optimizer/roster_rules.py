@@ -30,7 +30,7 @@ def max_paid_minutes(agent: Agent) -> int:
 
 
 def rule_breaks(agent: Agent, week: Iterable[ShiftType], paid_min: Mapping[ShiftType, float], rules: ShiftRules,
-                n_days: int, finished: bool = True) -> Iterator[str]:
+                n_days: int, *, finished: bool = True) -> Iterator[str]:
     """The hard rules the agent's `week` (its shifts) breaks, each named by its scenario field; nothing when it is
     legal. `paid_min`: paid minutes per shift type. `finished` False checks a week still being filled (the
     minimum number of shifts can still be reached). Lazy: the first item answers "is it legal?"."""
@@ -61,9 +61,9 @@ def rule_breaks(agent: Agent, week: Iterable[ShiftType], paid_min: Mapping[Shift
 
 
 def is_legal(agent: Agent, week: Iterable[ShiftType], paid_min: Mapping[ShiftType, float], rules: ShiftRules,
-             n_days: int, finished: bool = True) -> bool:
+             n_days: int, *, finished: bool = True) -> bool:
     """True when the week breaks no hard rule (see `rule_breaks`)."""
-    return next(rule_breaks(agent, week, paid_min, rules, n_days, finished), None) is None
+    return next(rule_breaks(agent, week, paid_min, rules, n_days, finished=finished), None) is None
 
 
 def roster_rule_breaks(scenario: Scenario, roster: Roster, agents: list[Agent]) -> list[str]:

@@ -72,7 +72,7 @@ class RecordingModel(cp_model.CpModel):
 
 
 def run_cp_sat(model: cp_model.CpModel, effort: float, deadline: float | None = None,
-               gap: float | None = None, keep_hint: bool = False, fix_hinted: bool = False) -> CpRun:
+               gap: float | None = None, keep_hint: bool = False, *, fix_hinted: bool = False) -> CpRun:
     """Solve `model` on one worker within `effort` (deterministic time) and, as a safety net, `deadline`.
     `keep_hint`: the model's hint is a whole solution the search must start from: no symmetry breaking in
     presolve, which may cut that very solution off (a single worker does not otherwise take a complete hint as

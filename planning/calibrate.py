@@ -112,7 +112,7 @@ def propose_groups(records: pd.DataFrame, channels: list[str],
 
 
 def on_duty(stretches: pd.DataFrame, member: dict[str, str], groups: list[str], start: pd.Timestamp, days: int,
-            interval_minutes: int) -> np.ndarray:
+            *, interval_minutes: int) -> np.ndarray:
     """(intervals x groups) agents on duty: the share of each interval covered by each server's stretches.
 
     Servers without a group (not seen when the groups were proposed) count in "generalist", else the first group.
@@ -287,7 +287,7 @@ def _scenario(model: PeriodModel, start: dt.date, days: int, interval_minutes: i
 
 
 def simulate_period(records: pd.DataFrame, model: PeriodModel, availability: dict[int, float] | np.ndarray,
-                    replications: int = 10, seed: int = 1, workers: int | None = None,
+                    replications: int = 10, seed: int = 1, *, workers: int | None = None,
                     stretches: pd.DataFrame | None = None, executor: Executor | None = None,
                     detail: bool = False) -> pd.DataFrame:
     """Simulate the records' period: their arrivals, the staffing read from them, calibrated service and patience.
@@ -328,7 +328,7 @@ def simulate_period(records: pd.DataFrame, model: PeriodModel, availability: dic
         scenario = _scenario(model, start.date(), days, grid)
         n = days * per_day
         ds = pd.date_range(start, periods=n, freq=f"{grid}min")
-        duty = on_duty(stretches, model.member, groups, start, days, grid)
+        duty = on_duty(stretches, model.member, groups, start, days, interval_minutes=grid)
         hours = ds.hour.to_numpy()
         plan_m = duty * avail[hours][:, None]
         plan = pd.DataFrame({"ds": np.repeat(ds, len(groups)), "skill_group": np.tile(groups, n),
@@ -409,7 +409,7 @@ def _by_hour(table: pd.DataFrame) -> pd.DataFrame:
 # --- availability ----------------------------------------------------------------------------------------------
 
 def fit_availability(records: pd.DataFrame, model: PeriodModel, replications: int = 6, seed: int = 7,
-                     workers: int | None = None, rounds: int = 4, progress=None,
+                     workers: int | None = None, *, rounds: int = 4, progress=None,
                      stretches: pd.DataFrame | None = None, abandon_weight: float = 1.0,
                      executor: Executor | None = None) -> tuple[dict[int, float], list[dict], pd.DataFrame]:
     """Availability by hour of day such that simulating `records`' days reproduces their abandonment and
@@ -431,7 +431,8 @@ def fit_availability(records: pd.DataFrame, model: PeriodModel, replications: in
     lo, hi = AVAIL_BOUNDS
 
     def evaluate(avail: np.ndarray) -> pd.DataFrame:
-        sim = simulate_period(records, model, avail, replications, seed, workers, stretches, executor=executor)
+        sim = simulate_period(records, model, avail, replications, seed, workers=workers, stretches=stretches,
+                              executor=executor)
         got = _by_hour(sim).reindex(observed.index)
         gap = abandon_weight * (got["abandon"] - observed["abandon"]) + (observed["sl60"] - got["sl60"])
         total = float((gap * observed["offered"]).sum() / observed["offered"].sum())
@@ -487,7 +488,7 @@ def fit_availability(records: pd.DataFrame, model: PeriodModel, replications: in
 
 
 def calibrate(records: pd.DataFrame, interval_minutes: int = 30, threshold_seconds: float = 20.0,
-              replications: int = 6, seed: int = 7, workers: int | None = None, channel_map: dict | None = None,
+              replications: int = 6, seed: int = 7, *, workers: int | None = None, channel_map: dict | None = None,
               progress=None, executor: Executor | None = None) -> Calibration:
     """Fit channels, skill groups and availability to call records (from forecasting.calls.call_records).
 

@@ -71,7 +71,7 @@ def replay_with(records: pd.DataFrame, model: ReplayModel, *, replications: int 
     period = model.period
     if model.members_from_records:
         period = replace(period, member=members_for_groups(records, period.groups))
-    return replay(records, period, model.availability, replications, seed, workers, executor=executor)
+    return replay(records, period, model.availability, replications, seed, workers=workers, executor=executor)
 
 
 def members_for_groups(records: pd.DataFrame, groups: dict[str, list[str]]) -> dict[str, str]:

@@ -136,7 +136,7 @@ def day_roster(roster: Roster, day: int, start: dt.date) -> Roster:
 
 
 def simulate_rest(day_sc: Scenario, rosters: list[Roster], demand: pd.DataFrame, now_s: float, replications: int,
-                  seed: int, executor: Executor | None = None) -> list[pd.DataFrame]:
+                  *, seed: int, executor: Executor | None = None) -> list[pd.DataFrame]:
     """Judged rest-of-day interval tables (sim.targets.judge rows with ds >= now) for each roster, simulated
     from the state at `now_s` (seconds from the day's 00:00) reached on the first roster. Replication r uses
     child r of SeedSequence(seed) whatever the executor (None: in this process)."""
@@ -217,7 +217,7 @@ class DayContext:
 
 
 def replan_day(scenario: Scenario, roster: Roster, week_demand: pd.DataFrame, actuals: pd.DataFrame,
-               now: pd.Timestamp, options: Options = Options(), agents: list[Agent] | None = None,
+               now: pd.Timestamp, *, options: Options = Options(), agents: list[Agent] | None = None,
                priors: dict[str, DayFactorPrior] | None = None, progress: Progress | None = None,
                absent: list[str] = (), executor: Executor | None = None) -> IntradayPlan:
     """Reforecast the day of `now` from `actuals` (checked: forecasting.intraday.check_actuals) and re-plan its
@@ -276,7 +276,7 @@ def _replan(ctx: DayContext, *, options: Options, progress: Progress, pool: Exec
         new_roster = apply_actions(ctx.roster, choice.actions)
         sub(0.3, f"round {k + 1}: simulating from the state at {ctx.now:%H:%M}")
         judged = simulate_rest(ctx.day_sc, ctx.day_rosters(new_roster), ctx.demand, ctx.now_day_s,
-                               options.check_replications, options.seed, pool)[1]
+                               options.check_replications, seed=options.seed, executor=pool)[1]
         shares = target_shares(ctx.day_sc, judged)
         cost = sum(a.cost for a in choice.actions)
         ok = all(v is None or v >= options.target_share for v in shares.values())
@@ -292,7 +292,7 @@ def _replan(ctx: DayContext, *, options: Options, progress: Progress, pool: Exec
     _, chosen, new_roster = best
     progress(0.75, f"certifying on {options.certify_replications} fresh replications")
     before, after = simulate_rest(ctx.day_sc, ctx.day_rosters(new_roster), ctx.demand, ctx.now_day_s,
-                                  options.certify_replications, certification_seed(options.seed), pool)
+                                  options.certify_replications, seed=certification_seed(options.seed), executor=pool)
     progress(1.0, "done")
     return IntradayPlan(chosen, new_roster, ctx.refc, before, after, target_shares(ctx.day_sc, before),
                         target_shares(ctx.day_sc, after), round(sum(a.hours for a in chosen if a.hours > 0), 2),

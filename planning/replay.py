@@ -61,14 +61,14 @@ def compare(actual: pd.DataFrame, simulated: pd.DataFrame, keys: list[str]) -> p
 
 
 def replay(records: pd.DataFrame, model: PeriodModel, availability: dict[int, float], replications: int = 20,
-           seed: int = 1, workers: int | None = None, executor: Executor | None = None,
+           seed: int = 1, *, workers: int | None = None, executor: Executor | None = None,
            stretches: pd.DataFrame | None = None) -> ReplayResult:
     """Simulate the records' period and compare it with the records (see the module docstring).
 
     `stretches` (server, start, end) default to those read from the records' answered calls. The replications run
     on `executor` (planning.execution.open_executor), else on a local pool of `workers` (simulate_period)."""
     thresholds = {n: float(c["target"]["answer_within_seconds"]) for n, c in model.channels.items()}
-    sim = simulate_period(records, model, availability, replications, seed, workers, stretches=stretches,
+    sim = simulate_period(records, model, availability, replications, seed, workers=workers, stretches=stretches,
                           executor=executor)
     actual = observed_intervals(records, model.interval_minutes, thresholds)
     sim = sim[sim["offered"] > 0]

@@ -315,8 +315,8 @@ class ScheduleLoop:
             warnings += unmet_target_warnings(self.scenario, certificate)
         self.progress(0.97, "coverage and KPIs")
         coverage, groups, shortfalls = coverage_tables(self.scenario, outcome.roster, kept.requirement)
-        kpis = roster_kpis(self.scenario, outcome.roster, kept.requirement, certificate, in_sample,
-                           self.solve_seconds, shortfalls)
+        kpis = roster_kpis(self.scenario, outcome.roster, kept.requirement, certificate=certificate,
+                           in_sample=in_sample, solve_seconds=self.solve_seconds, shortfalls=shortfalls)
         kpis.unassigned_shifts = len(outcome.unassigned)
         if s.method == "ccplan":
             kpis.paid_hours_lower_bound = _round(paid_hours_lower_bound(self.scenario, kept.requirement,
@@ -329,7 +329,7 @@ class ScheduleLoop:
 
 
 def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: list[Agent] | None = None,
-             method: str = "ccplan", verify: bool = True, rounds: int = 10, replications: int = LOOP_REPLICATIONS,
+             method: str = "ccplan", verify: bool = True, *, rounds: int = 10, replications: int = LOOP_REPLICATIONS,
              seed: int | None = None, progress: Progress | None = None, effort: float = DEFAULT_EFFORT,
              time_limit: float | None = DEFAULT_TIME_LIMIT, workers: int = 2,
              certify_replications: int = CERTIFY_REPLICATIONS, locked: Roster | list[Shift] | None = None,
@@ -420,7 +420,7 @@ def _round(value, digits: int = 2):
     return round(float(value), digits)
 
 
-def roster_kpis(scenario: Scenario, roster: Roster, requirement: pd.DataFrame, certificate: Certificate | None,
+def roster_kpis(scenario: Scenario, roster: Roster, requirement: pd.DataFrame, *, certificate: Certificate | None,
                 in_sample: SimResult | None, solve_seconds: float, shortfalls: list[dict]) -> ScheduleKPIs:
     """Paid hours, cost, agents, shifts and short intervals of a roster. When it was simulated: idle and busy hours
     and per-channel figures from the certification (`channels`, `certified`), beside the loop's own sample

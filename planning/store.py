@@ -480,7 +480,7 @@ def _info(row: sqlite3.Row) -> RunInfo:
 
 
 def record_run(kind: str, scenario: Scenario, seed: int | None, result_json: dict | str,
-               roster: Roster | pd.DataFrame | str | None = None, intervals: pd.DataFrame | None = None,
+               roster: Roster | pd.DataFrame | str | None = None, *, intervals: pd.DataFrame | None = None,
                workspace: str | Path | None = None, staffing: pd.DataFrame | None = None, **extra: Any) -> int:
     """Store one simulate/schedule run in the workspace (see module docstring for where) and return its id.
 

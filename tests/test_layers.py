@@ -163,3 +163,29 @@ def test_the_checkers_see_inner_imports_and_foreign_privates(tmp_path):
     assert inner_library_imports(module, "planning") == [(3, "sim.model"), (5, "optimizer.roster")]
     assert inner_library_imports(module, "sim") == [(5, "optimizer.roster")]
     assert foreign_private_access(module) == [(6, "_helper"), (11, "_queue")]
+
+
+MAX_POSITIONAL = 5
+
+
+def many_positional(path: Path) -> list[tuple[int, str, int]]:
+    """(line, name, count) of every public function taking more than MAX_POSITIONAL positional parameters (self
+    and cls not counted): more than that and a call site reads as a row of unnamed values."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.name.startswith("_"):
+            names = [a.arg for a in node.args.posonlyargs + node.args.args if a.arg not in ("self", "cls")]
+            if len(names) > MAX_POSITIONAL:
+                found.append((node.lineno, node.name, len(names)))
+    return found
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_public_functions_take_a_handful_of_positional_parameters(package):
+    # The CLI's typer commands are called by typer with keywords only; their parameters are the options.
+    wrong = [f"{path.relative_to(ROOT)}:{line} {name} takes {count} positional parameters"
+             for pkg, path in modules() if pkg == package and path.parent.name != "commands"
+             for line, name, count in many_positional(path)]
+    assert not wrong, (f"more than {MAX_POSITIONAL} positional parameters (make the rest keyword-only or pass a "
+                       "dataclass):\n" + "\n".join(wrong))

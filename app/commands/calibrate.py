@@ -131,8 +131,8 @@ def calibrate_command(
                            server_column, wait_column, service_start_column, first, last, priority_column,
                            high_priority)
         progress(0.1, f"{len(records):,} calls")
-        cal = calibrate(records, interval, threshold, replications, seed, workers, mapping, progress=progress,
-                        executor=run_on)
+        cal = calibrate(records, interval, threshold, replications, seed, workers=workers, channel_map=mapping,
+                        progress=progress, executor=run_on)
         if priority_column:
             cal.priority = {"column": priority_column, "high": [s.strip() for s in high_priority.split(",") if s.strip()]}
     write_fragment(cal, out)

@@ -84,7 +84,7 @@ def intraday_command(
     with dask_or_local(executor, workers=workers, scheduler=scheduler) as run_on, \
             progress_bar("re-planning the day") as progress:
         demand = scenario_demand(sc)
-        plan = replan_day(sc, week_roster, demand, checked, moment, options, progress=progress,
+        plan = replan_day(sc, week_roster, demand, checked, moment, options=options, progress=progress,
                           absent=[a.strip() for a in absent.split(",") if a.strip()], executor=run_on)
     actions = plan.action_table(sc)
     _print(plan, actions, sc, moment)

@@ -143,7 +143,7 @@ with edit_tab:
             move_end = m4.text_input("to", key="move_end")
             if st.form_submit_button("Move", key="move_apply", disabled=to_move is None):
                 with user_errors("Moving the shift"):
-                    week.set_working(week.move(base, to_move, move_agent, move_date, move_start, move_end))
+                    week.set_working(week.move(base, to_move, move_agent, move_date, move_start, end=move_end))
                 st.rerun()
         if st.button("Undo the last edit", key="undo_edit", disabled=not st.session_state.get(week.UNDO)):
             week.undo()

@@ -98,7 +98,7 @@ if key not in results:
     with st.status("Re-planning the rest of the day", expanded=False) as status, user_errors("Re-planning"):
         bar = st.progress(0.0)
         plan = replan_day(sc, roster, demand, actuals, moment,
-                          Options(seed=state.seed(), workers=state.workers() or 2),
+                          options=Options(seed=state.seed(), workers=state.workers() or 2),
                           progress=lambda f, msg: bar.progress(min(max(f, 0.0), 1.0), text=msg))
         status.update(label=f"Re-planned in {plan.seconds:.0f} s", state="complete")
     results[key] = plan

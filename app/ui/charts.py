@@ -83,7 +83,7 @@ def gantt(segments: pd.DataFrame, title: str = "") -> alt.Chart:
     ).properties(title=title, height=min(18 * n_agents + 40, 2400))
 
 
-def grouped_bars(df: pd.DataFrame, x: str, y: str, color: str, title: str = "", y_format: str = ".2f") -> alt.Chart:
+def grouped_bars(df: pd.DataFrame, x: str, y: str, color: str, title: str = "", *, y_format: str = ".2f") -> alt.Chart:
     """Side-by-side bars (e.g. a KPI per variant)."""
     return alt.Chart(df).mark_bar().encode(
         x=alt.X(f"{x}:N", title=None), y=alt.Y(f"{y}:Q", title=y), color=alt.Color(f"{color}:N", title=None),

@@ -41,7 +41,7 @@ class ScenarioForm:
         self.slots[path] = box.empty()
 
     def number(self, path: str, label: str, box=st, optional: bool = False, integer: bool = False,
-               help: str | None = None, fmt: str | None = None) -> None:
+               *, help: str | None = None, fmt: str | None = None) -> None:
         current = get_path(self.data, path)
         if integer or isinstance(current, int) and not isinstance(current, bool):
             value = box.number_input(label, value=None if current is None else int(current), step=1,

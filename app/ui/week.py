@@ -296,7 +296,7 @@ def lock(frame: pd.DataFrame, labels: list[str], agents_: list[str]) -> pd.DataF
     return out
 
 
-def move(frame: pd.DataFrame, label: str, agent: str, date: str, start: str, end: str) -> pd.DataFrame:
+def move(frame: pd.DataFrame, label: str, agent: str, date: str, start: str, *, end: str) -> pd.DataFrame:
     """The roster with one shift moved: to `agent` (skill group following the agent's), on `date`, from `start`
     to `end` (HH:MM); its lunch and breaks move with its start, as far as the new shift allows (clock times)."""
     out = frame.copy()

@@ -134,7 +134,7 @@ def test_agents_needed_equals_brute_force():
     cases = [(200, 180, 20, 0.8, 120, 0.05), (200, 180, 20, 0.8, None, None), (37, 420, 60, 0.9, 200, None),
              (900, 300, 180, 0.8, 180, 0.03), (3, 600, 30, 0.95, 100, None)]
     for rate, aht, t, target, pat, ab in cases:
-        got = agents_needed(rate, aht, t, target, pat, ab)
+        got = agents_needed(rate, aht, t, target, pat, max_abandon_rate=ab)
         brute = next(n for n in range(0, 500) if service_level(n, rate, aht, t, pat) >= target
                      and (ab is None or pat is None or abandon_rate(n, rate, aht, t, pat) <= ab))
         assert got.agents == brute and got.met
@@ -149,7 +149,7 @@ def test_fractional_is_the_interpolated_crossing():
 
 
 def test_no_traffic_and_square_root_start():
-    assert agents_needed(0, 180, 20, 0.8, 120, 0.05).agents == 0
+    assert agents_needed(0, 180, 20, 0.8, 120, max_abandon_rate=0.05).agents == 0
     assert square_root_staffing(100.0, 1.0) == pytest.approx(110.0)
     # the square-root rule is in the right neighbourhood for a large queue
     need = agents_needed(36000, 300, 20, 0.8).agents
@@ -157,7 +157,7 @@ def test_no_traffic_and_square_root_start():
 
 
 def test_unreachable_abandon_target_is_flagged():
-    got = agents_needed(200, 180, 20, 0.8, 120, 1e-9, max_agents=20)
+    got = agents_needed(200, 180, 20, 0.8, 120, max_abandon_rate=1e-9, max_agents=20)
     assert not got.met and got.agents == 20
 
 

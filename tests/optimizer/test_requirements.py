@@ -52,7 +52,7 @@ def test_voice_is_the_brute_force_minimum_in_open_intervals_only():
     assert (req["agents"][~is_open] == 0).all() and (req["offered"][~is_open] == 0).all()
     brute = next(n for n in range(100) if service_level(n, 200, 180, 20, 120) >= 0.8
                  and abandon_rate(n, 200, 180, 20, 120) <= 0.05)
-    assert np.allclose(req["agents"][is_open], agents_needed(200, 180, 20, 0.8, 120, 0.05).fractional)
+    assert np.allclose(req["agents"][is_open], agents_needed(200, 180, 20, 0.8, 120, max_abandon_rate=0.05).fractional)
     assert np.ceil(req["agents"][is_open].iloc[0]) == brute
     assert (req["aht_seconds"] == 180).all()
 

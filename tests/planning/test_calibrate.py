@@ -121,7 +121,7 @@ def test_stretches_split_at_gaps_of_30_minutes_and_groups_from_call_mix():
     assert len(st[st["server"] == "B"]) == 1                   # 08:11 to 08:40: a gap of 29 minutes
     groups, member = propose_groups(rec, ["PS", "NE"])
     assert member == {"A": "generalist", "B": "NE_only"} and groups["NE_only"] == ["NE"]
-    duty = on_duty(st, member, list(groups), t, 1, 30)
+    duty = on_duty(st, member, list(groups), t, 1, interval_minutes=30)
     # A covers 08:00-08:25 of the 08:00 interval (25/30) and 09:00-09:10 (10/30)
     g = list(groups).index("generalist")
     assert duty[16, g] == pytest.approx(25 / 30) and duty[18, g] == pytest.approx(10 / 30)

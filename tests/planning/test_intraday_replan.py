@@ -165,7 +165,7 @@ def test_replan_adds_hours_on_a_surge_from_the_state_at_now():
     ds = pd.date_range("2026-01-06 08:00", "2026-01-06 10:30", freq="30min")
     actuals = pd.DataFrame({"ds": ds, "channel": "phone", "contacts": 90.0})     # 1.5 x forecast
     plan = replan_day(sc, roster, demand, actuals, pd.Timestamp("2026-01-06 11:00"),
-                      Options(check_replications=4, certify_replications=8, rounds=2, workers=1, effort=1.0))
+                      options=Options(check_replications=4, certify_replications=8, rounds=2, workers=1, effort=1.0))
     assert plan.reforecast["factor"].iloc[0] > 1.3
     assert plan.hours_added > 0 and plan.hours_released == 0
     assert plan.shares_after["phone"] >= plan.shares_before["phone"]

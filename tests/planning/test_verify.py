@@ -67,7 +67,7 @@ def test_step_reads_the_distance_to_the_aim_off_the_erlang_a_curve(agents):
     sc = phone_email_scenario()
     offered, aht = 160.0, 300.0              # per hour: 13.3 erlangs
     q = metrics(agents, offered, aht, 180, 180)
-    step = analytic_step(sc, "phone", offered, aht, q.service_level, q.abandon_rate)
+    step = analytic_step(sc, "phone", offered, aht, q.service_level, observed_abandon=q.abandon_rate)
     aim_ab = resize.AIM * 0.05
     aim_sl = 1 - resize.AIM * 0.2
     n = agents + step
@@ -101,7 +101,7 @@ def test_resize_raises_misses_within_bounds_and_lowers_slack_gently():
     assert 10 + resize.MIN_STEP <= phone[10] < 10 + resize.MAX_STEP
     assert phone[11] == pytest.approx(10 - resize.LOWER_STEP)
     assert phone[12] == 10.0 and phone[13] == 10.0 and phone[14] == 10.0
-    assert resize.analytic_step(sc, "phone", 100, 300, 0.92, 0.024) > -resize.LOWER_ROOM
+    assert resize.analytic_step(sc, "phone", 100, 300, 0.92, observed_abandon=0.024) > -resize.LOWER_ROOM
     assert np.allclose(out[out["channel"] == "email"]["agents"], 2.0)   # late: deferred work keeps its agents
     assert counts == {"raised": 2, "lowered": 1}
     # Only raising real-time intervals: the slack phone interval stays; deferred work still gives back.
