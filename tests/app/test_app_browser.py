@@ -104,6 +104,8 @@ def test_generate_example_roster_in_chromium(app_server, tmp_path):
     except ImportError:
         _require(False, "playwright (python) is not installed")
     executable = str(CHROMIUM if CHROMIUM.exists() else shutil.which("chromium"))
+    # A busy machine draws the roster table slowly: every expectation waits as long as a page action may.
+    expect.set_options(timeout=60_000)
     shots = [tmp_path / "schedule_page.png", ROOT / "test-output" / "schedule_page.png"]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
