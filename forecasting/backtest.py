@@ -19,10 +19,11 @@ from scenarios.progress import Progress, no_progress
 
 from . import metrics
 from .grid import DayGrid
-from .models import MODELS, ForecastModel, make_model
+from .models import ForecastModel
+from .registry import MODELS, make_model
 
 #: the order `auto` tries models in (ties go to the earlier, simpler one)
-CANDIDATES = ("weekday_mean", "snaive", "ets", "mstl", "sarimax")
+CANDIDATES = ("weekday_mean", "snaive", "ets", "mstl", "sarimax", "dayprofile")
 FALLBACK = ("weekday_mean", "snaive")
 METRIC_KEYS = ("wape", "mase", "bias", "daily_mape", "coverage80")
 

@@ -21,7 +21,8 @@ from scenarios.progress import Progress, no_progress, scaled
 from .backtest import CANDIDATES, AutoModel, backtest_grid
 from .grid import DayGrid, closure_dates, to_grid
 from .history import read_history
-from .models import MODELS, ForecastModel
+from .models import ForecastModel
+from .registry import MODELS
 
 MODEL_NAMES = ("auto", *MODELS)
 FORECAST_COLUMNS = ["ds", "channel", "model", "yhat", "yhat_lo", "yhat_hi", "aht_seconds"]
