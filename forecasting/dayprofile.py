@@ -8,7 +8,7 @@ see every month: the first, second and third open day of a month, the last open 
 day after a closure (callers who could not get through call the next day); each is kept only when the history holds
 at least `min_events` normal days of it. The coming week's level is an exponentially weighted mean of the recent
 week levels (weight `decay ** age in weeks`) in which a week far from the median of the recent ones is
-down-weighted (Huber again): one low week before the target no longer drags the forecast down. The decay is chosen
+left out (Tukey's bisquare): one low week before the target no longer drags the forecast down. The decay is chosen
 from `decays` on the last `tune_weeks` weeks of the history (each forecast from the weeks before it).
 
 Intraday profile: each weekday's share of the day per interval, an exponentially weighted mean over all normal
@@ -30,6 +30,7 @@ from .models import ForecastModel
 #: calendar effects of a day, columns of `calendar_flags`
 CALENDAR_EFFECTS = ("month_day_1", "month_day_2", "month_day_3", "month_last_day", "after_closure")
 HUBER_K = 1.5           # Huber's constant in robust standard deviations (95% efficiency for normal errors)
+BISQUARE_K = 4.685      # Tukey's bisquare constant, robust standard deviations (95% efficiency)
 
 
 def calendar_flags(days: pd.DatetimeIndex, open_weekdays: Iterable[int], shut: Iterable[pd.Timestamp]) -> np.ndarray:
@@ -63,11 +64,16 @@ def huber_weights(residuals: np.ndarray, k: float = HUBER_K) -> np.ndarray:
 
 
 def robust_level(levels: np.ndarray, decay: float, recent: int = 6) -> float:
-    """Exponentially weighted mean of week levels (newest first), weeks far from the recent median down-weighted."""
+    """Exponentially weighted mean of week levels (newest first); a week far from the median of the recent ones
+    gets Tukey's bisquare weight (0 beyond BISQUARE_K robust sd): an odd week is left out, not just damped."""
     weights = decay ** np.arange(len(levels))
     if len(levels) >= 3:
-        near = levels[:recent]
-        weights = weights * huber_weights(levels - np.median(near))
+        r = levels - np.median(levels[:recent])
+        scale = 1.4826 * np.median(np.abs(r[:recent]))
+        if scale > 0:
+            weights = weights * np.clip(1 - (r / (BISQUARE_K * scale)) ** 2, 0, None) ** 2
+    if weights.sum() <= 0:
+        return float(np.median(levels[:recent]))
     return float((weights * levels).sum() / weights.sum())
 
 
@@ -93,6 +99,7 @@ class DayProfile(ForecastModel):
         flags = calendar_flags(grid.days, grid.open_weekdays, self.shut_)
         self.decay_ = self._tune_decay(grid, flags)
         self.weekday_, self.effects_, self.coef_, self.levels_ = self._regress(grid, flags)
+        self.effects_names_ = [CALENDAR_EFFECTS[j] for j in self.effects_]
         self.level_ = robust_level(self.levels_, self.decay_)
         self.smooth_ = self._tune_smoothing(grid)
         self.profile_ = self._profiles(grid, self.smooth_)

@@ -132,6 +132,9 @@ class Forecaster:
         progress(1.0, "forecast done")
         out = pd.concat(frames, ignore_index=True)[FORECAST_COLUMNS]
         out.attrs["notes"] = list(dict.fromkeys(self.notes_))
+        # when the history does not support a reliable forecast (auto's error law says so)
+        out.attrs["warnings"] = [w for fitted in self.fitted_.values() for m in fitted.values()
+                                 for w in getattr(m, "warnings_", [])]
         return out
 
 
