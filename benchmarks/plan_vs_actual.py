@@ -9,7 +9,7 @@ interval, 4/6/8 h shifts starting every 30 min, agents 0-40 h; shrinkage 30% (th
 state it). Days without data are listed as holidays (the forecast needs no gap filling); a full week has data on
 each of its five open days, so the week of 13 Oct (no data on 14 Oct) is not one.
 
-Run: .venv/bin/python benchmarks/plan_vs_actual.py [--weeks 4] [--risk 0.9 0.95] [--effort 3] [--seed 1]
+Run: .venv/bin/python benchmarks/plan_vs_actual.py [--weeks 4] [--risk 0.9 0.95] [--effort 2] [--seed 1]
 Prints a table (per week and method: claimed and actual share of open intervals meeting targets, paid hours,
 their ratio to the hindsight roster's, WAPE) and a final JSON line: per setting (the default plan, then each
 --risk) the worst actual share, the mean |claimed - actual| in pp, and the paid hours ratio to hindsight per week.
@@ -36,7 +36,7 @@ BANK = ROOT / "tests" / "fixtures" / "us_bank_calls_30min.csv"
 NO_DATA = ["2003-04-04", "2003-04-07", "2003-05-26", "2003-07-04", "2003-09-01", "2003-10-14"]
 # Modest effort so the default run fits 10-15 minutes on 2 cores: the loop's sample and the certification are
 # smaller than `ccplan schedule`'s defaults (40 and 100 replications, effort 15, 10 rounds).
-SETTINGS = dict(replications=100, rounds=6, schedule_replications=20, certify_replications=40)
+SETTINGS = dict(replications=100, rounds=4, schedule_replications=20, certify_replications=40)
 
 
 def bank_scenario():
@@ -85,7 +85,7 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=4)
     parser.add_argument("--risk", type=float, nargs="*", default=[],
                         help="risk settings to plan ccplan with (needs planning.schedule's risk keyword)")
-    parser.add_argument("--effort", type=float, default=3.0, help="CP-SAT deterministic time per solver stage")
+    parser.add_argument("--effort", type=float, default=2.0, help="CP-SAT deterministic time per solver stage")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
