@@ -1,13 +1,18 @@
 """Forecast accuracy and fit time per model, against statsforecast on the same folds, and the speed of `auto`.
 
-1. The real US bank series (tests/fixtures/us_bank_calls_30min.csv: 33 weeks, Mon-Fri 07:00-21:00, 30 minutes):
-   rolling-origin backtest, last 4 one-week folds, every ccplan model and `auto`; then statsforecast's
-   SeasonalNaive, AutoETS and MSTL (AutoETS trend) fitted on the same training windows (the open intervals end
-   to end, missing days filled like ccplan fills them: statsforecast needs a gap-free series), scored with the
-   same metric functions.
-2. A year of 30-minute history for 4 channels (phone, chat, email, bot), generated from the bank's weekday and
+1. Two real series, week ahead, rolling origin, last 4 one-week folds (3 on the Anonymous Bank: one month):
+   - the US bank (tests/fixtures/us_bank_calls_30min.csv: ../shared/data/us-bank-calls-5min-2003.csv summed to
+     30 minutes; 33 weeks, Mon-Fri 07:00-21:00);
+   - the Anonymous Bank (tests/fixtures/anonymous_bank_calls_30min.csv: ../shared/data/anonymous-bank-1999-01.tsv
+     counted per 30 minutes by `history_from_calls`, every call type as one channel; January 1999, 7 days a week).
+   Every ccplan model, then `auto` itself backtested as a model (each fold's auto backtests, picks and fits its error
+   law on the history before that fold only): its WAPE over the 4-week same-weekday mean's, and the share of actual
+   counts inside its 80% band.
+2. statsforecast's SeasonalNaive, AutoETS and MSTL (AutoETS trend) on the US bank folds (the open intervals end
+   to end, missing days filled like ccplan fills them: statsforecast needs a gap-free series), same metrics.
+3. A year of 30-minute history for 4 channels (phone, chat, email, bot), generated from the bank's weekday and
    intraday profile with yearly seasonality, day-level noise and Poisson counts (seeded): `forecast(..., "auto")`
-   end to end (read and check the CSV, backtest 5 models x 4 folds per channel, refit, forecast a week).
+   end to end (read and check the CSV, backtest 6 models x 4 folds per channel, refit, forecast a week).
 
 Run: .venv/bin/python benchmarks/forecast_accuracy.py [--seed 1] [--skip-statsforecast]
 Prints a table and a final JSON line.
@@ -31,17 +36,22 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from forecasting import backtest, forecast, read_history, to_grid  # noqa: E402
+from forecasting import AutoModel, WeekdayMean, backtest, backtest_grid, forecast, read_history, to_grid  # noqa: E402
 from forecasting import metrics  # noqa: E402
 from forecasting import fold_windows  # noqa: E402
 from forecasting import impute_days  # noqa: E402
 
 BANK = ROOT / "tests" / "fixtures" / "us_bank_calls_30min.csv"
+SERIES = {"us_bank": BANK, "anonymous_bank": ROOT / "tests" / "fixtures" / "anonymous_bank_calls_30min.csv"}
 
 
-def bank_ccplan() -> list[dict]:
-    rows, _ = backtest(BANK, folds=4, horizon_days=7, allow_gaps=True)
-    return rows
+def series_ccplan(path: Path) -> list[dict]:
+    """Every model's backtest rows, then `auto` backtested as a model (nested: no look at the fold's week)."""
+    rows, _ = backtest(path, folds=4, horizon_days=7, allow_gaps=True)
+    grid = to_grid(read_history(path, allow_gaps=True), "calls", 30)
+    nested, _ = backtest_grid(grid, [WeekdayMean(), AutoModel()], folds=4, horizon_days=7)
+    mean4, auto = nested
+    return rows + [{**auto, "model": "auto (nested)", "ratio_to_weekday_mean": auto["wape"] / mean4["wape"]}]
 
 
 def bank_statsforecast() -> list[dict]:
@@ -159,21 +169,29 @@ def year_auto(seed: int) -> dict:
             "snaive_wape": {ch: round(r["wape"], 4) for ch, r in naive.items()}}
 
 
+def rows_by_model(rows: list[dict]) -> dict[str, dict]:
+    return {r["model"]: r for r in rows}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--skip-statsforecast", action="store_true")
     args = ap.parse_args()
 
-    rows = bank_ccplan()
+    series = {name: series_ccplan(path) for name, path in SERIES.items()}
     if not args.skip_statsforecast:
-        rows += bank_statsforecast()
-    print("US bank, 30 min, last 4 one-week folds (rolling origin)")
-    print(f"{'model':<22} {'WAPE':>7} {'MASE':>6} {'bias':>7} {'day MAPE':>8} {'cover80':>7} {'fit s/fold':>10}")
-    for r in rows:
-        label = r["model"] + (f" ({r['chosen']})" if "chosen" in r else "")
-        print(f"{label:<22} {r['wape']:>7.4f} {r['mase']:>6.3f} {r['bias']:>+7.4f} {r['daily_mape']:>8.4f} "
-              f"{r['coverage80']:>7.3f} {r['fit_seconds']:>10.3f}")
+        series["us_bank"] += bank_statsforecast()
+    for name, rows in series.items():
+        print(f"{name}, 30 min, last one-week folds (rolling origin)")
+        print(f"{'model':<26} {'WAPE':>7} {'MASE':>6} {'bias':>7} {'day MAPE':>8} {'cover80':>7} {'fit s/fold':>10}")
+        for r in rows:
+            label = r["model"] + (f" ({r['chosen']})" if "chosen" in r else "")
+            print(f"{label:<26} {r['wape']:>7.4f} {r['mase']:>6.3f} {r['bias']:>+7.4f} {r['daily_mape']:>8.4f} "
+                  f"{r['coverage80']:>7.3f} {r['fit_seconds']:>10.3f}")
+        nested = rows_by_model(rows)["auto (nested)"]
+        print(f"  auto / 4-week weekday mean WAPE: {nested['ratio_to_weekday_mean']:.3f} (target <= 0.93); "
+              f"80% band coverage {nested['coverage80']:.3f} (target 0.75-0.85)\n")
     year = year_auto(args.seed)
     print(f"\nSynthetic year, 4 channels x 30 min ({year['rows']:,} rows): auto read+backtest+fit+forecast in "
           f"{year['seconds']:.1f} s on {os.cpu_count()} cores")
@@ -182,9 +200,12 @@ def main() -> None:
               f"(seasonal naive {year['snaive_wape'][ch]:.4f})")
     summary = {
         "benchmark": "forecast_accuracy",
-        "bank": {r["model"]: {k: round(r[k], 4) for k in ("wape", "mase", "bias", "daily_mape", "coverage80",
-                                                         "fit_seconds")} | ({"chosen": r["chosen"]} if "chosen" in r else {})
-                 for r in rows},
+        "series": {name: {r["model"]: {k: round(r[k], 4) for k in ("wape", "mase", "bias", "daily_mape", "coverage80",
+                                                                   "fit_seconds")} | ({"chosen": r["chosen"]} if "chosen" in r else {})
+                          for r in rows} for name, rows in series.items()},
+        "auto_vs_weekday_mean": {name: {"wape_ratio": round(rows_by_model(rows)["auto (nested)"]["ratio_to_weekday_mean"], 4),
+                                        "coverage80": round(rows_by_model(rows)["auto (nested)"]["coverage80"], 4)}
+                                 for name, rows in series.items()},
         "year_4_channels": year,
         "cores": os.cpu_count(),
     }

@@ -19,10 +19,12 @@ from scenarios.progress import Progress, no_progress
 
 from . import metrics
 from .grid import DayGrid
-from .models import MODELS, ForecastModel, make_model
+from .error import RESIDUAL_COLUMNS, ForecastErrorModel
+from .models import ForecastModel
+from .registry import MODELS, make_model
 
 #: the order `auto` tries models in (ties go to the earlier, simpler one)
-CANDIDATES = ("weekday_mean", "snaive", "ets", "mstl", "sarimax")
+CANDIDATES = ("weekday_mean", "snaive", "ets", "mstl", "sarimax", "dayprofile")
 FALLBACK = ("weekday_mean", "snaive")
 METRIC_KEYS = ("wape", "mase", "bias", "daily_mape", "coverage80")
 
@@ -51,6 +53,43 @@ def fold_windows(grid: DayGrid, folds: int, horizon_days: int, min_train_weeks: 
     return out[::-1]
 
 
+def fold_forecasts(grid: DayGrid, model: ForecastModel, windows: list[Fold], notes: list[str],
+                   tick=None):
+    """Per fold a fresh copy of `model` fitted on the history before it: yields (fold, training grid, yhat, lo, hi,
+    seconds to fit and forecast). Folds the model cannot be fit on are skipped; failures are added to `notes`."""
+    for k, fold in enumerate(windows):
+        if tick is not None:
+            tick(k)
+        train = grid.head(fold.origin)
+        fresh = copy.deepcopy(model)
+        if not fresh.can_fit(train):
+            continue
+        t0 = time.perf_counter()
+        try:
+            fresh.fit(train)
+            # holidays of the test window are known in advance, like the scenario's
+            yhat, ylo, yhi = fresh.predict(grid.days[fold.rows], closed_dates=grid.closed_days)
+        except (ValueError, np.linalg.LinAlgError) as exc:
+            notes.append(f"{grid.channel}: {model.name} failed on fold {fold.start.date()} ({exc})")
+            continue
+        yield fold, train, yhat, ylo, yhi, time.perf_counter() - t0
+
+
+def backtest_residuals(grid: DayGrid, model: ForecastModel, folds: int = 8, horizon_days: int = 7) -> pd.DataFrame:
+    """Rolling-origin forecasts of `model` against the actuals, one row per fold, day and interval: columns fold
+    (index of the backtest window, oldest 0), day, slot (minutes after midnight), forecast, actual (contacts; NaN
+    where the history has none). Closed days are left out. The input of `ForecastErrorModel.fit`."""
+    frames = []
+    for k, (fold, _, yhat, _, _, _) in enumerate(fold_forecasts(grid, model, fold_windows(grid, folds, horizon_days), [])):
+        days = grid.days[fold.rows]
+        open_ = ~np.asarray(days.isin(pd.DatetimeIndex(pd.to_datetime(grid.closed_days))))
+        n = int(open_.sum())
+        frames.append(pd.DataFrame({"fold": k, "day": np.repeat(days[open_], grid.n_slots),
+                                    "slot": np.tile(grid.slots, n), "forecast": yhat[open_].ravel(),
+                                    "actual": grid.values[fold.rows][open_].ravel()}))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(RESIDUAL_COLUMNS))
+
+
 def backtest_grid(grid: DayGrid, models: list[ForecastModel], folds: int = 4, horizon_days: int = 7,
                   progress: Progress | None = None) -> tuple[list[dict], list[str]]:
     """Backtest `models` on one channel. Returns (rows per model, notes).
@@ -69,21 +108,11 @@ def backtest_grid(grid: DayGrid, models: list[ForecastModel], folds: int = 4, ho
     rows = []
     for j, model in enumerate(models):
         actual, pred, lo, hi, mases, fold_wape, secs, starts = [], [], [], [], [], [], [], []
-        for k, fold in enumerate(windows):
+        def tick(k, model=model, j=j):
             progress((j * len(windows) + k) / max(len(models) * len(windows), 1), f"{grid.channel}: {model.name} fold {k + 1}")
-            train = grid.head(fold.origin)
-            fresh = copy.deepcopy(model)
-            if not fresh.can_fit(train):
-                continue
-            t0 = time.perf_counter()
-            try:
-                fresh.fit(train)
-                # holidays of the test window are known in advance, like the scenario's
-                yhat, ylo, yhi = fresh.predict(grid.days[fold.rows], closed_dates=grid.closed_days)
-            except (ValueError, np.linalg.LinAlgError) as exc:
-                notes.append(f"{grid.channel}: {model.name} failed on fold {fold.start.date()} ({exc})")
-                continue
-            secs.append(time.perf_counter() - t0)
+
+        for fold, train, yhat, ylo, yhi, seconds in fold_forecasts(grid, model, windows, notes, tick):
+            secs.append(seconds)
             y = grid.values[fold.rows]
             actual.append(y), pred.append(yhat), lo.append(ylo), hi.append(yhi)
             mases.append(metrics.mase(y, yhat, train.values.ravel(), season=m * grid.n_slots))
@@ -119,14 +148,20 @@ class AutoModel(ForecastModel):
 
     Models that need more history than the early folds offer are compared only where every candidate ran: a model
     that could not be fit on some folds is not chosen over models that ran on more.
+
+    The chosen model's error law (`error_model_`, a ForecastErrorModel) is fitted to its own rolling-origin
+    residuals over the last `error_folds` weeks; `predict` takes its 80% intervals from it, and `warnings_` (also in
+    `notes_`) says when the history does not support a reliable forecast.
     """
 
     name = "auto"
     min_weeks = 1.0
 
-    def __init__(self, candidates: tuple[str, ...] = CANDIDATES, folds: int = 4, horizon_days: int = 7):
+    def __init__(self, candidates: tuple[str, ...] = CANDIDATES, folds: int = 4, horizon_days: int = 7,
+                 error_folds: int = 8):
         self.candidates = tuple(candidates)
         self.folds = folds
+        self.error_folds = error_folds
         self.horizon_days = horizon_days
         self.progress: Progress | None = None
 
@@ -165,8 +200,18 @@ class AutoModel(ForecastModel):
         self.chosen_ = chosen.fit(grid)
         self.phi_, self.c_ = self.chosen_.phi_, self.chosen_.c_
         self.days_per_week_ = grid.days_per_week
+        residuals = backtest_residuals(grid, make_model(self.chosen_.name), self.error_folds, self.horizon_days)
+        self.error_model_ = ForecastErrorModel().fit(residuals) if residuals["actual"].notna().any() else None
+        self.warnings_ = ([f"{grid.channel}: {w}" for w in self.error_model_.warnings_] if self.error_model_ else
+                          [f"{grid.channel}: no backtest of the forecast was possible (too little history): its "
+                           "error is unknown"])
+        self.notes_ += self.warnings_
         self.fit_seconds_ = time.perf_counter() - t0
         return self
 
     def predict(self, days, closed_dates=()):
-        return self.chosen_.predict(days, closed_dates=closed_dates)
+        """The chosen model's forecast; 80% intervals from the error law of its own backtest when there is one."""
+        yhat, lo, hi = self.chosen_.predict(days, closed_dates=closed_dates)
+        if self.error_model_ is not None:
+            lo, hi = self.error_model_.interval(yhat, 0.8)
+        return yhat, lo, hi

@@ -21,7 +21,8 @@ from scenarios.progress import Progress, no_progress, scaled
 from .backtest import CANDIDATES, AutoModel, backtest_grid
 from .grid import DayGrid, closure_dates, to_grid
 from .history import read_history
-from .models import MODELS, ForecastModel
+from .models import ForecastModel
+from .registry import MODELS
 
 MODEL_NAMES = ("auto", *MODELS)
 FORECAST_COLUMNS = ["ds", "channel", "model", "yhat", "yhat_lo", "yhat_hi", "aht_seconds"]
@@ -131,6 +132,9 @@ class Forecaster:
         progress(1.0, "forecast done")
         out = pd.concat(frames, ignore_index=True)[FORECAST_COLUMNS]
         out.attrs["notes"] = list(dict.fromkeys(self.notes_))
+        # when the history does not support a reliable forecast (auto's error law says so)
+        out.attrs["warnings"] = [w for fitted in self.fitted_.values() for m in fitted.values()
+                                 for w in getattr(m, "warnings_", [])]
         return out
 
 

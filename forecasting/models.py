@@ -327,17 +327,6 @@ class SARIMAXFourier(ForecastModel):
         return _backward(z.reshape(-1, s)[steps - 1], self.transform, self.resid_var_)
 
 
-MODELS: dict[str, type[ForecastModel]] = {
-    "snaive": SeasonalNaive, "weekday_mean": WeekdayMean, "ets": ETSProfile, "mstl": MSTLModel,
-    "sarimax": SARIMAXFourier,
-}
-
-
-def make_model(name: str) -> ForecastModel:
-    """A model by its CLI name with default parameters."""
-    return MODELS[name]()
-
-
 # --- helpers -------------------------------------------------------------------------------------------------
 
 def same_weekday_rows(values: np.ndarray, m: int, step: int, weeks: int) -> np.ndarray:

@@ -10,11 +10,15 @@ Entry points:
 - `open_executor`: where replications and variants run, a process pool or Dask (planning.execution);
 - `ReplayModel` / `replay_with` / `calibrate_and_replay`: replay a past period with a calibrated (or a
   scenario's) model, or calibrate on its first days and replay the others (planning.calibrate_replay);
+- `backtest_plan`: plan each of the last N weeks of a history from the weeks before and judge the rosters (with
+  the Erlang C baseline's and a hindsight roster's) on the week's actual counts, a `PlanBacktest`
+  (planning.backtest_plan);
 - `prepare_publish`: a roster ready to publish, with coverage against the requirement (planning.publish);
 - `guard_size`: the size guard simulate, schedule and run_whatif call at entry (planning.guard);
 - `Workspace`: the SQLite store of runs (planning.store).
 """
 
+from .backtest_plan import PlanBacktest, backtest_plan
 from .calibrate_replay import CalibratedReplay, ReplayModel, calibrate_and_replay, replay_json, replay_with
 from .demand import scenario_demand
 from .execution import open_executor
@@ -28,3 +32,4 @@ from .whatif import build_variants, run_whatif
 __all__ = ["METHODS", "CalibratedReplay", "PublishedWeek", "ReplayModel", "ScheduleResult", "Workspace",
            "build_variants", "calibrate_and_replay", "guard_size", "open_executor", "prepare_publish", "replay_json",
            "replay_with", "run_whatif", "scenario_demand", "schedule", "simulate"]
+__all__ += ["PlanBacktest", "backtest_plan"]

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecasting import AutoModel, ETSProfile, MSTLModel, SARIMAXFourier, SeasonalNaive, WeekdayMean, forecast, to_grid
+from forecasting import (AutoModel, DayProfile, ETSProfile, MSTLModel, SARIMAXFourier, SeasonalNaive, WeekdayMean, forecast,
+                         to_grid)
 from forecasting import metrics
 from forecasting.models import gamma_interval
 
@@ -37,6 +38,7 @@ def _pattern(seed: int = 7):
     (WeekdayMean(weeks=4), 1e-12),
     (ETSProfile(), 1e-3),
     (MSTLModel(transform=None), 1e-4),
+    (DayProfile(), 1e-9),
 ])
 def test_noise_free_weekly_series_is_forecast_exactly(model, rtol):
     week = _pattern()
@@ -171,3 +173,37 @@ def test_auto_never_crashes_on_a_silent_channel_and_explicit_models_say_what_the
     from scenarios import InputError
     with pytest.raises(InputError, match="mstl needs at least 2 weeks of normal days; the history has 5 days"):
         forecast(short, horizon_days=7, model="mstl")
+
+
+def _noisy_weeks(weeks: int, seed: int = 3) -> np.ndarray:
+    """`weeks` weeks of Poisson counts around the fixed week pattern."""
+    return np.random.default_rng(seed).poisson(np.tile(_pattern(), (weeks, 1))).astype(float)
+
+
+def test_dayprofile_is_robust_to_a_low_week_before_the_target():
+    history = _noisy_weeks(12)
+    history[-WEEKDAYS:] *= 0.6                            # an outage week right before the forecast
+    grid = _grid(history)
+    truth = np.tile(_pattern(), (1, 1)).sum()
+    robust = DayProfile().fit(grid).predict(WEEKDAYS)[0].sum()
+    mean4 = WeekdayMean().fit(grid).predict(WEEKDAYS)[0].sum()
+    assert abs(robust / truth - 1) < 0.04                 # the odd week is down-weighted
+    assert mean4 / truth < 0.92                           # the 4-week mean loses a quarter of it
+
+
+def test_dayprofile_learns_a_turn_of_month_effect():
+    history = _noisy_weeks(26)
+    grid = _grid(history)
+    first = np.array([d.day <= 1 or (d.dayofweek == 0 and d.day <= 3) for d in grid.days])   # first open day
+    grid.values[first] *= 1.3
+    model = DayProfile().fit(grid)
+    assert "month_day_1" in [model.effects_names_[i] for i in range(len(model.effects_names_))]
+    assert np.exp(model.coef_[model.effects_names_.index("month_day_1")]) == pytest.approx(1.3, abs=0.05)
+
+
+def test_auto_carries_an_error_law_with_warnings_on_a_short_history():
+    auto = AutoModel(folds=2, error_folds=2).fit(_grid(_noisy_weeks(4)))
+    assert auto.error_model_ is not None and auto.error_model_.weeks_ == 2
+    assert any("backtest week(s)" in w for w in auto.warnings_)
+    yhat, lo, hi = auto.predict(WEEKDAYS)
+    assert (lo <= yhat).all() and (hi >= yhat).all()
