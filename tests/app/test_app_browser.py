@@ -43,6 +43,18 @@ def _require(condition: bool, why: str) -> None:
     pytest.skip(why)
 
 
+def _playwright():
+    """(expect, sync_playwright, the Chromium executable), or the test is skipped (failed in CI) with the reason.
+    A busy machine reruns the app slowly: every expectation waits as long as a page action may."""
+    _require(CHROMIUM.exists() or shutil.which("chromium") is not None, "system Chromium (/usr/bin/chromium) is missing")
+    try:
+        from playwright.sync_api import expect, sync_playwright
+    except ImportError:
+        _require(False, "playwright (python) is not installed")
+    expect.set_options(timeout=60_000)
+    return expect, sync_playwright, str(CHROMIUM if CHROMIUM.exists() else shutil.which("chromium"))
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -98,14 +110,7 @@ def test_health_endpoint_answers_ok(app_server):
 
 
 def test_generate_example_roster_in_chromium(app_server, tmp_path):
-    _require(CHROMIUM.exists() or shutil.which("chromium") is not None, "system Chromium (/usr/bin/chromium) is missing")
-    try:
-        from playwright.sync_api import expect, sync_playwright
-    except ImportError:
-        _require(False, "playwright (python) is not installed")
-    executable = str(CHROMIUM if CHROMIUM.exists() else shutil.which("chromium"))
-    # A busy machine draws the roster table slowly: every expectation waits as long as a page action may.
-    expect.set_options(timeout=60_000)
+    expect, sync_playwright, executable = _playwright()
     shots = [tmp_path / "schedule_page.png", ROOT / "test-output" / "schedule_page.png"]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
@@ -236,16 +241,9 @@ def test_the_planners_week_in_chromium(week_server, tmp_path):
     import csv
     import io
 
-    _require(CHROMIUM.exists() or shutil.which("chromium") is not None, "system Chromium (/usr/bin/chromium) is missing")
-    try:
-        from playwright.sync_api import expect, sync_playwright
-    except ImportError:
-        _require(False, "playwright (python) is not installed")
+    expect, sync_playwright, executable = _playwright()
     from openpyxl import load_workbook
 
-    executable = str(CHROMIUM if CHROMIUM.exists() else shutil.which("chromium"))
-    # A busy machine reruns the app slowly: every expectation waits as long as a page action may.
-    expect.set_options(timeout=60_000)
     (tmp_path / "agents.csv").write_text(AGENTS_CSV)
     (tmp_path / "time_off.csv").write_text(TIME_OFF_CSV)
     out_dirs = [tmp_path / "shots", ROOT / "test-output" / "week"]
