@@ -85,13 +85,18 @@ def known_law(day_sd: float, day_corr: float = 0.0) -> ForecastErrorModel:
     return law
 
 
-def _uncertainty(scenario: Scenario, laws: dict[str, ForecastErrorModel]) -> DemandUncertainty | None:
+def setting_uncertainty(scenario: Scenario) -> DemandUncertainty | None:
+    """The error law the scenario sets (`demand.day_sd`, `demand.day_corr`) for every channel, None when unset."""
     spec = scenario.demand
-    if spec.day_sd is not None:
-        law = known_law(spec.day_sd, spec.day_corr)
-        return DemandUncertainty({name: law for name in scenario.channels}, SETTING_SOURCE)
-    if not laws:
+    if spec.day_sd is None:
         return None
+    law = known_law(spec.day_sd, spec.day_corr)
+    return DemandUncertainty({name: law for name in scenario.channels}, SETTING_SOURCE)
+
+
+def _uncertainty(scenario: Scenario, laws: dict[str, ForecastErrorModel]) -> DemandUncertainty | None:
+    if scenario.demand.day_sd is not None or not laws:
+        return setting_uncertainty(scenario)
     warnings = [f"{name}: {w}" for name, law in laws.items() for w in law.warnings_]
     return DemandUncertainty(laws, BACKTEST_SOURCE, warnings)
 
