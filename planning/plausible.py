@@ -42,13 +42,25 @@ class PlausibleWeeks:
 
 @dataclass(frozen=True)
 class WeeksSimulation:
-    """A roster simulated on plausible weeks: `shares[k][channel]` the share of open intervals meeting every target
-    in week k (judged on the mean over the week's replications), and `pooled` every replication of every week in
-    one SimResult (the week's figures expected over plausible weeks)."""
+    """A roster simulated on plausible weeks: `judged[k]` week k's open intervals judged on the mean over its
+    replications (sim.judge_simulation), `shares[k][channel]` the share of them meeting every target, and `pooled`
+    every replication of every week in one SimResult (the week's figures expected over plausible weeks)."""
 
+    judged: list[pd.DataFrame]
     shares: list[dict[str, float | None]]
     pooled: SimResult
     replications: int        # per week
+
+    def judged_at_risk(self, risk: float) -> pd.DataFrame:
+        """Each open interval judged as in its plausible week at the risk: the week ranked floor((1 - risk) x K)
+        from the worst (by how far it misses the service level or exceeds the abandonment), so an interval that
+        meets its targets here meets them on about `risk` of the weeks. Columns as sim.judge."""
+        rank = min(int(np.floor((1 - risk) * len(self.judged))), len(self.judged) - 1)
+        table = pd.concat(self.judged, ignore_index=True)
+        severity = np.maximum(table["sl_gap"].to_numpy(float), table["abandon_excess"].to_numpy(float))
+        table = table.assign(_severity=severity).sort_values(["channel", "ds", "_severity"], ascending=[True, True, False],
+                                                             kind="stable")
+        return table.groupby(["channel", "ds"], sort=False).nth(rank).drop(columns="_severity").reset_index(drop=True)
 
 
 def draw_weeks(scenario: Scenario, expected: pd.DataFrame, uncertainty: DemandUncertainty, *, weeks: int,
@@ -88,12 +100,10 @@ def simulate_weeks(scenario: Scenario, staff: Roster, weeks: PlausibleWeeks, *, 
     jobs = [Fresh(spec, children[k * replications + j]) for k, spec in enumerate(specs) for j in range(replications)]
     records = replicate(jobs, executor=executor, progress=progress)
     ds = week_intervals(scenario)
-    shares = []
-    for k, spec in enumerate(specs):
-        week = build_result(spec, ds, records[k * replications:(k + 1) * replications], seed)
-        shares.append(meeting_shares(scenario, judge_simulation(scenario, week)))
+    judged = [judge_simulation(scenario, build_result(spec, ds, records[k * replications:(k + 1) * replications],
+                                                       seed)) for k, spec in enumerate(specs)]
     pooled = build_result(build_spec(scenario, staff, weeks.expected), ds, records, seed)
-    return WeeksSimulation(shares, pooled, replications)
+    return WeeksSimulation(judged, [meeting_shares(scenario, j) for j in judged], pooled, replications)
 
 
 def plausible_figures(shares: Sequence[dict[str, float | None]], *, risk: float, target_share: float, seed: int,

@@ -121,6 +121,7 @@ class Certificate:
     short_intervals: list[dict]
     result: SimResult
     plausible: PlausibleFigures | None = None
+    judged_at_risk: pd.DataFrame | None = None     # on plausible weeks: each interval as in its week at the risk
 
     @property
     def worst_share(self) -> float:
@@ -259,7 +260,8 @@ class ScheduleLoop:
         channels = channel_figures(self.scenario, run.pooled.summary, judged)
         for name, share in figures.claimed.items():
             channels[name].intervals_meeting_target = share
-        return Certificate(s.certify_seed, per_week * weeks, channels, short_intervals(judged), run.pooled, figures)
+        return Certificate(s.certify_seed, per_week * weeks, channels, short_intervals(judged), run.pooled, figures,
+                           run.judged_at_risk(s.risk))
 
     def risk_curve(self, risks: Sequence[float]) -> list[RiskPoint]:
         """Paid hours of the Erlang A requirement hedged at each risk: one shift selection each, no simulation
@@ -340,6 +342,9 @@ class ScheduleLoop:
                 rnd.summary.certified_short_intervals = len(rnd.certificate.short_intervals)
                 if not rnd.certificate.accepted:
                     self.margin_level += 1
+                    if rnd.certificate.judged_at_risk is not None:
+                        # the plan holds in the hedged sample but not on plausible weeks: re-size from the weeks
+                        rnd.judged = rnd.certificate.judged_at_risk
             best = self.best()
             certified = best.certificate is not None and best.certificate.accepted
             if number == s.rounds or (certified and number - best.number >= PATIENCE):

@@ -114,7 +114,7 @@ def test_claimed_share_is_the_mean_of_weekly_shares_on_stub_judged_tables():
 
 
 def test_a_plan_at_risk_is_certified_on_plausible_weeks_and_claims_their_mean():
-    result = schedule(_scenario(day_sd=0.15), risk=0.9, risk_curve=(0.5, 0.9), **FAST)
+    result = schedule(_scenario(day_sd=0.15, days=1), risk=0.9, risk_curve=(0.5, 0.9), **FAST)
     plausible = result.kpis.certified.plausible
     assert result.risk == 0.9 and plausible.risk == 0.9 and plausible.weeks == 20
     assert plausible.seed == result.kpis.certified.seed
