@@ -258,8 +258,12 @@ class ScheduleLoop:
                                     replications=per_week)
         judged = judge_simulation(self.scenario, run.pooled)
         channels = channel_figures(self.scenario, run.pooled.summary, judged)
+        # the claimed shares, and the service level alone the same way (the mean over the weeks)
+        sl_only = [meeting_shares(self.scenario, j, service_level_only=True) for j in run.judged]
         for name, share in figures.claimed.items():
             channels[name].intervals_meeting_target = share
+            channels[name].intervals_meeting_service_level = _round(np.mean([w[name] for w in sl_only
+                                                                             if w[name] is not None]), 4)
         return Certificate(s.certify_seed, per_week * weeks, channels, short_intervals(judged), run.pooled, figures,
                            run.judged_at_risk(s.risk))
 

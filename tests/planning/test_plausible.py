@@ -123,6 +123,8 @@ def test_a_plan_at_risk_is_certified_on_plausible_weeks_and_claims_their_mean():
         assert result.kpis.claimed_shares[channel] == pytest.approx(np.mean(weekly), abs=1e-4)
         assert plausible.at_risk[channel] == pytest.approx(np.quantile(weekly, 0.1), abs=1e-4)
     assert result.kpis.meets_targets == plausible.meets_targets
+    for figures in result.kpis.channels.values():
+        assert figures.intervals_meeting_target <= figures.intervals_meeting_service_level
     data = result.to_json()
     assert data["risk"] == 0.9 and [p["risk"] for p in data["risk_curve"]] == [0.5, 0.9]
     assert ScheduleKPIs.from_json(data).certified.plausible == plausible
