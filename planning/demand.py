@@ -1,19 +1,54 @@
 """The week's expected contacts per interval and channel, resolved once from whichever source the scenario names
 (explicit rates, a forecast file, or the history forecast with forecasting); every later stage takes it as an
-argument."""
+argument. `week_demand` also gives the demand's error law (`DemandUncertainty`): how far the real week may fall
+from the expected contacts, for planning against plausible weeks (planning.plausible)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from scenarios import InputError, Problem, Scenario, bounds, interval_index, open_mask, week_intervals
 from scenarios.progress import Progress
 from scenarios.tables import parse_datetimes, read_table
 
+if TYPE_CHECKING:    # forecasting loads only when a history is forecast
+    from forecasting import ForecastErrorModel
+
 DEMAND_COLUMNS = ["ds", "channel", "contacts", "aht_seconds"]
+SETTING_SOURCE = "scenario demand.day_sd"
+BACKTEST_SOURCE = "forecast backtest"
+
+
+@dataclass(frozen=True)
+class DemandUncertainty:
+    """The error law of the week's demand per channel (forecasting.ForecastErrorModel: a multiplicative day factor
+    with its spread and correlation across the week, plus interval noise beyond Poisson). Channels without a law
+    are taken as exact. `source`: SETTING_SOURCE or BACKTEST_SOURCE; `warnings`: when the law is not reliable."""
+
+    laws: dict[str, ForecastErrorModel]
+    source: str
+    warnings: list[str] = field(default_factory=list)
+
+    def day_factor(self, channel: str, quantile: float) -> float:
+        """The `quantile` of a day's factor (actual day total / expected) of `channel`: 1 without a law."""
+        law = self.laws.get(channel)
+        if law is None:
+            return 1.0
+        return float(np.exp(law.bias_ + stats.norm.ppf(quantile) * law.day_sd_))
+
+
+@dataclass(frozen=True)
+class WeekDemand:
+    """The week's expected demand (`table`, as scenario_demand) and its error law (None: taken as exact)."""
+
+    table: pd.DataFrame
+    uncertainty: DemandUncertainty | None
 
 
 def scenario_demand(scenario: Scenario, progress: Progress | None = None) -> pd.DataFrame:
@@ -23,18 +58,52 @@ def scenario_demand(scenario: Scenario, progress: Progress | None = None) -> pd.
     `demand.channel_scale` are applied. Sources: explicit rates, a forecast CSV (`yhat` or `contacts`), or a
     history CSV forecast with `demand.model`.
     """
+    return week_demand(scenario, progress).table
+
+
+def week_demand(scenario: Scenario, progress: Progress | None = None) -> WeekDemand:
+    """The week's expected demand (scenario_demand) with its error law: `demand.day_sd` when the scenario sets it,
+    else, for a history source, each channel's law from the forecast's own backtest (models that carry one:
+    `auto`); None when there is none (the demand is taken as exact)."""
     spec = scenario.demand
+    laws: dict[str, ForecastErrorModel] = {}
     if spec.rates is not None:
         table = _from_rates(scenario)
     elif spec.forecast is not None:
         table = _from_forecast_file(scenario)
     else:
-        table = _from_history(scenario, progress)
-    return finish_demand(scenario, table)
+        table, laws = _from_history(scenario, progress)
+    return WeekDemand(finish_demand(scenario, table), _uncertainty(scenario, laws))
 
 
-def _from_history(scenario: Scenario, progress: Progress | None) -> pd.DataFrame:
-    """Forecast the scenario's days from its history with `demand.model`; notes go to the log and `attrs`."""
+def known_law(day_sd: float, day_corr: float = 0.0) -> ForecastErrorModel:
+    """A day-factor law given by its parameters (no bias, no interval noise beyond Poisson)."""
+    from forecasting import ForecastErrorModel
+
+    law = ForecastErrorModel()
+    law.bias_, law.day_sd_, law.day_corr_, law.interval_cv_ = 0.0, float(day_sd), float(day_corr), 0.0
+    return law
+
+
+def setting_uncertainty(scenario: Scenario) -> DemandUncertainty | None:
+    """The error law the scenario sets (`demand.day_sd`, `demand.day_corr`) for every channel, None when unset."""
+    spec = scenario.demand
+    if spec.day_sd is None:
+        return None
+    law = known_law(spec.day_sd, spec.day_corr)
+    return DemandUncertainty({name: law for name in scenario.channels}, SETTING_SOURCE)
+
+
+def _uncertainty(scenario: Scenario, laws: dict[str, ForecastErrorModel]) -> DemandUncertainty | None:
+    if scenario.demand.day_sd is not None or not laws:
+        return setting_uncertainty(scenario)
+    warnings = [f"{name}: {w}" for name, law in laws.items() for w in law.warnings_]
+    return DemandUncertainty(laws, BACKTEST_SOURCE, warnings)
+
+
+def _from_history(scenario: Scenario, progress: Progress | None) -> tuple[pd.DataFrame, dict[str, ForecastErrorModel]]:
+    """Forecast the scenario's days from its history with `demand.model`; notes go to the log and `attrs`. Also
+    the error law of each channel's forecast, where the model carries one."""
     import logging
 
     from forecasting import Forecaster, model_from_name, read_history
@@ -69,7 +138,9 @@ def _from_history(scenario: Scenario, progress: Progress | None) -> pd.DataFrame
         table["ds"] = pd.DatetimeIndex(table["ds"]).tz_localize(idx.tz, ambiguous="NaT", nonexistent="NaT")
     table.attrs["notes"] = notes
     table.attrs["models"] = dict(zip(out["channel"], out["model"]))
-    return table
+    laws = {channel: law for channel, fitted in forecaster.fitted_.items() for model in fitted.values()
+            if (law := getattr(model, "error_model_", None)) is not None}
+    return table, laws
 
 
 def finish_demand(scenario: Scenario, table: pd.DataFrame) -> pd.DataFrame:

@@ -7,11 +7,18 @@
   plan is rostered to named agents (optimizer.build_roster) and simulated again with fresh customers.
 - "erlang-c-two-step": optimizer.baseline (Erlang C per interval and channel, shift covering, breaks afterwards),
   simulated once when `verify` is on, never adjusted.
+
+With a `risk` setting and an error law of the demand (planning.demand.DemandUncertainty), ccplan plans against
+plausible weeks: the requirement is sized on each channel's demand at the risk quantile of its day factor, the
+loop re-sizes as usual, and plans are certified on plausible weeks drawn from the law (planning.plausible)
+instead of the forecast taken as exact: a plan is accepted when it meets the targets in TARGET_SHARE of open
+intervals on `risk` of those weeks. risk None: the forecast taken as exact.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
@@ -28,11 +35,12 @@ from scenarios import (Agent, InputError, Problem, Roster, Scenario, Shift, Time
 from scenarios.progress import Progress, no_progress, scaled
 from sim import SimResult, SimSummary, judge_simulation, max_abandon_of, meeting_shares, simulate, target_of
 
-from .demand import scenario_demand
+from .demand import BACKTEST_SOURCE, DemandUncertainty, setting_uncertainty, week_demand
 from .execution import executor_or_local
 from .guard import guard_size
-from .schedule_results import (CertifiedFigures, RoundSummary, SampleFigures, ScheduleKPIs, ScheduleResult,
-                               TargetFigures, worst_share)
+from .plausible import PlausibleWeeks, draw_weeks, hedged_demand, plausible_figures, simulate_weeks
+from .schedule_results import (CertifiedFigures, PlausibleFigures, RiskPoint, RoundSummary, SampleFigures,
+                               ScheduleKPIs, ScheduleResult, TargetFigures, worst_share)
 
 TARGET_SHARE = 0.95   # a plan "meets targets" when every channel meets them in this share of its open intervals
 # The loop accepts a plan only when its certification shows this share: an interval near its limit can fall
@@ -51,6 +59,12 @@ LOOP_REPLICATIONS = 40
 # fails certification: the loop then raises the intervals that only passed by the luck of its sample.
 MARGINS = (1.0, 1.5, 2.0, 2.5, 3.0)
 
+# Planning against plausible weeks: the default risk (targets in TARGET_SHARE of open intervals on this share of
+# plausible weeks), the weeks drawn, and the risks of the paid-hours curve.
+DEFAULT_RISK = 0.9
+PLAUSIBLE_WEEKS = 20
+RISK_CURVE = (0.5, 0.75, 0.9, 0.95)
+
 METHODS = ("ccplan", "erlang-c-two-step")
 DEFAULT_EFFORT = 15.0        # CP-SAT deterministic time per solver stage (about 15 s of one core)
 DEFAULT_TIME_LIMIT = 300.0   # seconds: the wall-clock safety limit of a solver stage
@@ -62,7 +76,8 @@ class ScheduleSettings:
     `replications` and `seed` of the loop's simulations, `certify_replications` of the certification (at seed +
     CERTIFY_SEED), `effort` of each solver stage (shift selection, the roster) in CP-SAT deterministic time,
     `time_limit` the wall-clock safety limit of a stage in seconds (None: none), `workers` (solver threads and
-    simulation processes)."""
+    simulation processes), `risk` (None: the forecast taken as exact; else plan against plausible weeks, ccplan
+    only, when the demand has an error law)."""
 
     method: str = "ccplan"
     verify: bool = True
@@ -73,6 +88,7 @@ class ScheduleSettings:
     time_limit: float | None = DEFAULT_TIME_LIMIT
     workers: int = 2
     certify_replications: int = CERTIFY_REPLICATIONS
+    risk: float | None = None
 
     @property
     def budget(self) -> Budget:
@@ -96,17 +112,20 @@ def certification_seed(seed: int) -> int:
 @dataclass
 class Certificate:
     """A plan simulated with the certification sample: per-channel figures, and the open intervals that miss a
-    target with their simulated figures."""
+    target with their simulated figures. On plausible weeks (`plausible`): the figures over all their replications,
+    the channels' `intervals_meeting_target` the claimed share, and the worst share the one held at the risk."""
 
     seed: int
     replications: int
     channels: dict[str, TargetFigures]
     short_intervals: list[dict]
     result: SimResult
+    plausible: PlausibleFigures | None = None
+    judged_at_risk: pd.DataFrame | None = None     # on plausible weeks: each interval as in its week at the risk
 
     @property
     def worst_share(self) -> float:
-        return worst_share(self.channels)
+        return self.plausible.worst_at_risk if self.plausible is not None else worst_share(self.channels)
 
     @property
     def meets_targets(self) -> bool:
@@ -114,11 +133,13 @@ class Certificate:
 
     @property
     def accepted(self) -> bool:
-        """Good enough for the loop to keep: the targets met with the cushion of ACCEPT_SHARE."""
-        return self.worst_share >= ACCEPT_SHARE
+        """Good enough for the loop to keep: the targets met with the cushion of ACCEPT_SHARE (on plausible weeks,
+        the targets met at the risk: the spread of the weeks is the cushion)."""
+        return self.meets_targets if self.plausible is not None else self.worst_share >= ACCEPT_SHARE
 
     def figures(self) -> CertifiedFigures:
-        return CertifiedFigures(self.seed, self.replications, self.meets_targets, TARGET_SHARE, self.channels)
+        return CertifiedFigures(self.seed, self.replications, self.meets_targets, TARGET_SHARE, self.channels,
+                                self.plausible)
 
 
 @dataclass
@@ -154,11 +175,20 @@ class ScheduleLoop:
     """The schedule pipeline for one scenario, demand and set of agents, one named step per stage."""
 
     def __init__(self, scenario: Scenario, demand: pd.DataFrame, agents: list[Agent], settings: ScheduleSettings,
-                 progress: Progress | None = None, locked: Locked | None = None, executor: Executor | None = None):
+                 progress: Progress | None = None, locked: Locked | None = None, executor: Executor | None = None,
+                 *, uncertainty: DemandUncertainty | None = None):
         self.scenario = scenario
         self.executor = executor              # where the simulations run (None: in this process)
         self.locked = locked or NO_LOCKS      # shifts kept as they are (optimizer.locked)
-        self.demand = demand
+        self.expected = demand                # the forecast as it is
+        self.law = uncertainty                # the demand's error law (None: unknown)
+        self.hedged = uncertainty is not None and settings.risk is not None and settings.method == "ccplan"
+        # what the requirement is sized on and the loop simulates: the forecast, hedged at the risk
+        self.demand = hedged_demand(demand, uncertainty, settings.risk) if self.hedged else demand
+        self.plausible: PlausibleWeeks | None = None
+        if self.hedged and settings.verify:
+            self.plausible = draw_weeks(scenario, demand, uncertainty, weeks=PLAUSIBLE_WEEKS,
+                                        seed=settings.certify_seed)
         self.agents = agents
         self.settings = settings
         self.progress = progress or no_progress
@@ -202,8 +232,11 @@ class ScheduleLoop:
                         executor=self.executor, progress=progress)
 
     def certify(self, staff: Roster, progress: Progress) -> Certificate:
-        """Simulate `staff` with the certification sample and judge every open interval (no margin)."""
+        """Simulate `staff` with the certification sample and judge every open interval (no margin): on the
+        plausible weeks when planning against them, else on the forecast taken as exact."""
         s = self.settings
+        if self.plausible is not None:
+            return self.certify_plausible(staff, progress)
         message = (f"certifying with {s.certify_replications} replications of fresh customers "
                    f"(seed {s.certify_seed})")
         result = self.simulate(staff, s.certify_seed, s.certify_replications,
@@ -211,6 +244,43 @@ class ScheduleLoop:
         judged = judge_simulation(self.scenario, result)
         return Certificate(s.certify_seed, s.certify_replications,
                            channel_figures(self.scenario, result.summary, judged), short_intervals(judged), result)
+
+    def certify_plausible(self, staff: Roster, progress: Progress) -> Certificate:
+        """Simulate `staff` on every plausible week (the certification's replications shared out among them, at
+        least 2 each) and judge each week on its own."""
+        s = self.settings
+        weeks = len(self.plausible)
+        per_week = max(2, -(-s.certify_replications // weeks))
+        message = f"certifying on {weeks} plausible weeks x {per_week} replications (seed {s.certify_seed})"
+        run = simulate_weeks(self.scenario, staff, self.plausible, replications=per_week, seed=s.certify_seed,
+                             executor=self.executor, progress=lambda fraction, _="": progress(fraction, message))
+        figures = plausible_figures(run.shares, risk=s.risk, target_share=TARGET_SHARE, seed=s.certify_seed,
+                                    replications=per_week)
+        judged = judge_simulation(self.scenario, run.pooled)
+        channels = channel_figures(self.scenario, run.pooled.summary, judged)
+        # the claimed shares, and the service level alone the same way (the mean over the weeks)
+        sl_only = [meeting_shares(self.scenario, j, service_level_only=True) for j in run.judged]
+        for name, share in figures.claimed.items():
+            channels[name].intervals_meeting_target = share
+            channels[name].intervals_meeting_service_level = _round(np.mean([w[name] for w in sl_only
+                                                                             if w[name] is not None]), 4)
+        return Certificate(s.certify_seed, per_week * weeks, channels, short_intervals(judged), run.pooled, figures,
+                           run.judged_at_risk(s.risk))
+
+    def risk_curve(self, risks: Sequence[float]) -> list[RiskPoint]:
+        """Paid hours of the Erlang A requirement hedged at each risk: one shift selection each, no simulation
+        (empty without an error law or for the baseline)."""
+        if self.settings.method != "ccplan" or self.law is None:
+            return []
+        points = []
+        for risk in risks:
+            self.progress(1.0, f"paid hours at risk {risk:.0%}")
+            requirement = requirements(self.scenario, hedged_demand(self.expected, self.law, risk),
+                                       method="erlang-a")
+            plan = select_shifts(self.scenario, self.locked.residual(self.scenario, requirement), self.limits,
+                                 budget=self.settings.budget)
+            points.append(RiskPoint(risk, round(plan.paid_hours, 2)))
+        return points
 
     # --- the loop --------------------------------------------------------------------------------------------
 
@@ -276,6 +346,9 @@ class ScheduleLoop:
                 rnd.summary.certified_short_intervals = len(rnd.certificate.short_intervals)
                 if not rnd.certificate.accepted:
                     self.margin_level += 1
+                    if rnd.certificate.judged_at_risk is not None:
+                        # the plan holds in the hedged sample but not on plausible weeks: re-size from the weeks
+                        rnd.judged = rnd.certificate.judged_at_risk
             best = self.best()
             certified = best.certificate is not None and best.certificate.accepted
             if number == s.rounds or (certified and number - best.number >= PATIENCE):
@@ -313,6 +386,7 @@ class ScheduleLoop:
             warnings.append(f"{len(outcome.unassigned)} planned shift(s) could not be given to any agent")
         if certificate is not None:
             warnings += unmet_target_warnings(self.scenario, certificate)
+        warnings += self.law_warnings()
         self.progress(0.97, "coverage and KPIs")
         coverage, groups, shortfalls = coverage_tables(self.scenario, outcome.roster, kept.requirement)
         kpis = roster_kpis(self.scenario, outcome.roster, kept.requirement, certificate=certificate,
@@ -325,7 +399,22 @@ class ScheduleLoop:
         self.progress(1.0, "done")
         return ScheduleResult(s.method, outcome.roster, kept.requirement, coverage, groups, shortfalls, kpis,
                               [r.summary for r in self.rounds], certificate.result if certificate else None,
-                              warnings)
+                              warnings, risk=s.risk if self.hedged else None)
+
+    def law_warnings(self) -> list[str]:
+        """When a risk was asked for: what makes the demand's error law unreliable, or that the history forecast
+        has none (the forecast is then taken as exact)."""
+        if self.settings.risk is None or self.settings.method != "ccplan":
+            return []
+        if self.law is None:
+            if self.scenario.demand.history is None:
+                return []
+            return [f"the forecast of {self.scenario.demand.model!r} carries no error law (use model auto or set "
+                    f"demand.day_sd): the plan takes the forecast as exact, not at risk {self.settings.risk:.0%}"]
+        if self.law.source == BACKTEST_SOURCE and self.law.warnings:
+            return [f"planned at risk {self.settings.risk:.0%} with an unreliable error law of the forecast: "
+                    + "; ".join(self.law.warnings)]
+        return []
 
 
 def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: list[Agent] | None = None,
@@ -334,7 +423,9 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
              time_limit: float | None = DEFAULT_TIME_LIMIT, workers: int = 2,
              certify_replications: int = CERTIFY_REPLICATIONS, locked: Roster | list[Shift] | None = None,
              time_off: list[TimeOff] | None = None, executor: Executor | None = None,
-             max_contacts: float | None = None, max_agents: float | None = None) -> ScheduleResult:
+             max_contacts: float | None = None, max_agents: float | None = None, *,
+             risk: float | None = DEFAULT_RISK, risk_curve: Sequence[float] = (),
+             uncertainty: DemandUncertainty | None = None) -> ScheduleResult:
     """Schedule and roster the scenario's week.
 
     demand: expected contacts (default: planning.demand.scenario_demand). agents: the agents to roster
@@ -349,6 +440,11 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
     they are, the rest scheduled around them (optimizer.locked); InputError when one is not for one of the agents
     in its skill group. time_off: entries (scenarios.read_time_off) added to the agents' unavailable times.
     max_contacts, max_agents: the size guard's limits (planning.guard), checked before any work.
+    risk: plan against plausible weeks of demand (ccplan): the roster must meet the targets in TARGET_SHARE of
+    open intervals on this share of the weeks drawn from the demand's error law; None takes the forecast as exact.
+    uncertainty: that law (default: the scenario's, planning.demand.week_demand, when `demand` is None, else
+    `demand.day_sd` when set). risk_curve: risks at which to report the hedged requirement's paid hours
+    (`result.risk_curve`; e.g. RISK_CURVE).
     """
     guard_size(scenario, replications=replications, max_contacts=max_contacts, max_agents=max_agents)
     progress = progress or no_progress
@@ -365,6 +461,9 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
         problems.append(Problem("time_limit", f"must be > 0 seconds (got {time_limit})"))
     if certify_replications < 2:
         problems.append(Problem("certify_replications", f"must be at least 2 (got {certify_replications})"))
+    for name, value in [("risk", risk)] * (risk is not None) + [("risk_curve", r) for r in risk_curve]:
+        if not 0 < value < 1:
+            problems.append(Problem(name, f"must be a share between 0 and 1, exclusive (got {value})"))
     if problems:
         raise InputError(problems, "invalid schedule settings")
     agents = agents if agents is not None else generate_agents(scenario)
@@ -377,13 +476,19 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
         fixed = Locked(shifts, list(agents))
     settings = ScheduleSettings(method, verify, rounds, replications,
                                 scenario.simulation.seed if seed is None else seed, effort, time_limit, workers,
-                                certify_replications)
+                                certify_replications, risk)
     if demand is None:
         progress(0.0, "forecasting demand")
-        demand = scenario_demand(scenario)
+        week = week_demand(scenario)
+        demand, uncertainty = week.table, uncertainty or week.uncertainty
+    elif uncertainty is None:
+        uncertainty = setting_uncertainty(scenario)
     with executor_or_local(executor, workers) as run_on:
-        return ScheduleLoop(scenario, demand, fixed.free_agents(scenario, agents), settings, progress, fixed,
-                            run_on).run()
+        loop = ScheduleLoop(scenario, demand, fixed.free_agents(scenario, agents), settings, progress, fixed,
+                            run_on, uncertainty=uncertainty)
+        result = loop.run()
+        result.risk_curve = loop.risk_curve(risk_curve)
+        return result
 
 
 def shift_keys(roster: Roster) -> list[tuple]:
@@ -468,7 +573,9 @@ def short_intervals(judged: pd.DataFrame) -> list[dict]:
 
 def unmet_target_warnings(scenario: Scenario, certificate: Certificate) -> list[str]:
     """Plain statements for every channel meeting its targets in fewer than TARGET_SHARE of its open intervals on
-    the certification sample, with the simulated figures."""
+    the certification sample, with the simulated figures; on plausible weeks, those missing it at the risk."""
+    if certificate.plausible is not None:
+        return plausible_warnings(certificate.plausible)
     out = []
     for name, ch in certificate.channels.items():
         share = ch.intervals_meeting_target
@@ -488,3 +595,12 @@ def unmet_target_warnings(scenario: Scenario, certificate: Certificate) -> list[
             text += f", abandonment up to {worst_ab:.1%}"
         out.append(text + f"; {len(short)} interval(s) short, listed in the JSON (certified.short_intervals)")
     return out
+
+
+def plausible_warnings(figures: PlausibleFigures) -> list[str]:
+    """Plain statements for every channel whose share of open intervals meeting targets, held on `risk` of the
+    plausible weeks, falls short of the target share."""
+    return [f"{name}: on {figures.risk:.0%} of {figures.weeks} plausible weeks the targets are met in at least "
+            f"{share:.1%} of open intervals (needed {figures.target_share:.0%}); {figures.claimed[name]:.1%} "
+            "expected on the real week"
+            for name, share in figures.at_risk.items() if share < figures.target_share]

@@ -75,26 +75,85 @@ class SampleFigures:
 
 
 @dataclass
+class PlausibleFigures:
+    """A plan simulated on `weeks` plausible weeks of demand (planning.plausible), `replications` each, from
+    `seed`. Per channel: `weekly` the share of open intervals meeting every target in each week, `claimed` their
+    mean (the share expected on the real week), `at_risk` their (1 - risk) lower quantile: the share held on
+    `risk` of plausible weeks. The plan meets the targets when every channel's `at_risk` reaches `target_share`."""
+
+    seed: int
+    weeks: int
+    replications: int
+    risk: float
+    target_share: float
+    claimed: dict[str, float]
+    at_risk: dict[str, float]
+    weekly: dict[str, list[float]]
+
+    @property
+    def meets_targets(self) -> bool:
+        return all(v >= self.target_share for v in self.at_risk.values())
+
+    @property
+    def worst_at_risk(self) -> float:
+        return min(self.at_risk.values(), default=1.0)
+
+    def to_json(self) -> dict:
+        return {"seed": self.seed, "weeks": self.weeks, "replications_per_week": self.replications,
+                "risk": self.risk, "target_share": self.target_share, "meets_targets": self.meets_targets,
+                "claimed": self.claimed, "at_risk": self.at_risk, "weekly": self.weekly}
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> PlausibleFigures:
+        return cls(data["seed"], data["weeks"], data["replications_per_week"], data["risk"], data["target_share"],
+                   dict(data["claimed"]), dict(data["at_risk"]), {c: list(v) for c, v in data["weekly"].items()})
+
+
+@dataclass
+class RiskPoint:
+    """Paid hours of the requirement hedged at `risk` (planning.plausible.hedged_demand): one shift selection, no
+    simulation or re-sizing (what certainty costs before the loop's corrections)."""
+
+    risk: float
+    paid_hours: float
+
+    def to_json(self) -> dict:
+        return {"risk": self.risk, "paid_hours": self.paid_hours}
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> RiskPoint:
+        return cls(data["risk"], data["paid_hours"])
+
+
+@dataclass
 class CertifiedFigures:
     """A plan simulated with the certification sample (fresh customers): whether every channel meets its targets
-    in `target_share` of its open intervals, and the per-channel figures."""
+    in `target_share` of its open intervals, and the per-channel figures. When certified on plausible weeks
+    (`plausible`), the channels' `intervals_meeting_target` is the claimed share and `meets_targets` holds at the
+    risk setting."""
 
     seed: int
     replications: int
     meets_targets: bool
     target_share: float
     channels: dict[str, TargetFigures]
+    plausible: PlausibleFigures | None = None
 
     def to_json(self, short_intervals: list[dict] | int) -> dict:
         """The JSON with the intervals missing a target (the list, or in a round's entry their count)."""
-        return {"seed": self.seed, "replications": self.replications, "meets_targets": self.meets_targets,
-                "target_share": self.target_share, "channels": _channels_json(self.channels),
-                "short_intervals": short_intervals}
+        out = {"seed": self.seed, "replications": self.replications, "meets_targets": self.meets_targets,
+               "target_share": self.target_share, "channels": _channels_json(self.channels),
+               "short_intervals": short_intervals}
+        if self.plausible is not None:
+            out["plausible"] = self.plausible.to_json()
+        return out
 
     @classmethod
     def from_json(cls, data: Mapping) -> CertifiedFigures:
+        plausible = data.get("plausible")
         return cls(data["seed"], data["replications"], data["meets_targets"], data["target_share"],
-                   _channels_from_json(data.get("channels")))
+                   _channels_from_json(data.get("channels")),
+                   PlausibleFigures.from_json(plausible) if plausible else None)
 
 
 @dataclass
@@ -181,6 +240,15 @@ class ScheduleKPIs:
     def meets_targets(self) -> bool | None:
         return self.certified.meets_targets if self.certified is not None else None
 
+    @property
+    def claimed_shares(self) -> dict[str, float | None]:
+        """Per human channel the share of open intervals meeting every target that the roster claims for the real
+        week: the mean over plausible weeks when certified on them, else the certified share on the forecast taken
+        as exact (None when not simulated)."""
+        if self.certified is not None and self.certified.plausible is not None:
+            return dict(self.certified.plausible.claimed)
+        return {name: figures.intervals_meeting_target for name, figures in self.channels.items()}
+
     def to_json(self, rounds: list[RoundSummary] | None = None) -> dict:
         """The KPIs' JSON; `rounds` (the schedule's JSON has them) go before the lower bound."""
         out = {"paid_hours": self.paid_hours, "cost": self.cost, "agents_rostered": self.agents_rostered,
@@ -227,7 +295,8 @@ class ScheduleResult:
     for it). groups: ds, skill_group, on_duty, available. shortfalls: intervals short of the requirement
     (ds, channels, short_agents). kpis: the roster's figures; `kpis.channels` are the certified figures (fresh
     customers), `kpis.in_sample` the loop's own. rounds: one summary per solve. sim: the certification
-    simulation (sim.SimResult) or None.
+    simulation (sim.SimResult; on plausible weeks, all their replications pooled) or None. risk: the risk setting
+    planned at (None: the forecast taken as exact); risk_curve: paid hours against risk, when asked for.
     """
 
     method: str
@@ -240,10 +309,17 @@ class ScheduleResult:
     rounds: list[RoundSummary]
     sim: SimResult | None = None
     warnings: list[str] = field(default_factory=list)
+    risk: float | None = None
+    risk_curve: list[RiskPoint] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        return {**self.kpis.to_json(self.rounds), "method": self.method, "shortfalls": self.shortfalls,
-                "warnings": self.warnings}
+        out = {**self.kpis.to_json(self.rounds), "method": self.method, "shortfalls": self.shortfalls,
+               "warnings": self.warnings}
+        if self.risk is not None:
+            out["risk"] = self.risk
+        if self.risk_curve:
+            out["risk_curve"] = [p.to_json() for p in self.risk_curve]
+        return out
 
     def kpi_rows(self) -> dict[str, Any]:
         """The KPIs with the rounds as rows: "channels.phone.service_level" -> value (lists as they are)."""

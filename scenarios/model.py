@@ -196,6 +196,9 @@ class Demand(Strict):
       for every open interval.
     `scale` multiplies every channel, `channel_scale` single channels; `overdispersion` is the coefficient of
     variation of a gamma multiplier on each day's rates in simulation (0 = plain Poisson).
+    `day_sd` (with `day_corr`): a known error law of the week's demand for planning against plausible weeks: each
+    day's total is the expected one times exp(N(0, day_sd)), days of the week correlated by `day_corr`. None: the
+    law of the history forecast's backtest when there is one, else the demand is taken as exact.
     """
 
     history: Path | None = None
@@ -205,6 +208,8 @@ class Demand(Strict):
     scale: Annotated[float, Field(ge=0), bounded(B.DEMAND_SCALE)] = 1.0
     channel_scale: dict[str, Annotated[float, Field(ge=0), bounded(B.DEMAND_SCALE)]] = Field(default_factory=dict)
     overdispersion: float = Field(default=0.0, ge=0, le=2)
+    day_sd: float | None = Field(default=None, ge=0, le=2, description="sd of the log day factor of demand")
+    day_corr: float = Field(default=0.0, ge=0, le=1, description="correlation of two days' log factors")
 
     def factor(self, channel: str) -> float:
         """What the channel's expected contacts are multiplied by (a plain factor): `scale` times the channel's

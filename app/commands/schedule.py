@@ -38,6 +38,14 @@ def schedule_cmd(
                                              help="Replications of fresh customers (seed + 1000) that certify "
                                                   "candidate plans and the roster."),
     seed: int | None = typer.Option(None, "--seed", help="Simulation seed (default: the scenario's)."),
+    risk: float = typer.Option(0.9, "--risk", min=0.0, max=0.99,
+                               help="Plan against plausible weeks drawn from the forecast's error law: the roster "
+                                    "must meet the targets in 95% of open intervals on this share of them (ccplan; "
+                                    "needs an error law: demand model auto, or demand.day_sd). 0: take the "
+                                    "forecast as exact."),
+    risk_curve: bool = typer.Option(False, "--risk-curve/--no-risk-curve",
+                                    help="Also report paid hours against risk (50%, 75%, 90%, 95%): the hedged "
+                                         "requirement's shift selection at each, without simulation."),
     effort: float = typer.Option(15.0, "--effort", min=0.0, max=100000.0,
                                  help="Solver budget per stage (shift selection, then the roster) in CP-SAT "
                                       "deterministic time, about a second of one core each: the same inputs give "
@@ -59,6 +67,7 @@ def schedule_cmd(
     """Schedule shifts with lunch and breaks and roster named agents for the scenario's week."""
     from optimizer import generate_agents, write_outputs
     from planning import METHODS, schedule
+    from planning.schedule import RISK_CURVE
     from planning.versions import generated_name, record_version
 
     if method not in METHODS:
@@ -75,7 +84,7 @@ def schedule_cmd(
                           replications=replications, seed=seed, effort=effort, time_limit=time_limit,
                           certify_replications=certify_replications, progress=progress,
                           locked=kept, time_off=away, executor=run_on, max_contacts=max_contacts,
-                          max_agents=max_agents)
+                          max_agents=max_agents, risk=risk or None, risk_curve=RISK_CURVE if risk_curve else ())
     for path in write_outputs(result, csv=out, xlsx=xlsx):
         typer.echo(f"wrote {path}")
     _summary(result)
@@ -117,6 +126,17 @@ def _summary(result) -> None:
         typer.echo(f"  certified with fresh customers (seed {cert.seed}, {cert.replications} replications), "
                    f"open intervals meeting targets: " + _shares(k.channels)
                    + f" -> {verdict} the targets in {cert.target_share:.0%} of every channel's open intervals")
+    plausible = k.certified.plausible if k.certified else None
+    if plausible is not None:
+        typer.echo(f"  planned at risk {plausible.risk:.0%}: on {plausible.weeks} plausible weeks of demand "
+                   f"({plausible.replications} replications each), open intervals meeting targets expected on the "
+                   f"real week: " + _percent(plausible.claimed) + f"; held on {plausible.risk:.0%} of the weeks: "
+                   + _percent(plausible.at_risk))
+    elif result.method == "ccplan" and k.simulated:
+        typer.echo("  the forecast taken as exact (no risk setting or no error law of the demand)")
+    if result.risk_curve:
+        typer.echo("  paid hours against risk (hedged requirement, one shift selection each, no simulation): "
+                   + ", ".join(f"{p.risk:.0%} {p.paid_hours:,.1f} h" for p in result.risk_curve))
     if k.simulated:
         typer.echo("  certified service level: " + ", ".join(
             f"{c} {v.service_level:.1%} (target {v.target:.0%})" for c, v in k.channels.items()
@@ -146,3 +166,7 @@ def _shares(channels: dict[str, TargetFigures]) -> str:
             text += f" (SL alone {v.intervals_meeting_service_level:.1%})"
         parts.append(text)
     return ", ".join(parts)
+
+
+def _percent(shares: dict[str, float]) -> str:
+    return ", ".join(f"{c} {v:.1%}" for c, v in shares.items())

@@ -62,7 +62,7 @@ def test_example_scenario_demand_uses_auto_with_a_graceful_fallback(example):
     assert len(demand) == 4 * 7 * 48 and (demand["contacts"] >= 0).all()
     assert set(demand["channel"]) == {"phone", "chat", "email", "bot"}
     from planning.demand import _from_history
-    table = _from_history(example, None)
+    table, _ = _from_history(example, None)
     assert any("left out of auto" in n for n in table.attrs["notes"])       # 3 weeks: too short for ets/mstl/sarimax
     history = pd.read_csv(example.resolve(example.demand.history))
     phone = demand[demand["channel"] == "phone"]

@@ -123,7 +123,7 @@ def test_example_roster_rules_and_service(example):
     the kept round's simulated figures are the roster's (a plan and its roster simulate identically), and the
     roster is certified with fresh customers: its reported figures are recomputed here from the certification's
     own interval table."""
-    res = schedule(example, verify=True, rounds=2, replications=4, time_limit=None)
+    res = schedule(example, verify=True, rounds=2, replications=4, time_limit=None, risk=None)
     assert check_roster_rules(example, res.roster) == []
     for name, ch in res.kpis.channels.items():
         assert ch.intervals_meeting_service_level >= 0.9, name

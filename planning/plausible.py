@@ -1,0 +1,126 @@
+"""Planning against plausible weeks: weeks of demand drawn from the forecast's error law, a roster simulated on
+each, and what the roster can claim for the real week.
+
+`draw_weeks` draws K weeks of contacts per interval (counts, as a real week brings) from the demand's error law
+with one seeded generator: every plan compared with one seed meets the same K weeks (common random numbers).
+`simulate_weeks` simulates a roster r times on each week through sim's public API and judges each week's intervals
+on the mean over its r replications: per week and channel, the share of open intervals meeting every target.
+`plausible_figures` summarises those shares: the claimed share (their mean, the share expected on the real week)
+and, at a risk setting (e.g. 0.9), the (1 - risk) lower quantile, which must meet the target share for a plan
+to hold "on 90% of plausible weeks".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from scenarios import Roster, Scenario, week_intervals
+from scenarios.progress import Progress
+from sim import Fresh, SimResult, build_result, build_spec, judge_simulation, meeting_shares, replicate
+
+from .demand import DemandUncertainty
+from .schedule_results import PlausibleFigures
+
+
+@dataclass(frozen=True)
+class PlausibleWeeks:
+    """K demand tables (columns as planning.demand.scenario_demand; contacts are counts per interval) drawn from
+    the error law around `expected` with `seed`."""
+
+    expected: pd.DataFrame
+    tables: list[pd.DataFrame]
+    seed: int
+
+    def __len__(self) -> int:
+        return len(self.tables)
+
+
+@dataclass(frozen=True)
+class WeeksSimulation:
+    """A roster simulated on plausible weeks: `judged[k]` week k's open intervals judged on the mean over its
+    replications (sim.judge_simulation), `shares[k][channel]` the share of them meeting every target, and `pooled`
+    every replication of every week in one SimResult (the week's figures expected over plausible weeks)."""
+
+    judged: list[pd.DataFrame]
+    shares: list[dict[str, float | None]]
+    pooled: SimResult
+    replications: int        # per week
+
+    def judged_at_risk(self, risk: float) -> pd.DataFrame:
+        """Each open interval judged as in its plausible week at the risk: the week ranked floor((1 - risk) x K)
+        from the worst (by how far it misses the service level or exceeds the abandonment), so an interval that
+        meets its targets here meets them on about `risk` of the weeks. Columns as sim.judge."""
+        rank = min(int(np.floor((1 - risk) * len(self.judged))), len(self.judged) - 1)
+        table = pd.concat(self.judged, ignore_index=True)
+        severity = np.maximum(table["sl_gap"].to_numpy(float), table["abandon_excess"].to_numpy(float))
+        table = table.assign(_severity=severity).sort_values(["channel", "ds", "_severity"], ascending=[True, True, False],
+                                                             kind="stable")
+        return table.groupby(["channel", "ds"], sort=False).nth(rank).drop(columns="_severity").reset_index(drop=True)
+
+
+def draw_weeks(scenario: Scenario, expected: pd.DataFrame, uncertainty: DemandUncertainty, *, weeks: int,
+               seed: int) -> PlausibleWeeks:
+    """`weeks` plausible weeks around `expected` (planning.demand's table): per channel with a law, its counts
+    drawn by the law (its days share the week's shock); channels without one keep their expected contacts."""
+    rng = np.random.default_rng(seed)
+    per_day = 1440 // scenario.interval_minutes
+    n = len(week_intervals(scenario))
+    days = -(-n // per_day)
+    drawn = {}
+    for name in scenario.channels:
+        own = expected["channel"] == name
+        law = uncertainty.laws.get(name)
+        contacts = expected.loc[own, "contacts"].to_numpy(float)
+        if law is None:
+            drawn[name] = np.repeat(contacts[None], weeks, axis=0)
+            continue
+        grid = np.zeros(days * per_day)
+        grid[:n] = contacts
+        drawn[name] = law.sample(grid.reshape(days, per_day), rng, weeks).reshape(weeks, -1)[:, :n]
+    tables = []
+    for k in range(weeks):
+        table = expected.copy()
+        for name, values in drawn.items():
+            table.loc[table["channel"] == name, "contacts"] = values[k]
+        tables.append(table)
+    return PlausibleWeeks(expected, tables, seed)
+
+
+def simulate_weeks(scenario: Scenario, staff: Roster, weeks: PlausibleWeeks, *, replications: int, seed: int,
+                   executor: Executor | None = None, progress: Progress | None = None) -> WeeksSimulation:
+    """Simulate `staff` `replications` times on every plausible week (replication j of week k: child
+    k * replications + j of SeedSequence(seed)), all in one `sim.replicate` call."""
+    specs = [build_spec(scenario, staff, table) for table in weeks.tables]
+    children = np.random.SeedSequence(seed).spawn(len(specs) * replications)
+    jobs = [Fresh(spec, children[k * replications + j]) for k, spec in enumerate(specs) for j in range(replications)]
+    records = replicate(jobs, executor=executor, progress=progress)
+    ds = week_intervals(scenario)
+    judged = [judge_simulation(scenario, build_result(spec, ds, records[k * replications:(k + 1) * replications],
+                                                       seed)) for k, spec in enumerate(specs)]
+    pooled = build_result(build_spec(scenario, staff, weeks.expected), ds, records, seed)
+    return WeeksSimulation(judged, [meeting_shares(scenario, j) for j in judged], pooled, replications)
+
+
+def plausible_figures(shares: Sequence[dict[str, float | None]], *, risk: float, target_share: float, seed: int,
+                      replications: int) -> PlausibleFigures:
+    """Per channel the claimed share (mean of the weekly shares) and the share held at `risk` (their (1 - risk)
+    lower quantile); the plan meets the targets when every channel's share at risk reaches `target_share`."""
+    channels = [c for c in shares[0] if any(week[c] is not None for week in shares)] if shares else []
+    weekly = {c: [float(week[c]) for week in shares if week[c] is not None] for c in channels}
+    claimed = {c: round(float(np.mean(v)), 4) for c, v in weekly.items()}
+    at_risk = {c: round(float(np.quantile(v, 1 - risk)), 4) for c, v in weekly.items()}
+    return PlausibleFigures(seed=seed, weeks=len(shares), replications=replications, risk=risk,
+                            target_share=target_share, claimed=claimed, at_risk=at_risk,
+                            weekly={c: [round(x, 4) for x in v] for c, v in weekly.items()})
+
+
+def hedged_demand(expected: pd.DataFrame, uncertainty: DemandUncertainty, risk: float) -> pd.DataFrame:
+    """The expected contacts of each channel times the `risk` quantile of its day factor: what the requirement is
+    sized on when the plan must hold on that share of plausible days."""
+    factors = expected["channel"].map(lambda c: uncertainty.day_factor(c, risk)).to_numpy(float)
+    return expected.assign(contacts=expected["contacts"].to_numpy(float) * factors)
