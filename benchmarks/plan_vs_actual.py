@@ -84,7 +84,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--weeks", type=int, default=4)
     parser.add_argument("--risk", type=float, nargs="*", default=[],
-                        help="risk settings to plan ccplan with (needs planning.schedule's risk keyword)")
+                        help="further risk settings to plan ccplan with, beside the default run at "
+                             "planning.DEFAULT_RISK (0: the forecast taken as exact)")
     parser.add_argument("--effort", type=float, default=2.0, help="CP-SAT deterministic time per solver stage")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
@@ -96,8 +97,8 @@ def main() -> None:
     runs = [("default", base, list(base.settings.methods))]
     for risk in args.risk:
         try:
-            runs.append((f"risk {risk:g}", run(scenario, f"risk {risk:g}", args, risk=risk, methods=("ccplan",)),
-                         ["ccplan"]))
+            name = f"risk {risk:g}" if risk else "exact"
+            runs.append((name, run(scenario, name, args, risk=risk or None, methods=("ccplan",)), ["ccplan"]))
         except InputError as exc:
             print(f"risk {risk:g} not run: {exc}", file=sys.stderr)
     hindsight = {w.start.isoformat(): w.plans["hindsight"].paid_hours for w in base.weeks}

@@ -2,10 +2,12 @@
 
 Entry points:
 - `scenario_demand(scenario)`: the week's demand, resolved once from the scenario's source (explicit rates, a
-  forecast file, or its history forecast with `demand.model`), scales applied (planning.demand);
+  forecast file, or its history forecast with `demand.model`), scales applied; `week_demand` adds its error law
+  (`DemandUncertainty`: the forecast's own backtest, or `demand.day_sd`) (planning.demand);
 - `simulate(scenario, staffing, ...)`: sim.simulate with the scenario's demand resolved here;
 - `schedule(scenario, ...)`: the schedule pipeline, requirements -> shift selection -> simulation -> re-sizing
-  -> roster -> KPIs (planning.schedule, `ScheduleLoop`);
+  -> roster -> KPIs (planning.schedule, `ScheduleLoop`); with `risk` (default DEFAULT_RISK) the roster is
+  planned and certified against plausible weeks drawn from the demand's error law (planning.plausible);
 - `build_variants` / `run_whatif`: what-if variants and sweeps compared with paired CIs (planning.whatif);
 - `open_executor`: where replications and variants run, a process pool or Dask (planning.execution);
 - `ReplayModel` / `replay_with` / `calibrate_and_replay`: replay a past period with a calibrated (or a
@@ -20,16 +22,16 @@ Entry points:
 
 from .backtest_plan import PlanBacktest, backtest_plan
 from .calibrate_replay import CalibratedReplay, ReplayModel, calibrate_and_replay, replay_json, replay_with
-from .demand import scenario_demand
+from .demand import DemandUncertainty, WeekDemand, scenario_demand, week_demand
 from .execution import open_executor
 from .guard import guard_size
 from .publish import PublishedWeek, prepare_publish
 from .run import simulate
-from .schedule import METHODS, ScheduleResult, schedule
+from .schedule import DEFAULT_RISK, METHODS, RISK_CURVE, ScheduleResult, schedule
 from .store import Workspace
 from .whatif import build_variants, run_whatif
 
-__all__ = ["METHODS", "CalibratedReplay", "PublishedWeek", "ReplayModel", "ScheduleResult", "Workspace",
+__all__ = ["DEFAULT_RISK", "DemandUncertainty", "METHODS", "PlanBacktest", "RISK_CURVE", "WeekDemand",
+           "backtest_plan", "week_demand", "CalibratedReplay", "PublishedWeek", "ReplayModel", "ScheduleResult", "Workspace",
            "build_variants", "calibrate_and_replay", "guard_size", "open_executor", "prepare_publish", "replay_json",
            "replay_with", "run_whatif", "scenario_demand", "schedule", "simulate"]
-__all__ += ["PlanBacktest", "backtest_plan"]

@@ -14,7 +14,6 @@ are the worst over the human channels, and per channel in `claimed_channels` / `
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import tempfile
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -29,10 +28,10 @@ from scenarios.progress import Progress, no_progress, scaled
 from scenarios.tables import parse_datetimes, read_table
 from sim import judge_simulation, meeting_shares
 
-from .demand import finish_demand, scenario_demand
+from .demand import finish_demand, week_demand
 from .execution import executor_or_local
 from .run import simulate
-from .schedule import ScheduleResult, schedule
+from .schedule import DEFAULT_RISK, ScheduleResult, schedule
 
 METHODS = ("ccplan", "erlang-c-two-step", "hindsight")
 # Each backtested week needs this much history before it: the forecast models backtest on earlier weeks.
@@ -45,13 +44,14 @@ ACTUAL_REPLICATIONS = 100
 
 @dataclass
 class BacktestSettings:
-    """How each week is planned and judged: `weeks` backtested; `risk` passed to planning.schedule for the
-    "ccplan" roster (None: not passed); `replications` of the actual counts (seed + ACTUAL_SEED); the schedule's
+    """How each week is planned and judged: `weeks` backtested; `risk` for the "ccplan" roster, planned against
+    plausible weeks drawn from the forecast's own error law (planning.schedule; None: the forecast taken as exact;
+    the baseline and the hindsight roster are planned on their demand as exact); `replications` of the actual counts (seed + ACTUAL_SEED); the schedule's
     `seed`, `effort` (CP-SAT deterministic time per stage), `rounds`, `schedule_replications` (the loop's sample)
     and `certify_replications`; `workers` (solver threads, simulation processes); `methods` (of METHODS)."""
 
     weeks: int
-    risk: float | None = None
+    risk: float | None = DEFAULT_RISK
     replications: int = ACTUAL_REPLICATIONS
     seed: int | None = None
     effort: float = 15.0
@@ -196,8 +196,8 @@ def _check_settings(settings: BacktestSettings) -> None:
     unknown = [m for m in settings.methods if m not in METHODS]
     if unknown or not settings.methods:
         problems.append(Problem("methods", f"choose among {', '.join(METHODS)} (got {', '.join(unknown) or 'none'})"))
-    if settings.risk is not None and "risk" not in inspect.signature(schedule).parameters:
-        problems.append(Problem("risk", "this version of planning.schedule has no risk setting"))
+    if settings.risk is not None and not 0 < settings.risk < 1:
+        problems.append(Problem("risk", f"must be a share between 0 and 1, exclusive (got {settings.risk})"))
     if problems:
         raise InputError(problems, "invalid backtest settings")
 
@@ -275,7 +275,8 @@ def _backtest_week(scenario: Scenario, counts: pd.DataFrame, settings: BacktestS
                    progress: Progress) -> BacktestWeek:
     """Forecast, schedule each method, and judge each roster on the actual counts."""
     progress(0.0, "forecasting")
-    forecast = scenario_demand(scenario)
+    planned = week_demand(scenario)
+    forecast = planned.table
     actual = actual_demand(scenario, counts)
     error = forecast_error(forecast, actual)
     plans = {}
@@ -283,9 +284,8 @@ def _backtest_week(scenario: Scenario, counts: pd.DataFrame, settings: BacktestS
     for k, method in enumerate(settings.methods):
         part = scaled(progress, 0.05 + 0.95 * k * step, 0.05 + 0.95 * (k + 0.9) * step)
         hindsight = method == "hindsight"
-        kwargs = {}
-        if method == "ccplan" and settings.risk is not None:
-            kwargs["risk"] = settings.risk
+        # Only ccplan hedges against the forecast's error; hindsight knows the week's demand.
+        kwargs = {"risk": settings.risk, "uncertainty": planned.uncertainty} if method == "ccplan" else {"risk": None}
         result = schedule(scenario, demand=actual if hindsight else forecast,
                           method="ccplan" if hindsight else method, rounds=settings.rounds,
                           replications=settings.schedule_replications, seed=settings.seed, effort=settings.effort,
@@ -302,7 +302,7 @@ def _judge_on_actual(scenario: Scenario, result: ScheduleResult, actual: pd.Data
     seed = (scenario.simulation.seed if settings.seed is None else settings.seed) + ACTUAL_SEED
     sim = simulate(scenario, result.roster, demand=actual, replications=settings.replications, seed=seed,
                    executor=executor)
-    claimed = {c: f.intervals_meeting_target for c, f in result.kpis.channels.items()}
+    claimed = dict(result.kpis.claimed_shares)
     return PlanOutcome(method, result.kpis.paid_hours, claimed,
                        meeting_shares(scenario, judge_simulation(scenario, sim)), wape, result.roster,
                        list(result.warnings))

@@ -423,7 +423,7 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
              time_limit: float | None = DEFAULT_TIME_LIMIT, workers: int = 2,
              certify_replications: int = CERTIFY_REPLICATIONS, locked: Roster | list[Shift] | None = None,
              time_off: list[TimeOff] | None = None, executor: Executor | None = None,
-             max_contacts: float | None = None, max_agents: float | None = None, *,
+             max_contacts: float | None = None, max_agents: float | None = None,
              risk: float | None = DEFAULT_RISK, risk_curve: Sequence[float] = (),
              uncertainty: DemandUncertainty | None = None) -> ScheduleResult:
     """Schedule and roster the scenario's week.

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from scenarios import InputError, Problem, load_scenario
 
-from .common import check_outputs, progress_bar, write_atomic, write_json
+from .common import DEFAULT_RISK, RISK_HELP, check_outputs, progress_bar, write_atomic, write_json
 
 # The backtest's settings as this command's options, so its messages name what the user typed.
 OPTIONS = {"weeks": "--weeks", "risk": "--risk", "replications": "--replications", "seed": "--seed",
@@ -26,8 +26,7 @@ def register(cli: typer.Typer) -> None:
 def backtest_plan_command(
     scenario: Path = typer.Argument(..., metavar="SCENARIO", help="Scenario YAML file with a demand.history."),
     weeks: int = typer.Option(..., "--weeks", min=1, max=52, help="How many of the history's last full weeks."),
-    risk: float | None = typer.Option(None, "--risk", help="Risk setting the ccplan roster is planned with "
-                                                           "(passed to the schedule; default: none)."),
+    risk: float = typer.Option(DEFAULT_RISK, "--risk", min=0.0, max=0.99, help=RISK_HELP),
     replications: int = typer.Option(100, "--replications", min=2, max=1000,
                                      help="Replications of each roster on the week's actual counts."),
     seed: int | None = typer.Option(None, "--seed", min=0, help="Seed (default: the scenario's)."),
@@ -45,7 +44,7 @@ def backtest_plan_command(
 
     check_outputs(json=json_path, csv=csv_path)
     sc = load_scenario(scenario)
-    options = {"risk": risk} if risk is not None else {}
+    options = {"risk": risk or None}
     try:
         with progress_bar(f"Backtesting {weeks} week(s)") as progress:
             result = backtest_plan(sc, weeks=weeks, replications=replications, seed=seed, effort=effort,

@@ -26,6 +26,12 @@ MAX_AGENTS_HELP = ("Size guard: refuse runs with more agents on duty at once tha
                    "(default: $CCPLAN_MAX_AGENTS or 20,000).")
 EXECUTOR_HELP = "Where the replications run: local (process pool) or dask."
 SCHEDULER_HELP = "Dask scheduler address (default: $CCPLAN_DASK_SCHEDULER; 'local' starts one)."
+# planning.schedule.DEFAULT_RISK, spelt here so that `ccplan --help` does not load the planning stack (a test keeps
+# the two equal).
+DEFAULT_RISK = 0.9
+RISK_HELP = ("Plan against plausible weeks drawn from the forecast's error law: the roster must meet the targets in "
+             "95% of open intervals on this share of them (ccplan; needs an error law: demand model auto, or "
+             "demand.day_sd). 0: take the forecast as exact.")
 
 
 def check_outputs(**options: Path | None) -> None:

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from app.commands.common import (EXECUTOR_HELP, MAX_AGENTS_HELP, MAX_CONTACTS_HELP, SCHEDULER_HELP, STORE_HELP,
-                                 WORKSPACE_HELP, check_outputs, dask_or_local, progress_bar, store_run, write_json)
+from app.commands.common import (DEFAULT_RISK, EXECUTOR_HELP, MAX_AGENTS_HELP, MAX_CONTACTS_HELP, RISK_HELP,
+                                 SCHEDULER_HELP, STORE_HELP, WORKSPACE_HELP, check_outputs, dask_or_local,
+                                 progress_bar, store_run, write_json)
 from scenarios import InputError, Problem, load_scenario, read_agents, read_locked, read_time_off
 
 if TYPE_CHECKING:    # planning loads lazily: `ccplan --help` stays quick
@@ -38,11 +39,7 @@ def schedule_cmd(
                                              help="Replications of fresh customers (seed + 1000) that certify "
                                                   "candidate plans and the roster."),
     seed: int | None = typer.Option(None, "--seed", help="Simulation seed (default: the scenario's)."),
-    risk: float = typer.Option(0.9, "--risk", min=0.0, max=0.99,
-                               help="Plan against plausible weeks drawn from the forecast's error law: the roster "
-                                    "must meet the targets in 95% of open intervals on this share of them (ccplan; "
-                                    "needs an error law: demand model auto, or demand.day_sd). 0: take the "
-                                    "forecast as exact."),
+    risk: float = typer.Option(DEFAULT_RISK, "--risk", min=0.0, max=0.99, help=RISK_HELP),
     risk_curve: bool = typer.Option(False, "--risk-curve/--no-risk-curve",
                                     help="Also report paid hours against risk (50%, 75%, 90%, 95%): the hedged "
                                          "requirement's shift selection at each, without simulation."),

@@ -96,3 +96,10 @@ def test_stopping_ccplan_app_stops_the_server_it_started(tmp_path):
             assert s.connect_ex(("127.0.0.1", port)) != 0, "the server is still listening"
     finally:
         proc.kill()
+
+
+def test_the_cli_default_risk_is_plannings():
+    from app.commands.common import DEFAULT_RISK
+    from planning.schedule import DEFAULT_RISK as PLANNING_DEFAULT
+
+    assert DEFAULT_RISK == PLANNING_DEFAULT
