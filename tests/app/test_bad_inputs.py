@@ -418,7 +418,7 @@ def test_schedule_checks_outputs_and_size_before_work(tmp_path, monkeypatch):
 
     def boom(*args, **kwargs):
         raise AssertionError("scheduling started")
-    monkeypatch.setattr(importlib.import_module("planning.schedule"), "scenario_demand", boom)
+    monkeypatch.setattr(importlib.import_module("planning.schedule"), "week_demand", boom)
     sc = write_yaml(small(), tmp_path / "s.yaml")
     assert_user_error(ccplan("schedule", sc, "--out", tmp_path / "nope" / "r.csv", "--xlsx", tmp_path / "x" / "r.xlsx"),
                       "--out: folder", "--xlsx: folder")
