@@ -67,7 +67,7 @@ def run(scenario, label: str, args, **options) -> PlanBacktest:
               file=sys.stderr, flush=True)
 
     result = backtest_plan(scenario, weeks=args.weeks, seed=args.seed, effort=args.effort, workers=args.workers,
-                           progress=progress, **SETTINGS, **options)
+                           progress=progress, **{**SETTINGS, **args.settings}, **options)
     print(f"\n[{label}] {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return result
 
@@ -89,9 +89,13 @@ def main() -> None:
     parser.add_argument("--effort", type=float, default=2.0, help="CP-SAT deterministic time per solver stage")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--certify-replications", type=int, default=SETTINGS["certify_replications"],
+                        help="replications of the certification: shared out over the 20 plausible weeks")
+    parser.add_argument("--rounds", type=int, default=SETTINGS["rounds"])
     args = parser.parse_args()
+    args.settings = {"certify_replications": args.certify_replications, "rounds": args.rounds}
     scenario = bank_scenario()
-    print(f"settings: effort {args.effort}, seed {args.seed}, " + ", ".join(f"{k} {v}" for k, v in SETTINGS.items())
+    print(f"settings: effort {args.effort}, seed {args.seed}, " + ", ".join(f"{k} {v}" for k, v in {**SETTINGS, **args.settings}.items())
           + " (modest, to keep the run near 10-15 minutes on 2 cores)")
     base = run(scenario, "default", args)
     runs = [("default", base, list(base.settings.methods))]
@@ -111,7 +115,7 @@ def main() -> None:
                 print(f"{week.start.isoformat():<11} {name:<11} {method:<18} {p.claimed:>8.1%} {p.actual:>8.1%} "
                       f"{p.paid_hours:>9,.1f} {p.paid_hours / hindsight[week.start.isoformat()]:>8.3f} "
                       f"{p.wape:>7.1%}")
-    out = {"weeks": [w.start.isoformat() for w in base.weeks], "settings": {"effort": args.effort, **SETTINGS}}
+    out = {"weeks": [w.start.isoformat() for w in base.weeks], "settings": {"effort": args.effort, **SETTINGS, **args.settings}}
     for name, result, methods in runs:
         for method in methods:
             out[f"{name} {method}"] = summary(result, method, hindsight)
