@@ -30,6 +30,7 @@ pages = [
     st.Page(PAGES_DIR / "5_whatif.py", title="What-if", icon=":material/compare_arrows:"),
     st.Page(PAGES_DIR / "6_today.py", title="Today", icon=":material/today:"),
     st.Page(PAGES_DIR / "7_replay.py", title="Replay", icon=":material/history:"),
+    st.Page(PAGES_DIR / "8_plan_vs_actual.py", title="Plan vs actual", icon=":material/fact_check:"),
 ]
 page = st.navigation(pages)
 

@@ -116,6 +116,8 @@ elif len(aht_table):
 
 totals = demand.groupby("channel", sort=False)["contacts"].sum()
 st.subheader(f"Forecast for the week of {sc.start:%d %b %Y}")
+for warning in hist_ui.forecast_warnings(bands):
+    st.warning(f"Forecast: {warning}.")
 cols = st.columns(len(totals))
 for col, (channel, total) in zip(cols, totals.items()):
     col.metric(f"{channel} contacts", f"{total:,.0f}", help="expected contacts in the week (scales applied)")

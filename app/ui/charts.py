@@ -107,3 +107,20 @@ def roster_segments(roster, agents: list[str] | None = None) -> pd.DataFrame:
             rows.append({"agent": s.agent, "skill_group": s.skill_group, "part": part,
                          "start": base + pd.Timedelta(seconds=a), "end": base + pd.Timedelta(seconds=b)})
     return pd.DataFrame(rows, columns=["agent", "skill_group", "part", "start", "end"])
+
+
+def claimed_vs_actual(df: pd.DataFrame, title: str = "", *, threshold: float | None = None) -> alt.Chart:
+    """Share of intervals meeting targets per week: one colour per method, claimed dashed and actual solid, with an
+    optional dotted threshold line. df (long): week (date), method, figure ("claimed" / "actual"), share (0..1)."""
+    dashes = alt.Scale(domain=["claimed", "actual"], range=[[6, 3], [1, 0]])
+    layers = [alt.Chart(df).mark_line(point=True).encode(
+        x=alt.X("week:T", title="week starting", axis=alt.Axis(format="%d %b %Y")),
+        y=alt.Y("share:Q", title="intervals meeting targets", axis=alt.Axis(format="%")),
+        color=alt.Color("method:N", title="method"), strokeDash=alt.StrokeDash("figure:N", title=None, scale=dashes),
+        tooltip=[alt.Tooltip("week:T", format="%a %d %b %Y"), "method:N", "figure:N",
+                 alt.Tooltip("share:Q", format=".1%")])]
+    if threshold is not None:
+        layers.append(alt.Chart(pd.DataFrame({"threshold": [threshold]})).mark_rule(
+            color="grey", strokeDash=[2, 2]).encode(y="threshold:Q",
+                                                  tooltip=[alt.Tooltip("threshold:Q", format=".0%")]))
+    return alt.layer(*layers).properties(title=title, height=260)

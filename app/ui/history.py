@@ -59,6 +59,14 @@ def aht_summary(sc: Scenario, history: pd.DataFrame | None, demand: pd.DataFrame
     return pd.DataFrame(rows)
 
 
+def forecast_warnings(forecast: pd.DataFrame | None) -> list[str]:
+    """The forecast's warnings, each once: forecasting.forecast's `attrs["warnings"]` (model auto's `warnings_`,
+    per channel: too few backtest weeks, a high backtest WAPE, a prediction band that covers badly)."""
+    if forecast is None:
+        return []
+    return list(dict.fromkeys(forecast.attrs.get("warnings", [])))
+
+
 def unmatched(sc: Scenario, history: pd.DataFrame) -> tuple[list[str], list[str]]:
     """(history channels the scenario does not have, scenario channels with no history)."""
     have = set(history["channel"])
