@@ -47,6 +47,16 @@ class ForecastErrorModel:
         self.warnings_ = self._warnings()
         return self
 
+    @classmethod
+    def from_parameters(cls, *, day_sd: float, day_corr: float = 0.0, bias: float = 0.0,
+                        interval_cv: float = 0.0) -> "ForecastErrorModel":
+        """A law given by its parameters (a planner's setting, a known truth) rather than fitted: no backtest
+        behind it, so no held-out figures (weeks_ 0, wape_ and coverage80_ NaN) and no warnings."""
+        law = cls()
+        law._set(float(bias), float(day_sd), float(day_corr), float(interval_cv))
+        law.weeks_, law.days_, law.wape_, law.coverage80_, law.warnings_ = 0, 0, float("nan"), float("nan"), []
+        return law
+
     def _set(self, bias: float, day_sd: float, day_corr: float, interval_cv: float) -> None:
         self.bias_, self.day_sd_, self.day_corr_, self.interval_cv_ = bias, day_sd, day_corr, interval_cv
 

@@ -76,21 +76,14 @@ def week_demand(scenario: Scenario, progress: Progress | None = None) -> WeekDem
     return WeekDemand(finish_demand(scenario, table), _uncertainty(scenario, laws))
 
 
-def known_law(day_sd: float, day_corr: float = 0.0) -> ForecastErrorModel:
-    """A day-factor law given by its parameters (no bias, no interval noise beyond Poisson)."""
-    from forecasting import ForecastErrorModel
-
-    law = ForecastErrorModel()
-    law.bias_, law.day_sd_, law.day_corr_, law.interval_cv_ = 0.0, float(day_sd), float(day_corr), 0.0
-    return law
-
-
 def setting_uncertainty(scenario: Scenario) -> DemandUncertainty | None:
     """The error law the scenario sets (`demand.day_sd`, `demand.day_corr`) for every channel, None when unset."""
     spec = scenario.demand
     if spec.day_sd is None:
         return None
-    law = known_law(spec.day_sd, spec.day_corr)
+    from forecasting import ForecastErrorModel
+
+    law = ForecastErrorModel.from_parameters(day_sd=spec.day_sd, day_corr=spec.day_corr)
     return DemandUncertainty({name: law for name in scenario.channels}, SETTING_SOURCE)
 
 
