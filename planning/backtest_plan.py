@@ -163,7 +163,7 @@ def backtest_plan(scenario: Scenario, history: str | Path | None = None, *, week
     without data leaves its week out). `options`: the other fields of BacktestSettings (risk, replications,
     seed, effort, rounds, schedule_replications, certify_replications, workers, methods). InputError naming
     `weeks` when the history has too few full weeks (each needs MIN_HISTORY_DAYS of history before it), naming
-    `risk` when planning.schedule takes no risk setting.
+    `risk` when it is not a share between 0 and 1.
     """
     settings = BacktestSettings(weeks, **options)
     _check_settings(settings)
