@@ -53,7 +53,7 @@ class _Regression:
 
     def paths(self, exog: np.ndarray, samples: int, rng: np.random.Generator) -> np.ndarray:
         """Future paths (samples, weeks): coefficients drawn from their law, errors run forward from the last one."""
-        beta = rng.multivariate_normal(self.beta, self.cov, size=samples, method="cholesky")
+        beta = rng.multivariate_normal(self.beta, self.cov, size=samples, method="eigh")
         shocks = rng.normal(0.0, math.sqrt(self.sigma2), size=(samples, len(exog)))
         errors = np.empty_like(shocks)
         previous = np.full(samples, self.last_residual)

@@ -11,7 +11,7 @@ cheapest, and the weeks it leaves short are reported.
 
 The model is linear in the decisions, so CP-SAT solves it exactly up to rounding: supply in 1/100 FTE, rounded
 down, and the requirement rounded up, so a week the model covers is covered in the exact figures too. Figures
-reported are recomputed exactly from the decisions (`evaluate`). Solves are deterministic (optimizer.solver: one
+reported are recomputed exactly from the decisions (`evaluate_capacity`). Solves are deterministic (optimizer.solver: one
 worker, a fixed seed, an effort budget in deterministic time); out of budget, the best plan found comes back with a
 warning.
 """
@@ -183,7 +183,7 @@ def expected_supply(problem: CapacityProblem, cohorts: list[Cohort]) -> tuple[np
     return headcount, working
 
 
-def cover(problem: CapacityProblem, working: np.ndarray, required: np.ndarray) -> tuple[np.ndarray, ...]:
+def capacity_cover(problem: CapacityProblem, working: np.ndarray, required: np.ndarray) -> tuple[np.ndarray, ...]:
     """Each week's cheapest cover of the gap (required - working), any leading sample axes allowed: part-time flex
     first (at the wage), then overtime where it is cheaper than the shortage penalty; the rest is short.
     Returns (flex, overtime, short)."""
@@ -196,15 +196,15 @@ def cover(problem: CapacityProblem, working: np.ndarray, required: np.ndarray) -
     return flex, overtime, gap - flex - overtime
 
 
-def evaluate(problem: CapacityProblem, plan: HiringPlan) -> CapacityOutcome:
+def evaluate_capacity(problem: CapacityProblem, plan: HiringPlan) -> CapacityOutcome:
     """A plan's exact expected figures and costs (wages, flex, overtime, hiring, cross-training, shortage)."""
     headcount, working = expected_supply(problem, plan_cohorts(problem, plan))
-    flex, overtime, short = cover(problem, working, problem.required)
-    return CapacityOutcome(plan, headcount, working, flex, overtime, short, costs(problem, plan, headcount, flex,
+    flex, overtime, short = capacity_cover(problem, working, problem.required)
+    return CapacityOutcome(plan, headcount, working, flex, overtime, short, capacity_costs(problem, plan, headcount, flex,
                                                                                    overtime, short))
 
 
-def costs(problem: CapacityProblem, plan: HiringPlan, headcount: np.ndarray, flex: np.ndarray,
+def capacity_costs(problem: CapacityProblem, plan: HiringPlan, headcount: np.ndarray, flex: np.ndarray,
           overtime: np.ndarray, short: np.ndarray) -> dict[str, float]:
     """Money per kind over the horizon (arrays groups x weeks, or with leading sample axes: summed over all)."""
     wage = np.array([g.wage_per_week for g in problem.groups])[:, None]
@@ -249,7 +249,7 @@ def rule_of_thumb(problem: CapacityProblem) -> HiringPlan:
 
 def plan_hiring(problem: CapacityProblem, budget: Budget = Budget(effort=10.0, wall_seconds=60.0)) -> CapacityOutcome:
     """The cheapest hiring plan (classes and cross-training transfers) by CP-SAT within `budget`; its exact figures
-    (`evaluate`), its solver status, and warnings (stopped before optimal; weeks short that no plan avoids within
+    (`evaluate_capacity`), its solver status, and warnings (stopped before optimal; weeks short that no plan avoids within
     the limits are reported, with their weeks, as `short`)."""
     model = RecordingModel()
     weeks, groups = problem.weeks, problem.groups
@@ -313,7 +313,7 @@ def plan_hiring(problem: CapacityProblem, budget: Budget = Budget(effort=10.0, w
                            if run.solver.value(v) > 0],
                           [Transfer(m, problem.moves[m].source, problem.moves[m].target, s, run.solver.value(v))
                            for (m, s), v in x_vars.items() if run.solver.value(v) > 0])
-    outcome = evaluate(problem, plan)
+    outcome = evaluate_capacity(problem, plan)
     outcome.status = run.status
     if not run.found:
         outcome.warnings.append(f"the solver found no plan within its {budget.describe()}: no hiring planned")

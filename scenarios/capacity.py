@@ -202,6 +202,11 @@ def weekly_rate(monthly: float) -> float:
     return 1.0 - (1.0 - monthly) ** (12.0 / WEEKS_PER_YEAR)
 
 
+def monthly_rate(weekly: float) -> float:
+    """The inverse of `weekly_rate`."""
+    return 1.0 - (1.0 - weekly) ** (WEEKS_PER_YEAR / 12.0)
+
+
 def capacity_from_dict(data: Any, base_dir: Path | None = None, name: str = "capacity input") -> CapacityInput:
     """Validate plain data (as read from YAML) into a CapacityInput, or InputError naming every field."""
     if not isinstance(data, dict):
