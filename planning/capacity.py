@@ -98,7 +98,7 @@ def curve_key(scenario: Scenario, plan: CapacityInput) -> str:
 
 def staffing_curve(scenario: Scenario, plan: CapacityInput, progress: Progress | None = None) -> StaffingCurve:
     """Schedule the representative week at each of `plan.staffing_curve.scales` (demand scaled, headcounts raised
-    so that they never bind) and read each group's FTE off the roster: paid hours / `plan.hours_per_fte`."""
+    so that they never bind, no minimum hours per agent) and read each group's FTE off the roster: paid hours / `plan.hours_per_fte`."""
     progress = progress or no_progress
     settings = plan.staffing_curve
     demand = scenario_demand(scenario)
@@ -108,7 +108,9 @@ def staffing_curve(scenario: Scenario, plan: CapacityInput, progress: Progress |
     contacts = rows.groupby("channel")["contacts"].sum()
     fte: dict[str, list[float]] = {g: [] for g in scenario.skill_groups}
     for i, scale in enumerate(settings.scales):
-        groups = {name: g.model_copy(update={"headcount": int(np.ceil(g.headcount * scale * 2)) + 10})
+        # Enough agents that headcount never binds, none held to a minimum of hours: the week's own need.
+        groups = {name: g.model_copy(update={"headcount": int(np.ceil(g.headcount * scale * 2)) + 10,
+                                             "min_hours_per_week": 0.0})
                   for name, g in scenario.skill_groups.items()}
         scaled_scenario = scenario.model_copy(update={"skill_groups": groups})
         week = demand.assign(contacts=demand["contacts"] * scale)
