@@ -245,10 +245,34 @@ def rule_of_thumb(problem: CapacityProblem) -> HiringPlan:
     return HiringPlan(sorted(classes, key=lambda c: (c.week, c.group)), [])
 
 
+def greedy_plan(problem: CapacityProblem) -> HiringPlan:
+    """A quick feasible start for the solver: week by week, where a group would be short after flex and overtime,
+    a class starts on the latest allowed week that has it working by then, sized to the largest gap of the
+    following weeks (within the class limits). Shortages no class can reach stay."""
+    classes: list[TrainingClass] = []
+    for g, grp in enumerate(problem.groups):
+        h = grp.hiring
+        taken: set[int] = set()
+        for t in range(problem.weeks):
+            outcome = evaluate_capacity(problem, HiringPlan(classes))
+            if outcome.short[g, t] <= SHORT_TOLERANCE_FTE:
+                continue
+            latest = t - h.lead_time_weeks
+            starts = [s for s in range(latest - latest % h.class_every_weeks, -1, -h.class_every_weeks)
+                      if s not in taken]
+            if not starts:
+                continue
+            gap = float(outcome.short[g, t:t + 8].max())
+            classes.append(TrainingClass(grp.name, starts[0], min(max(math.ceil(gap), h.min_class), h.max_class)))
+            taken.add(starts[0])
+    return HiringPlan(sorted(classes, key=lambda c: (c.week, c.group)))
+
+
 # --- the optimal plan ---------------------------------------------------------------------------------------
 
 def plan_hiring(problem: CapacityProblem, budget: Budget = Budget(effort=10.0, wall_seconds=60.0)) -> CapacityOutcome:
-    """The cheapest hiring plan (classes and cross-training transfers) by CP-SAT within `budget`; its exact figures
+    """The cheapest hiring plan (classes and cross-training transfers) by CP-SAT within `budget`, searched from
+    `greedy_plan` (a single worker does not find good plans from nothing in a modest budget); its exact figures
     (`evaluate_capacity`), its solver status, and warnings (stopped before optimal; weeks short that no plan avoids within
     the limits are reported, with their weeks, as `short`)."""
     model = RecordingModel()
@@ -305,7 +329,9 @@ def plan_hiring(problem: CapacityProblem, budget: Budget = Budget(effort=10.0, w
     for (m, s), var in x_vars.items():
         objective.append(round(problem.moves[m].cost_per_agent * COST_UNITS * UNITS) * var)
     model.minimize(sum(objective))
-    hint = {var: 0 for var in decisions + list(open_vars.values())}
+    start = {(problem.index(c.group), c.week): c.size for c in greedy_plan(problem).classes}
+    hint = {var: 0 for var in decisions} | {n_vars[key]: size for key, size in start.items() if key in n_vars}
+    hint |= {open_vars[key]: int(key in start) for key in open_vars}
     run = run_from_partial_hint(model, hint, budget.effort, budget.deadline())
     plan = HiringPlan()
     if run.found:

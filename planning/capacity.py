@@ -8,15 +8,19 @@
    and reused for every week, draw and what-if (linear between the scales, and beyond them along the end
    segments). The channel mix is taken as the representative week's.
 3. Required working FTE per group and week = curve(workload ratio) / (1 - planned shrinkage of the week).
-4. Supply and the plan: optimizer `plan_hiring` (CP-SAT) against optimizer `rule_of_thumb`.
-5. Risk: a Monte Carlo of attrition (each agent of each cohort leaves with the group's weekly rate) and demand
-   (paths from the weekly forecast): per week the chance of being short and the P10 / P50 / P90 gap.
+4. The plan: optimizer `plan_hiring` (CP-SAT) covering each week's requirement at `plan_quantile` of demand and
+   attrition (`hedged_requirement`: the hedge against forecast error and leavers, as the roster's --risk), against
+   optimizer `rule_of_thumb` applied to the median forecast as a planner would.
+5. Risk: both plans on the same Monte Carlo of attrition (each agent of each cohort leaves with the group's
+   weekly rate) and demand (paths from the weekly forecast): per week the chance of being short and the
+   P10 / P50 / P90 gap, weeks short per future, and the expected cost (shortage penalty included).
 6. What-ifs on the plan as made: attrition +5 points, demand +10 %, its first class cancelled (each also
    re-planned, to show what the change would cost with a plan made for it).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import time
@@ -40,6 +44,7 @@ from .schedule import schedule
 HUMAN_KINDS = ("voice", "chat", "deferred")
 ATTRITION_WHATIF_POINTS = 0.05
 DEMAND_WHATIF_FACTOR = 1.10
+CURVE_HEADROOM = 1.25   # a group's agents at a curve point: today's headcount x the scale x this
 
 
 # --- the staffing curve -------------------------------------------------------------------------------------
@@ -97,8 +102,8 @@ def curve_key(scenario: Scenario, plan: CapacityInput) -> str:
 
 
 def staffing_curve(scenario: Scenario, plan: CapacityInput, progress: Progress | None = None) -> StaffingCurve:
-    """Schedule the representative week at each of `plan.staffing_curve.scales` (demand scaled, headcounts raised
-    so that they never bind, no minimum hours per agent) and read each group's FTE off the roster: paid hours / `plan.hours_per_fte`."""
+    """Schedule the representative week at each of `plan.staffing_curve.scales` (demand scaled, each group's
+    headcount scaled with CURVE_HEADROOM, no minimum hours per agent) and read each group's FTE off the roster: paid hours / `plan.hours_per_fte`."""
     progress = progress or no_progress
     settings = plan.staffing_curve
     demand = scenario_demand(scenario)
@@ -108,8 +113,10 @@ def staffing_curve(scenario: Scenario, plan: CapacityInput, progress: Progress |
     contacts = rows.groupby("channel")["contacts"].sum()
     fte: dict[str, list[float]] = {g: [] for g in scenario.skill_groups}
     for i, scale in enumerate(settings.scales):
-        # Enough agents that headcount never binds, none held to a minimum of hours: the week's own need.
-        groups = {name: g.model_copy(update={"headcount": int(np.ceil(g.headcount * scale * 2)) + 10,
+        # Each group may grow with the volume (and a margin) but keeps today's place in the mix: with no limit the
+        # cheapest roster would move all work to the cheapest groups, a center that does not exist. No agent is
+        # held to a minimum of hours: the curve is the week's own need.
+        groups = {name: g.model_copy(update={"headcount": int(np.ceil(g.headcount * scale * CURVE_HEADROOM)),
                                              "min_hours_per_week": 0.0})
                   for name, g in scenario.skill_groups.items()}
         scaled_scenario = scenario.model_copy(update={"skill_groups": groups})
@@ -268,16 +275,22 @@ def monte_carlo(problem: CapacityProblem, plan: HiringPlan, required: np.ndarray
 
 @dataclass
 class PlanFigures:
-    """A plan, its expected figures, and its Monte Carlo."""
+    """A plan's expected figures on the median demand (`outcome`: optimizer.CapacityOutcome) and its Monte Carlo
+    (`risk`); `expected_cost` is the mean over the Monte Carlo's futures (shortage penalty included)."""
 
     label: str
     outcome: CapacityOutcome
     risk: CapacityRisk
 
+    @property
+    def expected_cost(self) -> float:
+        return float(self.risk.cost.mean())
+
     def to_json(self, problem: CapacityProblem) -> dict:
-        return {"label": self.label, "total_cost": self.outcome.total_cost, "costs": self.outcome.costs,
-                "weeks_short": self.outcome.weeks_short,
-                "short_weeks": [str(problem.mondays[t]) for t in self.outcome.short_weeks()],
+        return {"label": self.label, "expected_cost": self.expected_cost,
+                "median_demand_cost": self.outcome.total_cost, "costs_on_median_demand": self.outcome.costs,
+                "weeks_short_on_median_demand": self.outcome.weeks_short,
+                "short_weeks_on_median_demand": [str(problem.mondays[t]) for t in self.outcome.short_weeks()],
                 "hires": int(sum(c.size for c in self.outcome.plan.classes)),
                 "classes": [{"group": c.group, "start": str(problem.mondays[c.week]), "size": c.size}
                             for c in self.outcome.plan.classes],
@@ -288,12 +301,15 @@ class PlanFigures:
 
 @dataclass
 class CapacityResult:
-    """The capacity plan: its input's name, the problem (weeks, groups, required FTE), the forecast, the staffing
-    curve, the required FTE's P10 / P90 over the demand draws (groups x weeks), ccplan's plan, the rule of thumb,
-    the what-ifs, and timings (seconds: curve, forecast, plan, monte_carlo, whatifs)."""
+    """The capacity plan: its input's name, the problem on the median demand (weeks, groups, required FTE), the
+    required FTE the plan covers (`planned_required`, at `plan_quantile`: `hedged_requirement`), the required FTE's
+    P10 / P90 over the draws (groups x weeks), the forecast, the staffing curve, ccplan's plan, the rule of thumb,
+    the what-ifs, and timings (seconds: forecast, curve, plan, monte_carlo, whatifs)."""
 
     name: str
     problem: CapacityProblem
+    planned_required: np.ndarray
+    plan_quantile: float
     forecast: WeeklyForecast
     curve: StaffingCurve
     required_p10: np.ndarray
@@ -304,44 +320,53 @@ class CapacityResult:
     seconds: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
+    @property
+    def cost_ratio_vs_rule(self) -> float | None:
+        """Expected cost of ccplan's plan / the rule of thumb's (both over the same Monte Carlo futures)."""
+        return self.plan.expected_cost / self.rule.expected_cost if self.rule.expected_cost > 0 else None
+
     def weekly_table(self) -> pd.DataFrame:
-        """One row per week and group: required (median demand, P10, P90), headcount, working, flex, overtime,
-        short of ccplan's plan and of the rule of thumb; and per week the plan's chance of being short and gap."""
+        """One row per week and group: required FTE (median demand, P10, P90, and what the plan covers), ccplan's
+        headcount, working FTE, flex, overtime and short on the median demand, the rule's headcount and short; per
+        week (all groups) the plan's chance of being short and its P10 / P50 / P90 gap, the rule's chance."""
         p, o, r = self.problem, self.plan.outcome, self.rule.outcome
         rows = []
         for g, grp in enumerate(p.groups):
             for t, monday in enumerate(p.mondays):
                 rows.append({"week": monday, "skill_group": grp.name, "required": p.required[g, t],
                              "required_p10": self.required_p10[g, t], "required_p90": self.required_p90[g, t],
+                             "required_planned": self.planned_required[g, t],
                              "headcount": o.headcount[g, t], "working": o.working[g, t], "flex": o.flex[g, t],
                              "overtime": o.overtime[g, t], "short": o.short[g, t],
-                             "rule_headcount": r.headcount[g, t], "rule_short": r.short[g, t],
+                             "rule_headcount": r.headcount[g, t], "rule_working": r.working[g, t],
+                             "rule_short": r.short[g, t],
                              "p_short": self.plan.risk.p_short[t], "gap_p10": self.plan.risk.gap_p10[t],
                              "gap_p50": self.plan.risk.gap_p50[t], "gap_p90": self.plan.risk.gap_p90[t],
                              "rule_p_short": self.rule.risk.p_short[t]})
         return pd.DataFrame(rows)
 
     def classes_table(self) -> pd.DataFrame:
-        rows = [{"plan": f.label, "group": c.group, "start": self.problem.mondays[c.week], "size": c.size,
-                 "first_working_week": self.problem.mondays[min(c.week + self.problem.groups[
-                     self.problem.index(c.group)].hiring.lead_time_weeks, self.problem.weeks - 1)]}
+        p = self.problem
+        rows = [{"plan": f.label, "group": c.group, "start": p.mondays[c.week], "size": c.size,
+                 "first_working_week": p.mondays[c.week] + dt.timedelta(
+                     weeks=p.groups[p.index(c.group)].hiring.lead_time_weeks)}
                 for f in (self.plan, self.rule) for c in f.outcome.plan.classes]
         return pd.DataFrame(rows, columns=["plan", "group", "start", "size", "first_working_week"])
 
     def whatif_table(self) -> pd.DataFrame:
-        rows = [{"variant": f.label, "total_cost": f.outcome.total_cost, "weeks_short": f.outcome.weeks_short,
-                 "weeks_short_p90": f.risk.weeks_short_p90, "hires": sum(c.size for c in f.outcome.plan.classes)}
+        rows = [{"variant": f.label, "expected_cost": f.expected_cost, "hires": sum(c.size for c in f.outcome.plan.classes),
+                 "weeks_short_median_demand": f.outcome.weeks_short, "weeks_short_p50": float(np.percentile(
+                     f.risk.weeks_short, 50)), "weeks_short_p90": f.risk.weeks_short_p90}
                 for f in [self.plan, self.rule, *self.whatifs]]
         return pd.DataFrame(rows)
 
     def to_json(self) -> dict:
         return {"name": self.name, "weeks": [str(m) for m in self.problem.mondays],
-                "groups": [g.name for g in self.problem.groups], "curve": self.curve.to_json(),
-                "plan": self.plan.to_json(self.problem), "rule_of_thumb": self.rule.to_json(self.problem),
+                "groups": [g.name for g in self.problem.groups], "plan_quantile": self.plan_quantile,
+                "curve": self.curve.to_json(), "plan": self.plan.to_json(self.problem),
+                "rule_of_thumb": self.rule.to_json(self.problem),
                 "whatifs": [w.to_json(self.problem) for w in self.whatifs],
-                "cost_ratio_vs_rule": self.plan.outcome.total_cost / self.rule.outcome.total_cost
-                if self.rule.outcome.total_cost > 0 else None,
-                "warnings": self.warnings, "seconds": self.seconds}
+                "cost_ratio_vs_rule": self.cost_ratio_vs_rule, "warnings": self.warnings, "seconds": self.seconds}
 
     def write_excel(self, path: str | Path) -> Path:
         """A workbook: weekly (per week and group), classes, whatifs, forecast, curve (written atomically)."""
@@ -361,11 +386,26 @@ class CapacityResult:
         return write_atomic(path, write)
 
 
+@dataclass
+class _Demand:
+    """Required working FTE (groups x weeks) on the median demand, at the plan's quantile, and per demand draw
+    (samples x groups x weeks)."""
+
+    median: np.ndarray
+    planned: np.ndarray
+    draws: np.ndarray
+
+    def times(self, factor: float) -> _Demand:
+        return _Demand(self.median * factor, self.planned * factor, self.draws * factor)
+
+
 def capacity_plan(plan: CapacityInput, *, curve: StaffingCurve | None = None, samples: int | None = None,
                   seed: int | None = None, budget: Budget = Budget(effort=10.0, wall_seconds=60.0),
                   whatifs: bool = True, progress: Progress | None = None) -> CapacityResult:
-    """Forecast, staffing curve (unless `curve` is given: one computed before for this scenario), plan, rule of
-    thumb, Monte Carlo (`samples`, `seed`: default the input's) and what-ifs. Every solve within `budget`."""
+    """Forecast, staffing curve (unless `curve` is given: one computed before for this scenario), the plan (made to
+    cover each week's requirement at `plan.plan_quantile` of demand and attrition), the rule of thumb (on the median
+    forecast, as a planner applies it), the Monte Carlo of both on the same futures (`samples`, `seed`: default the
+    input's) and the what-ifs. Every hiring solve within `budget`."""
     progress = progress or no_progress
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -391,57 +431,90 @@ def capacity_plan(plan: CapacityInput, *, curve: StaffingCurve | None = None, sa
     curve = StaffingCurve(curve.scales, {g.name: curve.fte[g.name] for g in groups}, curve.workload_seconds,
                           curve.aht_seconds, curve.hours_per_fte, curve.key)
     shrink = np.array([plan.planned_shrinkage.of(m) for m in plan.mondays()])
-    ratio = workload_ratio(forecast, curve)
-    problem = CapacityProblem(plan.mondays(), groups, required_fte(curve, ratio, shrink), plan.cross_training,
-                              plan.shortage_penalty_per_fte_week)
     samples = samples or plan.monte_carlo.samples
     seed = plan.monte_carlo.seed if seed is None else seed
     paths = workload_ratio(forecast, curve, forecast.draw(samples, np.random.default_rng(seed)))
-    required_draws = np.moveaxis(required_fte(curve, paths, shrink), 0, 1)   # samples, groups, weeks
-    lo, hi = np.percentile(required_draws, [10, 90], axis=0)
-
-    def figures(label: str, prob: CapacityProblem, outcome: CapacityOutcome, draws: np.ndarray) -> PlanFigures:
-        return PlanFigures(label, outcome, monte_carlo(prob, outcome.plan, draws, seed=seed))
+    draws = np.moveaxis(required_fte(curve, paths, shrink), 0, 1)   # samples, groups, weeks
+    median = required_fte(curve, workload_ratio(forecast, curve), shrink)
+    demand = _Demand(median, hedged_requirement(median, draws, groups, plan.plan_quantile), draws)
+    lo, hi = np.percentile(draws, [10, 90], axis=0)
+    base = CapacityProblem(plan.mondays(), groups, demand.median, plan.cross_training,
+                           plan.shortage_penalty_per_fte_week)
+    planner = _Planner(seed, budget)
 
     progress(0.72, "planning the hires")
     t0 = time.perf_counter()
-    best = plan_hiring(problem, budget)
+    best = planner.solve(base, demand)
     seconds["plan"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    ours = figures("ccplan", problem, best, required_draws)
-    rule = figures("rule of thumb", problem, evaluate_capacity(problem, rule_of_thumb(problem)), required_draws)
+    ours = planner.judge("ccplan", base, demand, best.plan, best)
+    rule = planner.judge("rule of thumb", base, demand, rule_of_thumb(base))
     seconds["monte_carlo"] = time.perf_counter() - t0
     progress(0.8, "what-ifs")
     t0 = time.perf_counter()
-    variants = []
-    if whatifs:
-        variants = _whatifs(problem, best.plan, required_draws, figures, budget, scaled(progress, 0.8, 1.0))
+    variants = _whatifs(base, demand, best.plan, planner, scaled(progress, 0.8, 1.0)) if whatifs else []
     seconds["whatifs"] = time.perf_counter() - t0
     progress(1.0, "done")
-    return CapacityResult(plan.name, problem, forecast, curve, lo, hi, ours, rule, variants, seconds,
-                          warnings + list(best.warnings))
+    return CapacityResult(plan.name, base, demand.planned, plan.plan_quantile, forecast, curve, lo, hi, ours, rule,
+                          variants, seconds, warnings + list(best.warnings))
 
 
-def _whatifs(problem: CapacityProblem, plan: HiringPlan, draws: np.ndarray, figures, budget: Budget,
+def hedged_requirement(median: np.ndarray, draws: np.ndarray, groups: list[CapacityGroup],
+                       quantile: float) -> np.ndarray:
+    """What the plan covers each week: the `quantile` of (requirement - supply) under a normal approximation,
+    median + z sqrt(demand variance + attrition variance). The demand's variance is the draws' (samples x groups x
+    weeks); the attrition's is today's staff's binomial variance, n s (1 - s) with s their chance of staying to
+    the week (a class adds little: it is small and new)."""
+    from scipy.stats import norm
+
+    weeks = median.shape[1]
+    stay = np.array([(1 - g.attrition_weekly) ** np.arange(weeks) for g in groups])
+    heads = np.array([g.headcount for g in groups])[:, None]
+    spread = np.sqrt(draws.var(axis=0) + heads * stay * (1 - stay))
+    return median + norm.ppf(quantile) * spread
+
+
+@dataclass
+class _Planner:
+    """Solves and judges plans the same way for the plan, the rule and every what-if."""
+
+    seed: int
+    budget: Budget
+
+    def solve(self, problem: CapacityProblem, demand: _Demand) -> CapacityOutcome:
+        return plan_hiring(_with_required(problem, demand.planned), self.budget)
+
+    def judge(self, label: str, problem: CapacityProblem, demand: _Demand, plan: HiringPlan,
+              solved: CapacityOutcome | None = None) -> PlanFigures:
+        """The plan's figures on the median demand and its Monte Carlo (the same futures for every plan)."""
+        outcome = evaluate_capacity(_with_required(problem, demand.median), plan)
+        if solved is not None:
+            outcome.status, outcome.warnings = solved.status, list(solved.warnings)
+        return PlanFigures(label, outcome, monte_carlo(problem, plan, demand.draws, seed=self.seed))
+
+
+def _with_required(problem: CapacityProblem, required: np.ndarray) -> CapacityProblem:
+    return CapacityProblem(problem.mondays, problem.groups, required, problem.moves, problem.shortage_penalty)
+
+
+def _whatifs(base: CapacityProblem, demand: _Demand, plan: HiringPlan, planner: _Planner,
              progress: Progress) -> list[PlanFigures]:
     """The plan as made under each change, and the plan re-made for it."""
-    more_leave = CapacityProblem(problem.mondays, [
+    more_leave = CapacityProblem(base.mondays, [
         CapacityGroup(**{**g.__dict__, "attrition_weekly": weekly_rate(min(monthly_rate(g.attrition_weekly)
                                                                            + ATTRITION_WHATIF_POINTS, 0.99))})
-        for g in problem.groups], problem.required, problem.moves, problem.shortage_penalty)
-    more_demand = CapacityProblem(problem.mondays, problem.groups, problem.required * DEMAND_WHATIF_FACTOR,
-                                  problem.moves, problem.shortage_penalty)
+        for g in base.groups], base.required, base.moves, base.shortage_penalty)
     out = []
-    changes = [(f"attrition +{ATTRITION_WHATIF_POINTS * 100:g} points", more_leave, draws),
-               (f"demand +{(DEMAND_WHATIF_FACTOR - 1) * 100:g}%", more_demand, draws * DEMAND_WHATIF_FACTOR)]
-    for i, (label, prob, d) in enumerate(changes):
-        out.append(figures(f"{label}: plan as made", prob, evaluate_capacity(prob, plan), d))
-        out.append(figures(f"{label}: re-planned", prob, plan_hiring(prob, budget), d))
+    changes = [(f"attrition +{ATTRITION_WHATIF_POINTS * 100:g} points", more_leave, demand),
+               (f"demand +{(DEMAND_WHATIF_FACTOR - 1) * 100:g}%", base, demand.times(DEMAND_WHATIF_FACTOR))]
+    for i, (label, problem, changed) in enumerate(changes):
+        out.append(planner.judge(f"{label}: plan as made", problem, changed, plan))
+        replanned = planner.solve(problem, changed)
+        out.append(planner.judge(f"{label}: re-planned", problem, changed, replanned.plan, replanned))
         progress((i + 1) / 3, label)
     if plan.classes:
         first = plan.classes[0]
-        out.append(figures(f"class cancelled ({first.group}, {problem.mondays[first.week]}, {first.size})", problem,
-                           evaluate_capacity(problem, plan.without_class(0)), draws))
+        out.append(planner.judge(f"class cancelled ({first.group}, {base.mondays[first.week]}, {first.size})",
+                                 base, demand, plan.without_class(0)))
     progress(1.0, "what-ifs done")
     return out
-

@@ -173,6 +173,7 @@ class CapacityInput(_Strict):
     groups: dict[str, GroupSupply] = Field(default_factory=dict)
     cross_training: list[Move] = Field(default_factory=list)
     shortage_penalty_per_fte_week: float = Field(..., ge=0, le=1e9)
+    plan_quantile: float = Field(0.9, ge=0.5, lt=1)
     monte_carlo: MonteCarlo = Field(default_factory=MonteCarlo)
     staffing_curve: CurveSettings = Field(default_factory=CurveSettings)
     base_dir: Path | None = Field(None, exclude=True)

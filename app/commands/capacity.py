@@ -87,16 +87,16 @@ def _print(result) -> None:
     for tr in result.plan.outcome.plan.transfers:
         console.print(f"cross-training: {tr.count} from {tr.source} to {tr.target} starting "
                       f"{result.problem.mondays[tr.week]}")
-    table = Table(title=f"{result.problem.weeks} weeks: expected figures and Monte Carlo "
-                        f"({len(result.plan.risk.weeks_short)} samples)")
-    for col in ("plan", "total cost", "hires", "weeks short", "weeks short P90"):
+    table = Table(title=f"{result.problem.weeks} weeks, {len(result.plan.risk.weeks_short)} futures of attrition "
+                        "and demand")
+    for col in ("plan", "expected cost", "hires", "weeks short (median demand)", "weeks short P50", "P90"):
         table.add_column(col, justify="left" if col == "plan" else "right")
     for row in result.whatif_table().itertuples():
-        table.add_row(row.variant, f"{row.total_cost:,.0f}", str(row.hires), str(row.weeks_short),
-                      f"{row.weeks_short_p90:g}")
+        table.add_row(row.variant, f"{row.expected_cost:,.0f}", str(row.hires), str(row.weeks_short_median_demand),
+                      f"{row.weeks_short_p50:g}", f"{row.weeks_short_p90:g}")
     console.print(table)
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
-    if result.rule.outcome.total_cost > 0:
-        typer.echo(f"cost vs the rule of thumb: {result.plan.outcome.total_cost / result.rule.outcome.total_cost:.3f}")
+    if result.cost_ratio_vs_rule is not None:
+        typer.echo(f"expected cost vs the rule of thumb: {result.cost_ratio_vs_rule:.3f}")
 

