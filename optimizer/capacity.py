@@ -200,11 +200,11 @@ def evaluate_capacity(problem: CapacityProblem, plan: HiringPlan) -> CapacityOut
     """A plan's exact expected figures and costs (wages, flex, overtime, hiring, cross-training, shortage)."""
     headcount, working = expected_supply(problem, plan_cohorts(problem, plan))
     flex, overtime, short = capacity_cover(problem, working, problem.required)
-    return CapacityOutcome(plan, headcount, working, flex, overtime, short, capacity_costs(problem, plan, headcount, flex,
-                                                                                   overtime, short))
+    costs = capacity_costs(problem, plan, headcount, flex=flex, overtime=overtime, short=short)
+    return CapacityOutcome(plan, headcount, working, flex, overtime, short, costs)
 
 
-def capacity_costs(problem: CapacityProblem, plan: HiringPlan, headcount: np.ndarray, flex: np.ndarray,
+def capacity_costs(problem: CapacityProblem, plan: HiringPlan, headcount: np.ndarray, *, flex: np.ndarray,
           overtime: np.ndarray, short: np.ndarray) -> dict[str, float]:
     """Money per kind over the horizon (arrays groups x weeks, or with leading sample axes: summed over all)."""
     wage = np.array([g.wage_per_week for g in problem.groups])[:, None]

@@ -264,7 +264,8 @@ def monte_carlo(problem: CapacityProblem, plan: HiringPlan, required: np.ndarray
     flex, overtime, short = capacity_cover(problem, working, required)
     gap = (required - working - flex - overtime).sum(axis=1)
     short_week = (short > SHORT_TOLERANCE_FTE).any(axis=1)
-    cost = np.array([sum(capacity_costs(problem, plan, headcount[s], flex[s], overtime[s], short[s]).values())
+    cost = np.array([sum(capacity_costs(problem, plan, headcount[s], flex=flex[s], overtime=overtime[s],
+                                             short=short[s]).values())
                      for s in range(samples)])
     supply = (working + flex + overtime).sum(axis=1)
     return CapacityRisk(short_week.mean(axis=0), *np.percentile(gap, [10, 50, 90], axis=0),
@@ -400,7 +401,7 @@ class _Demand:
 
 
 def capacity_plan(plan: CapacityInput, *, curve: StaffingCurve | None = None, samples: int | None = None,
-                  seed: int | None = None, budget: Budget = Budget(effort=10.0, wall_seconds=60.0),
+                  seed: int | None = None, budget: Budget = Budget(effort=3.0, wall_seconds=60.0),
                   whatifs: bool = True, progress: Progress | None = None) -> CapacityResult:
     """Forecast, staffing curve (unless `curve` is given: one computed before for this scenario), the plan (made to
     cover each week's requirement at `plan.plan_quantile` of demand and attrition), the rule of thumb (on the median

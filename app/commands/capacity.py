@@ -28,7 +28,7 @@ def capacity_command(
     samples: int | None = typer.Option(None, "--samples", min=1, max=100_000,
                                        help="Monte Carlo samples (default: the input's monte_carlo.samples)."),
     seed: int | None = typer.Option(None, "--seed", min=0, help="Seed (default: the input's monte_carlo.seed)."),
-    effort: float = typer.Option(10.0, "--effort", min=0.0, max=100000.0,
+    effort: float = typer.Option(3.0, "--effort", min=0.0, max=100000.0,
                                  help="Solver budget of each hiring plan in CP-SAT deterministic time."),
     time_limit: float = typer.Option(60.0, "--time-limit", min=0.1, help="Wall-clock safety limit of each hiring "
                                                                          "plan, seconds."),

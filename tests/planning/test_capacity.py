@@ -92,7 +92,7 @@ def test_bad_capacity_input_names_the_field():
 
 def test_example_plan_is_cheaper_than_the_rule_and_no_shorter():
     plan = load_capacity(EXAMPLES_DIR / "capacity_plan.yaml")
-    result = capacity_plan(plan, curve=curve(key="test"), samples=60, budget=Budget(effort=3.0, wall_seconds=60),
+    result = capacity_plan(plan, curve=curve(key="test"), samples=40, budget=Budget(effort=0.5, wall_seconds=60),
                            whatifs=True)
     assert result.problem.required.shape == (3, 52)
     assert any("another scenario" in w for w in result.warnings)
