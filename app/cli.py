@@ -13,7 +13,7 @@ from scenarios import EXAMPLE_SCENARIO, InputError
 
 # Command modules under app/commands; each registers its commands on `cli`.
 COMMAND_MODULES = ["validate", "forecast", "simulate", "schedule", "whatif", "runs", "versions", "publish", "calibrate",
-                   "intraday", "backtest_plan"]
+                   "intraday", "backtest_plan", "capacity"]
 
 cli = typer.Typer(
     name="ccplan",
