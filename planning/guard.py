@@ -49,6 +49,16 @@ def guard_size(scenario: Scenario, *, replications: int | None = None, workers: 
     check_size(estimate, max_contacts=max_contacts, max_agents=max_agents)
 
 
+def guard_crew(scenario: Scenario, agents: list) -> None:
+    """Refuse to schedule nobody: every skill group's headcount 0 and no agents given (the solver would return an
+    empty roster that misses every target, without saying why)."""
+    if not agents:
+        counts = ", ".join(f"{name} {g.headcount}" for name, g in scenario.skill_groups.items())
+        raise InputError([Problem("skill_groups", f"every headcount is 0 ({counts}) and no agents are given: "
+                                                  "nothing can be scheduled; give a group a headcount or pass an "
+                                                  "agents file")], "nothing to schedule")
+
+
 def guard_variants(variants: Iterable, staffing: pd.DataFrame | Roster | None = None, *,
                    replications: int | None = None, workers: int | None = None, max_contacts: float | None = None,
                    max_agents: float | None = None) -> None:

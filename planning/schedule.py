@@ -37,7 +37,7 @@ from sim import SimResult, SimSummary, judge_simulation, max_abandon_of, meeting
 
 from .demand import BACKTEST_SOURCE, DemandUncertainty, setting_uncertainty, week_demand
 from .execution import executor_or_local
-from .guard import guard_size
+from .guard import guard_crew, guard_size
 from .plausible import PlausibleWeeks, draw_weeks, hedged_demand, plausible_figures, simulate_weeks
 from .schedule_results import (CertifiedFigures, PlausibleFigures, RiskPoint, RoundSummary, SampleFigures,
                                ScheduleKPIs, ScheduleResult, TargetFigures, worst_share)
@@ -467,6 +467,7 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
     if problems:
         raise InputError(problems, "invalid schedule settings")
     agents = agents if agents is not None else generate_agents(scenario)
+    guard_crew(scenario, agents)
     if time_off is not None:
         agents = apply_time_off(agents, time_off, scenario)
     fixed = NO_LOCKS

@@ -34,6 +34,27 @@ RISK_HELP = ("Plan against plausible weeks drawn from the forecast's error law: 
              "demand.day_sd). 0: take the forecast as exact.")
 
 
+INTERVALS = (5, 10, 15, 30, 60)
+
+
+def check_interval(minutes: int | None, option: str = "--interval") -> int | None:
+    """An interval length option: None (the command's default) or one of INTERVALS minutes, else InputError
+    naming the option (0 would silently mean "the history's own")."""
+    if minutes is not None and minutes not in INTERVALS:
+        raise InputError([Problem(option, f"{minutes} minutes: use {', '.join(map(str, INTERVALS[:-1]))} or "
+                                          f"{INTERVALS[-1]}")], "invalid option")
+    return minutes
+
+
+def check_sep(sep: str | None) -> str | None:
+    """The field separator of a records file: None (any whitespace) or a non-empty text; an empty one would
+    silently mean whitespace."""
+    if sep is not None and sep == "":
+        raise InputError([Problem("--sep", "is empty: leave it out to split on any whitespace, or give the "
+                                           "separator (',' for CSV, ';', a tab)")], "invalid option")
+    return sep
+
+
 def check_outputs(**options: Path | None) -> None:
     """Check output paths before any work starts, so a typo never costs a finished simulation.
 
