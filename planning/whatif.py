@@ -32,7 +32,7 @@ from sim import SimSummary, paired_difference_ci, simulate, welch_difference_ci
 from optimizer import requirements
 
 from .demand import finish_demand, scenario_demand
-from .guard import ALREADY_GUARDED, guard_variants
+from .guard import ALREADY_GUARDED, guard_variant_count, guard_variants, whatif_work
 from .schedule import DEFAULT_EFFORT, DEFAULT_TIME_LIMIT, schedule
 from .schedule_results import ScheduleKPIs
 from .store import compute_inputs_hash, jsonable
@@ -113,13 +113,15 @@ class WhatIfResult:
 # --- building variants ---------------------------------------------------------------------------------------
 
 def build_variants(base: Scenario, sets: Iterable[Override] = (), sweeps: Iterable[list[Override]] = (),
-                   fixed_staff: bool = True) -> list[Variant]:
+                   fixed_staff: bool = True, *, max_variants: float | None = None) -> list[Variant]:
     """The base first, then one variant per grid point (`sets` applied to every point).
 
     Every variant is validated here, so a bad override is reported (naming its path) before anything runs.
-    A grid point equal to the base is the base itself (not run twice).
+    A grid point equal to the base is the base itself (not run twice). A grid larger than `max_variants`
+    (planning.guard.guard_variant_count) is refused before any variant is built, with the work it would be.
     """
     grid = override_grid(sets, sweeps)
+    guard_variant_count(whatif_work(base, len(grid) + 1, reoptimize=not fixed_staff), max_variants=max_variants)
     problems: list[Problem] = []
     if fixed_staff:
         for ov in {o.path: o for point in grid for o in point}.values():

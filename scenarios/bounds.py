@@ -183,7 +183,8 @@ class SizeEstimate:
         return self.contacts * BYTES_PER_CONTACT * max(1, self.workers)
 
 
-def _limit_from(option_value: float | None, env: str, default: float) -> float:
+def limit_from(option_value: float | None, env: str, default: float) -> float:
+    """A guard's limit: the command's option when given, else the environment variable `env`, else `default`."""
     if option_value is not None:
         return float(option_value)
     text = os.environ.get(env, "").strip()
@@ -205,8 +206,8 @@ def check_size(estimate: SizeEstimate, *, max_contacts: float | None = None, max
     Limits: `max_contacts` / `max_agents` when given (a command's option), else $CCPLAN_MAX_CONTACTS /
     $CCPLAN_MAX_AGENTS, else the defaults above. `option` is how the command's override is spelled.
     """
-    contacts_cap = _limit_from(max_contacts, MAX_CONTACTS_ENV, DEFAULT_MAX_CONTACTS)
-    agents_cap = _limit_from(max_agents, MAX_AGENTS_ENV, DEFAULT_MAX_AGENTS)
+    contacts_cap = limit_from(max_contacts, MAX_CONTACTS_ENV, DEFAULT_MAX_CONTACTS)
+    agents_cap = limit_from(max_agents, MAX_AGENTS_ENV, DEFAULT_MAX_AGENTS)
     problems = []
     mem = estimate.memory_bytes / 2 ** 30
     if not math.isfinite(estimate.contacts) or estimate.contacts > contacts_cap:
