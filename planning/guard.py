@@ -25,8 +25,8 @@ from .demand import rough_week_contacts
 ALREADY_GUARDED = {"max_contacts": math.inf, "max_agents": math.inf, "max_shift_variables": math.inf}
 
 MAX_SHIFT_VARIABLES_ENV = "CCPLAN_MAX_SHIFT_VARIABLES"
-# The example week's model holds 11,165 variables (3 skill groups); 4 weeks of 8 groups stay below this.
-DEFAULT_MAX_SHIFT_VARIABLES = 300_000
+# The example week's model holds 11,165 variables (3 skill groups, 7 days); 4 weeks of it about 45,000.
+DEFAULT_MAX_SHIFT_VARIABLES = 200_000
 # CPU seconds per variable to build the week's shift model and solve its LP relaxation before CP-SAT starts,
 # measured on the example with 20 one-agent skill groups (74,151 variables: 3.7 s building, 2.9 s LP, one core of
 # this project's 2-core test machine); the message's time is this rough order of magnitude, never a decision.

@@ -36,8 +36,9 @@ def _check(annotation: Any, value: Any, where: str) -> list[Problem]:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return yes_no_problems(annotation, value, where)
     if origin in (list, tuple) and isinstance(value, (list, tuple)) and args:
+        fixed = origin is tuple and args[-1] is not Ellipsis     # tuple[float, float] vs list[float], tuple[float, ...]
         return [p for i, item in enumerate(value)
-                for p in _check(args[min(i, len(args) - 1)] if origin is tuple else args[0], item, f"{where}[{i}]")]
+                for p in _check(args[min(i, len(args) - 1)] if fixed else args[0], item, f"{where}[{i}]")]
     if origin is dict and isinstance(value, dict) and len(args) == 2:
         return [p for key, item in value.items() for p in _check(args[1], item, f"{where}.{key}")]
     return []

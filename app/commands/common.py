@@ -26,7 +26,7 @@ MAX_AGENTS_HELP = ("Size guard: refuse runs with more agents on duty at once tha
                    "(default: $CCPLAN_MAX_AGENTS or 20,000).")
 MAX_SHIFT_VARIABLES_HELP = ("Size guard: refuse a week whose shift-selection model (skill groups x days x shift "
                             "templates with their lunch and break positions) holds more variables than this; its "
-                            "building comes before --time-limit (default: $CCPLAN_MAX_SHIFT_VARIABLES or 300,000).")
+                            "building comes before --time-limit (default: $CCPLAN_MAX_SHIFT_VARIABLES or 200,000).")
 EXECUTOR_HELP = "Where the replications run: local (process pool) or dask."
 SCHEDULER_HELP = "Dask scheduler address (default: $CCPLAN_DASK_SCHEDULER; 'local' starts one)."
 # planning.schedule.DEFAULT_RISK, spelt here so that `ccplan --help` does not load the planning stack (a test keeps
