@@ -14,7 +14,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from optimizer import shift_templates
+from optimizer import generate_agents, shift_templates
 from scenarios import Agent, InputError, Problem, Roster, Scenario, staffing_matrix
 from scenarios.bounds import SizeEstimate, check_size, limit_from
 
@@ -176,14 +176,17 @@ def guard_variant_count(work: WhatIfWork, *, max_variants: float | None = None, 
 
 def guard_variants(variants: Iterable, staffing: pd.DataFrame | Roster | None = None, *,
                    replications: int | None = None, workers: int | None = None, max_contacts: float | None = None,
-                   max_agents: float | None = None) -> None:
+                   max_agents: float | None = None, reoptimize: bool = False) -> None:
     """The size guard for every what-if variant (planning.whatif.Variant) before any runs; each problem names its
-    variant. `staffing`: the fixed staff every variant gets (None: each variant's headcounts)."""
+    variant. `staffing`: the fixed staff every variant gets (None: each variant's headcounts). `reoptimize`: each
+    variant is scheduled, so its shift model is guarded too (guard_shift_model)."""
     for variant in variants:
         try:
             guard_size(variant.scenario, replications=replications, workers=workers, max_contacts=max_contacts,
                        max_agents=max_agents,
                        agents=peak_agents(variant.scenario, staffing) if staffing is not None else None)
+            if reoptimize:
+                guard_shift_model(variant.scenario, generate_agents(variant.scenario))
         except InputError as exc:
             raise InputError([Problem(f"variant {variant.label}", p.message) for p in exc.problems],
                              exc.title) from None

@@ -206,7 +206,7 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
     runs. Returns the results in variant order with the comparison table (see `compare`).
     """
     guard_variants(variants, staffing, replications=replications, workers=workers, max_contacts=max_contacts,
-                   max_agents=max_agents)
+                   max_agents=max_agents, reoptimize=reoptimize)
     progress = progress or no_progress
     base = variants[0].scenario
     replications = int(replications or base.simulation.replications)
