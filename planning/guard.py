@@ -176,10 +176,17 @@ def guard_variant_count(work: WhatIfWork, *, max_variants: float | None = None, 
 
 def guard_variants(variants: Iterable, staffing: pd.DataFrame | Roster | None = None, *,
                    replications: int | None = None, workers: int | None = None, max_contacts: float | None = None,
-                   max_agents: float | None = None, reoptimize: bool = False) -> None:
+                   max_agents: float | None = None, reoptimize: bool = False, max_variants: float | None = None,
+                   effort: float = 15.0) -> None:
     """The size guard for every what-if variant (planning.whatif.Variant) before any runs; each problem names its
     variant. `staffing`: the fixed staff every variant gets (None: each variant's headcounts). `reoptimize`: each
-    variant is scheduled, so its shift model is guarded too (guard_shift_model)."""
+    variant is scheduled (at `effort` per solver stage), so its shift model is guarded too (guard_shift_model).
+    The number of variants is guarded as well (guard_variant_count, `max_variants`)."""
+    variants = list(variants)
+    if variants:
+        guard_variant_count(whatif_work(variants[0].scenario, len(variants), replications=replications,
+                                        workers=workers, reoptimize=reoptimize, effort=effort),
+                            max_variants=max_variants, option="variants")
     for variant in variants:
         try:
             guard_size(variant.scenario, replications=replications, workers=workers, max_contacts=max_contacts,

@@ -189,7 +189,7 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
                workers: int = 1, workspace=None, method: str = "erlang-a", verify: bool = True,
                effort: float = DEFAULT_EFFORT, time_limit: float | None = DEFAULT_TIME_LIMIT,
                progress: Progress | None = None, max_contacts: float | None = None,
-               max_agents: float | None = None) -> WhatIfResult:
+               max_agents: float | None = None, max_variants: float | None = None) -> WhatIfResult:
     """Run every variant (the base is `variants[0]`) and compare each with the base.
 
     Fixed staff (default): every variant is simulated with `staffing` (a Roster or a staffing plan of available
@@ -202,11 +202,11 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
 
     `executor` (with `workers` tasks at once) runs variants in parallel, or a single variant's replications.
     `workspace` (a planning.store.Workspace) stores each variant as a "whatif" run as soon as it finishes.
-    `max_contacts`, `max_agents`: the size guard's limits (planning.guard), checked for every variant before any
-    runs. Returns the results in variant order with the comparison table (see `compare`).
+    `max_contacts`, `max_agents`, `max_variants`: the size guards' limits (planning.guard), checked for every
+    variant before any runs. Returns the results in variant order with the comparison table (see `compare`).
     """
     guard_variants(variants, staffing, replications=replications, workers=workers, max_contacts=max_contacts,
-                   max_agents=max_agents, reoptimize=reoptimize)
+                   max_agents=max_agents, reoptimize=reoptimize, max_variants=max_variants, effort=effort)
     progress = progress or no_progress
     base = variants[0].scenario
     replications = int(replications or base.simulation.replications)

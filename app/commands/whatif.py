@@ -90,7 +90,7 @@ def whatif(
             result = run_whatif(variants, fixed, reoptimize=reoptimize, replications=replications, seed=seed,
                                 executor=run_on.executor, workers=run_on.workers, workspace=ws, method=method,
                                 verify=verify, effort=effort, time_limit=time_limit, progress=progress,
-                                max_contacts=max_contacts, max_agents=max_agents)
+                                max_contacts=max_contacts, max_agents=max_agents, max_variants=max_variants)
     for note in result.notes:
         typer.echo(note)
     print_comparison(result.comparison, title=f"{base.name}: {'re-optimised' if reoptimize else 'fixed staff'}, "

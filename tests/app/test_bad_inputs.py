@@ -752,6 +752,13 @@ def test_a_large_what_if_sweep_is_estimated_and_refused(tmp_path, monkeypatch):
                             "--sweep: 2,001 variants x 2 replications", "is above the limit of 200",
                             "--max-variants N or $CCPLAN_MAX_VARIANTS")
     assert "contacts to simulate, at least" in out
+    # The app builds its variants one by one: run_whatif, the entry both use, counts them too.
+    import planning
+    from planning.whatif import Variant
+
+    base = scenario_from_dict(small())
+    with pytest.raises(InputError, match=r"variants: 250 variants x 2 replications: .* is above the limit of 200"):
+        planning.run_whatif([Variant("base", [], base, is_base=True)] * 250)
     work = WhatIfWork(variants=10, replications=4, contacts=30_000, workers=2, solver_seconds=30)
     assert work.seconds == pytest.approx(10 * (VARIANT_SECONDS + 4 * 30_000 / CONTACTS_PER_SECOND + 30) / 2)
     assert work.text().startswith("10 variants x 4 replications: about 1,200,000 contacts to simulate and 10 "
