@@ -156,7 +156,8 @@ def _handle_seconds(df: pd.DataFrame, cols: CallColumns, where: str) -> pd.Serie
     problems = []
     for i in np.flatnonzero((given & (handle.isna() | ~np.isfinite(handle) | (handle < 0))).to_numpy())[:5]:
         what = "is negative" if handle.iloc[i] < 0 else "is not a number of seconds"
-        problems.append(Problem(f"{where}:row {int(df.index[i]) + 2}", f"{cols.handle_seconds} '{cells.iloc[i]}' {what}"))
+        problems.append(Problem(f"{where}:row {int(df.index[i]) + 2}",
+                                f"{cols.handle_seconds} '{cells.iloc[i]}' {what}"))
     if problems:
         raise InputError(problems, TITLE)
     return handle

@@ -1,8 +1,14 @@
-"""The size guard: refuse a run too large for the machine before any forecasting or simulation starts.
+"""The size guards: refuse a run too large for the machine before any forecasting, model building or simulation.
 
-planning.simulate, planning.schedule and planning.run_whatif call it at entry, so the CLI and the app are guarded
-alike; the limits come from the caller (the CLI's --max-contacts / --max-agents), else $CCPLAN_MAX_CONTACTS /
-$CCPLAN_MAX_AGENTS, else scenarios.bounds' defaults.
+- guard_size: contacts and agents a simulation would hold. planning.simulate, planning.schedule and
+  planning.run_whatif call it at entry, so the CLI and the app are guarded alike.
+- guard_shift_model: the variables of the week's shift-selection model, built before CP-SAT and its wall-clock
+  safety limit start (planning.schedule; what-if variants when re-optimised).
+- guard_variant_count / whatif_work: a what-if grid's variants and the work they are (planning.whatif).
+- guard_crew: a schedule with nobody to roster.
+The limits come from the caller (the CLI's --max-contacts / --max-agents / --max-shift-variables /
+--max-variants), else $CCPLAN_MAX_CONTACTS / $CCPLAN_MAX_AGENTS / $CCPLAN_MAX_SHIFT_VARIABLES /
+$CCPLAN_MAX_VARIANTS, else the defaults here and in scenarios.bounds.
 """
 
 from __future__ import annotations
@@ -67,7 +73,7 @@ def guard_size(scenario: Scenario, *, replications: int | None = None, workers: 
     check_size(estimate, max_contacts=max_contacts, max_agents=max_agents)
 
 
-def guard_crew(scenario: Scenario, agents: list) -> None:
+def guard_crew(scenario: Scenario, agents: list[Agent]) -> None:
     """Refuse to schedule nobody: every skill group's headcount 0 and no agents given (the solver would return an
     empty roster that misses every target, without saying why)."""
     if not agents:
@@ -118,16 +124,16 @@ def guard_shift_model(scenario: Scenario, agents: list[Agent], *, place_breaks: 
     same: dict[tuple[str, ...], list[str]] = {}
     for name in sizes:
         same.setdefault(tuple(scenario.skill_groups[name].skills), []).append(name)
-    merge = [f"{len(names)} with skills {', '.join(skills)} ({', '.join(names[:3])}{', ...' if len(names) > 3 else ''})"
-             for skills, names in same.items() if len(names) > 1]
-    hint = ("; skill groups with the same skills can be one group with their headcounts added: " + "; ".join(merge[:3])
-            if merge else "")
+    merge = [f"{len(names)} with skills {', '.join(skills)} ({', '.join(names[:3])}"
+             f"{', ...' if len(names) > 3 else ''})" for skills, names in same.items() if len(names) > 1]
+    hint = ("; skill groups with the same skills can be one group with their headcounts added: "
+            + "; ".join(merge[:3]) if merge else "")
     raise InputError([Problem("size", f"the shift model would hold about {total:,} variables ({len(sizes)} skill "
                                       f"groups x {scenario.days} days of shift templates with their lunch and break "
                                       f"positions), above the limit of {cap:,.0f}: building it takes at least "
-                                      f"{duration(total * SECONDS_PER_SHIFT_VARIABLE)} of one core before the solver and its --time-limit start"
-                                      f"{hint}; or raise the limit with --max-shift-variables N or "
-                                      f"${MAX_SHIFT_VARIABLES_ENV}")], "run too large")
+                                      f"{duration(total * SECONDS_PER_SHIFT_VARIABLE)} of one core before the "
+                                      f"solver and its --time-limit start{hint}; or raise the limit with "
+                                      f"--max-shift-variables N or ${MAX_SHIFT_VARIABLES_ENV}")], "run too large")
 
 
 @dataclass(frozen=True)

@@ -376,7 +376,7 @@ def test_writes_are_atomic(tmp_path):
 
 def test_summary_cis_stay_within_what_a_share_can_be(tmp_path):
     data = small()
-    data["skill_groups"]["all"].update(headcount=8, constant_agents=8)     # service near 100%: a t-interval would pass 1
+    data["skill_groups"]["all"].update(headcount=8, constant_agents=8)   # service near 100%: a t-interval passes 1
     sc = write_yaml(data, tmp_path / "s.yaml")
     out = ccplan("simulate", sc, "-r", "3", "--workers", "1", "--json", tmp_path / "s.json", "--no-store")
     assert out.code == 0, out.output
