@@ -135,11 +135,12 @@ def record(db: sqlite3.Connection, user: User | None, action: str, target: tuple
     transaction. Refuses (PermissionDenied) a user who may not change stored state."""
     user = check_may_edit(user, action)
     kind, target_id = target
-    db.execute("INSERT INTO audit (at, user, role, action, target_kind, target_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
-               (now(), user.name, user.role, action, kind, target_id, detail))
+    db.execute("INSERT INTO audit (at, user, role, action, target_kind, target_id, detail) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?)", (now(), user.name, user.role, action, kind, target_id, detail))
 
 
-def history(db: sqlite3.Connection, target: tuple[str, int] | None = None, limit: int | None = None) -> list[AuditEntry]:
+def history(db: sqlite3.Connection, target: tuple[str, int] | None = None,
+            limit: int | None = None) -> list[AuditEntry]:
     """The audit rows, newest first: every one, or those of one target ("version", 3)."""
     sql, args = "SELECT * FROM audit", []
     if target is not None:

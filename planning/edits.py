@@ -99,9 +99,12 @@ def save_edit(name: str, scenario: Scenario, roster: Roster, sim_result: SimResu
         raise StaleBase(list(refusal))
 
     with Workspace(workspace, user=user) as ws:
+        # The audit row of the save says what the edit changed against its base.
+        note = (roster_changes(ws.get_version(parent).roster_csv, roster.to_frame().to_csv(index=False))
+                if parent else "")
         try:
             return ws.add_version(name, scenario, roster, figures, agents=agents_csv, seed=seed, parent_id=parent,
-                                  tables=tables, before=check)
+                                  tables=tables, before=check, note=note)
         except StaleBase:
             draft = ws.add_version(f"{name} (draft)", scenario, roster, figures, agents=agents_csv, seed=seed,
                                    parent_id=parent, tables=tables, draft=True,
