@@ -168,7 +168,7 @@ def _local_user() -> User:
 
 
 def _signed_in_user(secrets: Mapping) -> User:
-    if not st.user.is_logged_in:
+    if not st.user.get("is_logged_in", False):
         st.title("ccplan: sign in")
         st.write("This planner app holds agents' names, their time off and the roster: sign in to continue.")
         for provider in login_providers(secrets):
