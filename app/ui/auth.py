@@ -156,35 +156,50 @@ def _secrets() -> dict:
         return {}
 
 
+def _turn_away(draw) -> None:
+    """Draw a refusal or the login page as the run's only page, then stop. Registering it with st.navigation
+    matters: a run that never calls st.navigation makes Streamlit serve the files in app/pages/ as pages of their
+    own, each runnable without this gate."""
+    st.navigation([st.Page(draw, title="ccplan", url_path="signin", default=True)], position="hidden").run()
+    st.stop()
+
+
 def _local_user() -> User:
     """Without a login: the OS user as a planner, but only for a browser on this machine served on loopback."""
     address = st.get_option("server.address")
     if (address and not is_loopback(address)) or st.context.ip_address is not None:
-        st.title("ccplan")
-        st.error(f"This app is served to the network without a login, so it shows nothing. To share it, "
-                 f"{SECRETS_HELP}; or start it with `ccplan app` (this machine only).")
-        st.stop()
+        def refuse() -> None:
+            st.title("ccplan")
+            st.error(f"This app is served to the network without a login, so it shows nothing. To share it, "
+                     f"{SECRETS_HELP}; or start it with `ccplan app` (this machine only).")
+
+        _turn_away(refuse)
     return audit.local_user()
 
 
 def _signed_in_user(secrets: Mapping) -> User:
     if not st.user.get("is_logged_in", False):
-        st.title("ccplan: sign in")
-        st.write("This planner app holds agents' names, their time off and the roster: sign in to continue.")
-        for provider in login_providers(secrets):
-            label = "Log in" if provider == "default" else f"Log in with {provider}"
-            if st.button(label, key=f"login_{provider}", type="primary"):
-                st.login(None if provider == "default" else provider)
-        st.stop()
+        def login_page() -> None:
+            st.title("ccplan: sign in")
+            st.write("This planner app holds agents' names, their time off and the roster: sign in to continue.")
+            for provider in login_providers(secrets):
+                label = "Log in" if provider == "default" else f"Log in with {provider}"
+                if st.button(label, key=f"login_{provider}", type="primary"):
+                    st.login(None if provider == "default" else provider)
+
+        _turn_away(login_page)
     email = st.user.get("email")
     role = role_of(email, secrets)
     if role is None:
-        st.title("ccplan")
-        st.error(f"You are signed in as {email or 'a user without an e-mail address'}, who has no role in ccplan. "
-                 "Ask a planner to add you under [ccplan] planners or viewers in .streamlit/secrets.toml.")
-        if st.button("Log out", key="logout_denied"):
-            st.logout()
-        st.stop()
+        def no_role() -> None:
+            st.title("ccplan")
+            st.error(f"You are signed in as {email or 'a user without an e-mail address'}, who has no role in "
+                     "ccplan. Ask a planner to add you under [ccplan] planners or viewers in "
+                     ".streamlit/secrets.toml.")
+            if st.button("Log out", key="logout_denied"):
+                st.logout()
+
+        _turn_away(no_role)
     user = User(str(email), role)
     with st.sidebar:
         st.caption(f"Signed in as {user.name} ({user.role})")
