@@ -71,7 +71,9 @@ def run_app(
     where = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
     typer.echo(f"ccplan app on {where} " + ("(this machine only; --host shares it with a login)"
                                             if auth.is_loopback(host) else "(shared: sign-in required)"))
-    server = subprocess.Popen(cmd, env={**os.environ, "CCPLAN_MAX_UPLOAD_MB": str(max_upload_mb)})
+    # Every workspace change in the server names its user (planning.audit): none falls back to the OS user.
+    server = subprocess.Popen(cmd, env={**os.environ, "CCPLAN_MAX_UPLOAD_MB": str(max_upload_mb),
+                                        "CCPLAN_REQUIRE_USER": "1"})
 
     def stop(signum, frame) -> None:
         # A terminated ccplan must not leave the server running on its port.

@@ -6,9 +6,9 @@ row are stored together or not at all; `record` also refuses a change from a use
 viewer), which is the server-side half of the app's roles.
 
 Who acts: the user the caller names (`Workspace(user=...)`), else the one set for this thread with `acting_as`
-(the app sets the signed-in user at the top of every script run), else, unless `require_actor()` was called (the
-app does: a thread that forgot to say who acts must not write as the machine's owner), the OS user as a planner
-(the command line on the planner's own machine).
+(the app sets the signed-in user at the top of every script run), else, unless $CCPLAN_REQUIRE_USER is set (`ccplan
+app` sets it for its server: a thread there that forgot to say who acts must not write as the machine's owner), the
+OS user as a planner (the command line on the planner's own machine).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import getpass
+import os
 import sqlite3
 from dataclasses import dataclass
 
@@ -65,8 +66,8 @@ class PermissionDenied(InputError):
     """A change refused because the acting user's role may not make it."""
 
 
+REQUIRE_ENV = "CCPLAN_REQUIRE_USER"
 _actor: contextvars.ContextVar[User | None] = contextvars.ContextVar("ccplan_actor", default=None)
-_require = False
 
 
 def local_user() -> User:
@@ -83,16 +84,10 @@ def acting_as(user: User) -> None:
     _actor.set(user)
 
 
-def require_actor() -> None:
-    """From now on, a write with no acting user named is refused instead of falling back to the OS user."""
-    global _require
-    _require = True
-
-
 def current_actor() -> User | None:
-    """The user set with `acting_as`, else the OS user (None when `require_actor` was called)."""
+    """The user set with `acting_as`, else the OS user (None when $CCPLAN_REQUIRE_USER is set)."""
     user = _actor.get()
-    if user is None and not _require:
+    if user is None and not os.environ.get(REQUIRE_ENV):
         return local_user()
     return user
 

@@ -105,9 +105,10 @@ def is_loopback(host: str | None) -> bool:
     if host.strip("[]").lower() == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
+        address = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         return False
+    return address.is_loopback or bool(getattr(address, "ipv4_mapped", None) and address.ipv4_mapped.is_loopback)
 
 
 # --- the gate ------------------------------------------------------------------------------------------------
@@ -115,7 +116,6 @@ def is_loopback(host: str | None) -> bool:
 def gate() -> User:
     """Run at the top of every script run: the user who may use the app now, set as the acting user of every
     workspace change; otherwise a login page (or a refusal) is drawn and the run stops."""
-    audit.require_actor()
     secrets = _secrets()
     if login_providers(secrets):
         user = _signed_in_user(secrets)
@@ -167,7 +167,8 @@ def _turn_away(draw) -> None:
 def _local_user() -> User:
     """Without a login: the OS user as a planner, but only for a browser on this machine served on loopback."""
     address = st.get_option("server.address")
-    if (address and not is_loopback(address)) or st.context.ip_address is not None:
+    remote = st.context.ip_address   # None for a browser on this machine
+    if (address and not is_loopback(address)) or (isinstance(remote, str) and not is_loopback(remote)):
         def refuse() -> None:
             st.title("ccplan")
             st.error(f"This app is served to the network without a login, so it shows nothing. To share it, "

@@ -106,7 +106,7 @@ def test_login_providers_roles_and_loopback():
     assert auth.role_of("eve@example.com", LOGIN) is None
     assert auth.role_of("eve@example.com", {"ccplan": {"viewers": ["*"]}}) == "viewer"
     assert auth.role_of(None, LOGIN) is None
-    for host in ("127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]"):
+    for host in ("127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]", "::ffff:127.0.0.1"):
         assert auth.is_loopback(host) and auth.sharing_problem(host, {}) is None
     for host in ("0.0.0.0", "::", "192.168.1.5", "example.com", ""):
         assert not auth.is_loopback(host)
@@ -200,3 +200,17 @@ def test_gate_planner_opens_every_page(published):
     assert "Signed in as ann@example.com (planner)" in _texts(at)
     at.switch_page("pages/9_published.py").run()
     assert [t.value for t in at.title] == ["Published roster"]
+
+
+def test_gate_without_a_login_shows_nothing_when_the_server_is_bound_beyond_loopback(published):
+    """`streamlit run` started by hand on every interface, no login: the app refuses to show anything."""
+    from streamlit import config
+
+    before = config.get_option("server.address")
+    config.set_option("server.address", "0.0.0.0")
+    try:
+        at = AppTest.from_file(str(APP), default_timeout=120).run()
+    finally:
+        config.set_option("server.address", before)
+    assert "This app is served to the network without a login, so it shows nothing" in _texts(at)
+    assert not at.dataframe and not at.button and "agent-vera-reads" not in _texts(at)

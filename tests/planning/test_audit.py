@@ -74,14 +74,14 @@ def test_a_viewer_can_read_but_every_change_is_refused_and_nothing_is_stored(exa
         assert len(ws.history()) == 2   # only Ann's two changes
 
 
-def test_without_a_named_user_the_os_user_acts_unless_the_app_requires_one(example, tmp_path, monkeypatch):
+def test_without_a_named_user_the_os_user_acts_unless_the_app_server_requires_one(example, tmp_path, monkeypatch):
     import getpass
 
-    monkeypatch.setattr(audit, "_require", False)
+    monkeypatch.delenv(audit.REQUIRE_ENV, raising=False)
     with Workspace(tmp_path / "ws.sqlite") as ws:
         ws.add_version("CLI", example, _roster(example, ("a1", 8, 16)), {})
         assert ws.history()[0].user == getpass.getuser()
-    monkeypatch.setattr(audit, "_require", True)
+    monkeypatch.setenv(audit.REQUIRE_ENV, "1")   # as `ccplan app` sets it for its server
     with Workspace(tmp_path / "ws.sqlite") as ws, pytest.raises(PermissionDenied, match="nobody is signed in"):
         ws.add_version("anonymous", example, _roster(example, ("a1", 8, 16)), {})
 
