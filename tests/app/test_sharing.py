@@ -214,3 +214,25 @@ def test_gate_without_a_login_shows_nothing_when_the_server_is_bound_beyond_loop
         config.set_option("server.address", before)
     assert "This app is served to the network without a login, so it shows nothing" in _texts(at)
     assert not at.dataframe and not at.button and "agent-vera-reads" not in _texts(at)
+
+
+def test_versions_show_prints_who_saved_and_published(tmp_path, example):
+    from conftest import run_cli
+    from planning.audit import User
+    from planning.store import Workspace
+    from scenarios import Roster, Shift
+
+    path = tmp_path / "ws.sqlite"
+    with Workspace(path, user=User("ann@example.com", "planner")) as ws:
+        vid = ws.add_version("Week 1", example, Roster(example.start, [Shift("a1", "generalist", 8 * 3600, 16 * 3600)]),
+                             {"paid_hours": 8.0})
+    with Workspace(path, user=User("bob@example.com", "planner")) as ws:
+        ws.publish_version(vid)
+        saved, published = (e.at.replace("T", " ")[:19] for e in reversed(ws.history(("version", vid))))
+    out = run_cli("versions", "show", str(vid), "--workspace", str(path))
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    start = lines.index("  history (newest first):")
+    assert lines[start + 1:start + 3] == [
+        f"    {published} UTC  bob@example.com (planner): version published  {example.name}",
+        f"    {saved} UTC  ann@example.com (planner): version saved  Week 1"]
