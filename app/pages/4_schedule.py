@@ -152,6 +152,7 @@ with edit_tab:
                 st.rerun()
         if st.button("Undo the last edit", key="undo_edit", disabled=not st.session_state.get(week.UNDO)):
             week.undo()
+            week.audit_edit(audit.SHIFT_EDITED, "the last quick edit undone")
             st.rerun()
     edited = st.data_editor(base, key="roster_editor", hide_index=True, num_rows="dynamic", width="stretch",
                             height=320, column_config={"locked": st.column_config.CheckboxColumn("locked")})

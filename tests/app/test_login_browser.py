@@ -19,19 +19,18 @@ import sys
 import threading
 import time
 import urllib.parse
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from conftest import ROOT
+from server_helpers import wait_healthy
 from test_app_browser import CHROMIUM_ARGS, _playwright
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 VIEWER = "vera@example.com"
 CLIENT_ID, CLIENT_SECRET = "ccplan-test", "client-secret-for-the-test"
-STARTUP_WAIT_S = 90   # server start on a busy 2-core machine; a guard against hanging, not a speed check
 
 
 class _Provider(BaseHTTPRequestHandler):
@@ -135,21 +134,9 @@ def shared_app(tmp_path, identity_provider, example):
     proc = subprocess.Popen([sys.executable, "-m", "app.cli", "app", "--host", "0.0.0.0", "--port", str(port),
                              str(ROOT / "scenarios/examples/insurance_week.yaml")],
                             cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://localhost:{port}"
     try:
-        deadline = time.monotonic() + STARTUP_WAIT_S
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                    if r.read().decode().strip() == "ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                pytest.fail("the app did not come up:\n" + (tmp_path / "app.log").read_text()[-3000:])
-            time.sleep(0.5)
-        yield base, expected
+        wait_healthy(port, proc, tmp_path / "app.log")
+        yield f"http://localhost:{port}", expected
     finally:
         proc.send_signal(signal.SIGTERM)
         try:

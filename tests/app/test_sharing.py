@@ -9,14 +9,13 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 
 import psutil
 import pytest
 
 from app.ui import auth, uploads
 from conftest import ROOT
+from server_helpers import wait_healthy
 
 LOGIN = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "a-long-random-secret",
                   "client_id": "ccplan", "client_secret": "s3cret",
@@ -46,15 +45,7 @@ def test_default_app_listens_on_loopback_only(tmp_path):
     port = _free_port()
     proc = _app(tmp_path, "--port", str(port))
     try:
-        for _ in range(600):                     # the server's start, not a time limit on ccplan's work
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
-                    if r.read().decode().strip() == "ok":
-                        break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise AssertionError("the app server did not start")
+        wait_healthy(port, proc)
         listening = {c.laddr.ip for c in psutil.net_connections(kind="inet")
                      if c.status == psutil.CONN_LISTEN and c.laddr.port == port}
         assert listening and all(auth.is_loopback(ip) for ip in listening), listening
