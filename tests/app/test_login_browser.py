@@ -162,11 +162,14 @@ def test_login_page_then_a_viewer_sees_the_published_roster_without_edit_control
             assert page.get_by_test_id("stDataFrame").count() == 0
             assert "agent-vera-reads" not in page.content()
             assert page.get_by_test_id("stSidebarNav").count() == 0
-            # A page's own address does not get past the gate either (no page runs without it).
-            page.goto(base + "/schedule")
-            expect(page.get_by_role("heading", name="ccplan: sign in")).to_be_visible()
-            assert page.get_by_role("button", name="Generate roster").count() == 0
-            assert page.get_by_test_id("stDataFrame").count() == 0
+            # A page's own address does not get past the gate either: no page file runs without it (before the
+            # login page was registered with st.navigation, /schedule ran app/pages/4_schedule.py unguarded).
+            for address in ("/schedule", "/published"):
+                page.goto(base + address)
+                expect(page.get_by_role("heading", name="ccplan: sign in")).to_be_visible()
+                assert page.get_by_role("button", name="Generate roster").count() == 0
+                assert page.get_by_test_id("stDataFrame").count() == 0
+                assert "agent-vera-reads" not in page.content()
             page.goto(base)   # (Streamlit says "page not found" in a dialog over the login page)
             expect(page.get_by_role("heading", name="ccplan: sign in")).to_be_visible()
 
