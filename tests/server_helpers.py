@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import time
+from contextlib import contextmanager
 import urllib.request
 from pathlib import Path
 
@@ -23,3 +24,16 @@ def wait_healthy(port: int, proc: subprocess.Popen, log: Path | None = None) -> 
             time.sleep(0.3)
     tail = log.read_text()[-3000:] if log and log.exists() else ""
     raise AssertionError(f"the app server did not come up (exit code {proc.poll()}):\n{tail}")
+
+
+@contextmanager
+def chromium_page(sync_playwright, executable: str, args: list[str], **page_options):
+    """A Playwright page on the system Chromium (60 s default waits), closed with its browser afterwards."""
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=args)
+        try:
+            page = browser.new_page(**page_options)
+            page.set_default_timeout(60_000)
+            yield page
+        finally:
+            browser.close()

@@ -24,7 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from conftest import ROOT
-from server_helpers import wait_healthy
+from server_helpers import chromium_page, wait_healthy
 from test_app_browser import CHROMIUM_ARGS, _playwright
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -149,46 +149,41 @@ def shared_app(tmp_path, identity_provider, example):
 def test_login_page_then_a_viewer_sees_the_published_roster_without_edit_controls(shared_app, tmp_path):
     base, expected = shared_app
     expect, sync_playwright, executable = _playwright()
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 2000}, accept_downloads=True)
-            page.set_default_timeout(60_000)
-            page.goto(base)
+    with chromium_page(sync_playwright, executable, CHROMIUM_ARGS, viewport={"width": 1400, "height": 2000},
+                       accept_downloads=True) as page:
+        page.goto(base)
+        expect(page.get_by_role("heading", name="ccplan: sign in")).to_be_visible()
+        expect(page.get_by_role("button", name="Log in")).to_be_visible()
+        page.screenshot(path=str(tmp_path / "login_page.png"), full_page=True)
+        # No roster data before signing in: no table, no agent, no page of the planner's.
+        assert page.get_by_test_id("stDataFrame").count() == 0
+        assert "agent-vera-reads" not in page.content()
+        assert page.get_by_test_id("stSidebarNav").count() == 0
+        # A page's own address does not get past the gate either: no page file runs without it (before the
+        # login page was registered with st.navigation, /schedule ran app/pages/4_schedule.py unguarded).
+        for address in ("/schedule", "/published"):
+            page.goto(base + address)
             expect(page.get_by_role("heading", name="ccplan: sign in")).to_be_visible()
-            expect(page.get_by_role("button", name="Log in")).to_be_visible()
-            page.screenshot(path=str(tmp_path / "login_page.png"), full_page=True)
-            # No roster data before signing in: no table, no agent, no page of the planner's.
+            assert page.get_by_role("button", name="Generate roster").count() == 0
             assert page.get_by_test_id("stDataFrame").count() == 0
             assert "agent-vera-reads" not in page.content()
-            assert page.get_by_test_id("stSidebarNav").count() == 0
-            # A page's own address does not get past the gate either: no page file runs without it (before the
-            # login page was registered with st.navigation, /schedule ran app/pages/4_schedule.py unguarded).
-            for address in ("/schedule", "/published"):
-                page.goto(base + address)
-                expect(page.get_by_role("heading", name="ccplan: sign in")).to_be_visible()
-                assert page.get_by_role("button", name="Generate roster").count() == 0
-                assert page.get_by_test_id("stDataFrame").count() == 0
-                assert "agent-vera-reads" not in page.content()
-            page.goto(base)   # (Streamlit says "page not found" in a dialog over the login page)
-            expect(page.get_by_role("heading", name="ccplan: sign in")).to_be_visible()
+        page.goto(base)   # (Streamlit says "page not found" in a dialog over the login page)
+        expect(page.get_by_role("heading", name="ccplan: sign in")).to_be_visible()
 
-            page.get_by_role("button", name="Log in").click()    # to the provider and back, signed in
-            expect(page.get_by_role("heading", name="Published roster")).to_be_visible()
-            expect(page.get_by_text(f"Signed in as {VIEWER} (viewer)")).to_be_visible()
-            expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
-            with page.expect_download() as info:
-                page.get_by_role("button", name="Download the published roster (CSV)").click()
-            info.value.save_as(str(tmp_path / "published.csv"))
-            assert (tmp_path / "published.csv").read_text() == expected
-            # No edit controls and none of the planner's pages.
-            for name in ("Generate roster", "Save the edited roster as a version", "Mark as published", "Lock",
-                         "Apply"):
-                assert page.get_by_role("button", name=name, exact=True).count() == 0, name
-            assert page.get_by_test_id("stFileUploader").count() == 0
-            for link in ("Schedule and roster", "Scenario", "What-if", "Data and forecast"):
-                assert page.get_by_role("link", name=link).count() == 0, link
-            assert page.get_by_test_id("stException").count() == 0
-            page.screenshot(path=str(tmp_path / "viewer.png"), full_page=True)
-        finally:
-            browser.close()
+        page.get_by_role("button", name="Log in").click()    # to the provider and back, signed in
+        expect(page.get_by_role("heading", name="Published roster")).to_be_visible()
+        expect(page.get_by_text(f"Signed in as {VIEWER} (viewer)")).to_be_visible()
+        expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
+        with page.expect_download() as info:
+            page.get_by_role("button", name="Download the published roster (CSV)").click()
+        info.value.save_as(str(tmp_path / "published.csv"))
+        assert (tmp_path / "published.csv").read_text() == expected
+        # No edit controls and none of the planner's pages.
+        for name in ("Generate roster", "Save the edited roster as a version", "Mark as published", "Lock",
+                     "Apply"):
+            assert page.get_by_role("button", name=name, exact=True).count() == 0, name
+        assert page.get_by_test_id("stFileUploader").count() == 0
+        for link in ("Schedule and roster", "Scenario", "What-if", "Data and forecast"):
+            assert page.get_by_role("link", name=link).count() == 0, link
+        assert page.get_by_test_id("stException").count() == 0
+        page.screenshot(path=str(tmp_path / "viewer.png"), full_page=True)
