@@ -1,6 +1,6 @@
 """Two planners in two app sessions (AppTest) open the same version on the Schedule page and both save: the first
 save is kept, the second is refused on the page with the newer version and who saved it, and its edits are kept as
-a draft version (and stay in the editor)."""
+a draft version (and stay in the editor). A shift locked in the editor is audited against the version open."""
 
 from __future__ import annotations
 
@@ -47,6 +47,9 @@ def test_second_save_on_the_same_version_is_refused_on_the_page_and_kept_as_a_dr
     from planning.store import Workspace
 
     ann, bob = _session(), _session()   # both opened version 1
+    first_shift = ann.multiselect(key="lock_shifts").options[0]
+    ann.multiselect(key="lock_shifts").set_value([first_shift]).run()
+    ann.button(key="lock_apply").click().run()
     ann.text_input(key="version_name").set_value("Ann's week").run()
     ann.button(key="save_version").click().run()
     assert any("Saved version" in s.value for s in ann.success), [e.value for e in ann.error]
@@ -64,3 +67,6 @@ def test_second_save_on_the_same_version_is_refused_on_the_page_and_kept_as_a_dr
     assert draft.roster_csv == ann_v.roster_csv    # nobody edited a shift: the same roster, kept whole
     with Workspace(small_week) as ws:
         assert [e.action for e in ws.history(("version", draft.id))] == ["draft saved"]
+        # Ann's lock in the editor is in the history of the version she had open, with the shift named.
+        locked = [e for e in ws.history(("version", 1)) if e.action == "shift locked"]
+        assert [(e.user, e.detail) for e in locked] == [(getpass.getuser(), first_shift)]
