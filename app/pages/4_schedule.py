@@ -10,13 +10,15 @@ import math
 import pandas as pd
 import streamlit as st
 
-from app.ui import charts, kpis, library, settings, state, week
+from app.ui import auth, charts, kpis, library, settings, state, week
 from app.ui.errors import show_input_error, user_errors
+from planning import audit
 from scenarios import ROSTER_COLUMNS
 
 GANTT_AGENTS = 60  # agents drawn at once; the chart stays readable and quick
 
 sc = settings.page("Schedule and roster")
+auth.require_planner()
 
 if state.verify():
     mode = (f"with simulation verification: up to {state.rounds()} rounds of {state.replications()} replications, "
@@ -121,6 +123,7 @@ with edit_tab:
         lock_agents = st.multiselect("Lock every shift of agents", sorted(base["agent"].unique()), key="lock_agents")
         if st.button("Lock", key="lock_apply", disabled=not (lock_labels or lock_agents)):
             week.set_working(week.lock(base, lock_labels, lock_agents))
+            week.audit_edit(audit.SHIFT_LOCKED, "; ".join([*lock_labels, *(f"every shift of {a}" for a in lock_agents)]))
             st.rerun()
         st.caption(f"Shifts locked: {int(base['locked'].sum())} of {len(base)}")
     with q2:
@@ -144,9 +147,12 @@ with edit_tab:
             if st.form_submit_button("Move", key="move_apply", disabled=to_move is None):
                 with user_errors("Moving the shift"):
                     week.set_working(week.move(base, to_move, move_agent, move_date, move_start, end=move_end))
+                    week.audit_edit(audit.SHIFT_EDITED, f"{to_move} moved to {move_agent} · {move_date} · "
+                                                        f"{move_start}-{move_end}")
                 st.rerun()
         if st.button("Undo the last edit", key="undo_edit", disabled=not st.session_state.get(week.UNDO)):
             week.undo()
+            week.audit_edit(audit.SHIFT_EDITED, "the last quick edit undone")
             st.rerun()
     edited = st.data_editor(base, key="roster_editor", hide_index=True, num_rows="dynamic", width="stretch",
                             height=320, column_config={"locked": st.column_config.CheckboxColumn("locked")})
@@ -180,7 +186,7 @@ with versions_tab:
     if st.button("Save the edited roster as a version", key="save_version", disabled=checked is None):
         with user_errors("Saving the version"):
             sim_result = library.simulate(checked, "roster:" + checked.to_frame().to_csv(index=False))
-            vid = week.save_version(sc, name, checked, sim_result, state.seed())
+            vid = week.save_version(sc, name, checked, sim_result, state.seed(), edited=True)
             st.success(f"Saved version {vid}: {name}")
     stored = week.versions()
     if not stored:
@@ -208,12 +214,17 @@ with versions_tab:
                                                  color="version", target=sc.channels[channel].target.service_level
                                                  if getattr(sc.channels[channel], "target", None) else None,
                                                  y_format=".0%"), width="stretch")
+        with st.expander(f"History of version {first.id}: who saved, edited, locked and published it"):
+            st.dataframe(pd.DataFrame([{"when (UTC)": e.at.replace("T", " ")[:19], "who": e.user, "what": e.action,
+                                        "detail": e.detail} for e in week.version_history(first.id)]),
+                         hide_index=True, width="stretch")
         o1, o2 = st.columns(2)
         if o1.button("Open this version in the editor", key="open_version"):
             st.session_state[week.WORKING] = first.roster_frame().reindex(columns=ROSTER_COLUMNS).fillna("") \
                 .assign(locked=False)
             st.session_state[week.WORKING_FROM] = f"result:{id(result)}"
             st.session_state.pop("roster_editor", None)
+            week.open_in_editor(first.id)
             st.rerun()
         if o2.button("Mark as published", key="publish_version"):
             week.publish_version(first.id)
@@ -229,6 +240,7 @@ with versions_tab:
         if r2.button("Open its roster in the editor", key="open_run"):
             with user_errors("Opening the run"):
                 week.set_working(week.run_roster(run_labels[run_pick]))
+                st.session_state.pop(week.BASE, None)
             st.rerun()
 
 with publish_tab:
