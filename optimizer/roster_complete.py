@@ -41,11 +41,14 @@ class Week:
     days: dict[str, dict[int, Shift]] = field(default_factory=lambda: defaultdict(dict))
     planned_group: dict[int, str] = field(default_factory=dict)      # id(shift) -> group it was planned for
     paid: dict[ShiftType, float] = field(default_factory=dict)
+    order: list[Shift] = field(default_factory=list)     # every shift ever added, first addition first
 
     def add(self, shift: Shift, planned_group: str) -> None:
         k = shift_type(shift)
         self.paid[k] = shift.paid_seconds / 60
         self.days[shift.agent][k.day] = shift
+        if not any(s is shift for s in self.order):
+            self.order.append(shift)
         self.planned_group[id(shift)] = planned_group
 
     def remove(self, shift: Shift) -> str:
@@ -62,7 +65,9 @@ class Week:
         return is_legal(self.agents[agent], week, self.paid, self.rules, n_days)
 
     def shifts(self) -> list[Shift]:
-        return [s for a in self.agents for _, s in sorted(self.days[a].items())]
+        """The roster's shifts in the order they came (a roster the completion left alone is the same list,
+        so it simulates the same), new ones after."""
+        return [s for s in self.order if id(s) in self.planned_group]
 
 
 @dataclass
