@@ -64,11 +64,12 @@ def main() -> None:
     print(f"{'agents below the pro-rated minimum':<46}{out['agents_below_minimum']} "
           f"({out['agents_below_minimum_unexplained']} not explained)")
     print(f"{'time off counted against minimums (h)':<46}{out['time_off_hours_counted']}")
-    print(f"{'paid hours (lower bound of the plan)':<46}{out['paid_hours']:,.1f} ({out['paid_hours_lower_bound']:,.1f})")
+    print(f"{'paid hours (lower bound of the plan)':<46}{out['paid_hours']:,.1f} "
+          f"({out['paid_hours_lower_bound']:,.1f})")
     print(f"{'open intervals meeting targets (certified)':<46}"
           + ", ".join(f"{c} {v:.1%}" for c, v in out["intervals_meeting_target"].items() if v is not None))
     if out["held_at_risk"]:
-        print(f"{'... held on 90% of plausible weeks':<46}"
+        print(f"{f'... held on {res.risk:.0%} of plausible weeks':<46}"
               + ", ".join(f"{c} {v:.1%}" for c, v in out["held_at_risk"].items()))
     print(f"{'seconds':<46}{out['seconds']}")
     for c in below:

@@ -1,11 +1,13 @@
 """Completing a roster against the plan and the contracts, every hard rule kept (optimizer.roster_rules.is_legal):
 the last step of optimizer.build_roster, after the groups' solves and repairs.
 
-1. `place_by_swap`: a planned shift nobody can take as the week stands goes to an agent who could take it but for
+`complete_roster` runs, in order:
+
+1. Swap: a planned shift nobody can take as the week stands goes to an agent who could take it but for
    one of their own shifts, which moves to another agent who can legally take it (coverage unchanged).
-2. `place_retimed`: a planned shift still left is moved to the nearest start and length on its day (most overlap
+2. Re-time: a planned shift still left is moved to the nearest start and length on its day (most overlap
    with the planned times first) that an agent can legally take.
-3. `fill_to_minimum`: an agent below the contracted minimum (pro-rated for time off) gets a shift lengthened or
+3. Fill: an agent below the contracted minimum (pro-rated for time off) gets a shift lengthened or
    a shift added on a free day, of the agent's own group, until the minimum is met: contracted hours are paid
    anyway, so they are rostered rather than left idle (`can_add_hours` says whether anything is left to add).
 
