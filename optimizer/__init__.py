@@ -9,7 +9,8 @@ simulates and re-sizes (planning.schedule) composes these entry points:
   `paid_hours_lower_bound` (the week's LP relaxation); `two_step_shifts` (the traditional baseline);
   `group_limits` / `GroupLimits`; `shift_templates` / `Template`; `check_rules`.
 - `build_roster(scenario, shifts, agents)` -> `RosterOutcome` (CP-SAT, named agents); `roster_rule_breaks`
-  checks a roster's hard rules; `generate_agents` (scenarios.Agent from the headcounts); `to_shift`, `plan_roster`.
+  checks a roster's hard rules; `generate_agents` (scenarios.Agent from the headcounts); `to_shift`, `plan_roster`;
+  `minimum_checks` -> `MinimumCheck` per agent (contracted minimum pro-rated for time off, each miss explained).
 - `coverage_tables(scenario, roster, requirement)`: coverage per interval and channel, per group, short
   intervals (pooled over skill groups: optimizer.pooling); `coverage_sets`.
 - `write_outputs` / `write_excel`: the roster CSV and the workbook; `publish_workbook` / `write_calendars`: the
@@ -43,6 +44,7 @@ from .intraday_actions import (Action, ActionMenu, Today, apply_actions, call_in
                                vto_shift)
 from .intraday_choice import Choice, ChoiceSettings, choose_actions, on_duty_coverage
 from .locked import NO_LOCKS, Locked
+from .minimum_hours import MinimumCheck, minimum_checks
 from .plan import GroupLimits, PlannedShift, ShiftPlan, plan_roster, to_shift
 from .pooling import coverage_sets
 from .resize import resize_requirement
@@ -55,7 +57,7 @@ from .templates import Template, check_rules, shift_templates
 
 __all__ = ["SHORT_TOLERANCE_FTE", "CapacityGroup", "CapacityOutcome", "CapacityProblem", "Cohort", "HiringPlan",
            "TrainingClass", "Transfer", "capacity_costs", "capacity_cover", "evaluate_capacity", "plan_cohorts",
-           "plan_hiring", "rule_of_thumb",
+           "plan_hiring", "rule_of_thumb", "MinimumCheck", "minimum_checks",
            "NO_LOCKS", "Locked", "publish_workbook", "resize_requirement", "write_calendars", "Action", "ActionMenu", "Choice", "ChoiceSettings", "Today", "apply_actions", "call_in_problems",
            "candidate_actions", "choose_actions", "cut_windows", "move_problems", "on_duty_coverage",
            "overtime_problems", "start_early_problems", "vto_problems", "vto_shift",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from scenarios import Agent, Scenario
 
+from .minimum_hours import prorated
 from .plan import GroupLimits
 
 
@@ -24,7 +25,8 @@ MIN_HOURS_PAD = 1.06
 
 
 def group_limits(scenario: Scenario, agents: list[Agent]) -> dict[str, GroupLimits]:
-    """What each skill group's agents can work in the week, for the shift-selection model."""
+    """What each skill group's agents can work in the week, for the shift-selection model (contracted minimums
+    pro-rated for time off, optimizer.minimum_hours)."""
     rules = scenario.shift_rules
     out = {}
     for name in scenario.skill_groups:
@@ -36,7 +38,7 @@ def group_limits(scenario: Scenario, agents: list[Agent]) -> dict[str, GroupLimi
             min_shifts=len(own) * rules.min_shifts_per_week,
             max_paid_min=int(sum(a.max_hours for a in own) * 60),
             # A little above the contracted sum: shift lengths are discrete, so the hours must be shareable.
-            min_paid_min=int(sum(a.min_hours for a in own) * 60 * MIN_HOURS_PAD),
+            min_paid_min=int(sum(prorated(a, scenario).min_hours for a in own) * 60 * MIN_HOURS_PAD),
         )
     return out
 

@@ -102,7 +102,7 @@ class Locked:
             paid = sum(s.paid_seconds for s in own) / 3600
             out.append(LockedAgent(agent.id, agent.skill_group, max(0.0, agent.min_hours - paid),
                                    max(0.0, agent.max_hours - paid), blocked, agent.preferred_start,
-                                   locked_days=frozenset(days)))
+                                   agent.time_off, locked_days=frozenset(days)))
         return out
 
     def limits(self, scenario: Scenario, limits: dict[str, GroupLimits]) -> dict[str, GroupLimits]:

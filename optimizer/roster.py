@@ -9,7 +9,9 @@ terms): contracted minimum hours, two consecutive days off, no agent working bot
 (fair weekend rotation), one start band through the week, the agent's preferred start times.
 
 The solve starts from the greedy roster (optimizer.roster_repair), which is kept when CP-SAT finds nothing in its
-time; shifts left unassigned and agents left below their minimum are then repaired there.
+time; shifts left unassigned and agents left below their minimum are then repaired there, and the whole roster is
+completed across groups (optimizer.roster_complete: swaps, re-timed shifts, shifts filled up to the minimums).
+Contracted minimums are pro-rated for time off (optimizer.minimum_hours) and every miss left is explained.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from ortools.sat.python import cp_model
 
 from scenarios import Agent, InputError, Problem, Roster, Scenario, Shift
 
+from .minimum_hours import MinimumCheck, minimum_checks, prorated
 from .plan import PlannedShift, to_shift
+from .roster_complete import complete_roster
 from .roster_repair import greedy_roster, place_in_other_groups, place_missed, repair_min_hours
 from .roster_rules import band, max_paid_minutes
 from .solver import Budget, RecordingModel, run_from_partial_hint
@@ -41,13 +45,15 @@ Take = tuple[int, ShiftType]   # (agent position in the group's crew, shift type
 
 @dataclass
 class RosterOutcome:
-    """The roster, the planned shifts nobody could take, the solver status per group, seconds, warnings."""
+    """The roster, the planned shifts nobody could take, the solver status per group, seconds, warnings, and
+    every agent's week against the contracted minimum (pro-rated for time off; misses explained)."""
 
     roster: Roster
     unassigned: list[PlannedShift]
     status: dict[str, str]
     solve_seconds: float
     warnings: list[str] = field(default_factory=list)
+    minimums: list[MinimumCheck] = field(default_factory=list)
 
 
 def build_roster(scenario: Scenario, planned: list[PlannedShift], agents: list[Agent],
@@ -56,7 +62,11 @@ def build_roster(scenario: Scenario, planned: list[PlannedShift], agents: list[A
     shift none of them can take goes to a group holding all its skills). `budget.effort` (CP-SAT deterministic
     time) is shared by the groups in proportion to their shifts; groups are solved side by side on
     `budget.workers` threads, one CP-SAT worker each, so the roster does not depend on the machine or its load. A
-    group whose solve finds nothing in its share keeps the greedy roster (every hard rule holds there too)."""
+    group whose solve finds nothing in its share keeps the greedy roster (every hard rule holds there too). The
+    groups' rosters are then completed across groups (optimizer.roster_complete), which may re-time or add
+    shifts: the roster as assigned, not the plan, is what to simulate."""
+    contracts = agents
+    agents = [prorated(a, scenario) for a in agents]
     shifts: list[Shift] = []
     unassigned: list[PlannedShift] = []
     status: dict[str, str] = {}
@@ -85,8 +95,17 @@ def build_roster(scenario: Scenario, planned: list[PlannedShift], agents: list[A
             warnings.append(f"{len(moved)} planned shift(s) no agent of their group could take went to agents of "
                             f"a group holding every skill of theirs: " + ", ".join(
                                 f"{p.group} -> {s.skill_group}" for p, s in moved[:5]))
+    done = complete_roster(scenario, shifts, unassigned, agents)
+    roster = Roster(scenario.start, done.shifts)
+    warnings += done.notes()
+    checks = minimum_checks(scenario, roster, contracts)
+    warnings += [c.describe() for c in checks if not c.met]
+    credited = [c for c in checks if c.time_off_hours]
+    if credited:
+        warnings.append("time off counted against contracted minimums: "
+                        + ", ".join(f"{c.agent} {c.time_off_hours:g} h of {c.contracted_hours:g} h" for c in credited))
     seconds = time.perf_counter() - t0
-    return RosterOutcome(Roster(scenario.start, shifts), unassigned, status, seconds, warnings)
+    return RosterOutcome(roster, done.unassigned, status, seconds, warnings, checks)
 
 
 @dataclass
@@ -175,13 +194,6 @@ def _roster_group(scenario: Scenario, planned: list[PlannedShift], crew: list[Ag
                 p = pool.pop()
                 shifts.append(to_shift(crew[a].id, p, rules.paid_lunch))
         missed += pool
-    for agent in crew:
-        hours = sum(s.paid_seconds for s in shifts if s.agent == agent.id) / 3600
-        if hours + 1e-6 < agent.min_hours:
-            warnings.append(f"agent {agent.id} gets {hours:g} h, below the contracted minimum {agent.min_hours:g} h")
-    if missed:
-        warnings.append(f"skill group {planned[0].group}: {len(missed)} planned shifts could not be given to an agent "
-                        "of the group")
     return shifts, missed, name, warnings
 
 

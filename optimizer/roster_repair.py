@@ -85,7 +85,7 @@ def first_taker(candidates: Iterable[C], agent_and_week: Callable[[C], tuple[Age
             agent, days = agent_and_week(c)
             trial = {**days, k.day: k}
             if k.day not in days and is_legal(agent, trial.values(), paid, rules, n_days) \
-                    and (not keep_days_off or _keeps_days_off(days, trial, n_days)):
+                    and (not keep_days_off or keeps_days_off(days, trial, n_days)):
                 return c
     return None
 
@@ -142,7 +142,7 @@ def repair_min_hours(crew: list[Agent], assign: dict[int, Week], paid: Mapping[S
                         trial_d = {**assign[d_agent], day: mine}
                     if (is_legal(agent, trial_r.values(), paid, rules, n_days)
                             and is_legal(donor, trial_d.values(), paid, rules, n_days)
-                            and _keeps_days_off(assign[r], trial_r, n_days)):
+                            and keeps_days_off(assign[r], trial_r, n_days)):
                         assign[r], assign[d_agent] = trial_r, trial_d
                         need = agent.min_hours * 60 - hours(r)
                         changed = True
@@ -184,6 +184,6 @@ def place_in_other_groups(scenario: Scenario, missed: list[PlannedShift], shifts
     return left, moved
 
 
-def _keeps_days_off(before: Week, after: Week, n_days: int) -> bool:
+def keeps_days_off(before: Week, after: Week, n_days: int) -> bool:
     """A repair move may not take away an agent's two consecutive days off."""
     return n_days < 7 or has_two_days_off(after, n_days) or not has_two_days_off(before, n_days)

@@ -39,7 +39,9 @@ Source = str | Path | pd.DataFrame | CsvText
 @dataclass
 class Agent:
     """One rostered person's contract: paid hours per week, unavailable times (day index of the week, start and
-    end minute of that day), preferred start times (minutes of day)."""
+    end minute of that day), preferred start times (minutes of day). `time_off`: the pieces of `unavailable` that
+    are time off this week (leave, sickness; `apply_time_off`), not the standing pattern of the contract: the
+    roster credits them against the contracted minimum (optimizer.minimum_hours)."""
 
     id: str
     skill_group: str
@@ -47,6 +49,7 @@ class Agent:
     max_hours: float
     unavailable: list[tuple[int, int, int]] = field(default_factory=list)  # (day, start_min, end_min)
     preferred_start: tuple[int, int] | None = None
+    time_off: list[tuple[int, int, int]] = field(default_factory=list)    # (day, start_min, end_min)
 
     def can_work(self, day: int, start_min: int, end_min: int) -> bool:
         """False when the shift overlaps any of the agent's unavailable times."""
@@ -240,8 +243,8 @@ def read_time_off(source: Source, scenario: Scenario, agents: list[Agent]) -> li
 
 
 def apply_time_off(agents: list[Agent], entries: list[TimeOff], scenario: Scenario) -> list[Agent]:
-    """The agents with every time-off entry added to their unavailable times (new Agent objects; entries
-    outside the scenario's week change nothing)."""
+    """The agents with every time-off entry added to their unavailable times and their `time_off` (new Agent
+    objects; entries outside the scenario's week change nothing)."""
     week0 = dt.datetime.combine(scenario.start, dt.time(0))
     extra: dict[str, list[tuple[int, int, int]]] = {}
     for e in entries:
@@ -250,7 +253,8 @@ def apply_time_off(agents: list[Agent], entries: list[TimeOff], scenario: Scenar
         pieces = split_by_day(a, b, scenario.days)
         if pieces:
             extra.setdefault(e.agent, []).extend(pieces)
-    return [dataclasses.replace(a, unavailable=list(a.unavailable) + extra[a.id]) if a.id in extra else a
+    return [dataclasses.replace(a, unavailable=list(a.unavailable) + extra[a.id],
+                                time_off=list(a.time_off) + extra[a.id]) if a.id in extra else a
             for a in agents]
 
 
