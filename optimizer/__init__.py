@@ -22,12 +22,15 @@ simulates and re-sizes (planning.schedule) composes these entry points:
   `move_problems`, `call_in_problems`; `cut_windows`, `vto_shift`); `apply_actions`. `choose_actions` -> `Choice`
   (CP-SAT over their coverage and cost; `ChoiceSettings`, `on_duty_coverage`): optimizer.intraday_actions,
   optimizer.intraday_choice.
+- `carry_over(scenario, agents, previous)`: the agents after a previous roster, so rest, days in a row and the
+  rule catalogue's look-back hold across the horizon's start (optimizer.continuity; `Before`).
 - `Budget`: a solver stage's effort (CP-SAT deterministic time), wall-clock safety limit and threads
   (optimizer.solver): the same inputs give the same plan and roster on any machine, quiet or loaded.
 """
 
 from .agents import generate_agents, group_limits
 from .baseline import baseline_requirement, two_step_shifts
+from .continuity import Before, carry_over
 from .coverage import coverage_tables
 from .export import publish_workbook, write_calendars, write_excel, write_outputs
 from .intraday_actions import (Action, ActionMenu, Today, apply_actions, call_in_problems, candidate_actions,
@@ -45,7 +48,7 @@ from .shifts import paid_hours_lower_bound, select_shifts
 from .solver import Budget
 from .templates import Template, check_rules, shift_templates
 
-__all__ = ["NO_LOCKS", "Locked", "publish_workbook", "resize_requirement", "write_calendars", "Action", "ActionMenu", "Choice", "ChoiceSettings", "Today", "apply_actions", "call_in_problems",
+__all__ = ["Before", "carry_over", "NO_LOCKS", "Locked", "publish_workbook", "resize_requirement", "write_calendars", "Action", "ActionMenu", "Choice", "ChoiceSettings", "Today", "apply_actions", "call_in_problems",
            "candidate_actions", "choose_actions", "cut_windows", "move_problems", "on_duty_coverage",
            "overtime_problems", "start_early_problems", "vto_problems", "vto_shift",
            "Budget", "GroupLimits", "PlannedShift", "RosterOutcome", "ShiftPlan", "Template", "baseline_requirement",

@@ -23,6 +23,8 @@ from ortools.sat.python import cp_model
 
 from scenarios import Agent, InputError, Problem, Roster, Scenario, Shift
 
+from .continuity import boundary_rules
+from .horizon import limit_per_week
 from .plan import PlannedShift, to_shift
 from .roster_repair import greedy_roster, place_in_other_groups, place_missed, repair_min_hours
 from .roster_rules import band, max_paid_minutes
@@ -119,9 +121,14 @@ def roster_model(scenario: Scenario, planned: list[PlannedShift], crew: list[Age
     penalties = _plan_counts(model, y, len(crew), shifts_of, paid)
     earliest = min(k.start_min for k in types)
     for a, agent in enumerate(crew):
-        _limit_shifts_and_hours(model, y, a, agent, types, paid, works[a], rules, penalties)
+        if scenario.days > 7:    # optimizer.horizon: the weekly rules per week of a longer horizon
+            limit_per_week(model, [(y[(a, k)], k, paid[k]) for k in types if (a, k) in y], works[a], agent, rules,
+                           penalties=penalties, below_weight=MIN_HOURS_WEIGHT, name=f"{a}")
+        else:
+            _limit_shifts_and_hours(model, y, a, agent, types, paid, works[a], rules, penalties)
         _min_rest(model, y, a, on_day, days, rules.min_rest_hours * 60)
         _max_consecutive_days(model, works[a], rules.max_consecutive_days)
+        boundary_rules(model, works[a], agent, rules)     # optimizer.continuity: after the previous roster
         _two_days_off(model, works[a], a, penalties)
         _weekend_rotation(model, works[a], a, scenario, penalties)
         _same_start_band(model, y, a, types, earliest, penalties)

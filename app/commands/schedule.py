@@ -30,6 +30,12 @@ def schedule_cmd(
                                                               "is scheduled around them."),
     time_off: Path | None = typer.Option(None, "--time-off", help="Time-off CSV (agent, start: a date or "
                                                                   "date-time, end, reason): the agents are away then."),
+    previous: Path | None = typer.Option(None, "--previous", help="Roster CSV of the days before this horizon "
+                                                                  "(last week's): rest, days in a row and the rule "
+                                                                  "catalogue's look-back hold across the boundary."),
+    use_published: bool = typer.Option(True, "--published-previous/--no-published-previous",
+                                       help="Without --previous: continue from the workspace's last published "
+                                            "version when it ends on the day before this horizon."),
     method: str = typer.Option("ccplan", "--method", help="ccplan or erlang-c-two-step (the traditional baseline)."),
     verify: bool = typer.Option(True, "--verify/--no-verify", help="Simulate the roster and re-solve where targets are missed."),
     rounds: int = typer.Option(10, "--rounds", min=1, max=30, help="Most solve-and-simulate rounds (ccplan)."),
@@ -75,13 +81,15 @@ def schedule_cmd(
     crew = read_agents(agents, sc) if agents is not None else generate_agents(sc)
     away = read_time_off(time_off, sc, crew) if time_off is not None else None
     kept = read_locked(locked, sc, crew) if locked is not None else None
+    before = _previous(sc, previous, workspace, use_published)
     with dask_or_local(executor, workers=None, scheduler=scheduler) as run_on, \
             progress_bar(f"Scheduling ({method})") as progress:
         result = schedule(sc, agents=crew, method=method, verify=verify, rounds=rounds,
                           replications=replications, seed=seed, effort=effort, time_limit=time_limit,
                           certify_replications=certify_replications, progress=progress,
                           locked=kept, time_off=away, executor=run_on, max_contacts=max_contacts,
-                          max_agents=max_agents, risk=risk or None, risk_curve=RISK_CURVE if risk_curve else ())
+                          max_agents=max_agents, risk=risk or None, risk_curve=RISK_CURVE if risk_curve else (),
+                          previous=before)
     for path in write_outputs(result, csv=out, xlsx=xlsx):
         typer.echo(f"wrote {path}")
     _summary(result)
@@ -95,6 +103,21 @@ def schedule_cmd(
         vid = record_version(name, sc, result.roster, result.sim, seed=used_seed, run_id=run_id, workspace=workspace,
                              agents_csv=agents.read_text(encoding="utf-8") if agents is not None else None)
         typer.echo(f"stored version {vid}: {name} (ccplan versions list)")
+
+
+def _previous(sc, path: Path | None, workspace: Path | None, use_published: bool):
+    """The roster before the horizon: the --previous file, else (when asked) the last published version that
+    ends on the day before the horizon; None when there is none. Says which one it uses."""
+    from planning.previous import published_previous, read_previous
+
+    if path is not None:
+        typer.echo(f"continuing from {path}")
+        return read_previous(path, sc)
+    found = published_previous(sc, workspace) if use_published else None
+    if found is not None:
+        typer.echo(f"continuing from {found.source}, which ends on {found.last_day}")
+        return found.roster
+    return None
 
 
 def _summary(result) -> None:
