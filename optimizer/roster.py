@@ -26,6 +26,7 @@ from scenarios import Agent, InputError, Problem, Roster, Scenario, Shift
 from .continuity import boundary_rules
 from .horizon import limit_per_week
 from .plan import PlannedShift, to_shift
+from .rule_catalogue import bind_rules, catalogue_rules
 from .roster_repair import greedy_roster, place_in_other_groups, place_missed, repair_min_hours
 from .roster_rules import band, max_paid_minutes
 from .solver import Budget, RecordingModel, run_from_partial_hint
@@ -59,6 +60,7 @@ def build_roster(scenario: Scenario, planned: list[PlannedShift], agents: list[A
     time) is shared by the groups in proportion to their shifts; groups are solved side by side on
     `budget.workers` threads, one CP-SAT worker each, so the roster does not depend on the machine or its load. A
     group whose solve finds nothing in its share keeps the greedy roster (every hard rule holds there too)."""
+    agents = bind_rules(scenario, agents)    # optimizer.rule_catalogue: the scenario's rules, per agent
     shifts: list[Shift] = []
     unassigned: list[PlannedShift] = []
     status: dict[str, str] = {}
@@ -129,6 +131,8 @@ def roster_model(scenario: Scenario, planned: list[PlannedShift], crew: list[Age
         _min_rest(model, y, a, on_day, days, rules.min_rest_hours * 60)
         _max_consecutive_days(model, works[a], rules.max_consecutive_days)
         boundary_rules(model, works[a], agent, rules)     # optimizer.continuity: after the previous roster
+        catalogue_rules(model, agent, works=works[a], takes=[(y[(a, k)], k) for k in types if (a, k) in y],
+                        name=str(a), penalties=penalties)   # optimizer.rule_catalogue
         _two_days_off(model, works[a], a, penalties)
         _weekend_rotation(model, works[a], a, scenario, penalties)
         _same_start_band(model, y, a, types, earliest, penalties)

@@ -6,7 +6,7 @@ Hard rules: one shift a day, at most max_shifts_per_week shifts (and at least mi
 week), at most the agent's max_hours_per_week paid, min_rest_hours between the end of a shift and the next day's
 start, at most max_consecutive_days working days in a row, no shift in the agent's unavailable times; the weekly
 rules per 7-day block of a horizon longer than a week (`week_blocks`); rest and days in a row across the horizon's
-start after a previous roster (optimizer.continuity).
+start after a previous roster (optimizer.continuity); the rule catalogue's hard rules (optimizer.rule_catalogue).
 Also here, what the soft rules share: the start band (the model and the greedy start) and the days-off pair (the
 greedy start and the repairs).
 
@@ -23,6 +23,7 @@ from scenarios.model import ShiftRules
 
 from .continuity import boundary_breaks
 from .horizon import week_blocks
+from .rule_catalogue import bind_rules, catalogue_breaks
 from .templates import ShiftType
 
 BAND_MINUTES = 180       # start times within the same 3 hours form one start band
@@ -66,6 +67,8 @@ def rule_breaks(agent: Agent, week: Iterable[ShiftType], paid_min: Mapping[Shift
     for k in shifts:
         if not agent.can_work(k.day, k.start_min, k.end_min):
             yield f"unavailable: day {k.day} {format_clock(k.start_min * 60)} while the agent is away"
+    # optimizer.rule_catalogue: the scenario's hard rules the agent is under
+    yield from catalogue_breaks(agent, shifts, n_days, finished=finished)
 
 
 def is_legal(agent: Agent, week: Iterable[ShiftType], paid_min: Mapping[ShiftType, float], rules: ShiftRules,
@@ -76,7 +79,7 @@ def is_legal(agent: Agent, week: Iterable[ShiftType], paid_min: Mapping[ShiftTyp
 
 def roster_rule_breaks(scenario: Scenario, roster: Roster, agents: list[Agent]) -> list[str]:
     """Every hard rule a roster breaks, agent by agent ("agent: rule: detail"); empty when all hold."""
-    contract = {a.id: a for a in agents}
+    contract = {a.id: a for a in bind_rules(scenario, agents)}
     weeks: dict[str, list[ShiftType]] = defaultdict(list)
     paid: dict[ShiftType, float] = {}
     for s in roster.shifts:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from . import bounds as B
 from .bounds import bounded
 from .clock import DAY_MINUTES, clock_minutes, hours_minutes, is_clock, parse_span
+from .rules import RuleSpec
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -332,6 +333,7 @@ class Scenario(Strict):
     holidays: list[dt.date] = Field(default_factory=list, description="closed or special days of history and the week")
     holiday_country: str | None = None
     simulation: SimulationSettings = Field(default_factory=SimulationSettings)
+    rules: list[RuleSpec] | None = Field(default=None, description="the rule catalogue (scenarios.rules)")
 
     @field_validator("start")
     @classmethod
