@@ -70,6 +70,7 @@ def schedule_cmd(
     """Schedule shifts with lunch and breaks and roster named agents for the scenario's week."""
     from optimizer import generate_agents, write_outputs
     from planning import METHODS, schedule
+    from planning.review import review_roster
     from planning.schedule import RISK_CURVE
     from planning.versions import generated_name, record_version
 
@@ -93,7 +94,10 @@ def schedule_cmd(
     for path in write_outputs(result, csv=out, xlsx=xlsx):
         typer.echo(f"wrote {path}")
     _summary(result)
-    write_json(json_out, {"scenario": sc.name, **result.to_json()})
+    review = review_roster(sc, result.roster, crew, time_off=away, previous=before)
+    for line in review.summary_lines():
+        typer.echo(f"  {line}")
+    write_json(json_out, {"scenario": sc.name, **result.to_json(), **review.to_json()})
     if store:
         used_seed = seed if seed is not None else sc.simulation.seed
         run_id = store_run("schedule", sc, used_seed, result.to_json(), workspace, roster=result.roster,
