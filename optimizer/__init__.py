@@ -28,11 +28,14 @@ simulates and re-sizes (planning.schedule) composes these entry points:
   optimizer.rule_catalogue), which build_roster and roster_rule_breaks apply themselves.
 - `score_analysis(scenario, roster, agents)` -> `ScoreReport` (`RuleCost` per agent and soft rule);
   `fairness(scenario, roster)` -> `FairnessReport` (evenings, weekends, holidays per agent; one figure).
+- `honour_bids(scenario, roster, agents, bids)` -> (roster, `BidOutcome`s): ranked bids (scenarios.bids) honoured
+  in seniority order by handing shifts between agents of a group within the rules (optimizer.bids).
 - `Budget`: a solver stage's effort (CP-SAT deterministic time), wall-clock safety limit and threads
   (optimizer.solver): the same inputs give the same plan and roster on any machine, quiet or loaded.
 """
 
 from .agents import generate_agents, group_limits
+from .bids import BidOutcome, honour_bids
 from .baseline import baseline_requirement, two_step_shifts
 from .continuity import Before, carry_over
 from .coverage import coverage_tables
@@ -55,7 +58,7 @@ from .shifts import paid_hours_lower_bound, select_shifts
 from .solver import Budget
 from .templates import Template, check_rules, shift_templates
 
-__all__ = ["Before", "carry_over", "bind_rules", "FairnessReport", "fairness", "RuleCost", "ScoreReport",
+__all__ = ["BidOutcome", "honour_bids", "Before", "carry_over", "bind_rules", "FairnessReport", "fairness", "RuleCost", "ScoreReport",
            "score_analysis", "NO_LOCKS", "Locked", "publish_workbook", "resize_requirement", "write_calendars", "Action", "ActionMenu", "Choice", "ChoiceSettings", "Today", "apply_actions", "call_in_problems",
            "candidate_actions", "choose_actions", "cut_windows", "move_problems", "on_duty_coverage",
            "overtime_problems", "start_early_problems", "vto_problems", "vto_shift",

@@ -5,7 +5,8 @@ Each agent who worked before the horizon carries `Before` (their earlier shifts,
 start, so negative) as the attribute `before` of a copy of their Agent (`carry_over`). From it:
 
 - rest: the time up to the last earlier shift's end + min_rest_hours is unavailable (so the CP-SAT roster, the
-  greedy start and the repairs never offer a shift there), and optimizer.roster_rules names a break of it;
+  greedy start and the repairs never offer a shift there), and optimizer.roster_rules names a break of it; an
+  agent who ends a full run of max_consecutive_days has the first day unavailable (shift selection counts them);
 - days in a row: the run of working days that ends on the day before the horizon counts towards
   max_consecutive_days (`boundary_rules` in the CP-SAT roster, optimizer.roster_rules in the checker);
 - weekends in a row and rolling-window counts: the rule catalogue (optimizer.rule_catalogue) reads the earlier
@@ -81,7 +82,10 @@ def carry_over(scenario: Scenario, agents: list[Agent], previous: Roster | None)
             out.append(agent)
             continue
         carried = copy.copy(agent)     # keeps the class (a LockedAgent stays one) and every field
-        carried.unavailable = list(agent.unavailable) + split_by_day(0, before.last_end_min + rest, scenario.days)
+        blocked = split_by_day(0, before.last_end_min + rest, scenario.days)
+        if before.run_days() >= scenario.shift_rules.max_consecutive_days:
+            blocked.append((0, 0, DAY))    # a full run of days in a row: the first day is off (shift selection sees it)
+        carried.unavailable = list(agent.unavailable) + blocked
         carried.before = before
         out.append(carried)
     return out

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from optimizer import FairnessReport, ScoreReport, carry_over, fairness, score_analysis
+from optimizer import BidOutcome, FairnessReport, ScoreReport, carry_over, fairness, honour_bids, score_analysis
 from scenarios import Agent, Roster, Scenario, TimeOff, apply_time_off
+from scenarios.bids import Bid
 
 
 @dataclass
@@ -31,10 +32,24 @@ class RosterReview:
         return lines
 
 
+def as_rostered(scenario: Scenario, agents: list[Agent], *, time_off: list[TimeOff] | None = None,
+                previous: Roster | None = None) -> list[Agent]:
+    """The agents as schedule rostered them: time off applied, carried over from the previous roster."""
+    if time_off:
+        agents = apply_time_off(agents, time_off, scenario)
+    return carry_over(scenario, agents, previous)
+
+
 def review_roster(scenario: Scenario, roster: Roster, agents: list[Agent], *, time_off: list[TimeOff] | None = None,
                   previous: Roster | None = None) -> RosterReview:
     """The review of `roster` for `agents` (as given to schedule: time off and the previous roster applied here)."""
-    if time_off:
-        agents = apply_time_off(agents, time_off, scenario)
-    agents = carry_over(scenario, agents, previous)
+    agents = as_rostered(scenario, agents, time_off=time_off, previous=previous)
     return RosterReview(score_analysis(scenario, roster, agents), fairness(scenario, roster))
+
+
+def apply_bids(scenario: Scenario, roster: Roster, agents: list[Agent], bids: list[Bid], *,
+               time_off: list[TimeOff] | None = None, previous: Roster | None = None
+               ) -> tuple[Roster, list[BidOutcome]]:
+    """The roster with the agents' bids honoured in seniority order where the rules allow (optimizer.honour_bids:
+    the same shifts, only who works them changes), and each bid's outcome."""
+    return honour_bids(scenario, roster, as_rostered(scenario, agents, time_off=time_off, previous=previous), bids)
