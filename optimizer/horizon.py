@@ -7,19 +7,22 @@ days-in-a-row rule run over the whole horizon.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from scenarios import Agent
 from scenarios.model import ShiftRules
 
 WEEK_DAYS = 7
 
 
-def week_blocks(n_days: int) -> list[tuple[str, range]]:
+@lru_cache(maxsize=64)
+def week_blocks(n_days: int) -> tuple[tuple[str, range], ...]:
     """The weeks the weekly rules count in, each with a label for messages ("" for a one-week horizon, else
-    " in week 2")."""
+    " in week 2"). Cached: the rule checker asks for every candidate shift of the greedy roster."""
     if n_days <= WEEK_DAYS:
-        return [("", range(n_days))]
-    return [(f" in week {w // WEEK_DAYS + 1}", range(w, min(w + WEEK_DAYS, n_days)))
-            for w in range(0, n_days, WEEK_DAYS)]
+        return (("", range(n_days)),)
+    return tuple((f" in week {w // WEEK_DAYS + 1}", range(w, min(w + WEEK_DAYS, n_days)))
+                 for w in range(0, n_days, WEEK_DAYS))
 
 
 def weekly_caps(rules: ShiftRules, n_days: int) -> tuple[int, int, int]:

@@ -92,8 +92,7 @@ def score_analysis(scenario: Scenario, roster: Roster, agents: list[Agent],
 def _built_in(scenario: Scenario, agent: Agent, week: list[ShiftType], paid: dict, earliest: int):
     """(rule, units, weight) of the roster's built-in soft rules for one agent."""
     need = int(round(agent.min_hours * 60))
-    blocks = week_blocks(scenario.days) if scenario.days > 7 else [("", range(scenario.days))]
-    for _, block in blocks:
+    for _, block in week_blocks(scenario.days):
         minutes = sum(paid[(agent.id, k)] for k in week if k.day in block)
         yield "contracted minimum hours (minutes below)", max(0, need - round(minutes)), MIN_HOURS_WEIGHT
     if scenario.days >= 7:
