@@ -141,3 +141,5 @@ class FixedDaysOff(_Rule):
 
 RuleSpec = Annotated[Union[MaxWeekendsWorked, MaxWeekendsInARow, DaysOffInPairs, MaxEveningShifts, StartBand,
                            ShiftsPerPeriod, FixedDaysOff], Field(discriminator="rule")]
+RULE_NAMES = ("max_weekends_worked", "max_weekends_in_a_row", "days_off_in_pairs", "max_evening_shifts", "start_band",
+              "shifts_per_period", "fixed_days_off")

@@ -126,3 +126,17 @@ def test_the_roster_keeps_hard_rules_and_the_checker_agrees():
     assert roster_rule_breaks(sc, out.roster, agents) == []
     assert not any(s.agent in ("generalist-001", "generalist-002") and int(s.start_s // 86400) % 7 == 2
                    for s in out.roster.shifts)
+
+
+def test_rules_in_the_scenario_file_are_checked_by_path():
+    from scenarios import ScenarioError, scenario_from_dict
+    from scenarios.io import scenario_to_dict
+
+    data = scenario_to_dict(small_scenario(days=7))
+    data["rules"] = [{"rule": "max_weekend", "limit": 2}, {"rule": "start_band", "hours": -1},
+                     {"rule": "fixed_days_off", "days": ["wednesday!"]}]
+    with pytest.raises(ScenarioError) as err:
+        scenario_from_dict(data)
+    text = str(err.value)
+    assert "rules[0]: rule must be one of max_weekends_worked" in text and "(got 'max_weekend')" in text
+    assert "rules[1].start_band.hours: must be >= 0" in text and "rules[2].fixed_days_off" in text
