@@ -321,7 +321,7 @@ class Scenario(Strict):
 
     name: str = "scenario"
     start: dt.date = Field(description="first day of the week, 00:00 local time")
-    days: int = Field(default=7, ge=1, le=28)
+    days: int = Field(default=7, ge=1, le=42)
     interval_minutes: Literal[5, 10, 15, 30, 60] = 30
     timezone: str = Field(default="local", description="IANA zone of the clock times, or 'local'")
     open: OpeningHours = Field(default_factory=OpeningHours)

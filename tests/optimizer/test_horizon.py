@@ -55,3 +55,13 @@ def test_a_two_week_roster_keeps_the_rules_per_week(tmp_path):
     out.roster.write_csv(path)
     assert rest_violations([path], sc.shift_rules.min_rest_hours) == {}
     assert run_violations([path], sc.shift_rules.max_consecutive_days) == {}
+
+
+def test_six_weeks_is_a_horizon_seven_is_not():
+    import pytest
+
+    from scenarios import ScenarioError
+
+    assert len(week_blocks(small_scenario(days=42).days)) == 6
+    with pytest.raises(ScenarioError, match="days"):
+        small_scenario(days=43)
