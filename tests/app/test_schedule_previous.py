@@ -63,3 +63,20 @@ def test_a_previous_roster_inside_the_horizon_is_an_input_error(tmp_path):
                   *FAST)
     assert out.returncode == 2
     assert "row 3" in out.stderr + out.stdout and "not before the horizon" in out.stderr + out.stdout
+
+
+def test_bids_are_reported_per_agent(tmp_path):
+    week1, _, _ = _weeks(tmp_path)
+    bids = tmp_path / "bids.csv"
+    bids.write_text("agent,seniority,rank,bid\ngeneralist-001,1,1,off sat;sun\ngeneralist-002,2,1,start 07:00-08:00\n")
+    out = run_cli("schedule", str(week1), "--out", str(tmp_path / "r.csv"), "--bids", str(bids), "--no-store",
+                  "--json", str(tmp_path / "p.json"), *FAST)
+    assert out.returncode == 0, out.stderr
+    plan = json.loads((tmp_path / "p.json").read_text())
+    outcomes = {o["agent"]: o for o in plan["bids"]}
+    assert set(outcomes) == {"generalist-001", "generalist-002"}
+    assert all(o["why"] for o in outcomes.values())
+    assert "bids:" in out.stdout and "honoured (seniority order)" in out.stdout
+    if outcomes["generalist-001"]["honoured"]:
+        rows = (tmp_path / "r.csv").read_text().splitlines()
+        assert not [r for r in rows if r.startswith("generalist-001,") and ("2026-01-10" in r or "2026-01-11" in r)]
