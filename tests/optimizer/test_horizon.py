@@ -3,13 +3,14 @@ two-week CP-SAT roster keeps them per week while agents work more than one week'
 
 from __future__ import annotations
 
-from optimizer import Budget, build_roster, generate_agents, group_limits, roster_rule_breaks, select_shifts
+from optimizer import roster_rule_breaks
 from optimizer.horizon import week_blocks, weekly_caps
 from optimizer.roster_rules import rule_breaks
 from optimizer.templates import ShiftType
 from roster_checker import rest_violations, run_violations
 from scenarios import Agent
-from schedule_helpers import flat_requirement, small_scenario
+from rolling_helpers import plan_and_roster
+from schedule_helpers import small_scenario
 
 
 def test_week_blocks():
@@ -39,11 +40,7 @@ def test_the_weekly_maximum_counts_per_week():
 
 def test_a_two_week_roster_keeps_the_rules_per_week(tmp_path):
     sc = small_scenario(days=14, headcounts=(8, 4))
-    agents = generate_agents(sc)
-    budget = Budget(3.0, workers=1)
-    plan = select_shifts(sc, flat_requirement(sc, {"phone": 3.0, "chat": 1.0}), group_limits(sc, agents),
-                         budget=budget)
-    out = build_roster(sc, plan.shifts, agents, budget=budget)
+    agents, out = plan_and_roster(sc, {"phone": 3.0, "chat": 1.0}, 3.0)
     assert roster_rule_breaks(sc, out.roster, agents) == []
     per_agent = {}
     for s in out.roster.shifts:

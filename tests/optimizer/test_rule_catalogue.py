@@ -9,13 +9,13 @@ import datetime as dt
 import pytest
 from pydantic import TypeAdapter
 
-from optimizer import Budget, build_roster, carry_over, generate_agents, group_limits, roster_rule_breaks
-from optimizer import select_shifts
+from optimizer import carry_over, generate_agents, roster_rule_breaks
 from optimizer.rule_catalogue import bind_rules, rule_counts
 from optimizer.templates import ShiftType
 from scenarios import Agent, InputError, Roster, Shift
 from scenarios.rules import RuleSpec
-from schedule_helpers import flat_requirement, small_scenario
+from rolling_helpers import plan_and_roster
+from schedule_helpers import small_scenario
 
 H = 3600
 
@@ -118,11 +118,7 @@ def test_the_roster_keeps_hard_rules_and_the_checker_agrees():
              {"rule": "fixed_days_off", "days": ["wed"], "agents": ["generalist-001", "generalist-002"]},
              {"rule": "days_off_in_pairs", "hard": False, "weight": 300}]
     sc = _with_rules(small_scenario(days=14, headcounts=(14, 7)), rules)
-    agents = generate_agents(sc)
-    budget = Budget(4.0, workers=1)
-    plan = select_shifts(sc, flat_requirement(sc, {"phone": 2.5, "chat": 1.0}), group_limits(sc, agents),
-                         budget=budget)
-    out = build_roster(sc, plan.shifts, agents, budget=budget)
+    agents, out = plan_and_roster(sc, {"phone": 2.5, "chat": 1.0}, 4.0)
     assert roster_rule_breaks(sc, out.roster, agents) == []
     assert not any(s.agent in ("generalist-001", "generalist-002") and int(s.start_s // 86400) % 7 == 2
                    for s in out.roster.shifts)
