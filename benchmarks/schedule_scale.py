@@ -1,11 +1,16 @@
-"""Rostering at scale: a week of 30-minute intervals, 3 skill groups, 300 named agents.
+"""Rostering at scale: a week of 30-minute intervals, 3 skill groups, 300 named agents (`--case synthetic`, the
+default); the whole `ccplan schedule` of the 1,000-agent example (`--case example-1000`: the example with
+`demand.scale: 7.4` and headcounts 518 / 333 / 148) and of the example's 4-week horizon (`--case example-4weeks`:
+scenarios/examples/insurance_4weeks.yaml), each timed by stage (where the time goes) with the roster's gap to its
+lower bound.
 
 Times shift selection (CP-SAT, lunch and breaks in the model) plus the roster (CP-SAT, named agents, all rules)
 on 2 cores, and compares the roster's paid hours with the shift-level lower bound (LP relaxation of the week's
 shift model: no plan covering every interval can pay fewer hours). Peer: the traditional two-step (Erlang C,
 shift covering, breaks afterwards) on the same week, timed the same way.
 
-Usage: .venv/bin/python benchmarks/schedule_scale.py [--effort UNITS]
+Usage: .venv/bin/python benchmarks/schedule_scale.py [--effort UNITS] [--case synthetic|example-1000|example-4weeks]
+       [--no-verify]
 Prints a table and ends with one JSON line.
 """
 
@@ -13,8 +18,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -23,8 +30,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from optimizer import (Budget, baseline_requirement, build_roster, generate_agents, group_limits,  # noqa: E402
                        paid_hours_lower_bound, requirements, select_shifts, two_step_shifts)
+from planning import schedule  # noqa: E402
 from planning.demand import scenario_demand  # noqa: E402
-from scenarios import scenario_from_dict  # noqa: E402
+from scenarios import EXAMPLES_DIR, EXAMPLE_SCENARIO, load_scenario, scenario_from_dict  # noqa: E402
+from scenarios.overrides import Override, apply_overrides  # noqa: E402
+
+THOUSAND = {"demand.scale": 7.4, "skill_groups.generalist.headcount": 518, "skill_groups.phone_only.headcount": 333,
+            "skill_groups.digital.headcount": 148}
 
 
 def profile(per_day: list[float], peak: float) -> list[float]:
@@ -95,10 +107,61 @@ def run(method: str, sc, effort: float) -> dict:
             "seconds_roster": round(t_end - t_shift, 2), "seconds_total": round(t_end - t0, 2)}
 
 
+class StageClock:
+    """A schedule progress callback that adds the seconds between two messages to the stage the first one names
+    ("round 3: simulating 40 replications" -> "simulating"; numbers and the round dropped)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.stage, self.since = "start", time.perf_counter()
+
+    def __call__(self, fraction: float, message: str = "") -> None:
+        now = time.perf_counter()
+        self.seconds[self.stage] += now - self.since
+        self.since = now
+        if message:
+            stage = re.sub(r"^round \d+: ", "", message)
+            self.stage = " ".join(re.sub(r"\(.*\)|[\d,.]+", "", stage).split(":")[0].split()) or self.stage
+
+    def table(self) -> dict[str, float]:
+        return {k: round(v, 1) for k, v in sorted(self.seconds.items(), key=lambda kv: -kv[1]) if v >= 0.05}
+
+
+def example_case(case: str, effort: float, verify: bool) -> dict:
+    """The whole `ccplan schedule` (forecast, loop, certification, roster) of an example case, timed by stage."""
+    if case == "example-1000":
+        sc = apply_overrides(load_scenario(EXAMPLE_SCENARIO),
+                             [Override(path, value, str(value)) for path, value in THOUSAND.items()])
+    else:
+        sc = load_scenario(EXAMPLES_DIR / "insurance_4weeks.yaml")
+    clock = StageClock()
+    t0 = time.perf_counter()
+    res = schedule(sc, effort=effort, verify=verify, progress=clock, max_agents=50_000)
+    clock(1.0)
+    k = res.kpis
+    cert = k.certified
+    return {"case": case, "days": sc.days, "agents": len(res.roster.agents), "shifts": k.shifts,
+            "unassigned": k.unassigned_shifts, "paid_hours": k.paid_hours, "lower_bound_hours": k.paid_hours_lower_bound,
+            "gap_to_bound": round(k.paid_hours / k.paid_hours_lower_bound - 1, 4) if k.paid_hours_lower_bound else None,
+            "rounds": len(res.rounds), "certified": None if cert is None else cert.meets_targets,
+            "intervals_meeting_target": {c: v.intervals_meeting_target for c, v in k.channels.items()},
+            "wall_limited": [w for w in res.warnings if "wall-clock" in w],
+            "seconds_total": round(time.perf_counter() - t0, 1), "seconds_by_stage": clock.table()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--effort", type=float, default=20.0, help="CP-SAT deterministic time for shifts and again for the roster")
+    parser.add_argument("--case", default="synthetic", choices=["synthetic", "example-1000", "example-4weeks"])
+    parser.add_argument("--no-verify", action="store_true", help="example cases: no simulation (shifts and roster only)")
     args = parser.parse_args()
+    if args.case != "synthetic":
+        row = example_case(args.case, args.effort, not args.no_verify)
+        for key, value in row.items():
+            print(f"{key}: {value}")
+        print(json.dumps({"benchmark": "schedule_scale", "effort": args.effort, "verify": not args.no_verify,
+                          "results": [row]}))
+        return
     sc = scale_scenario()
     rows = [run("ccplan", sc, args.effort), run("erlang-c-two-step", sc, args.effort)]
     cols = ["method", "agents", "rostered", "shifts", "unassigned", "short_minutes", "paid_hours",

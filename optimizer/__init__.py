@@ -28,6 +28,14 @@ simulates and re-sizes (planning.schedule) composes these entry points:
   `CapacityProblem` of `CapacityGroup`s; `rule_of_thumb` (a planner's monthly rule), `evaluate_capacity`,
   `plan_cohorts` / `Cohort`, `capacity_cover`, `capacity_costs`, `HiringPlan` of `TrainingClass`es and `Transfer`s,
   `SHORT_TOLERANCE_FTE` (optimizer.capacity).
+- `carry_over(scenario, agents, previous)`: the agents after a previous roster, so rest, days in a row and the
+  rule catalogue's look-back hold across the horizon's start (optimizer.continuity; `Before`).
+- `bind_rules(scenario, agents)`: the agents under the scenario's rule catalogue (scenarios.rules;
+  optimizer.rule_catalogue), which build_roster and roster_rule_breaks apply themselves.
+- `score_analysis(scenario, roster, agents)` -> `ScoreReport` (`RuleCost` per agent and soft rule);
+  `fairness(scenario, roster)` -> `FairnessReport` (evenings, weekends, holidays per agent; one figure).
+- `honour_bids(scenario, roster, agents, bids)` -> (roster, `BidOutcome`s): ranked bids (scenarios.bids) honoured
+  in seniority order by handing shifts between agents of a group within the rules (optimizer.bids).
 - `Budget`: a solver stage's effort (CP-SAT deterministic time), wall-clock safety limit and threads
   (optimizer.solver): the same inputs give the same plan and roster on any machine, quiet or loaded.
 """
@@ -36,8 +44,11 @@ from .agents import generate_agents, group_limits
 from .capacity import (SHORT_TOLERANCE_FTE, CapacityGroup, CapacityOutcome, CapacityProblem, Cohort, HiringPlan,
                        TrainingClass, Transfer, capacity_costs, capacity_cover, evaluate_capacity, plan_cohorts,
                        plan_hiring, rule_of_thumb)
+from .bids import BidOutcome, honour_bids
 from .baseline import baseline_requirement, two_step_shifts
+from .continuity import Before, carry_over
 from .coverage import coverage_tables
+from .fairness import FairnessReport, fairness
 from .export import publish_workbook, write_calendars, write_excel, write_outputs
 from .intraday_actions import (Action, ActionMenu, Today, apply_actions, call_in_problems, candidate_actions,
                                cut_windows, move_problems, overtime_problems, start_early_problems, vto_problems,
@@ -51,6 +62,8 @@ from .resize import resize_requirement
 from .requirements import on_duty, requirement_arrays, requirements, requirements_warnings
 from .roster import RosterOutcome, build_roster
 from .roster_rules import roster_rule_breaks
+from .rule_catalogue import bind_rules
+from .score import RuleCost, ScoreReport, score_analysis
 from .shifts import paid_hours_lower_bound, select_shifts
 from .solver import Budget
 from .templates import Template, check_rules, shift_templates
@@ -58,6 +71,8 @@ from .templates import Template, check_rules, shift_templates
 __all__ = ["SHORT_TOLERANCE_FTE", "CapacityGroup", "CapacityOutcome", "CapacityProblem", "Cohort", "HiringPlan",
            "TrainingClass", "Transfer", "capacity_costs", "capacity_cover", "evaluate_capacity", "plan_cohorts",
            "plan_hiring", "rule_of_thumb", "MinimumCheck", "minimum_checks",
+           "BidOutcome", "honour_bids", "Before", "carry_over", "bind_rules", "FairnessReport", "fairness", "RuleCost",
+           "ScoreReport", "score_analysis",
            "NO_LOCKS", "Locked", "publish_workbook", "resize_requirement", "write_calendars", "Action", "ActionMenu", "Choice", "ChoiceSettings", "Today", "apply_actions", "call_in_problems",
            "candidate_actions", "choose_actions", "cut_windows", "move_problems", "on_duty_coverage",
            "overtime_problems", "start_early_problems", "vto_problems", "vto_shift",

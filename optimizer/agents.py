@@ -8,6 +8,7 @@ from __future__ import annotations
 from scenarios import Agent, Scenario
 
 from .minimum_hours import prorated
+from .horizon import weekly_caps
 from .plan import GroupLimits
 
 
@@ -28,17 +29,18 @@ def group_limits(scenario: Scenario, agents: list[Agent]) -> dict[str, GroupLimi
     """What each skill group's agents can work in the week, for the shift-selection model (contracted minimums
     pro-rated for time off, optimizer.minimum_hours)."""
     rules = scenario.shift_rules
+    max_shifts, min_shifts, weeks = weekly_caps(rules, scenario.days)   # optimizer.horizon: per week
     out = {}
     for name in scenario.skill_groups:
         own = [a for a in agents if a.skill_group == name]
         per_day = [sum(1 for a in own if _partly_free(a, d)) for d in range(scenario.days)]
         out[name] = GroupLimits(
             agents_per_day=per_day,
-            max_shifts=len(own) * min(rules.max_shifts_per_week, scenario.days),
-            min_shifts=len(own) * rules.min_shifts_per_week,
-            max_paid_min=int(sum(a.max_hours for a in own) * 60),
+            max_shifts=len(own) * max_shifts,
+            min_shifts=len(own) * min_shifts,
+            max_paid_min=int(sum(a.max_hours for a in own) * 60 * weeks),
             # A little above the contracted sum: shift lengths are discrete, so the hours must be shareable.
-            min_paid_min=int(sum(prorated(a, scenario).min_hours for a in own) * 60 * MIN_HOURS_PAD),
+            min_paid_min=int(sum(prorated(a, scenario).min_hours for a in own) * 60 * MIN_HOURS_PAD * weeks),
         )
     return out
 

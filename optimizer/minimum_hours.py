@@ -15,7 +15,7 @@ labour rule. Hours are paid hours.
 
 from __future__ import annotations
 
-import dataclasses
+import copy
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -100,9 +100,15 @@ def _covered(spans: list[tuple[int, int]]) -> int:
 
 
 def prorated(agent: Agent, scenario: Scenario) -> Agent:
-    """The agent with the contracted minimum less the time off credited (the same object when none is)."""
+    """The agent with the contracted minimum less the time off credited (the same object when none is). A shallow
+    copy, not dataclasses.replace: it keeps the class (a LockedAgent stays one) and what the optimizer attached
+    (the previous roster of optimizer.continuity, the rules of optimizer.rule_catalogue)."""
     credit = time_off_hours(agent, scenario)
-    return dataclasses.replace(agent, min_hours=agent.min_hours - credit) if credit else agent
+    if not credit:
+        return agent
+    out = copy.copy(agent)
+    out.min_hours = agent.min_hours - credit
+    return out
 
 
 def attainable_hours(agent: Agent, scenario: Scenario) -> float:

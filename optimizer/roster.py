@@ -25,9 +25,12 @@ from ortools.sat.python import cp_model
 
 from scenarios import Agent, InputError, Problem, Roster, Scenario, Shift
 
+from .continuity import boundary_rules
+from .horizon import limit_per_week
 from .minimum_hours import MinimumCheck, minimum_checks, prorated
 from .plan import PlannedShift, to_shift
 from .roster_complete import complete_roster
+from .rule_catalogue import bind_rules, catalogue_rules
 from .roster_repair import greedy_roster, place_in_other_groups, place_missed, repair_min_hours
 from .roster_rules import band, max_paid_minutes
 from .solver import Budget, RecordingModel, run_from_partial_hint
@@ -66,7 +69,8 @@ def build_roster(scenario: Scenario, planned: list[PlannedShift], agents: list[A
     groups' rosters are then completed across groups (optimizer.roster_complete), which may re-time or add
     shifts: the roster as assigned, not the plan, is what to simulate."""
     contracts = agents
-    agents = [prorated(a, scenario) for a in agents]
+    # the scenario's rules per agent (optimizer.rule_catalogue), minimums less the time off credited
+    agents = [prorated(a, scenario) for a in bind_rules(scenario, agents)]
     shifts: list[Shift] = []
     unassigned: list[PlannedShift] = []
     status: dict[str, str] = {}
@@ -138,9 +142,16 @@ def roster_model(scenario: Scenario, planned: list[PlannedShift], crew: list[Age
     penalties = _plan_counts(model, y, len(crew), shifts_of, paid)
     earliest = min(k.start_min for k in types)
     for a, agent in enumerate(crew):
-        _limit_shifts_and_hours(model, y, a, agent, types, paid, works[a], rules, penalties)
+        if scenario.days > 7:    # optimizer.horizon: the weekly rules per week of a longer horizon
+            limit_per_week(model, [(y[(a, k)], k, paid[k]) for k in types if (a, k) in y], works[a], agent, rules,
+                           penalties=penalties, below_weight=MIN_HOURS_WEIGHT, name=f"{a}")
+        else:
+            _limit_shifts_and_hours(model, y, a, agent, types, paid, works[a], rules, penalties)
         _min_rest(model, y, a, on_day, days, rules.min_rest_hours * 60)
         _max_consecutive_days(model, works[a], rules.max_consecutive_days)
+        boundary_rules(model, works[a], agent, rules)     # optimizer.continuity: after the previous roster
+        catalogue_rules(model, agent, works=works[a], takes=[(y[(a, k)], k) for k in types if (a, k) in y],
+                        name=str(a), penalties=penalties)   # optimizer.rule_catalogue
         _two_days_off(model, works[a], a, penalties)
         _weekend_rotation(model, works[a], a, scenario, penalties)
         _same_start_band(model, y, a, types, earliest, penalties)

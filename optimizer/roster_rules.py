@@ -4,7 +4,9 @@ constraints (tests/test_roster.py checks that the two agree).
 
 Hard rules: one shift a day, at most max_shifts_per_week shifts (and at least min_shifts_per_week in a finished
 week), at most the agent's max_hours_per_week paid, min_rest_hours between the end of a shift and the next day's
-start, at most max_consecutive_days working days in a row, no shift in the agent's unavailable times.
+start, at most max_consecutive_days working days in a row, no shift in the agent's unavailable times; the weekly
+rules per 7-day block of a horizon longer than a week (`week_blocks`); rest and days in a row across the horizon's
+start after a previous roster (optimizer.continuity); the rule catalogue's hard rules (optimizer.rule_catalogue).
 Also here, what the soft rules share: the start band (the model and the greedy start) and the days-off pair (the
 greedy start and the repairs).
 
@@ -19,6 +21,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from scenarios import Agent, Roster, Scenario, Shift, format_clock
 from scenarios.model import ShiftRules
 
+from .continuity import boundary_breaks
+from .horizon import week_blocks
+from .rule_catalogue import bind_rules, catalogue_breaks
 from .templates import ShiftType
 
 BAND_MINUTES = 180       # start times within the same 3 hours form one start band
@@ -38,13 +43,15 @@ def rule_breaks(agent: Agent, week: Iterable[ShiftType], paid_min: Mapping[Shift
     days = [k.day for k in shifts]
     if len(set(days)) < len(days):
         yield "one shift a day: two shifts on one day"
-    if len(shifts) > rules.max_shifts_per_week:
-        yield f"max_shifts_per_week: {len(shifts)} shifts > {rules.max_shifts_per_week}"
-    if finished and len(shifts) < rules.min_shifts_per_week:
-        yield f"min_shifts_per_week: {len(shifts)} shifts < {rules.min_shifts_per_week}"
-    paid = sum(paid_min[k] for k in shifts)
-    if paid > max_paid_minutes(agent):
-        yield f"max_hours_per_week: {paid / 60:g} h > {agent.max_hours:g} h"
+    for label, block in week_blocks(n_days):
+        own = [k for k in shifts if k.day in block]
+        if len(own) > rules.max_shifts_per_week:
+            yield f"max_shifts_per_week: {len(own)} shifts{label} > {rules.max_shifts_per_week}"
+        if finished and len(own) < rules.min_shifts_per_week:
+            yield f"min_shifts_per_week: {len(own)} shifts{label} < {rules.min_shifts_per_week}"
+        paid = sum(paid_min[k] for k in own)
+        if paid > max_paid_minutes(agent):
+            yield f"max_hours_per_week: {paid / 60:g} h{label} > {agent.max_hours:g} h"
     for a, b in zip(shifts, shifts[1:]):
         if b.day == a.day + 1 and b.start_min + 1440 - a.end_min < rules.min_rest_hours * 60:
             yield (f"min_rest_hours: {(b.start_min + 1440 - a.end_min) / 60:g} h between day {a.day} and day {b.day}"
@@ -55,9 +62,13 @@ def rule_breaks(agent: Agent, week: Iterable[ShiftType], paid_min: Mapping[Shift
         run = run + 1 if d in worked else 0
         if run == rules.max_consecutive_days + 1:
             yield f"max_consecutive_days: more than {rules.max_consecutive_days} days in a row up to day {d}"
+    # optimizer.continuity: rest and days in a row across the horizon's start, after the previous roster
+    yield from boundary_breaks(agent, shifts[0].day * 1440 + shifts[0].start_min if shifts else None, worked, rules)
     for k in shifts:
         if not agent.can_work(k.day, k.start_min, k.end_min):
             yield f"unavailable: day {k.day} {format_clock(k.start_min * 60)} while the agent is away"
+    # optimizer.rule_catalogue: the scenario's hard rules the agent is under
+    yield from catalogue_breaks(agent, shifts, n_days, finished=finished)
 
 
 def is_legal(agent: Agent, week: Iterable[ShiftType], paid_min: Mapping[ShiftType, float], rules: ShiftRules,
@@ -68,7 +79,7 @@ def is_legal(agent: Agent, week: Iterable[ShiftType], paid_min: Mapping[ShiftTyp
 
 def roster_rule_breaks(scenario: Scenario, roster: Roster, agents: list[Agent]) -> list[str]:
     """Every hard rule a roster breaks, agent by agent ("agent: rule: detail"); empty when all hold."""
-    contract = {a.id: a for a in agents}
+    contract = {a.id: a for a in bind_rules(scenario, agents)}
     weeks: dict[str, list[ShiftType]] = defaultdict(list)
     paid: dict[ShiftType, float] = {}
     for s in roster.shifts:

@@ -28,7 +28,7 @@ import pandas as pd
 from optimizer import (Budget, RosterOutcome, ShiftPlan, baseline_requirement, build_roster, check_rules,
                        coverage_tables, generate_agents, group_limits, paid_hours_lower_bound, plan_roster,
                        requirements, requirements_warnings, select_shifts, two_step_shifts)
-from optimizer import NO_LOCKS, Locked
+from optimizer import NO_LOCKS, Locked, carry_over
 from optimizer import resize_requirement
 from scenarios import (Agent, InputError, Problem, Roster, Scenario, Shift, TimeOff, apply_time_off,
                        check_locked)
@@ -426,7 +426,7 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
              max_contacts: float | None = None, max_agents: float | None = None,
              max_shift_variables: float | None = None,
              risk: float | None = DEFAULT_RISK, risk_curve: Sequence[float] = (),
-             uncertainty: DemandUncertainty | None = None) -> ScheduleResult:
+             uncertainty: DemandUncertainty | None = None, previous: Roster | None = None) -> ScheduleResult:
     """Schedule and roster the scenario's week.
 
     demand: expected contacts (default: planning.demand.scenario_demand). agents: the agents to roster
@@ -445,7 +445,8 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
     open intervals on this share of the weeks drawn from the demand's error law; None takes the forecast as exact.
     uncertainty: that law (default: the scenario's, planning.demand.week_demand, when `demand` is None, else
     `demand.day_sd` when set). risk_curve: risks at which to report the hedged requirement's paid hours
-    (`result.risk_curve`; e.g. RISK_CURVE).
+    (`result.risk_curve`; e.g. RISK_CURVE). previous: the roster before the horizon (planning.previous): rest,
+    days in a row and the rule catalogue's look-back hold across the horizon's start (optimizer.carry_over).
     """
     guard_size(scenario, replications=replications, max_contacts=max_contacts, max_agents=max_agents)
     progress = progress or no_progress
@@ -487,8 +488,8 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
     elif uncertainty is None:
         uncertainty = setting_uncertainty(scenario)
     with executor_or_local(executor, workers) as run_on:
-        loop = ScheduleLoop(scenario, demand, fixed.free_agents(scenario, agents), settings, progress, fixed,
-                            run_on, uncertainty=uncertainty)
+        loop = ScheduleLoop(scenario, demand, carry_over(scenario, fixed.free_agents(scenario, agents), previous),
+                            settings, progress, fixed, run_on, uncertainty=uncertainty)
         result = loop.run()
         result.risk_curve = loop.risk_curve(risk_curve)
         return result

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import Problem, ScenarioError, did_you_mean
 from .model import HUMAN_KINDS, Scenario
 from .numbers import yes_no_problems
+from .rules import RULE_NAMES
 from .tables import read_text, write_text_atomic
 
 _KIND_TAGS = {"voice", "chat", "deferred", "ai"}
@@ -289,6 +290,8 @@ def _message(err: dict, loc: list) -> str:
         return f"unknown key '{loc[-1]}'{did_you_mean(loc[-1], known_fields(loc[:-1]))}"
     if kind == "missing":
         return "required field is missing"
+    if kind.startswith("union_tag") and "rule" in str(ctx.get("discriminator")):   # scenarios.rules
+        return f"rule must be one of {', '.join(RULE_NAMES)}" + (f" (got {ctx['tag']!r})" if "tag" in ctx else "")
     if kind == "union_tag_invalid":
         return f"kind must be one of voice, chat, deferred, ai (got {ctx.get('tag')!r})"
     if kind == "union_tag_not_found":

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from . import bounds as B
 from .bounds import bounded
 from .clock import DAY_MINUTES, clock_minutes, hours_minutes, is_clock, parse_span
+from .rules import RuleSpec
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -323,7 +324,7 @@ class Scenario(Strict):
 
     name: str = "scenario"
     start: dt.date = Field(description="first day of the week, 00:00 local time")
-    days: int = Field(default=7, ge=1, le=28)
+    days: int = Field(default=7, ge=1, le=42)
     interval_minutes: Literal[5, 10, 15, 30, 60] = 30
     timezone: str = Field(default="local", description="IANA zone of the clock times, or 'local'")
     open: OpeningHours = Field(default_factory=OpeningHours)
@@ -335,6 +336,7 @@ class Scenario(Strict):
     holidays: list[dt.date] = Field(default_factory=list, description="closed or special days of history and the week")
     holiday_country: str | None = None
     simulation: SimulationSettings = Field(default_factory=SimulationSettings)
+    rules: list[RuleSpec] | None = Field(default=None, description="the rule catalogue (scenarios.rules)")
 
     @field_validator("start")
     @classmethod

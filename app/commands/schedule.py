@@ -30,6 +30,15 @@ def schedule_cmd(
                                                               "is scheduled around them."),
     time_off: Path | None = typer.Option(None, "--time-off", help="Time-off CSV (agent, start: a date or "
                                                                   "date-time, end, reason): the agents are away then."),
+    previous: Path | None = typer.Option(None, "--previous", help="Roster CSV of the days before this horizon "
+                                                                  "(last week's): rest, days in a row and the rule "
+                                                                  "catalogue's look-back hold across the boundary."),
+    use_published: bool = typer.Option(True, "--published-previous/--no-published-previous",
+                                       help="Without --previous: continue from the workspace's last published "
+                                            "version when it ends on the day before this horizon."),
+    bids: Path | None = typer.Option(None, "--bids", help="Bids CSV (agent, seniority, rank, bid: 'off sat;sun' or "
+                                                          "'start 07:00-09:00'): honoured in seniority order where "
+                                                          "the rules allow; the summary and JSON say what and why."),
     method: str = typer.Option("ccplan", "--method", help="ccplan or erlang-c-two-step (the traditional baseline)."),
     verify: bool = typer.Option(True, "--verify/--no-verify", help="Simulate the roster and re-solve where targets are missed."),
     rounds: int = typer.Option(10, "--rounds", min=1, max=30, help="Most solve-and-simulate rounds (ccplan)."),
@@ -67,6 +76,8 @@ def schedule_cmd(
     """Schedule shifts with lunch and breaks and roster named agents for the scenario's week."""
     from optimizer import generate_agents, write_outputs
     from planning import METHODS, schedule
+    from planning.review import apply_bids, review_roster
+    from scenarios.bids import read_bids
     from planning.schedule import RISK_CURVE
     from planning.versions import generated_name, record_version
 
@@ -78,6 +89,8 @@ def schedule_cmd(
     crew = read_agents(agents, sc) if agents is not None else generate_agents(sc)
     away = read_time_off(time_off, sc, crew) if time_off is not None else None
     kept = read_locked(locked, sc, crew) if locked is not None else None
+    before = _previous(sc, previous, workspace, use_published)
+    wishes = read_bids(bids, {a.id for a in crew}) if bids is not None else None
     with dask_or_local(executor, workers=None, scheduler=scheduler) as run_on, \
             progress_bar(f"Scheduling ({method})") as progress:
         result = schedule(sc, agents=crew, method=method, verify=verify, rounds=rounds,
@@ -85,11 +98,22 @@ def schedule_cmd(
                           certify_replications=certify_replications, progress=progress,
                           locked=kept, time_off=away, executor=run_on, max_contacts=max_contacts,
                           max_agents=max_agents, max_shift_variables=max_shift_variables, risk=risk or None,
-                          risk_curve=RISK_CURVE if risk_curve else ())
+                          risk_curve=RISK_CURVE if risk_curve else (), previous=before)
+    outcomes = []
+    if wishes is not None:
+        result.roster, outcomes = apply_bids(sc, result.roster, crew, wishes, time_off=away, previous=before)
     for path in write_outputs(result, csv=out, xlsx=xlsx):
         typer.echo(f"wrote {path}")
     _summary(result)
-    write_json(json_out, {"scenario": sc.name, **result.to_json()})
+    review = review_roster(sc, result.roster, crew, time_off=away, previous=before)
+    for line in review.summary_lines():
+        typer.echo(f"  {line}")
+    if wishes is not None:
+        typer.echo(f"  bids: {sum(o.honoured for o in outcomes)} of {len(outcomes)} honoured (seniority order)")
+        for o in [o for o in outcomes if not o.honoured][:10]:
+            typer.echo(f"    not honoured: {o.agent} #{o.rank} {o.bid}: {o.why}")
+    write_json(json_out, {"scenario": sc.name, **result.to_json(), **review.to_json(),
+                          **({"bids": [vars(o) for o in outcomes]} if wishes is not None else {})})
     if store:
         used_seed = seed if seed is not None else sc.simulation.seed
         run_id = store_run("schedule", sc, used_seed, result.to_json(), workspace, roster=result.roster,
@@ -99,6 +123,21 @@ def schedule_cmd(
         vid = record_version(name, sc, result.roster, result.sim, seed=used_seed, run_id=run_id, workspace=workspace,
                              agents_csv=agents.read_text(encoding="utf-8") if agents is not None else None)
         typer.echo(f"stored version {vid}: {name} (ccplan versions list)")
+
+
+def _previous(sc, path: Path | None, workspace: Path | None, use_published: bool):
+    """The roster before the horizon: the --previous file, else (when asked) the last published version that
+    ends on the day before the horizon; None when there is none. Says which one it uses."""
+    from planning.previous import published_previous, read_previous
+
+    if path is not None:
+        typer.echo(f"continuing from {path}")
+        return read_previous(path, sc)
+    found = published_previous(sc, workspace) if use_published else None
+    if found is not None:
+        typer.echo(f"continuing from {found.source}, which ends on {found.last_day}")
+        return found.roster
+    return None
 
 
 def _summary(result) -> None:
