@@ -108,7 +108,7 @@ if len(aht_table) and aht_table["history mean (s)"].notna().any():
                            "values edited on the Scenario page. Every page uses the choice.")
     wanted = "history" if choice.startswith("the history") else "scenario"
     if wanted != hist_ui.aht_source():
-        st.session_state[hist_ui.AHT_SOURCE] = wanted
+        hist_ui.set_aht_source(wanted)
         st.rerun()
     st.dataframe(aht_table, hide_index=True, width="stretch")
 elif len(aht_table):

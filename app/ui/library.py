@@ -24,17 +24,29 @@ def read_history(path: str, stamp: str, interval_minutes: int | None) -> pd.Data
     return _read(path, interval_minutes=interval_minutes)
 
 
-def scenario_demand() -> pd.DataFrame:
-    """The week's expected contacts per interval and channel (forecasting.scenario_demand), cached, with the handle
-    time from the source the planner chose on the Data page (app.ui.history: the history's or the scenario's)."""
+def week_demand():
+    """The week's demand resolved once (planning.week_demand: expected contacts per interval and channel with the
+    forecast's error law), cached, with the handle time from the source the planner chose on the Data page
+    (app.ui.history: the history's or the scenario's; planning.aht)."""
+    from dataclasses import replace
+
     from app.ui import history
-    from planning.demand import scenario_demand as _demand
+    from planning import week_demand as _week_demand
+    from planning.aht import with_aht_source
 
     sc = state.scenario()
     source = history.aht_source()
-    return runs.cached("demand", (state.scenario_key(), source),
-                       lambda p: history.apply_aht_source(sc, _demand(sc, progress=p), source),
-                       "Forecasting the week")
+
+    def compute(progress):
+        resolved = _week_demand(sc, progress=progress)
+        return replace(resolved, table=with_aht_source(sc, resolved.table, source))
+
+    return runs.cached("demand", (state.scenario_key(), source), compute, "Forecasting the week")
+
+
+def scenario_demand() -> pd.DataFrame:
+    """The week's expected contacts and handle time per interval and channel (`week_demand().table`)."""
+    return week_demand().table
 
 
 def file_stamp(path) -> str:
@@ -101,7 +113,14 @@ def schedule_parts() -> tuple:
     from app.ui import history
 
     return (f"verify:{state.rounds()}" if verify else "analytic", state.seed(), state.replications() if verify else 0,
-            state.solver_effort(), state.workers(), week.inputs_key(), history.aht_source())
+            state.solver_effort(), state.workers(), week.inputs_key(), history.aht_source(), state.risk(),
+            state.risk_curve())
+
+
+def schedule_key() -> str:
+    """A stamp of everything a generated roster depends on (scenario, uploads, run settings): stable across
+    reloads and restarts, so the roster being edited knows which inputs it was made for."""
+    return runs.input_key("schedule", state.scenario_key(), *schedule_parts())[:16]
 
 
 def schedule(compute: bool = True):
@@ -116,10 +135,13 @@ def schedule(compute: bool = True):
     parts = schedule_parts()
     if not compute:
         return runs.peek("schedule", (state.scenario_key(), *parts))
+    from planning.schedule import RISK_CURVE
+
     sc = state.scenario()
-    demand = scenario_demand()
-    knobs = dict(demand=demand, verify=state.verify(), rounds=state.rounds(), replications=state.replications(),
-                 seed=state.seed(), effort=state.solver_effort(), progress=None)
+    demand = week_demand()
+    knobs = dict(demand=demand.table, uncertainty=demand.uncertainty, risk=state.risk() or None,
+                 risk_curve=RISK_CURVE if state.risk_curve() else (), verify=state.verify(), rounds=state.rounds(),
+                 replications=state.replications(), seed=state.seed(), effort=state.solver_effort(), progress=None)
     if state.workers():
         knobs["workers"] = state.workers()
     def compute(progress):
@@ -170,6 +192,8 @@ def run_whatif(variants, reoptimize: bool, spec_key):
     from planning.execution import open_executor
     from planning.store import Workspace
 
+    from app.ui import history
+
     sc = state.scenario()
     staffing = None
     if not reoptimize and not any(g.constant_agents for g in sc.skill_groups.values()):
@@ -180,7 +204,8 @@ def run_whatif(variants, reoptimize: bool, spec_key):
         with open_executor("local", workers=workers) as ex, Workspace() as ws:
             return whatif.run_whatif(variants, staffing, reoptimize=reoptimize, replications=reps, seed=seed,
                                      executor=ex.executor, workers=ex.workers, workspace=ws, verify=verify,
-                                     effort=state.solver_effort(), progress=progress)
+                                     effort=state.solver_effort(), aht_source=history.aht_source(),
+                                     progress=progress)
 
     return call("whatif", (spec_key, reoptimize, reps, seed, schedule_parts()), compute,
                 f"Running {len(variants)} variants")
