@@ -31,6 +31,7 @@ pages = [
     st.Page(PAGES_DIR / "6_today.py", title="Today", icon=":material/today:"),
     st.Page(PAGES_DIR / "7_replay.py", title="Replay", icon=":material/history:"),
     st.Page(PAGES_DIR / "8_plan_vs_actual.py", title="Plan vs actual", icon=":material/fact_check:"),
+    st.Page(PAGES_DIR / "10_versions.py", title="Versions", icon=":material/inventory_2:"),
 ]
 page = st.navigation(pages)
 

@@ -137,3 +137,29 @@ def kpi_rank(kpi: str) -> tuple:
     if name == "service_level":
         return (3,)
     return (4,)
+
+
+SHARE_COLUMNS = ("service_level", "abandon_rate", "occupancy", "on target", "certified", "share")
+
+
+def readable(table: pd.DataFrame) -> pd.DataFrame:
+    """A table for reading: date-times as 'Mon 2026-01-05 08:30', shares (service level, abandonment, shares of
+    intervals on target) as percentages, other numbers rounded. Only display; the numbers stay the table's."""
+    out = table.copy()
+    for col in out.columns:
+        series = out[col]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            out[col] = series.dt.strftime("%a %Y-%m-%d %H:%M")
+        elif pd.api.types.is_float_dtype(series) and any(str(col).endswith(k) or k in str(col)
+                                                         for k in SHARE_COLUMNS):
+            out[col] = series.map(lambda v: "" if pd.isna(v) else f"{100 * v:.1f}%")
+        elif pd.api.types.is_float_dtype(series):
+            out[col] = series.round(2)
+        elif series.dtype == object and len(series) and _is_iso(series.iloc[0]):
+            out[col] = pd.to_datetime(series, errors="coerce").dt.strftime("%a %Y-%m-%d %H:%M").fillna(series)
+    return out
+
+
+def _is_iso(value) -> bool:
+    text = str(value)
+    return len(text) >= 16 and text[4] == "-" and text[7] == "-" and text[10] in "T " and text[13] == ":"

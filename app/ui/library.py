@@ -6,6 +6,7 @@ arguments; see `app.ui.runs`. No modelling here: arguments go straight to the pa
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -155,17 +156,19 @@ def schedule(compute: bool = True):
 
 # --- simulation ----------------------------------------------------------------------------------------------
 
-def simulate(staffing, staffing_key: str):
+def simulate(staffing, staffing_key: str, compute: bool = True):
     """planning.simulate (size-guarded) for the session's scenario with `staffing` (a plan, a Roster or None), cached
-    on its key."""
+    on its key. With `compute=False` only a result already in the cache is returned (None otherwise)."""
+    from app.ui import history
     from planning import simulate as _simulate
 
+    reps, seed = state.replications(), state.seed()
+    parts = (staffing_key, reps, seed, history.aht_source())
+    if not compute:
+        return runs.peek("simulate", (state.scenario_key(), *parts))
     sc = state.scenario()
     demand = scenario_demand()
-    reps, seed = state.replications(), state.seed()
-    from app.ui import history
-
-    return call("simulate", (staffing_key, reps, seed, history.aht_source()),
+    return call("simulate", parts,
                 lambda p: _simulate(sc, staffing, demand=demand, replications=reps, seed=seed,
                                     workers=state.workers(), progress=p),
                 f"Simulating {reps} replication{'s' if reps != 1 else ''}")
@@ -218,15 +221,19 @@ def schedule_view(result: ScheduleResult, sc) -> dict:
     extra = {}
     if kp.paid_hours_lower_bound is not None:
         extra["Paid hours lower bound"] = f"{kp.paid_hours_lower_bound:,.1f}"
-    extra["Short intervals"] = f"{kp.short_intervals:,}"
+    extra["Intervals below the requirement"] = f"{kp.short_intervals:,}"
     if kp.idle_hours is not None:
         extra["Idle hours" + ("" if kp.simulated else " (analytic)")] = f"{kp.idle_hours:,.1f}"
     if result.rounds:
         extra["Solve rounds"] = f"{len(result.rounds)}"
     certified = kp.certified
+    verdict = None
     if certified is not None:
-        extra["Certified"] = (f"{'meets' if certified.meets_targets else 'does not meet'} targets "
-                              f"({certified.replications} replications, seed {certified.seed})")
+        # A sentence, not a tile: a metric tile cuts long text off.
+        verdict = (certified.meets_targets,
+                   f"Certified: the roster {'meets' if certified.meets_targets else 'does not meet'} every channel's "
+                   f"targets in {certified.target_share:.0%} of open intervals ({certified.replications} "
+                   f"replications of fresh customers, seed {certified.seed}).")
     for c, v in (certified.channels if certified is not None else {}).items():
         if v.intervals_meeting_target is not None:
             extra[f"{c} on target, certified"] = f"{100 * v.intervals_meeting_target:.1f}%"
@@ -254,9 +261,33 @@ def schedule_view(result: ScheduleResult, sc) -> dict:
                                           "agents": list(total_req.to_numpy()) + list(total_av.to_numpy())}))
         coverage = pd.concat(parts, ignore_index=True)
     shortfalls = pd.DataFrame(result.shortfalls)
+    missed = pd.DataFrame(kp.certified_short_intervals) if kp.certified_short_intervals else None
     return {"cost": kp.cost, "summary": result.sim.summary if result.sim is not None else None,
             "extra": extra, "coverage": coverage, "shortfalls": shortfalls, "rounds": rounds,
-            "notes": list(result.warnings)}
+            "notes": list(result.warnings), "verdict": verdict, "missed": missed}
+
+
+def readable_note(note: str) -> str:
+    """A library warning as the app says it: the app shows what the CLI writes to its JSON, and never a
+    temporary file's path."""
+    import re
+    import tempfile
+
+    note = note.replace("listed in the JSON (certified.short_intervals)",
+                        "listed under 'Intervals missing their targets in the certification'")
+    return re.sub(re.escape(tempfile.gettempdir()) + r"(?:/[^\s,;:)/]+)*/", "", note)
+
+
+def describe_inputs() -> str:
+    """The inputs a roster is generated for, in words (shown when they have changed since)."""
+    from app.ui import history, week
+
+    sc = state.scenario()
+    uploads = [what for what, key in (("agents", week.AGENTS), ("time off", week.TIME_OFF),
+                                      ("locked shifts", week.LOCKED)) if st.session_state.get(key)]
+    return (f"scenario {sc.name} as of {dt.datetime.now():%Y-%m-%d %H:%M}, handle times from the "
+            f"{history.aht_source()}, risk {state.risk():.0%}, seed {state.seed()}"
+            + (f", uploaded {', '.join(uploads)}" if uploads else ""))
 
 
 def roster_excel(result, sc) -> bytes:

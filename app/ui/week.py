@@ -251,11 +251,36 @@ def lock_rows(frame: pd.DataFrame) -> None:
 
 # --- versions ------------------------------------------------------------------------------------------------------
 
-def save_version(sc: Scenario, name: str, roster: Roster, sim_result, seed: int) -> int:
-    """Store `roster` as a version (planning.versions) with the agent list in use; `sim_result` gives its
-    simulated figures (None: not simulated)."""
+def save_version(sc: Scenario, name: str, roster: Roster, sim_result, seed: int,
+                 locked: pd.DataFrame | None = None) -> int:
+    """Store `roster` as a version (planning.versions) with the agent list in use and its `locked` rows;
+    `sim_result` gives its simulated figures (None: not simulated)."""
     upload = st.session_state.get(AGENTS)
-    return record_version(name, sc, roster, sim_result, seed=seed, agents_csv=upload[1] if upload else None)
+    return record_version(name, sc, roster, sim_result, seed=seed, agents_csv=upload[1] if upload else None,
+                          locked=locked)
+
+
+def version_with_roster(roster: Roster):
+    """The newest stored version whose roster is exactly `roster` (same shifts), or None."""
+    lines = sorted(roster.to_frame().to_csv(index=False).splitlines()[1:])
+    for v in reversed(versions()):
+        if sorted(v.roster_csv.splitlines()[1:]) == lines:
+            return v
+    return None
+
+
+def target_misses(sc: Scenario, figures: dict) -> list[str]:
+    """A sentence per human channel whose share of open intervals meeting its targets is below the share a roster
+    must reach (planning's TARGET_SHARE), from a roster's figures (planning.versions.roster_figures)."""
+    from planning.schedule import TARGET_SHARE
+
+    out = []
+    for name, f in (figures.get("channels") or {}).items():
+        share = f.get("intervals_meeting_target")
+        if share is not None and share < TARGET_SHARE:
+            out.append(f"{name}: this roster meets the targets in {share:.1%} of open intervals (needed "
+                       f"{TARGET_SHARE:.0%}); publishing it publishes a week that misses them.")
+    return out
 
 
 def versions() -> list:
