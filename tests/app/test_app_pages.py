@@ -289,8 +289,8 @@ def test_schedule_page_generates_the_example_roster_and_the_simulate_page_runs_i
     assert shown["Agents rostered"] == f"{table['agent'].nunique():,}"
     assert shown["Shifts"] == f"{len(table):,}"
     cost = sum(float(r.paid_hours) * sc.skill_groups[r.skill_group].hourly_cost for r in table.itertuples())
-    assert float(shown["Cost"].replace(",", "")) == pytest.approx(cost, abs=0.06)
-    n_short = int(shown["Short intervals"].replace(",", ""))
+    assert float(shown["Cost (hourly_cost units)"].replace(",", "")) == pytest.approx(cost, abs=0.06)
+    n_short = int(shown["Intervals below the requirement"].replace(",", ""))
     if n_short:
         assert any(len(d.value) == n_short for d in at.dataframe if "short_agents" in d.value.columns)
     specs = " ".join(c.proto.spec for c in at.get("vega_lite_chart"))
@@ -377,7 +377,8 @@ def test_schedule_view_lists_verification_rounds_and_certified_shares():
     assert table["phone certified"].tolist()[1] == 0.95
     assert view["extra"]["phone on target, certified"] == "87.5%"
     assert view["extra"]["phone on target, loop's sample"] == "96.0%"
-    assert view["extra"]["Certified"] == "does not meet targets (100 replications, seed 1001)"
+    assert view["verdict"] == (False, "Certified: the roster does not meet every channel's targets in 95% of open "
+                                      "intervals (100 replications of fresh customers, seed 1001).")
 
 
 # --- the planner's week: agents, time off, edit and lock, versions, publish ------------------------------------
@@ -514,7 +515,7 @@ def test_data_page_says_which_handle_time_is_used_and_lets_the_planner_choose(tm
     # Every page plans with the choice: the cached demand carries the scenario's handle time.
     from app.ui.runs import store
 
-    cached = [v for v in store().values() if isinstance(v, pd.DataFrame) and "aht_seconds" in v.columns]
+    cached = [v.table for v in store().values() if type(v).__name__ == "WeekDemand"]
     assert any((c[c["channel"] == "phone"]["aht_seconds"] == sc.channels["phone"].aht_seconds).all() for c in cached)
 
 
