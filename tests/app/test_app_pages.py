@@ -243,16 +243,19 @@ def test_whatif_page_compares_variants_like_the_library_and_opens_stored_runs(co
         expected = truth[truth["variant"] == label].set_index("kpi")
         for kpi in ("channels.phone.service_level", "channels.chat.service_level", "channels.chat.abandon_rate"):
             assert wide.loc[kpi, label] == pytest.approx(expected.loc[kpi, "value"], abs=1e-12)
-            assert wide.loc[kpi, f"Δ {label}"] == pytest.approx(expected.loc[kpi, "diff"], abs=1e-12)
+            # The difference shown is the two figures' difference (issue 22 item 2).
+            assert wide.loc[kpi, f"Δ {label}"] == pytest.approx(
+                expected.loc[kpi, "value"] - expected.loc[kpi, "base"], abs=1e-12)
     tile = next(m for m in at.metric if m.label == "bot 75%" and m.proto.help == "channels.chat.service_level")
     row = truth[(truth["variant"] == "bot 75%") & (truth["kpi"] == "channels.chat.service_level")].iloc[0]
     assert tile.value == f"{row['value']:.1%}"
-    assert tile.proto.delta.startswith(f"{row['diff'] * 100:+.1f} pp")
+    assert tile.proto.delta.startswith(f"{(row['value'] - row['base']) * 100:+.1f} pp")
     # Readable labels; the share of intervals meeting targets leads the service level; better/worse by direction.
     labels = [m.value for m in at.markdown if m.value.startswith("**") and ": " in m.value]
     assert labels.index("**phone: open intervals meeting targets**") < labels.index("**phone: service level**")
     abandon = next(m for m in at.metric if m.label == "bot 75%" and m.proto.help == "channels.chat.abandon_rate")
-    change = truth[(truth["variant"] == "bot 75%") & (truth["kpi"] == "channels.chat.abandon_rate")]["diff"].iloc[0]
+    change = truth[(truth["variant"] == "bot 75%") & (truth["kpi"] == "channels.chat.abandon_rate")]
+    change = change["value"].iloc[0] - change["base"].iloc[0]
     color = abandon.proto.DESCRIPTOR.fields_by_name["color"].enum_type.values_by_number[abandon.proto.color].name
     assert color == ("GREEN" if change < 0 else "RED")      # less abandonment is better
     assert "channels.chat.service_level" in set(wide.index) and wide.loc["channels.chat.service_level", "KPI"] == \
@@ -329,7 +332,8 @@ def test_schedule_page_generates_the_example_roster_and_the_simulate_page_runs_i
     expected = run_whatif(variants, scheduled.roster, replications=2, seed=1, workers=1, verify=False).comparison
     wide = next(d.value for d in at.dataframe if "Δ 10% busier" in d.value.columns)
     row = expected[(expected["variant"] == "10% busier") & (expected["kpi"] == "channels.phone.service_level")]
-    assert wide.loc["channels.phone.service_level", "Δ 10% busier"] == pytest.approx(row["diff"].iloc[0], abs=1e-12)
+    assert wide.loc["channels.phone.service_level", "Δ 10% busier"] == pytest.approx(
+        row["value"].iloc[0] - row["base"].iloc[0], abs=1e-12)
 
 
 # --- errors are messages ---------------------------------------------------------------------------------------
