@@ -251,7 +251,7 @@ def lock_rows(frame: pd.DataFrame) -> None:
 
 # --- versions ------------------------------------------------------------------------------------------------------
 
-def save_version(sc: Scenario, name: str, roster: Roster, sim_result, seed: int,
+def save_version(sc: Scenario, name: str, roster: Roster, sim_result, seed: int, *,
                  locked: pd.DataFrame | None = None) -> int:
     """Store `roster` as a version (planning.versions) with the agent list in use and its `locked` rows;
     `sim_result` gives its simulated figures (None: not simulated)."""
