@@ -107,6 +107,11 @@ def backtest(history_path, models: tuple[str, ...], folds: int, sc) -> tuple[pd.
 
 # --- optimizer -----------------------------------------------------------------------------------------------
 
+# The app's solver stages stop on the effort budget alone (CP-SAT deterministic time, as the CLI's --effort), never
+# on the wall clock: on a shared machine, or with what-if variants solved side by side, a wall-clock limit would
+# cut stages short and the app's plans would differ from the CLI's for the same settings.
+APP_TIME_LIMIT = None
+
 def schedule_parts() -> tuple:
     verify = state.verify()
     from app.ui import week
@@ -142,7 +147,8 @@ def schedule(compute: bool = True):
     demand = week_demand()
     knobs = dict(demand=demand.table, uncertainty=demand.uncertainty, risk=state.risk() or None,
                  risk_curve=RISK_CURVE if state.risk_curve() else (), verify=state.verify(), rounds=state.rounds(),
-                 replications=state.replications(), seed=state.seed(), effort=state.solver_effort(), progress=None)
+                 replications=state.replications(), seed=state.seed(), effort=state.solver_effort(),
+                 time_limit=APP_TIME_LIMIT, progress=None)
     if state.workers():
         knobs["workers"] = state.workers()
     def compute(progress):
@@ -207,11 +213,14 @@ def run_whatif(variants, reoptimize: bool, spec_key):
         with open_executor("local", workers=workers) as ex, Workspace() as ws:
             return whatif.run_whatif(variants, staffing, reoptimize=reoptimize, replications=reps, seed=seed,
                                      executor=ex.executor, workers=ex.workers, workspace=ws, verify=verify,
-                                     effort=state.solver_effort(), aht_source=history.aht_source(),
+                                     effort=state.solver_effort(), time_limit=APP_TIME_LIMIT,
+                                     aht_source=history.aht_source(),
                                      progress=progress)
 
+    what = ("each re-optimised: a full schedule per variant, run side by side, then simulated" if reoptimize
+            else "each simulated with the same staff")
     return call("whatif", (spec_key, reoptimize, reps, seed, schedule_parts()), compute,
-                f"Running {len(variants)} variants")
+                f"Running {len(variants)} variants ({', '.join(v.label for v in variants)}; {what})")
 
 
 def schedule_view(result: ScheduleResult, sc) -> dict:
