@@ -32,6 +32,7 @@ pages = [
     st.Page(PAGES_DIR / "7_replay.py", title="Replay", icon=":material/history:"),
     st.Page(PAGES_DIR / "8_plan_vs_actual.py", title="Plan vs actual", icon=":material/fact_check:"),
     st.Page(PAGES_DIR / "10_versions.py", title="Versions", icon=":material/inventory_2:"),
+    st.Page(PAGES_DIR / "11_erlang.py", title="How many agents (Erlang)", icon=":material/calculate:"),
 ]
 page = st.navigation(pages)
 

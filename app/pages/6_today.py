@@ -33,7 +33,7 @@ with user_errors("Reading the agents"):
 if choice == "Roster from the Schedule page":
     edited = st.session_state.get(week.WORKING)
     if edited is None:
-        st.info("No roster yet: generate it on the Schedule and roster page, or upload one.")
+        st.info("No roster for these inputs yet: generate it on the Schedule and roster page, or upload one.")
     else:
         roster, breaks, problem = week.check_roster(sc, edited, crew)
         if problem is not None:

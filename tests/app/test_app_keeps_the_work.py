@@ -253,3 +253,34 @@ def test_the_rule_check_names_a_shift_whose_skill_group_is_not_its_agents(small_
     _, breaks, problem = week.check_roster(sc, frame, crew)
     assert problem is None
     assert any(b.startswith(f"{gen.id}: skill group:") and "generalist" in b for b in breaks)
+
+
+# --- item 10: the quick Erlang view ---------------------------------------------------------------------------------
+
+def _erlang_c_service_level(agents: int, load: float, aht: float, within: float) -> float:
+    """The textbook Erlang C service level: 1 - P(wait) exp(-(N - A) t / AHT)."""
+    import math
+
+    top = load ** agents / math.factorial(agents) * agents / (agents - load)
+    p_wait = top / (sum(load ** k / math.factorial(k) for k in range(agents)) + top)
+    return 1 - p_wait * math.exp(-(agents - load) * within / aht)
+
+
+def test_the_quick_erlang_view_sizes_like_the_textbook_formula(workspace):
+    from app.ui.erlang import quick_sizing
+
+    sized = quick_sizing(contacts=100, aht_seconds=180, interval_minutes=30, service_level=0.8,
+                         answer_within_seconds=20, shrinkage=0.3)
+    assert sized.load_erlangs == pytest.approx(10.0)
+    below, above = int(sized.erlang_c), int(sized.erlang_c) + 1
+    assert _erlang_c_service_level(below, 10.0, 180, 20) < 0.8 <= _erlang_c_service_level(above, 10.0, 180, 20)
+    assert sized.on_duty == pytest.approx(above / 0.7)
+    patient = quick_sizing(contacts=100, aht_seconds=180, interval_minutes=30, service_level=0.8,
+                           answer_within_seconds=20, patience_seconds=120)
+    assert patient.erlang_a < patient.erlang_c          # callers who hang up leave less work
+    at = open_app("11_erlang")
+    shown = {m.label: m.value for m in at.metric}
+    truth = quick_sizing(contacts=100, aht_seconds=300, interval_minutes=30, service_level=0.8,
+                         answer_within_seconds=20, patience_seconds=180, shrinkage=0.3)
+    assert shown["Erlang C: agents answering"] == f"{truth.erlang_c:,.1f}"
+    assert shown["Agents to roster"] == f"{truth.on_duty:,.1f}"
