@@ -62,6 +62,7 @@ def show_result(result) -> None:
         for i, (label, value) in enumerate(view["extra"].items()):
             extra_cols[i % len(extra_cols)].metric(label, value)
     risk_section(result)
+    baseline_section(roster)
     if any(str(col).endswith(" on target") for col in view["rounds"].columns):
         with st.expander(f"Verification rounds ({len(view['rounds'])}): share of open intervals meeting each "
                          "channel's targets (service level and max abandonment)"):
@@ -117,6 +118,24 @@ def show_result(result) -> None:
                        key="roster_xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
+def baseline_section(roster) -> None:
+    """The traditional plan beside ccplan's: the Erlang C two-step baseline's paid hours for the same inputs."""
+    base = library.baseline(compute=False)
+    if base is None:
+        if st.button("Compare with the Erlang C two-step baseline", key="baseline_run",
+                     help="Erlang C requirement, shifts chosen to cover it, agents rostered: how a traditional WFM "
+                          "tool plans the same week (not simulated)."):
+            with user_errors("Scheduling the baseline"):
+                base = library.baseline()
+    if base is not None:
+        hours = base.roster.paid_hours()
+        saved = hours - roster.paid_hours()
+        st.metric("Erlang C two-step baseline: paid hours", f"{hours:,.1f}",
+                  f"ccplan pays {saved:,.1f} h fewer" if saved >= 0 else f"ccplan pays {-saved:,.1f} h more",
+                  delta_color="off", help="Same scenario, demand, agents and time off; the baseline sizes with "
+                                          "Erlang C (no abandonment) and is not verified by simulation.")
+
+
 def risk_section(result) -> None:
     """What the plan was hedged against: the risk setting, the plausible weeks' figures, and paid hours against
     risk when asked for (as `ccplan schedule --risk-curve`)."""
@@ -128,6 +147,9 @@ def risk_section(result) -> None:
                    "real week: " + ", ".join(f"{c} {v:.1%}" for c, v in plausible.claimed.items())
                    + f"; held on {plausible.risk:.0%} of the weeks: "
                    + ", ".join(f"{c} {v:.1%}" for c, v in plausible.at_risk.items()) + ".")
+    elif result.risk is not None:
+        st.caption(f"Planned at risk {result.risk:.0%}: the requirement is sized on each channel's demand at that "
+                   "quantile of its plausible weeks (not certified on them: verification is off).")
     elif state.risk():
         st.caption("Planned against the forecast taken as exact: the demand has no error law (no backtest of the "
                    "history, no demand.day_sd).")

@@ -160,6 +160,24 @@ def schedule(compute: bool = True):
     return call("schedule", parts, compute, "Scheduling the week")
 
 
+def baseline(compute: bool = True):
+    """The Erlang C two-step baseline's schedule (planning.schedule, method "erlang-c-two-step", not simulated) for
+    the same scenario, demand, agents, time off and solver effort, for its paid hours beside ccplan's; with
+    `compute=False` only a cached one (or None)."""
+    from app.ui import history, week
+    from planning import schedule as _schedule
+
+    parts = (state.solver_effort(), state.workers(), week.inputs_key(), history.aht_source())
+    if not compute:
+        return runs.peek("baseline", (state.scenario_key(), *parts))
+    sc = state.scenario()
+    demand = scenario_demand()
+    return call("baseline", parts, lambda p: _schedule(
+        sc, demand=demand, method="erlang-c-two-step", verify=False, effort=state.solver_effort(),
+        time_limit=APP_TIME_LIMIT, risk=None, progress=p, **week.schedule_inputs(sc)),
+        "Scheduling the Erlang C two-step baseline")
+
+
 # --- simulation ----------------------------------------------------------------------------------------------
 
 def simulate(staffing, staffing_key: str, compute: bool = True):

@@ -284,3 +284,38 @@ def test_the_quick_erlang_view_sizes_like_the_textbook_formula(workspace):
                          answer_within_seconds=20, patience_seconds=180, shrinkage=0.3)
     assert shown["Erlang C: agents answering"] == f"{truth.erlang_c:,.1f}"
     assert shown["Agents to roster"] == f"{truth.on_duty:,.1f}"
+
+
+def test_the_schedule_page_shows_the_baseline_hours_and_plans_with_the_demands_error_law(small_week, monkeypatch):
+    """Issue 24's gap on the Schedule page: the roster is planned against plausible weeks (the demand's error law,
+    the sidebar's risk) as `planning.schedule` plans it; the Erlang C baseline's hours stand beside it."""
+    from app.ui import week
+    from planning import schedule, week_demand
+    from scenarios import read_agents, CsvText
+
+    data = yaml.safe_load(small_week.read_text())
+    data["demand"]["day_sd"] = 0.1
+    small_week.write_text(yaml.safe_dump(data, sort_keys=False))
+    at = open_app("4_schedule", run_verify=False, run_solver_effort=2, **FAST)
+    at.session_state["run_settings"]["run_risk_curve"] = True
+    _generate(at)
+    sc = load_scenario(small_week)
+    crew = read_agents(CsvText("agents.csv", AGENTS_CSV), sc)
+    resolved = week_demand(sc)
+    truth = schedule(sc, demand=resolved.table, uncertainty=resolved.uncertainty, risk=0.9, agents=crew,
+                     verify=False, replications=2, seed=sc.simulation.seed, effort=2, workers=1, time_limit=None,
+                     risk_curve=(0.5, 0.75, 0.9, 0.95))
+    assert week.same_rows(at.session_state[week.WORKING].drop(columns="locked"), truth.roster.to_frame()
+                          .assign(locked=False).drop(columns="locked"))
+    exact = schedule(sc, demand=resolved.table, risk=None, agents=crew, verify=False, replications=2,
+                     seed=sc.simulation.seed, effort=2, workers=1, time_limit=None)
+    assert exact.roster.paid_hours() < truth.roster.paid_hours()      # the risk setting reached the schedule
+    assert "Planned at risk 90%" in texts(at)
+    specs = " ".join(c.proto.spec for c in at.get("vega_lite_chart"))
+    assert "paid hours" in specs and truth.risk_curve
+    at.button(key="baseline_run").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    base = schedule(sc, demand=resolved.table, method="erlang-c-two-step", verify=False, effort=2, agents=crew,
+                    time_limit=None, risk=None)
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Erlang C two-step baseline: paid hours"] == f"{base.roster.paid_hours():,.1f}"
