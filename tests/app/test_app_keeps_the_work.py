@@ -319,3 +319,27 @@ def test_the_schedule_page_shows_the_baseline_hours_and_plans_with_the_demands_e
                     time_limit=None, risk=None)
     shown = {m.label: m.value for m in at.metric}
     assert shown["Erlang C two-step baseline: paid hours"] == f"{base.roster.paid_hours():,.1f}"
+
+
+def test_the_schedule_workbooks_kpi_sheet_has_no_python_text(small_week):
+    from openpyxl import load_workbook
+
+    from app.ui.runs import store
+
+    at = open_app("4_schedule", run_verify=False, run_solver_effort=2, **FAST)
+    _generate(at)
+    result = [v for v in store().values() if type(v).__name__ == "ScheduleResult"][-1]
+    from optimizer import write_excel
+
+    write_excel(result, small_week.parent / "roster.xlsx")
+    values = [str(r[1]) for r in load_workbook(small_week.parent / "roster.xlsx")["kpis"].iter_rows(values_only=True)]
+    assert values and not any("np." in v or "int64" in v for v in values)
+
+
+def test_a_target_typed_as_a_percentage_gets_a_hint():
+    from app.ui.errors import explained
+    from scenarios import Problem
+
+    assert explained(Problem("channels.phone.target.service_level", "must be <= 1")) == \
+        "must be <= 1 (a share: 0.8 means 80%)"
+    assert explained(Problem("channels.phone.aht_seconds", "must be <= 1")) == "must be <= 1"
