@@ -9,7 +9,6 @@ The desk is named after the scenario file the app was started on, so `ccplan app
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import sqlite3
 
@@ -20,7 +19,6 @@ from scenarios import InputError
 
 _SAVED = "desk_saved"        # session: digest of what was last written, to write only what changed
 _NAME = "desk_name"
-UNDO_KEPT = 30               # edits kept for undo
 
 
 def _entries() -> dict:
@@ -34,19 +32,11 @@ def _entries() -> dict:
         value = st.session_state.get(key)
         out[key] = list(value) if value else None
     working = st.session_state.get(week.WORKING)
-    out[week.WORKING] = working.to_csv(index=False) if isinstance(working, pd.DataFrame) else None
+    out[week.WORKING] = week.editor_csv(working) if isinstance(working, pd.DataFrame) else None
     out[week.WORKING_FROM] = st.session_state.get(week.WORKING_FROM)
     out[week.WORKING_FOR] = st.session_state.get(week.WORKING_FOR)
-    undo = st.session_state.get(week.UNDO) or []
-    out[week.UNDO] = [f.to_csv(index=False) for f in undo[-UNDO_KEPT:]] or None
+    out[week.UNDO] = list(st.session_state.get(week.UNDO) or []) or None
     return out
-
-
-def _frame(text: str) -> pd.DataFrame:
-    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    if "locked" in frame.columns:
-        frame["locked"] = frame["locked"].str.lower().eq("true")
-    return frame
 
 
 def restore(name: str) -> bool:
@@ -67,9 +57,7 @@ def restore(name: str) -> bool:
         if key in (week.AGENTS, week.TIME_OFF, week.LOCKED):
             value = tuple(value)
         elif key == week.WORKING:
-            value = _frame(value)
-        elif key == week.UNDO:
-            value = [_frame(v) for v in value]
+            value = week.editor_frame(value)
         st.session_state[key] = value
     st.session_state[_SAVED] = _digest(_entries())
     return True

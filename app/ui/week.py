@@ -154,7 +154,7 @@ def working(frame: pd.DataFrame, source: str, made_for: tuple[str, str] | None =
         start["locked"] = [tuple(r) in locked_rows for r in start[list(ROSTER_COLUMNS)].itertuples(index=False)]
         if WORKING in st.session_state:
             # The roster edited so far stays one Undo away: a new generation never silently drops edits.
-            st.session_state.setdefault(UNDO, []).append(st.session_state[WORKING])
+            _remember(st.session_state[WORKING])
         st.session_state[WORKING] = start
         st.session_state[WORKING_FROM] = source
         st.session_state[WORKING_FOR] = list(made_for) if made_for else None
@@ -333,7 +333,27 @@ def calendars_zip(sc: Scenario, frame: pd.DataFrame) -> bytes:
 
 # --- quick edits: lock and move without touching the table ------------------------------------------------------
 
-UNDO = "week_undo"   # earlier states of WORKING, newest last: an undone edit comes back as it was
+UNDO = "week_undo"   # earlier states of WORKING as CSV text (kept cheaply, written to the desk as they are), newest last
+UNDO_KEPT = 30
+
+
+def editor_csv(frame: pd.DataFrame) -> str:
+    """The roster being edited as CSV text (ROSTER_COLUMNS and `locked`)."""
+    return frame.to_csv(index=False)
+
+
+def editor_frame(text: str) -> pd.DataFrame:
+    """The roster being edited from `editor_csv` text: every column text, `locked` a bool."""
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    if "locked" in frame.columns:
+        frame["locked"] = frame["locked"].str.lower().eq("true")
+    return frame
+
+
+def _remember(frame: pd.DataFrame) -> None:
+    stack = st.session_state.setdefault(UNDO, [])
+    stack.append(editor_csv(frame))
+    del stack[:-UNDO_KEPT]
 
 
 def shift_label(row) -> str:
@@ -345,7 +365,7 @@ def set_working(frame: pd.DataFrame) -> None:
     """Replace the roster being edited, keeping the old for undo (callers take the table's pending edits first:
     `take_table_edits`)."""
     if WORKING in st.session_state:
-        st.session_state.setdefault(UNDO, []).append(st.session_state[WORKING])
+        _remember(st.session_state[WORKING])
     st.session_state[WORKING] = frame.reset_index(drop=True)
     _new_editor()
 
@@ -356,7 +376,7 @@ def undo() -> bool:
     stack = st.session_state.get(UNDO) or []
     if not stack:
         return False
-    st.session_state[WORKING] = stack.pop()
+    st.session_state[WORKING] = editor_frame(stack.pop())
     _new_editor()
     return True
 

@@ -188,7 +188,7 @@ def test_a_table_edit_survives_a_move_and_undo_steps_back_through_both(small_wee
     # What take_table_edits leaves (test_take_table_edits_makes_one_undo_step): the edit is the roster, one undo step.
     with_edit = typed
     at.session_state[week.WORKING] = with_edit
-    at.session_state[week.UNDO] = [start]
+    at.session_state[week.UNDO] = [week.editor_csv(start)]
     at.run()
     labels = [week.shift_label(r) for r in with_edit.to_dict("records")]
     mover = labels[-1]
@@ -219,10 +219,12 @@ def test_take_table_edits_makes_one_undo_step():
         st.session_state["took"] = week.take_table_edits(edited)
         st.session_state["again"] = week.take_table_edits(edited)
 
+    from app.ui.week import editor_frame as week_frame
+
     at = AppTest.from_function(script).run()
     assert at.session_state["took"] is True and at.session_state["again"] is False
     assert at.session_state["week_working"].loc[0, "end"] == "15:00"
-    assert at.session_state["week_undo"][0].loc[0, "end"] == "16:00"
+    assert week_frame(at.session_state["week_undo"][0]).loc[0, "end"] == "16:00"
 
 
 def test_a_move_follows_the_new_agents_skill_group_and_keeps_breaks_inside_the_shift():
