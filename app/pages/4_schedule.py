@@ -33,6 +33,7 @@ result = library.schedule(compute=False)
 if st.button("Generate roster", type="primary", key="generate_roster"):
     with user_errors("Scheduling"):
         result = library.schedule()
+    week.take_generated()
 if result is None and st.session_state.get(week.WORKING) is None:
     st.info("Press **Generate roster** to schedule the week for this scenario, or open a stored version on the "
             "**Versions** page.")
@@ -169,6 +170,10 @@ if result is not None:
     show_result(result)
     made_for = library.describe_inputs()
     base = week.working(result.roster.to_frame(), key, made_for=(key, made_for))
+    opened_from = st.session_state.get(week.WORKING_FOR) or ["", ""]
+    if str(opened_from[0]).startswith(("version:", "run:")):
+        st.info(f"The roster being edited was opened from {opened_from[1]}; **Generate roster** makes the generated "
+                "one the roster being edited again.")
 else:
     base = st.session_state[week.WORKING]
     made_for = st.session_state.get(week.WORKING_FOR) or ["", "earlier inputs"]
@@ -255,6 +260,7 @@ with edit_tab:
         week.lock_rows(base)
         with user_errors("Scheduling"):
             library.schedule()
+        week.take_generated()
         st.rerun()
     compared = st.session_state.get("week_compare")
     if compared and len(compared) == 3 and compared[0] == edited_key:

@@ -17,7 +17,7 @@ def open_in_editor(version) -> None:
     from planning.versions import version_for_editing
 
     week.set_working(version_for_editing(version.id))
-    st.session_state[week.WORKING_FOR] = [f"version:{version.id}", f"version {version.id} ({version.name})"]
+    week.opened(f"version:{version.id}", f"version {version.id} ({version.name})")
 
 
 def panel(sc: Scenario, *, goto_editor: bool = False) -> None:
@@ -75,7 +75,7 @@ def panel(sc: Scenario, *, goto_editor: bool = False) -> None:
         if r2.button("Open its roster in the editor", key="open_run"):
             with user_errors("Opening the run"):
                 week.set_working(week.run_roster(run_labels[run_pick]))
-                st.session_state[week.WORKING_FOR] = [f"run:{run_labels[run_pick]}", run_pick]
+                week.opened(f"run:{run_labels[run_pick]}", run_pick)
             if goto_editor:
                 st.switch_page("pages/4_schedule.py")
             st.rerun()

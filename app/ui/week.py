@@ -162,6 +162,20 @@ def working(frame: pd.DataFrame, source: str, made_for: tuple[str, str] | None =
     return st.session_state[WORKING]
 
 
+def opened(source: str, words: str) -> None:
+    """The roster being edited was opened from `source` (a version, a stored run): it stays until the planner
+    generates again (a roster already generated for the current inputs does not replace it)."""
+    from app.ui import library
+
+    st.session_state[WORKING_FOR] = [source, words]
+    st.session_state[WORKING_FROM] = library.schedule_key()
+
+
+def take_generated() -> None:
+    """The next page run makes the generated roster the one being edited (the one before stays an Undo away)."""
+    st.session_state.pop(WORKING_FROM, None)
+
+
 def editor_key() -> str:
     return f"roster_editor_{st.session_state.get(EDITOR_REV, 0)}"
 

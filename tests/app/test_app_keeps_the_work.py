@@ -345,3 +345,31 @@ def test_a_target_typed_as_a_percentage_gets_a_hint():
     assert explained(Problem("channels.phone.target.service_level", "must be <= 1")) == \
         "must be <= 1 (a share: 0.8 means 80%)"
     assert explained(Problem("channels.phone.aht_seconds", "must be <= 1")) == "must be <= 1"
+
+
+def test_an_opened_version_is_not_replaced_by_a_roster_already_generated(small_week):
+    """Open a version while the current inputs have a generated roster: the version stays the one being edited
+    until Generate is pressed."""
+    from app.ui import week
+
+    at = open_app("4_schedule", run_verify=False, run_solver_effort=2, **FAST)
+    _generate(at)
+    generated = at.session_state[week.WORKING].copy()
+    edited = generated.iloc[1:].reset_index(drop=True)       # a version without the first shift
+    at.session_state[week.WORKING] = edited
+    at.run()
+    at.text_input(key="version_name").set_value("one shift less").run()
+    at.button(key="save_version").click().run()
+    at.session_state[week.WORKING] = generated
+    at.run()
+    label = next(o for o in at.selectbox(key="version_a").options if o.endswith(": one shift less"))
+    at.selectbox(key="version_a").set_value(label).run()
+    at.button(key="open_version").click().run()
+    at.run()
+    assert week.same_rows(at.session_state[week.WORKING], edited)
+    assert "opened from version" in texts(at)
+    at.button(key="generate_roster").click().run()
+    at.run()
+    assert week.same_rows(at.session_state[week.WORKING], generated)
+    at.button(key="undo_edit").click().run()
+    assert week.same_rows(at.session_state[week.WORKING], edited)
