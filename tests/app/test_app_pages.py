@@ -117,7 +117,8 @@ def test_scenario_page_validates_next_to_the_field_and_applies_valid_edits():
     _field(at, "channels.bot.containment").set_value(1.4).run()
     assert not at.exception
     messages = [e.value for e in at.error]
-    assert "must be <= 1" in messages  # the schema's own message, in the slot under the field
+    # the schema's own message, in the slot under the field, with a hint for a share typed as a percentage
+    assert "must be <= 1 (a share: 0.8 means 80%)" in messages
     assert any("1 problem" in m for m in messages)
     assert at.session_state["scenario_yaml"] == before  # the last valid scenario stays in use
 
