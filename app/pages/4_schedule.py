@@ -216,8 +216,10 @@ with edit_tab:
         agent_ids = [a.id for a in crew]
         groups = {a.id: a.skill_group for a in crew}
         dates = [str(sc.start + dt.timedelta(days=i)) for i in range(sc.days)]
-        if to_move in labels and st.session_state.get("move_for") != to_move:
-            # A newly picked shift fills the fields with where it is now (same widgets: nothing left stale).
+        if to_move in labels and (st.session_state.get("move_for") != to_move
+                                  or not st.session_state.get("move_start")):
+            # A newly picked shift fills the fields with where it is now (same widgets: nothing left stale); so
+            # does coming back from another page, which drops the fields' values.
             current = base.iloc[labels.index(to_move)]
             st.session_state["move_for"] = to_move
             st.session_state["move_agent"] = current["agent"] if current["agent"] in agent_ids else agent_ids[0]
