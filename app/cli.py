@@ -9,11 +9,11 @@ from pathlib import Path
 
 import typer
 
-from scenarios import EXAMPLE_SCENARIO, InputError
+from scenarios import EXAMPLE_SCENARIO, InputError, Problem
 
 # Command modules under app/commands; each registers its commands on `cli`.
 COMMAND_MODULES = ["validate", "forecast", "simulate", "schedule", "whatif", "runs", "versions", "publish", "calibrate",
-                   "intraday", "backtest_plan"]
+                   "intraday", "backtest_plan", "capacity"]
 
 cli = typer.Typer(
     name="ccplan",
@@ -44,18 +44,36 @@ def _root(version: bool = typer.Option(False, "--version", help="Show the versio
 def run_app(
     scenario: Path = typer.Argument(EXAMPLE_SCENARIO, help="Scenario YAML the app opens with (default: the example)."),
     port: int = typer.Option(8501, help="Port to serve on."),
+    host: str = typer.Option("127.0.0.1", help="Address to serve on. The default serves this machine only; any "
+                                               "other (e.g. 0.0.0.0: every network interface) shares the app and "
+                                               "needs a login configured in .streamlit/secrets.toml (README: "
+                                               "'Sharing the app')."),
+    max_upload_mb: int = typer.Option(50, min=1, max=2048, help="Largest file the app accepts as an upload, in MB."),
     headless: bool = typer.Option(True, help="Do not open a browser window."),
 ) -> None:
-    """Start the Streamlit planner app on a scenario (the built-in example by default). Stopping this command
-    (Ctrl-C or a termination signal) stops the server it started."""
+    """Start the Streamlit planner app on a scenario (the built-in example by default), on this machine only
+    unless --host shares it (with a login). Stopping this command (Ctrl-C or a termination signal) stops the
+    server it started."""
+    import os
     import signal
     import subprocess
 
+    from app.ui import auth
+
+    problem = auth.sharing_problem(host, auth.read_secrets())
+    if problem:
+        raise InputError([Problem("--host", problem)], "not sharing the app without a login")
     script = Path(__file__).with_name("streamlit_app.py")
     cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+           "--server.address", host, "--server.maxUploadSize", str(max_upload_mb),
            "--server.headless", str(headless).lower(), "--browser.gatherUsageStats", "false",
            "--", "--scenario", str(Path(scenario).resolve())]
-    server = subprocess.Popen(cmd)
+    where = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+    typer.echo(f"ccplan app on {where} " + ("(this machine only; --host shares it with a login)"
+                                            if auth.is_loopback(host) else "(shared: sign-in required)"))
+    # Every workspace change in the server names its user (planning.audit): none falls back to the OS user.
+    server = subprocess.Popen(cmd, env={**os.environ, "CCPLAN_MAX_UPLOAD_MB": str(max_upload_mb),
+                                        "CCPLAN_REQUIRE_USER": "1"})
 
     def stop(signum, frame) -> None:
         # A terminated ccplan must not leave the server running on its port.

@@ -15,11 +15,12 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts app/ on the path, not the 
 
 import streamlit as st  # noqa: E402
 
-from app.ui import state  # noqa: E402
+from app.ui import auth, state  # noqa: E402
 
 PAGES_DIR = Path(__file__).parent / "pages"
 
 st.set_page_config(page_title="ccplan", page_icon=":telephone_receiver:", layout="wide")
+user = auth.gate()  # a login page (or a refusal) and stop, unless someone who may use the app is here
 state.init(state.scenario_path_from_argv())
 
 pages = [
@@ -31,9 +32,12 @@ pages = [
     st.Page(PAGES_DIR / "6_today.py", title="Today", icon=":material/today:"),
     st.Page(PAGES_DIR / "7_replay.py", title="Replay", icon=":material/history:"),
     st.Page(PAGES_DIR / "8_plan_vs_actual.py", title="Plan vs actual", icon=":material/fact_check:"),
+    st.Page(PAGES_DIR / "9_capacity.py", title="Capacity plan", icon=":material/groups:"),
     st.Page(PAGES_DIR / "10_versions.py", title="Versions", icon=":material/inventory_2:"),
     st.Page(PAGES_DIR / "11_erlang.py", title="How many agents (Erlang)", icon=":material/calculate:"),
 ]
-page = st.navigation(pages)
+shared = [st.Page(PAGES_DIR / "12_published.py", title="Published roster", icon=":material/verified:",
+                  default=not user.can_edit)]
+page = st.navigation(auth.pages_for(user, pages, shared))
 
 page.run()

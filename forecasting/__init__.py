@@ -13,6 +13,8 @@ What it offers (everything outside forecasting uses these names only):
 - Call records: `read_calls`, `call_records` / `CallColumns` (per-call ACD records checked into one table),
   `history_from_calls` (counts per interval), `PRIORITY_SUFFIX`.
 - Service and patience fits from call records: `fit_handle` / `HandleFit`, `fit_patience` / `PatienceFit`.
+- Weeks ahead: `weekly_forecast` -> `WeeklyForecast` (weekly contacts with yearly season, trend, holiday weeks,
+  a band and sampled future paths; the handle time per week) for the capacity plan.
 - Intraday: `check_actuals`, `reforecast` / `reforecast_rest` (the rest of the day from the morning's counts,
   a Gamma-Poisson day factor), `DayFactorPrior`, `learn_prior_from_grid`.
 """
@@ -27,6 +29,7 @@ from .history import read_history, resample_history
 from .intraday import DayFactorPrior, check_actuals, learn_prior_from_grid, reforecast, reforecast_rest
 from .models import (ETSProfile, ForecastModel, MSTLModel, SARIMAXFourier, SeasonalNaive, WeekdayMean,
                      impute_days)
+from .weekly import WeeklyForecast, weekly_forecast
 from .servicefit import HandleFit, PatienceFit, fit_handle, fit_patience
 
 __all__ = [
@@ -35,5 +38,5 @@ __all__ = [
     "SARIMAXFourier", "SeasonalNaive", "WeekdayMean", "backtest", "backtest_grid", "backtest_residuals",
     "call_records", "check_actuals", "fit_handle", "fit_patience", "fold_windows", "forecast", "history_from_calls",
     "impute_days", "learn_prior_from_grid", "model_from_name", "read_calls", "read_history", "reforecast",
-    "reforecast_rest", "resample_history", "to_grid",
+    "reforecast_rest", "resample_history", "to_grid", "WeeklyForecast", "weekly_forecast",
 ]

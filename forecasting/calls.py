@@ -78,7 +78,7 @@ def history_from_calls(calls: pd.DataFrame | str | Path, interval_minutes: int =
     where = name or ("calls" if isinstance(calls, pd.DataFrame) else str(calls))
     df, served = _agent_calls(calls, cols, where, (), "map the columns with the --*-column options")
     when = _arrival_times(df, cols, where)
-    handle = pd.to_numeric(df[cols.handle_seconds], errors="coerce") if cols.handle_seconds else pd.Series(np.nan, index=df.index)
+    handle = _handle_seconds(df, cols, where)
     channel = df[cols.channel].map(lambda t: (channel_map or {}).get(t, t)) if cols.channel else channel_name
     frame = pd.DataFrame({"ds": when.dt.floor(f"{interval_minutes}min"), "channel": channel,
                           "handle": handle.where(served & (handle > 0))})
@@ -125,8 +125,48 @@ def _served_by_agent(df: pd.DataFrame, cols: CallColumns) -> pd.Series:
     return served
 
 
+# A clock time of the day as an ACD writes it: H:MM:SS (or H:MM), 0:00:00 to 23:59:59.
+_CLOCK = r"^([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?$"
+
+
+def _check_clocks(df: pd.DataFrame, columns: tuple, cols: CallColumns, where: str) -> None:
+    """Every set clock cell of `columns` (those in the file) is a time of day; InputError names the first rows of
+    one that is not (pandas would read 25:61:00 as 26:01 and move the call to the next day without a word)."""
+    problems = []
+    for column in columns:
+        if not column or column not in df.columns:
+            continue
+        cells = df[column].astype(str).str.strip()
+        bad = df[column].notna() & (cells != cols.unset) & ~cells.str.match(_CLOCK)
+        for i in np.flatnonzero(bad.to_numpy())[:5]:
+            problems.append(Problem(f"{where}:row {int(df.index[i]) + 2}",
+                                    f"{column} '{cells.iloc[i]}' is not a clock time H:MM:SS (0:00:00 to 23:59:59)"))
+    if problems:
+        raise InputError(problems, TITLE)
+
+
+def _handle_seconds(df: pd.DataFrame, cols: CallColumns, where: str) -> pd.Series:
+    """Handle seconds of each call (NaN without a handle column); InputError names the first rows whose cell is
+    not a number or is negative (they would otherwise drop out of the AHT without a word)."""
+    if not cols.handle_seconds:
+        return pd.Series(np.nan, index=df.index)
+    cells = df[cols.handle_seconds].astype(str).str.strip()
+    handle = pd.to_numeric(cells.where(df[cols.handle_seconds].notna() & (cells != "")), errors="coerce")
+    given = df[cols.handle_seconds].notna() & (cells != "")
+    problems = []
+    for i in np.flatnonzero((given & (handle.isna() | ~np.isfinite(handle) | (handle < 0))).to_numpy())[:5]:
+        what = "is negative" if handle.iloc[i] < 0 else "is not a number of seconds"
+        problems.append(Problem(f"{where}:row {int(df.index[i]) + 2}",
+                                f"{cols.handle_seconds} '{cells.iloc[i]}' {what}"))
+    if problems:
+        raise InputError(problems, TITLE)
+    return handle
+
+
 def _arrival_times(df: pd.DataFrame, cols: CallColumns, where: str) -> pd.Series:
     """Arrival date-time of each call (raises InputError naming the first unreadable row)."""
+    if cols.date:
+        _check_clocks(df, (*cols.arrival, cols.entry), cols, where)
     # first arrival column that is set
     clock = pd.Series(np.nan, index=df.index, dtype=object)
     for c in reversed(cols.arrival):
@@ -177,8 +217,8 @@ def call_records(calls: pd.DataFrame | str | Path, columns: CallColumns | None =
     df, served = _agent_calls(calls, cols, where, (cols.server, cols.service_start),
                               "calibration needs the server and service start columns too")
     arrival = _arrival_times(df, cols, where)
-    handle = pd.to_numeric(df[cols.handle_seconds], errors="coerce") if cols.handle_seconds else \
-        pd.Series(np.nan, index=df.index)
+    handle = _handle_seconds(df, cols, where)
+    _check_clocks(df, (cols.service_start,), cols, where)
     service_start = _clock_after(arrival, df[cols.service_start], cols.unset).where(served)
     if cols.wait_seconds and cols.wait_seconds in df.columns:
         wait = pd.to_numeric(df[cols.wait_seconds], errors="coerce").clip(lower=0).fillna(0.0)

@@ -3,7 +3,8 @@
 Learned from a series' own rolling-origin backtest residuals (`backtest_residuals`), in two layers:
 - day factor: actual day total / forecast day total = exp(mu + w + e_d), with w a shock shared by the days of the
   forecast week and e_d one per day, both normal: the log factor has mean `bias_`, standard deviation `day_sd_` and
-  correlation `day_corr_` between two days of the same week (one-way random-effects ANOVA over the backtest weeks);
+  correlation `day_corr_` between two days of the same week (one-way random-effects ANOVA over the backtest weeks,
+  on log factors winsorized at WINSOR_AT robust standard deviations, so one odd day does not set the spread);
 - interval noise: given the day's total, the count of an interval is Poisson around (forecast x day factor x G)
   with G a Gamma of mean 1 and coefficient of variation `interval_cv_` (the profile's own error: counts vary more
   than Poisson, var = mean + (interval_cv_ x mean)^2).
@@ -23,6 +24,12 @@ RESIDUAL_COLUMNS = ("fold", "day", "slot", "forecast", "actual")
 MIN_WEEKS = 4            # fewer backtest weeks than this: the spread itself is too uncertain to trust
 HIGH_WAPE = 0.25         # interval WAPE above this: the forecast is a rough guide only
 COVERAGE_OK = (0.70, 0.90)
+# Day factors are winsorized at this many robust standard deviations before their spread is estimated; the spread
+# is then divided by the winsorized normal's standard deviation (variance E[clip(Z, -c, c)^2] for a standard
+# normal Z) so a clean normal sample still gives its own sd.
+WINSOR_AT = 2.5
+WINSOR_VARIANCE = float((2 * stats.norm.cdf(WINSOR_AT) - 1) - 2 * WINSOR_AT * stats.norm.pdf(WINSOR_AT)
+                        + 2 * WINSOR_AT ** 2 * stats.norm.sf(WINSOR_AT))
 
 
 class ForecastErrorModel:
@@ -132,7 +139,8 @@ def _fit_parameters(table: pd.DataFrame) -> tuple[float, float, float, float]:
         return 0.0, 0.10, 0.0, 0.0
     z = np.log(days["actual"] / days["forecast"])
     bias = float(z.mean())
-    day_sd, day_corr = _variance_components(z)
+    day_sd, day_corr = _variance_components(_winsorized(z))
+    day_sd /= np.sqrt(WINSOR_VARIANCE)
     # interval noise given the day: expected count = forecast x the day's own factor
     factor = (days["actual"] / days["forecast"]).rename("factor")
     cells = t.join(factor, on=["fold", "day"]).dropna(subset=["factor"])
@@ -141,6 +149,17 @@ def _fit_parameters(table: pd.DataFrame) -> tuple[float, float, float, float]:
     keep = expected > 0.5
     excess = ((y[keep] - expected[keep]) ** 2 - expected[keep]).sum() / max((expected[keep] ** 2).sum(), 1e-12)
     return bias, day_sd, day_corr, float(np.sqrt(max(excess, 0.0)))
+
+
+def _winsorized(z: pd.Series) -> pd.Series:
+    """Log day factors pulled in to median +- WINSOR_AT robust standard deviations (1.4826 MAD): one holiday or
+    outage day among the backtest weeks would otherwise widen every band and every hedge (calendar effects and
+    listed holidays are the point forecast's job, not the spread's)."""
+    median = float(z.median())
+    scale = 1.4826 * float(np.median(np.abs(z - median)))
+    if scale <= 0:
+        return z
+    return z.clip(median - WINSOR_AT * scale, median + WINSOR_AT * scale)
 
 
 def _variance_components(z: pd.Series) -> tuple[float, float]:

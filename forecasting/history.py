@@ -66,7 +66,7 @@ def _load(source: str | Path | pd.DataFrame, name: str) -> pd.DataFrame:
 def _check_rows(df: pd.DataFrame, name: str) -> pd.DataFrame:
     """Types, negative counts, duplicates and order; rows named as in the file (header = row 1)."""
     df = df.reset_index(drop=True)
-    df["ds"] = parse_datetimes(df["ds"])
+    df["ds"] = parse_datetimes(df["ds"], name)
     df["channel"] = df["channel"].astype(str)
     if "aht_seconds" not in df.columns:
         df["aht_seconds"] = np.nan

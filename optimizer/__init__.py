@@ -22,11 +22,19 @@ simulates and re-sizes (planning.schedule) composes these entry points:
   `move_problems`, `call_in_problems`; `cut_windows`, `vto_shift`); `apply_actions`. `choose_actions` -> `Choice`
   (CP-SAT over their coverage and cost; `ChoiceSettings`, `on_duty_coverage`): optimizer.intraday_actions,
   optimizer.intraday_choice.
+- `plan_hiring(problem, budget)` -> `CapacityOutcome`: the hiring plan over the weeks ahead (CP-SAT: training
+  classes with lead time, size limits, ramp-up, attrition, flex, overtime, cross-training, shortage penalty) for a
+  `CapacityProblem` of `CapacityGroup`s; `rule_of_thumb` (a planner's monthly rule), `evaluate_capacity`,
+  `plan_cohorts` / `Cohort`, `capacity_cover`, `capacity_costs`, `HiringPlan` of `TrainingClass`es and `Transfer`s,
+  `SHORT_TOLERANCE_FTE` (optimizer.capacity).
 - `Budget`: a solver stage's effort (CP-SAT deterministic time), wall-clock safety limit and threads
   (optimizer.solver): the same inputs give the same plan and roster on any machine, quiet or loaded.
 """
 
 from .agents import generate_agents, group_limits
+from .capacity import (SHORT_TOLERANCE_FTE, CapacityGroup, CapacityOutcome, CapacityProblem, Cohort, HiringPlan,
+                       TrainingClass, Transfer, capacity_costs, capacity_cover, evaluate_capacity, plan_cohorts,
+                       plan_hiring, rule_of_thumb)
 from .baseline import baseline_requirement, two_step_shifts
 from .coverage import coverage_tables
 from .export import publish_workbook, write_calendars, write_excel, write_outputs
@@ -45,7 +53,10 @@ from .shifts import paid_hours_lower_bound, select_shifts
 from .solver import Budget
 from .templates import Template, check_rules, shift_templates
 
-__all__ = ["NO_LOCKS", "Locked", "publish_workbook", "resize_requirement", "write_calendars", "Action", "ActionMenu", "Choice", "ChoiceSettings", "Today", "apply_actions", "call_in_problems",
+__all__ = ["SHORT_TOLERANCE_FTE", "CapacityGroup", "CapacityOutcome", "CapacityProblem", "Cohort", "HiringPlan",
+           "TrainingClass", "Transfer", "capacity_costs", "capacity_cover", "evaluate_capacity", "plan_cohorts",
+           "plan_hiring", "rule_of_thumb",
+           "NO_LOCKS", "Locked", "publish_workbook", "resize_requirement", "write_calendars", "Action", "ActionMenu", "Choice", "ChoiceSettings", "Today", "apply_actions", "call_in_problems",
            "candidate_actions", "choose_actions", "cut_windows", "move_problems", "on_duty_coverage",
            "overtime_problems", "start_early_problems", "vto_problems", "vto_shift",
            "Budget", "GroupLimits", "PlannedShift", "RosterOutcome", "ShiftPlan", "Template", "baseline_requirement",

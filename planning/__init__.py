@@ -16,11 +16,16 @@ Entry points:
   the Erlang C baseline's and a hindsight roster's) on the week's actual counts, a `PlanBacktest`
   (planning.backtest_plan);
 - `prepare_publish`: a roster ready to publish, with coverage against the requirement (planning.publish);
+- `capacity_plan`: how many people to hire and train, and when, over the weeks ahead (a `CapacityResult`: weekly
+  forecast, `StaffingCurve` from ccplan's own schedule of the representative week, the hiring plan against a
+  planner's rule of thumb, a Monte Carlo of attrition and demand, what-ifs); `staffing_curve`, `read_curve`, `curve_key`
+  (planning.capacity);
 - `guard_size`: the size guard simulate, schedule and run_whatif call at entry (planning.guard);
 - `Workspace`: the SQLite store of runs (planning.store).
 """
 
 from .backtest_plan import PlanBacktest, backtest_plan
+from .capacity import CapacityResult, StaffingCurve, capacity_plan, curve_key, read_curve, staffing_curve
 from .calibrate_replay import CalibratedReplay, ReplayModel, calibrate_and_replay, replay_json, replay_with
 from .demand import DemandUncertainty, WeekDemand, scenario_demand, week_demand
 from .execution import open_executor
@@ -31,7 +36,7 @@ from .schedule import DEFAULT_RISK, METHODS, RISK_CURVE, ScheduleResult, schedul
 from .store import Workspace
 from .whatif import build_variants, run_whatif
 
-__all__ = ["DEFAULT_RISK", "DemandUncertainty", "METHODS", "PlanBacktest", "RISK_CURVE", "WeekDemand",
+__all__ = ["CapacityResult", "StaffingCurve", "capacity_plan", "curve_key", "read_curve", "staffing_curve", "DEFAULT_RISK", "DemandUncertainty", "METHODS", "PlanBacktest", "RISK_CURVE", "WeekDemand",
            "backtest_plan", "week_demand", "CalibratedReplay", "PublishedWeek", "ReplayModel", "ScheduleResult", "Workspace",
            "build_variants", "calibrate_and_replay", "guard_size", "open_executor", "prepare_publish", "replay_json",
            "replay_with", "run_whatif", "scenario_demand", "schedule", "simulate"]

@@ -181,7 +181,7 @@ def _from_forecast_file(scenario: Scenario) -> pd.DataFrame:
         return f"{name}:row {i + 2}"
 
     problems: list[Problem] = []
-    ds = parse_datetimes(df["ds"])
+    ds = parse_datetimes(df["ds"], name)
     for i in np.flatnonzero(ds.isna().to_numpy())[:5]:
         problems.append(Problem(row(i), f"ds '{df['ds'].iloc[i]}' is not a date-time"))
     step = pd.Timedelta(minutes=scenario.interval_minutes)

@@ -37,7 +37,7 @@ from sim import SimResult, SimSummary, judge_simulation, max_abandon_of, meeting
 
 from .demand import BACKTEST_SOURCE, DemandUncertainty, setting_uncertainty, week_demand
 from .execution import executor_or_local
-from .guard import guard_size
+from .guard import guard_crew, guard_shift_model, guard_size
 from .plausible import PlausibleWeeks, draw_weeks, hedged_demand, plausible_figures, simulate_weeks
 from .schedule_results import (CertifiedFigures, PlausibleFigures, RiskPoint, RoundSummary, SampleFigures,
                                ScheduleKPIs, ScheduleResult, TargetFigures, worst_share)
@@ -424,6 +424,7 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
              certify_replications: int = CERTIFY_REPLICATIONS, locked: Roster | list[Shift] | None = None,
              time_off: list[TimeOff] | None = None, executor: Executor | None = None,
              max_contacts: float | None = None, max_agents: float | None = None,
+             max_shift_variables: float | None = None,
              risk: float | None = DEFAULT_RISK, risk_curve: Sequence[float] = (),
              uncertainty: DemandUncertainty | None = None) -> ScheduleResult:
     """Schedule and roster the scenario's week.
@@ -439,7 +440,7 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
     comes back with a warning. locked: shifts (a Roster, e.g. scenarios.read_locked, or a list) kept exactly as
     they are, the rest scheduled around them (optimizer.locked); InputError when one is not for one of the agents
     in its skill group. time_off: entries (scenarios.read_time_off) added to the agents' unavailable times.
-    max_contacts, max_agents: the size guard's limits (planning.guard), checked before any work.
+    max_contacts, max_agents, max_shift_variables: the size guards' limits (planning.guard), checked before any work.
     risk: plan against plausible weeks of demand (ccplan): the roster must meet the targets in TARGET_SHARE of
     open intervals on this share of the weeks drawn from the demand's error law; None takes the forecast as exact.
     uncertainty: that law (default: the scenario's, planning.demand.week_demand, when `demand` is None, else
@@ -467,6 +468,8 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
     if problems:
         raise InputError(problems, "invalid schedule settings")
     agents = agents if agents is not None else generate_agents(scenario)
+    guard_crew(scenario, agents)
+    guard_shift_model(scenario, agents, place_breaks=method == "ccplan", max_variables=max_shift_variables)
     if time_off is not None:
         agents = apply_time_off(agents, time_off, scenario)
     fixed = NO_LOCKS

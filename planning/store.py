@@ -35,6 +35,8 @@ import pandas as pd
 from scenarios import InputError, Problem, Roster, Scenario, dump_yaml
 from scenarios.flat import flatten
 
+from . import audit
+
 ENV_VAR = "CCPLAN_WORKSPACE"
 DEFAULT_PATH = Path(".ccplan") / "workspace.sqlite"
 RUN_KINDS = ("simulate", "schedule", "whatif")
@@ -169,15 +171,20 @@ class _Versions:
     def add_version(self, name: str, scenario: Scenario, roster: Roster | pd.DataFrame | str, figures: dict, *,
                     agents: pd.DataFrame | str | None = None, seed: int | None = None, run_id: int | None = None,
                     parent_id: int | None = None, note: str = "",
-                    tables: dict[str, pd.DataFrame] | None = None) -> int:
+                    tables: dict[str, pd.DataFrame] | None = None, draft: bool = False,
+                    before: Callable[[sqlite3.Connection], None] | None = None) -> int:
         """Store a generated or edited roster as a named version (one transaction) and return its id. `tables`
-        (e.g. "intervals": the per-interval simulated figures) are kept for comparing versions."""
+        (e.g. "intervals": the per-interval simulated figures) are kept for comparing versions. `draft`: edits kept
+        after a refused save (audited as a draft); `before(db)` runs inside the transaction first and may refuse
+        the save by raising (planning.edits: a stale base)."""
         name = str(name).strip()
         if not name:
             raise InputError([Problem("name", "a version needs a name")], "invalid version")
         agents_csv = agents.to_csv(index=False) if isinstance(agents, pd.DataFrame) else agents
         rows = [(n, f.to_csv(index=False)) for n, f in (tables or {}).items() if f is not None]
         with self._transaction():
+            if before is not None:
+                before(self.db)
             cur = self.db.execute(
                 "INSERT INTO versions (created_at, name, scenario_name, scenario_yaml, agents_csv, seed, roster_csv, "
                 "figures_json, run_id, parent_id, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -186,6 +193,8 @@ class _Versions:
             vid = int(cur.lastrowid)
             self.db.executemany("INSERT INTO version_tables (version_id, name, csv) VALUES (?, ?, ?)",
                                 [(vid, n, text) for n, text in rows])
+            audit.record(self.db, self.user, audit.DRAFT_SAVED if draft else audit.VERSION_SAVED, ("version", vid),
+                         f"{name}" + (f" (from version {parent_id})" if parent_id else "") + (f": {note}" if note else ""))
         return vid
 
     def versions(self) -> list[Version]:
@@ -219,6 +228,7 @@ class _Versions:
                 raise InputError([Problem(f"version {version_id}", "no such version")], "unknown version")
             self.db.execute("UPDATE versions SET published_at = NULL WHERE scenario_name = ?", (row[0],))
             self.db.execute("UPDATE versions SET published_at = ? WHERE id = ?", (_now(), int(version_id)))
+            audit.record(self.db, self.user, audit.VERSION_PUBLISHED, ("version", int(version_id)), row[0])
 
     def published_version(self, scenario_name: str) -> Version | None:
         row = self.db.execute("SELECT id FROM versions WHERE scenario_name = ? AND published_at IS NOT NULL",
@@ -228,15 +238,29 @@ class _Versions:
     def delete_version(self, version_id: int) -> bool:
         with self._transaction():
             cur = self.db.execute("DELETE FROM versions WHERE id = ?", (int(version_id),))
+            if cur.rowcount:
+                audit.record(self.db, self.user, audit.VERSION_DELETED, ("version", int(version_id)))
         return cur.rowcount > 0
+
+    def record_edit(self, action: str, target: tuple[str, int | None], detail: str) -> None:
+        """Audit an edit made outside the stored tables (a shift edited or locked in the app's working roster of
+        `target`, e.g. ("version", 3)); refused for a user who may not edit."""
+        with self._transaction():
+            audit.record(self.db, self.user, action, target, detail)
+
+    def history(self, target: tuple[str, int] | None = None, limit: int | None = None) -> list[audit.AuditEntry]:
+        """Who changed what and when, newest first (planning.audit): every change, or one target's."""
+        return audit.history(self.db, target, limit)
 
 
 
 class Workspace(_Versions):
-    """An open workspace. Use as a context manager (`with Workspace(path) as ws:`) or call close()."""
+    """An open workspace. Use as a context manager (`with Workspace(path) as ws:`) or call close(). `user`: who
+    makes the changes (audited; a viewer's are refused), default planning.audit.current_actor()."""
 
-    def __init__(self, path: str | Path | None = None):
+    def __init__(self, path: str | Path | None = None, *, user: audit.User | None = None):
         self.path = workspace_path(path)
+        self.user = user or audit.current_actor()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # Autocommit mode: every write below opens its own explicit transaction.
@@ -246,6 +270,9 @@ class Workspace(_Versions):
             self.db.execute("PRAGMA synchronous=FULL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
+            if not audit.has_table(self.db):
+                with self._transaction():
+                    audit.ensure_table(self.db)
         except sqlite3.DatabaseError as exc:
             raise InputError([Problem(str(self.path), f"not a usable ccplan workspace ({exc})")],
                              "cannot open workspace") from None
@@ -288,6 +315,7 @@ class Workspace(_Versions):
         with self._transaction():
             cur = self.db.execute("INSERT INTO batches (created_at, kind, scenario_name, spec_json, owner) "
                                   "VALUES (?, ?, ?, ?, ?)", (_now(), kind, scenario_name, _dumps(spec), _owner()))
+            audit.record(self.db, self.user, audit.BATCH_OPENED, ("batch", int(cur.lastrowid)), scenario_name)
         return int(cur.lastrowid)
 
     def add_run(self, kind: str, scenario: Scenario, results: dict, *, seed: int | None = None,
@@ -324,6 +352,7 @@ class Workspace(_Versions):
             run_id = int(cur.lastrowid)
             self.db.executemany("INSERT INTO run_tables (run_id, name, csv) VALUES (?, ?, ?)",
                                 [(run_id, name, text) for name, text in table_rows])
+            audit.record(self.db, self.user, audit.RUN_STORED, ("run", run_id), f"{kind}: {scenario.name}")
         return run_id
 
     def delete(self, run_ids: Iterable[int]) -> list[int]:
@@ -332,6 +361,8 @@ class Workspace(_Versions):
         with self._transaction():
             found = [i for i in ids if self.db.execute("SELECT 1 FROM runs WHERE id = ?", (i,)).fetchone()]
             self.db.executemany("DELETE FROM runs WHERE id = ?", [(i,) for i in found])
+            for i in found:
+                audit.record(self.db, self.user, audit.RUN_DELETED, ("run", i))
             # A batch whose runs are all gone goes too, unless a running sweep owns it: a sweep opens its batch
             # before its first run is stored, and must find it there.
             empty = [(r["id"], r["owner"]) for r in self.db.execute(

@@ -47,11 +47,18 @@ def record_version(name: str, scenario: Scenario, roster: Roster, sim_result: Si
     with Workspace(workspace) as ws:
         vid = ws.add_version(name, scenario, roster, figures or roster_figures(scenario, roster, sim_result),
                              agents=agents_csv, seed=seed, run_id=run_id, tables=tables or None)
-        if locked is not None and len(locked):
-            ws.db.execute(_LOCKS)
-            ws.db.execute("INSERT OR REPLACE INTO version_locks (version_id, locked_csv) VALUES (?, ?)",
-                          (vid, _rows(locked).to_csv(index=False)))
-        return vid
+    keep_locks(vid, locked, workspace)
+    return vid
+
+
+def keep_locks(version_id: int, locked: pd.DataFrame | None, workspace: str | Path | None = None) -> None:
+    """Keep the shifts locked in a version (roster rows, ROSTER_COLUMNS; None or none: nothing kept)."""
+    if locked is None or not len(locked):
+        return
+    with Workspace(workspace) as ws:
+        ws.db.execute(_LOCKS)
+        ws.db.execute("INSERT OR REPLACE INTO version_locks (version_id, locked_csv) VALUES (?, ?)",
+                      (int(version_id), _rows(locked).to_csv(index=False)))
 
 
 _LOCKS = ("CREATE TABLE IF NOT EXISTS version_locks (version_id INTEGER PRIMARY KEY REFERENCES versions(id) "

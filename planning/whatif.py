@@ -33,7 +33,7 @@ from optimizer import requirements
 
 from .aht import with_aht_source
 from .demand import finish_demand, scenario_demand
-from .guard import ALREADY_GUARDED, guard_variants
+from .guard import ALREADY_GUARDED, guard_variant_count, guard_variants, whatif_work
 from .schedule import DEFAULT_EFFORT, DEFAULT_TIME_LIMIT, schedule
 from .schedule_results import ScheduleKPIs
 from .store import compute_inputs_hash, jsonable
@@ -114,13 +114,15 @@ class WhatIfResult:
 # --- building variants ---------------------------------------------------------------------------------------
 
 def build_variants(base: Scenario, sets: Iterable[Override] = (), sweeps: Iterable[list[Override]] = (),
-                   fixed_staff: bool = True) -> list[Variant]:
+                   fixed_staff: bool = True, *, max_variants: float | None = None) -> list[Variant]:
     """The base first, then one variant per grid point (`sets` applied to every point).
 
     Every variant is validated here, so a bad override is reported (naming its path) before anything runs.
-    A grid point equal to the base is the base itself (not run twice).
+    A grid point equal to the base is the base itself (not run twice). A grid larger than `max_variants`
+    (planning.guard.guard_variant_count) is refused before any variant is built, with the work it would be.
     """
     grid = override_grid(sets, sweeps)
+    guard_variant_count(whatif_work(base, len(grid) + 1, reoptimize=not fixed_staff), max_variants=max_variants)
     problems: list[Problem] = []
     if fixed_staff:
         for ov in {o.path: o for point in grid for o in point}.values():
@@ -188,7 +190,8 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
                workers: int = 1, workspace=None, method: str = "erlang-a", verify: bool = True,
                effort: float = DEFAULT_EFFORT, time_limit: float | None = DEFAULT_TIME_LIMIT,
                progress: Progress | None = None, max_contacts: float | None = None,
-               max_agents: float | None = None, aht_source: str = "history") -> WhatIfResult:
+               max_agents: float | None = None, max_variants: float | None = None,
+               aht_source: str = "history") -> WhatIfResult:
     """Run every variant (the base is `variants[0]`) and compare each with the base.
 
     Fixed staff (default): every variant is simulated with `staffing` (a Roster or a staffing plan of available
@@ -201,12 +204,13 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
 
     `executor` (with `workers` tasks at once) runs variants in parallel, or a single variant's replications.
     `workspace` (a planning.store.Workspace) stores each variant as a "whatif" run as soon as it finishes.
-    `max_contacts`, `max_agents`: the size guard's limits (planning.guard), checked for every variant before any
-    runs. `aht_source`: each variant's handle time, "history" (the forecast's) or "scenario" (its `aht_seconds`;
-    planning.aht). Returns the results in variant order with the comparison table (see `compare`).
+    `max_contacts`, `max_agents`, `max_variants`: the size guards' limits (planning.guard), checked for every
+    variant before any runs. `aht_source`: each variant's handle time, "history" (the forecast's) or "scenario"
+    (its `aht_seconds`; planning.aht). Returns the results in variant order with the comparison table (see
+    `compare`).
     """
     guard_variants(variants, staffing, replications=replications, workers=workers, max_contacts=max_contacts,
-                   max_agents=max_agents)
+                   max_agents=max_agents, reoptimize=reoptimize, max_variants=max_variants, effort=effort)
     progress = progress or no_progress
     base = variants[0].scenario
     replications = int(replications or base.simulation.replications)

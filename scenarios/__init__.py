@@ -10,6 +10,7 @@ Entry points:
   `constant_staffing`.
 - The named agents (scenarios.agents): `Agent` (a rostered agent's contract), `read_agents`; `TimeOff`,
   `read_time_off`, `apply_time_off`; locked shifts `read_locked` (a Roster) / `check_locked`; `split_by_day`.
+- The capacity plan's inputs (scenarios.capacity): `CapacityInput`, `load_capacity`.
 - `CsvText`: a CSV held in memory with its file's name (an upload), read wherever a path is.
 - `InputError` / `Problem`: errors naming the field, row or interval.
 - `scenarios.overrides`: dotted-path changes (`set_path`, the one setter of scenario fields by path);
@@ -19,6 +20,7 @@ Entry points:
 from . import bounds
 from .agents import (Agent, TimeOff, apply_time_off, check_locked, read_agents, read_locked, read_time_off,
                      split_by_day)
+from .capacity import CapacityInput, load_capacity
 from .calendar import interval_index, open_mask, week_intervals
 from .clock import DAY_MINUTES, clock_minutes, clock_seconds, format_clock, hours_minutes, is_clock, parse_span
 from .errors import InputError, Problem, ScenarioError
@@ -34,7 +36,7 @@ EXAMPLES_DIR = __import__("pathlib").Path(__file__).parent / "examples"
 EXAMPLE_SCENARIO = EXAMPLES_DIR / "insurance_week.yaml"
 
 __all__ = [
-    "AIChannel", "Agent", "DAY_MINUTES", "bounds", "ChatChannel", "CsvText", "DeferredChannel", "DeferredTarget",
+    "AIChannel", "Agent", "CapacityInput", "load_capacity", "DAY_MINUTES", "bounds", "ChatChannel", "CsvText", "DeferredChannel", "DeferredTarget",
     "Demand", "EXAMPLE_SCENARIO", "InputError", "OpeningHours", "Progress", "no_progress", "scaled",
     "ROSTER_COLUMNS", "Roster", "Shift", "TimeOff", "apply_time_off", "check_locked", "clock_minutes",
     "clock_seconds", "constant_staffing", "format_clock", "hours_minutes", "is_clock", "parse_span",

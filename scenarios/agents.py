@@ -56,7 +56,7 @@ class Agent:
 def read_agents(source: Source, scenario: Scenario) -> list[Agent]:
     """Read and check an agents CSV (see module docstring); InputError names the file, row and field."""
     name = "agents" if isinstance(source, pd.DataFrame) else str(source)
-    df = read_table(source.astype(str) if isinstance(source, pd.DataFrame) else source, title="invalid agents file",
+    df = read_table(_text_cells(source) if isinstance(source, pd.DataFrame) else source, title="invalid agents file",
                     text=True, name=name)
     if "agent" not in df.columns and "id" in df.columns:
         df = df.rename(columns={"id": "agent"})
@@ -87,13 +87,9 @@ def read_agents(source: Source, scenario: Scenario) -> list[Agent]:
         except ValueError as exc:
             problems.append(Problem(f"{where}, unavailable", str(exc)))
             off = []
-        pref = None
-        text = str(row.get("preferred_start") or "").strip()
-        if text and text.lower() != "nan":
-            try:
-                pref = parse_span(text)
-            except ValueError as exc:
-                problems.append(Problem(f"{where}, preferred_start", str(exc)))
+        pref, problem = _preferred_start(str(row.get("preferred_start") or "").strip())
+        if problem:
+            problems.append(Problem(f"{where}, preferred_start", problem))
         if lo is not None and hi is not None:
             agents.append(Agent(agent_id, group_name, lo, hi, off, pref))
         if len(problems) >= 50:
@@ -105,10 +101,30 @@ def read_agents(source: Source, scenario: Scenario) -> list[Agent]:
     return agents
 
 
+def _preferred_start(text: str) -> tuple[tuple[int, int] | None, str | None]:
+    """(window of start minutes, None) from a cell; empty -> (None, None); else (None, the problem)."""
+    if not text:
+        return None, None
+    try:
+        window = parse_span(text)
+    except ValueError as exc:
+        return None, str(exc)
+    if window is None or window[1] > DAY_MINUTES:
+        # Shifts end by midnight: a window of start times past it is a window written backwards.
+        return None, (f"'{text}' {'is closed' if window is None else 'ends before it starts'}: give the earliest "
+                      "and latest start the agent prefers, e.g. 07:00-10:00")
+    return window, None
+
+
+def _text_cells(source: pd.DataFrame) -> pd.DataFrame:
+    """A table given in memory as text, its missing cells (NaN, None) empty: "nan" typed in a file stays a value
+    its reader names."""
+    return source.astype(object).where(source.notna(), "").astype(str)
+
+
 def _number(value, default: float, where: str, what: str, problems: list[Problem]) -> float | None:
     """Hours per week from a cell: empty -> the group's contract; else finite, >= 0 and within the shared bound."""
-    # A DataFrame given in memory turns empty cells into "nan"/"None" text: those mean "the group's contract" too.
-    number = bounds.parse_number(None if str(value).strip().lower() in ("nan", "none") else value)
+    number = bounds.parse_number(value)
     if number is None:
         return float(default)
     if math.isnan(number):
@@ -175,7 +191,7 @@ def read_time_off(source: Source, scenario: Scenario, agents: list[Agent]) -> li
     (exclusive); no end: the start's whole day. InputError names the file, row and field of every problem,
     including agents that are not among `agents`."""
     name = "time off" if isinstance(source, pd.DataFrame) else str(source)
-    df = read_table(source.astype(str) if isinstance(source, pd.DataFrame) else source, title="invalid time-off file",
+    df = read_table(_text_cells(source) if isinstance(source, pd.DataFrame) else source, title="invalid time-off file",
                     text=True, name=name)
     if "start" not in df.columns and "date" in df.columns:
         df = df.rename(columns={"date": "start"})

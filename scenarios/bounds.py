@@ -28,21 +28,25 @@ from .errors import InputError, Problem
 
 @dataclass(frozen=True)
 class Limit:
-    """An upper bound `hi` in `unit`; `note` restates it in a friendlier unit ("4 h")."""
+    """An upper bound `hi` in `unit`; `note` restates it in a friendlier unit ("4 h"). `least`: the smallest
+    positive value that is not a typo (a handle time of a nanosecond); 0 and below stay the schema's own checks."""
 
     hi: float
     unit: str = ""
     note: str = ""
+    least: float = 0.0
 
-    def text(self) -> str:
+    def text(self, value: float | None = None) -> str:
         """'14400 s (4 h)'."""
+        value = self.hi if value is None else value
         unit = f" {self.unit}" if self.unit else ""
-        note = f" ({self.note})" if self.note else ""
-        hi = str(int(self.hi)) if float(self.hi).is_integer() else f"{self.hi:g}"
-        return f"{hi}{unit}{note}"
+        note = f" ({self.note})" if self.note and value == self.hi else ""
+        shown = str(int(value)) if float(value).is_integer() else f"{value:g}"
+        return f"{shown}{unit}{note}"
 
     def problem(self, value: float, lo: float | None = None, lo_open: bool = False) -> str | None:
-        """None when `value` is finite, within [lo, hi] (lo excluded when `lo_open`), else the message."""
+        """None when `value` is finite, within [lo, hi] (lo excluded when `lo_open`) and, when positive, at least
+        `least`; else the message."""
         low = "" if lo is None else f"{'>' if lo_open else '>='} {lo:g} and "
         if not math.isfinite(value):
             return f"must be finite{', ' + low if low else ' and '}at most {self.text()} (got {value})"
@@ -50,13 +54,17 @@ class Limit:
             return f"must be {low}at most {self.text()} (got {value:g})"
         if value > self.hi:
             return f"must be at most {self.text()} (got {value:g})"
+        if 0 < value < self.least:
+            return f"must be at least {self.text(self.least)} (got {value:g})"
         return None
 
 
 # --- the limits (units in the names) -------------------------------------------------------------------------
-HANDLE_SECONDS = Limit(14_400, "s", "4 h")                 # one contact's handle time, bot time, AHT of a table
-PATIENCE_SECONDS = Limit(28_800, "s", "8 h")               # how long a customer waits before abandoning
-ANSWER_WITHIN_SECONDS = Limit(14_400, "s", "4 h")          # real-time service-level threshold
+HANDLE_SECONDS = Limit(14_400, "s", "4 h", least=1)        # a mean handle time, bot time, AHT of a table
+SAMPLE_HANDLE_SECONDS = Limit(14_400, "s", "4 h")          # one recorded handle time (a sample may hold 0.4 s)
+PATIENCE_SECONDS = Limit(28_800, "s", "8 h", least=1)      # how long a customer waits before abandoning
+SAMPLE_PATIENCE_SECONDS = Limit(28_800, "s", "8 h")        # one recorded patience
+ANSWER_WITHIN_SECONDS = Limit(14_400, "s", "4 h", least=1)  # real-time service-level threshold
 RESPOND_WITHIN_HOURS = Limit(672, "h", "4 weeks")          # deferred (email) deadline
 VARIATION = Limit(10, "", "coefficient of variation")      # service_cv, patience_cv
 ESCALATED_AHT_FACTOR = Limit(10, "x")
@@ -69,7 +77,8 @@ HOURLY_COST = Limit(100_000, "per hour")
 HOURS_PER_WEEK = Limit(80, "h", "no labour law allows more")
 LUNCH_MINUTES = Limit(180, "min", "3 h")
 BREAK_MINUTES = Limit(60, "min")
-SHIFT_HOURS = Limit(16, "h")                               # shift lengths and hours measured inside a shift
+SHIFT_HOURS = Limit(16, "h", least=0.25)                   # shift lengths and hours measured inside a shift
+LUNCH_WINDOW_HOURS = Limit(16, "h")                        # lunch starts this long after the shift start
 START_EVERY_MINUTES = Limit(1440, "min", "a day")
 SEED = Limit(2 ** 63 - 1, "", "the largest integer the run store keeps")
 FIRST_YEAR, LAST_YEAR = 1970, 2200                         # pandas timestamps end in 2262; weeks need holidays
@@ -174,7 +183,8 @@ class SizeEstimate:
         return self.contacts * BYTES_PER_CONTACT * max(1, self.workers)
 
 
-def _limit_from(option_value: float | None, env: str, default: float) -> float:
+def limit_from(option_value: float | None, env: str, default: float) -> float:
+    """A guard's limit: the command's option when given, else the environment variable `env`, else `default`."""
     if option_value is not None:
         return float(option_value)
     text = os.environ.get(env, "").strip()
@@ -196,8 +206,8 @@ def check_size(estimate: SizeEstimate, *, max_contacts: float | None = None, max
     Limits: `max_contacts` / `max_agents` when given (a command's option), else $CCPLAN_MAX_CONTACTS /
     $CCPLAN_MAX_AGENTS, else the defaults above. `option` is how the command's override is spelled.
     """
-    contacts_cap = _limit_from(max_contacts, MAX_CONTACTS_ENV, DEFAULT_MAX_CONTACTS)
-    agents_cap = _limit_from(max_agents, MAX_AGENTS_ENV, DEFAULT_MAX_AGENTS)
+    contacts_cap = limit_from(max_contacts, MAX_CONTACTS_ENV, DEFAULT_MAX_CONTACTS)
+    agents_cap = limit_from(max_agents, MAX_AGENTS_ENV, DEFAULT_MAX_AGENTS)
     problems = []
     mem = estimate.memory_bytes / 2 ** 30
     if not math.isfinite(estimate.contacts) or estimate.contacts > contacts_cap:

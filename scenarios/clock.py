@@ -35,12 +35,12 @@ def clock_minutes(text: object) -> int:
 
 
 def clock_seconds(text: object, what: str = "time") -> int:
-    """Seconds after midnight of a clock time read from a table: 'HH:MM' or 'HH:MM:SS' (seconds ignored), hours
-    0-24, minutes 0-59. ValueError "{what} '{text}' is not a clock time HH:MM" otherwise."""
+    """Seconds after midnight of a clock time read from a table: 'HH:MM' or 'HH:MM:SS' (seconds ignored), from
+    00:00 to 24:00 (24:30 is not one). ValueError "{what} '{text}' is not a clock time HH:MM" otherwise."""
     text = str(text).strip()
     try:
         hours, minutes = _fields(text)
-        if not (0 <= hours <= 24 and 0 <= minutes < 60):
+        if not (0 <= hours <= 24 and 0 <= minutes < 60) or hours * 60 + minutes > DAY_MINUTES:
             raise ValueError
     except ValueError:
         raise ValueError(f"{what} '{text}' is not a clock time HH:MM") from None

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import Problem, ScenarioError, did_you_mean
 from .model import HUMAN_KINDS, Scenario
+from .numbers import yes_no_problems
 from .tables import read_text, write_text_atomic
 
 _KIND_TAGS = {"voice", "chat", "deferred", "ai"}
@@ -104,13 +105,17 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def scenario_from_dict(data: dict[str, Any], base_dir: Path | None = None, check_files: bool = True) -> Scenario:
     """Validate a plain dict (as read from YAML) into a Scenario, or raise ScenarioError with every problem."""
+    yes_no = yes_no_problems(Scenario, data)
+    named = {p.where for p in yes_no}
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_problems_from_pydantic(exc)) from None
+        raise ScenarioError(yes_no + [p for p in _problems_from_pydantic(exc) if p.where not in named]) from None
     except RecursionError:
         # Only a pathologically nested dict (not one read by parse_yaml, which limits depth) gets here.
         raise ScenarioError([Problem("(top level)", "nested too deeply to read")]) from None
+    if yes_no:
+        raise ScenarioError(yes_no)
     scenario.base_dir = base_dir
     problems = check_scenario(scenario, check_files=check_files)
     if problems:
@@ -198,6 +203,10 @@ def check_scenario(scenario: Scenario, check_files: bool = True) -> list[Problem
         problems.append(Problem("shift_rules.start_every_minutes",
                                 f"must be a multiple of interval_minutes ({scenario.interval_minutes})"))
     for gname, group in scenario.skill_groups.items():
+        if group.constant_agents is not None and group.constant_agents > group.headcount:
+            problems.append(Problem(f"skill_groups.{gname}.constant_agents",
+                                    f"{group.constant_agents} agents on duty in every open interval is more than the "
+                                    f"group's headcount ({group.headcount})"))
         longest = max(rules.lengths_hours) * rules.max_shifts_per_week
         shortest = min(rules.lengths_hours) * rules.min_shifts_per_week
         if group.min_hours_per_week > longest:

@@ -55,6 +55,9 @@ class OpeningHours(Strict):
     @classmethod
     def _check_span(cls, value: str | None) -> str | None:
         if value is not None:
+            if not value.strip():
+                # An empty text would mean closed without saying so (a cleared cell, a lost value).
+                raise ValueError("is empty: write the hours as '07:00-22:00', or 'closed'")
             parse_span(value)
         return value
 
@@ -108,7 +111,7 @@ class _HandledChannel(Strict):
     service: Distribution = "exponential"
     service_cv: Annotated[float, Field(gt=0), bounded(B.VARIATION)] = Field(
         default=1.0, description="coefficient of variation (lognormal only)")
-    service_sample_seconds: list[Annotated[float, Field(gt=0), bounded(B.HANDLE_SECONDS)]] | None = Field(
+    service_sample_seconds: list[Annotated[float, Field(gt=0), bounded(B.SAMPLE_HANDLE_SECONDS)]] | None = Field(
         default=None, description="empirical handle times, seconds (service: empirical)")
     open: OpeningHours | None = Field(default=None, description="overrides the scenario's opening hours")
 
@@ -126,7 +129,7 @@ class _RealTimeChannel(_HandledChannel):
         default=None, description="mean patience, seconds; none = never abandons")
     patience: Distribution = "exponential"
     patience_cv: Annotated[float, Field(gt=0), bounded(B.VARIATION)] = 1.0
-    patience_sample_seconds: list[Annotated[float, Field(gt=0), bounded(B.PATIENCE_SECONDS)]] | None = None
+    patience_sample_seconds: list[Annotated[float, Field(gt=0), bounded(B.SAMPLE_PATIENCE_SECONDS)]] | None = None
     target: VoiceTarget
 
     @model_validator(mode="after")
@@ -265,8 +268,8 @@ class ShiftRules(Strict):
     latest_end: str = "24:00"
     lunch_after_hours: ShiftHours = Field(default=5.0, description="shifts longer than this get a lunch")
     lunch_minutes: Annotated[int, Field(ge=0), bounded(B.LUNCH_MINUTES)] = 30
-    lunch_window_hours: tuple[Annotated[float, Field(ge=0), bounded(B.SHIFT_HOURS)],
-                              Annotated[float, Field(ge=0), bounded(B.SHIFT_HOURS)]] = Field(
+    lunch_window_hours: tuple[Annotated[float, Field(ge=0), bounded(B.LUNCH_WINDOW_HOURS)],
+                              Annotated[float, Field(ge=0), bounded(B.LUNCH_WINDOW_HOURS)]] = Field(
         default=(3.0, 5.0), description="lunch starts this many hours after shift start")
     breaks_minutes: Annotated[int, Field(ge=0), bounded(B.BREAK_MINUTES)] = 15
     break_every_hours: ShiftHours = Field(default=4.0, description="one paid break per this many hours worked")

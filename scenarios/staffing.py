@@ -40,7 +40,7 @@ def read_staffing(source: str | Path | pd.DataFrame, scenario: Scenario) -> pd.D
     groups = scenario.skill_groups
     if df.empty:
         raise InputError([Problem(name, "has a header but no rows")], "invalid staffing plan")
-    when = parse_datetimes(df["ds"])
+    when = parse_datetimes(df["ds"], name)
     pos = interval_index(scenario, when)
     # Agents on duty: finite, >= 0, at most what a real center could put on one interval.
     agents, bad = bounds.check_column(df["agents"], "agents", bounds.AGENTS_PER_INTERVAL,
@@ -224,6 +224,11 @@ def read_roster(source: str | Path | pd.DataFrame, scenario: Scenario) -> Roster
             end = day_s + clock_seconds(row["end"], "end")
             if end <= start:
                 end += 86400
+            if end - start > bounds.SHIFT_HOURS.hi * 3600:
+                # 08:00-08:00 would be a 24-hour shift: a typo, not a shift anyone works.
+                raise ValueError(f"shift {row['start']}-{row['end']} is {(end - start) / 3600:g} h long; a shift "
+                                 f"is at most {bounds.SHIFT_HOURS.text()} (an end at or before the start runs "
+                                 "past midnight)")
             if start < 0 or start >= week_s:
                 raise ValueError(f"shift on {row['date']} {row['start']} is outside the week {scenario.start} + {scenario.days} days")
             lunch = None

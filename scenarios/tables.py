@@ -96,11 +96,14 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
     return write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
-def parse_datetimes(values: pd.Series) -> pd.Series:
+def parse_datetimes(values: pd.Series, name: str = "table") -> pd.Series:
     """Date-times of a table column as local clock times (tz-naive); NaT where a cell is not a date-time.
 
-    A cell with a UTC offset keeps its clock time ("2026-01-05T08:00+01:00" is 08:00): every table holds local
-    clock times, and a file mixing offsets (or offsets and none) must not turn the column into objects.
+    Tables hold the center's local clock times. A column whose cells all carry the same UTC offset
+    ("2026-01-05T08:00+01:00") is read as the clock times written (08:00): the export of a system in the center's
+    own zone. A column mixing offsets (+01:00 and +02:00, or offsets and none) is refused: its cells would not be
+    on one clock (an export in UTC next to local times, or a daylight-saving change); InputError names `name` and
+    the first row (counting the header as row 1) whose offset differs from the first row's.
     """
     text = values.astype(str).str.strip()
     with warnings.catch_warnings():
@@ -108,30 +111,50 @@ def parse_datetimes(values: pd.Series) -> pd.Series:
         # Fast path: the format of the first cell, vectorised (a history has 100,000s of rows).
         parsed = pd.to_datetime(text, errors="coerce")
     if isinstance(parsed.dtype, pd.DatetimeTZDtype):
-        parsed = parsed.dt.tz_localize(None)
+        # One offset throughout (pandas found no other): mixed with naive cells it would not get here.
+        retry = parsed.isna() & (text != "")
+        if not retry.any():
+            return parsed.dt.tz_localize(None)
+        return _one_by_one(text, name)
     if pd.api.types.is_datetime64_dtype(parsed.dtype):
         # Cells in another format than the first one: parsed one by one below.
         retry = parsed.isna() & (text != "")
         if not retry.any():
             return parsed
-        parsed = parsed.copy()
-        parsed[retry] = _one_by_one(text[retry])
-        return parsed
-    return _one_by_one(text)
+        return _one_by_one(text, name)
+    return _one_by_one(text, name)
 
 
-def _one_by_one(text: pd.Series) -> pd.Series:
-    """Each distinct cell parsed on its own, its clock time kept (see parse_datetimes)."""
+def _one_by_one(text: pd.Series, name: str) -> pd.Series:
+    """Each distinct cell parsed on its own; every cell on one UTC offset (or none), else InputError."""
     def one(cell: str):
         try:
             # ISO 8601 only: a second format in one file (05.01.2026: May or January?) stays an error.
-            stamp = pd.to_datetime(cell, format="ISO8601")
+            return pd.to_datetime(cell, format="ISO8601")
         except (ValueError, TypeError, OverflowError):
             return pd.NaT
-        return stamp.tz_localize(None) if stamp is not pd.NaT and stamp.tzinfo is not None else stamp
 
     unique = {cell: one(cell) for cell in text.unique()}
-    return pd.to_datetime(text.map(unique), errors="coerce")
+    offsets = {cell: (None if stamp is pd.NaT or stamp.tzinfo is None else stamp.utcoffset())
+               for cell, stamp in unique.items() if stamp is not pd.NaT}
+    if len(set(offsets.values())) > 1:
+        cells = text.tolist()
+        first = next(i for i, c in enumerate(cells) if c in offsets)
+        other = next(i for i, c in enumerate(cells) if c in offsets and offsets[c] != offsets[cells[first]])
+        raise InputError([Problem(f"{name}:row {other + 2}",
+                                  f"ds '{cells[other]}' has {_offset(offsets[cells[other]])} but row {first + 2} "
+                                  f"('{cells[first]}') has {_offset(offsets[cells[first]])}: a ds column holds one "
+                                  "clock; write local clock times without offsets")], "invalid date-times")
+    local = {cell: stamp.tz_localize(None) if stamp is not pd.NaT and stamp.tzinfo is not None else stamp
+             for cell, stamp in unique.items()}
+    return pd.to_datetime(text.map(local), errors="coerce")
+
+
+def _offset(offset) -> str:
+    if offset is None:
+        return "no UTC offset"
+    minutes = int(offset.total_seconds() // 60)
+    return f"UTC offset {'+' if minutes >= 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 @dataclass(frozen=True)
@@ -165,7 +188,10 @@ def read_table(source: str | Path | pd.DataFrame | CsvText, required: Iterable[s
             else read_text(source, title, name)
         content = io.StringIO(data)
         try:
-            df = pd.read_csv(content, dtype=str, keep_default_na=False) if text else pd.read_csv(content)
+            # Only an empty cell is missing: "nan", "NA" or "None" written in a file are values the reader
+            # checks (and names), not blanks.
+            df = pd.read_csv(content, dtype=str, keep_default_na=False) if text else \
+                pd.read_csv(content, keep_default_na=False, na_values=[""])
         except pd.errors.EmptyDataError:
             raise InputError([Problem(name, "is empty (not even a header row)")], title) from None
         except (pd.errors.ParserError, ValueError) as exc:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import typer
 
-from app.commands.common import EXECUTOR_HELP, SCHEDULER_HELP, dask_or_local, progress_bar, write_json
+from app.commands.common import (EXECUTOR_HELP, SCHEDULER_HELP, check_interval, check_sep, dask_or_local,
+                                 progress_bar, write_json)
 from scenarios import InputError, Problem
 from scenarios.tables import write_text_atomic
 
@@ -119,8 +120,8 @@ def calibrate_command(
     abandonment and share answered within 60 s."""
     from planning.calibrate import calibrate, write_fragment
 
-    if interval not in (5, 10, 15, 30, 60):
-        raise InputError([Problem("--interval", f"{interval} minutes: use 5, 10, 15, 30 or 60")], "invalid option")
+    check_interval(interval)
+    check_sep(sep)
     _check_out(out=out, report=report)
     mapping = _mapping(channel_map)
     with dask_or_local(executor, workers=workers, scheduler=scheduler) as run_on, \
@@ -191,6 +192,7 @@ def replay_command(
     if (scenario is None) == (calibration is None):
         raise InputError([Problem("--scenario/--calibration", "give exactly one of --scenario and --calibration")],
                          "invalid options")
+    check_sep(sep)
     _check_out(json=json_path, out=out)
     mapping = _mapping(channel_map)
     if calibration is not None:

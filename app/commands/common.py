@@ -24,6 +24,9 @@ MAX_CONTACTS_HELP = ("Size guard: refuse runs whose week brings more simulated c
                      "(default: $CCPLAN_MAX_CONTACTS or 3,000,000).")
 MAX_AGENTS_HELP = ("Size guard: refuse runs with more agents on duty at once than this "
                    "(default: $CCPLAN_MAX_AGENTS or 20,000).")
+MAX_SHIFT_VARIABLES_HELP = ("Size guard: refuse a week whose shift-selection model (skill groups x days x shift "
+                            "templates with their lunch and break positions) holds more variables than this; its "
+                            "building comes before --time-limit (default: $CCPLAN_MAX_SHIFT_VARIABLES or 200,000).")
 EXECUTOR_HELP = "Where the replications run: local (process pool) or dask."
 SCHEDULER_HELP = "Dask scheduler address (default: $CCPLAN_DASK_SCHEDULER; 'local' starts one)."
 # planning.schedule.DEFAULT_RISK, spelt here so that `ccplan --help` does not load the planning stack (a test keeps
@@ -32,6 +35,27 @@ DEFAULT_RISK = 0.9
 RISK_HELP = ("Plan against plausible weeks drawn from the forecast's error law: the roster must meet the targets in "
              "95% of open intervals on this share of them (ccplan; needs an error law: demand model auto, or "
              "demand.day_sd). 0: take the forecast as exact.")
+
+
+INTERVALS = (5, 10, 15, 30, 60)
+
+
+def check_interval(minutes: int | None, option: str = "--interval") -> int | None:
+    """An interval length option: None (the command's default) or one of INTERVALS minutes, else InputError
+    naming the option (0 would silently mean "the history's own")."""
+    if minutes is not None and minutes not in INTERVALS:
+        raise InputError([Problem(option, f"{minutes} minutes: use {', '.join(map(str, INTERVALS[:-1]))} or "
+                                          f"{INTERVALS[-1]}")], "invalid option")
+    return minutes
+
+
+def check_sep(sep: str | None) -> str | None:
+    """The field separator of a records file: None (any whitespace) or a non-empty text; an empty one would
+    silently mean whitespace."""
+    if sep is not None and sep == "":
+        raise InputError([Problem("--sep", "is empty: leave it out to split on any whitespace, or give the "
+                                           "separator (',' for CSV, ';', a tab)")], "invalid option")
+    return sep
 
 
 def check_outputs(**options: Path | None) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from app.commands.common import check_outputs, progress_bar, write_atomic, write_json
+from app.commands.common import check_interval, check_outputs, check_sep, progress_bar, write_atomic, write_json
 from scenarios import InputError, Problem
 from scenarios.bounds import FIRST_YEAR, LAST_YEAR
 
@@ -84,6 +84,7 @@ def forecast_cmd(
     from forecasting import forecast
 
     first = _start(start)
+    check_interval(interval)
     check_outputs(out=out)
     with progress_bar("Forecasting") as progress:
         table = forecast(history, horizon_days, model, interval_minutes=interval, start=first,
@@ -117,6 +118,7 @@ def backtest_cmd(
     from forecasting import backtest
 
     names = [m.strip() for m in models.split(",") if m.strip()]
+    check_interval(interval)
     check_outputs(json=json_path)
     with progress_bar("Backtesting") as progress:
         rows, notes = backtest(history, folds, horizon_days, names, interval_minutes=interval,
@@ -167,8 +169,8 @@ def from_calls_cmd(
     from forecasting import CallColumns, history_from_calls, read_calls
     from scenarios.tables import check_readable
 
-    if interval not in (5, 10, 15, 30, 60):
-        raise InputError([Problem("--interval", f"{interval} minutes: use 5, 10, 15, 30 or 60")], "invalid option")
+    check_interval(interval)
+    check_sep(sep)
     mapping = {}
     for pair in (channel_map or "").split(","):
         if pair.strip():

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from app.commands.common import (DEFAULT_RISK, EXECUTOR_HELP, MAX_AGENTS_HELP, MAX_CONTACTS_HELP, RISK_HELP,
-                                 SCHEDULER_HELP, STORE_HELP, WORKSPACE_HELP, check_outputs, dask_or_local,
-                                 progress_bar, store_run, write_json)
+from app.commands.common import (DEFAULT_RISK, EXECUTOR_HELP, MAX_AGENTS_HELP, MAX_CONTACTS_HELP,
+                                 MAX_SHIFT_VARIABLES_HELP, RISK_HELP, SCHEDULER_HELP, STORE_HELP, WORKSPACE_HELP,
+                                 check_outputs, dask_or_local, progress_bar, store_run, write_json)
 from scenarios import InputError, Problem, load_scenario, read_agents, read_locked, read_time_off
 
 if TYPE_CHECKING:    # planning loads lazily: `ccplan --help` stays quick
@@ -49,7 +49,8 @@ def schedule_cmd(
                                       "the same roster on any machine."),
     time_limit: float = typer.Option(300.0, "--time-limit", min=0.1, max=86400.0,
                                      help="Wall-clock safety limit per solver stage, in seconds; the run says when "
-                                          "it acted (then results may differ between runs)."),
+                                          "it acted (then results may differ between runs). It bounds the solver's "
+                                          "search; building its model comes first (see --max-shift-variables)."),
     json_out: Path | None = typer.Option(None, "--json", help="Write paid hours, idle hours, rounds, per-channel results as JSON."),
     workspace: Path | None = typer.Option(None, "--workspace", help=WORKSPACE_HELP),
     store: bool = typer.Option(True, "--store/--no-store", help=STORE_HELP),
@@ -58,6 +59,8 @@ def schedule_cmd(
                                                  "'generated (METHOD, seed N)'); see `ccplan versions`."),
     max_contacts: float | None = typer.Option(None, "--max-contacts", min=1, help=MAX_CONTACTS_HELP),
     max_agents: float | None = typer.Option(None, "--max-agents", min=1, help=MAX_AGENTS_HELP),
+    max_shift_variables: float | None = typer.Option(None, "--max-shift-variables", min=1,
+                                                     help=MAX_SHIFT_VARIABLES_HELP),
     executor: str = typer.Option("local", "--executor", help=EXECUTOR_HELP),
     scheduler: str = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
 ) -> None:
@@ -81,7 +84,8 @@ def schedule_cmd(
                           replications=replications, seed=seed, effort=effort, time_limit=time_limit,
                           certify_replications=certify_replications, progress=progress,
                           locked=kept, time_off=away, executor=run_on, max_contacts=max_contacts,
-                          max_agents=max_agents, risk=risk or None, risk_curve=RISK_CURVE if risk_curve else ())
+                          max_agents=max_agents, max_shift_variables=max_shift_variables, risk=risk or None,
+                          risk_curve=RISK_CURVE if risk_curve else ())
     for path in write_outputs(result, csv=out, xlsx=xlsx):
         typer.echo(f"wrote {path}")
     _summary(result)

@@ -39,9 +39,11 @@ def show_version(
                                                                      "`ccplan publish` or `schedule --locked`."),
     workspace: Optional[Path] = typer.Option(None, "--workspace", help=WORKSPACE_HELP),
 ) -> None:
-    """A version's figures (and its roster written to a file)."""
+    """A version's figures, its history (who saved, edited, locked, published it, and when) and, with --roster,
+    its roster written to a file."""
     with open_workspace(workspace) as ws:
         v = ws.get_version(version_id)
+        history = ws.history(("version", version_id))
     typer.echo(f"version {v.id}: {v.name} ({v.scenario_name}, seed {v.seed}, saved {v.created_at[:19]} UTC"
                + (f", published {v.published_at[:19]} UTC" if v.published_at else "") + ")")
     typer.echo(f"  paid {v.figures.get('paid_hours', 0):,.1f} h, {v.figures.get('agents', 0)} agents, "
@@ -50,6 +52,10 @@ def show_version(
         typer.echo(f"  {channel}: " + ", ".join(f"{label} {f[key]:.1%}" for key, label in (
             ("service_level", "service level"), ("abandon_rate", "abandoned"),
             ("intervals_meeting_target", "open intervals meeting targets")) if f.get(key) is not None))
+    typer.echo("  history (newest first):")
+    for entry in history:
+        typer.echo(f"    {entry.at.replace('T', ' ')[:19]} UTC  {entry.user} ({entry.role}): {entry.action}"
+                   + (f"  {entry.detail}" if entry.detail else ""))
     if roster_out is not None:
         roster_out.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomic(roster_out, v.roster_csv)

@@ -11,6 +11,9 @@ from scenarios import InputError, Problem, load_scenario, read_roster, read_staf
 
 from app.commands.common import EXECUTOR_HELP, MAX_AGENTS_HELP, MAX_CONTACTS_HELP, SCHEDULER_HELP, WORKSPACE_HELP
 
+MAX_VARIANTS_HELP = ("Refuse a sweep with more variants than this, before any runs; the run first says how much work "
+                     "it is (default: $CCPLAN_MAX_VARIANTS or 200).")
+
 
 def register(cli: typer.Typer) -> None:
     cli.command()(whatif)
@@ -49,6 +52,7 @@ def whatif(
     json_out: Optional[Path] = typer.Option(None, "--json", help="Write variants and the comparison as JSON."),
     max_contacts: Optional[float] = typer.Option(None, "--max-contacts", min=1, help=MAX_CONTACTS_HELP),
     max_agents: Optional[float] = typer.Option(None, "--max-agents", min=1, help=MAX_AGENTS_HELP),
+    max_variants: Optional[float] = typer.Option(None, "--max-variants", min=1, help=MAX_VARIANTS_HELP),
 ) -> None:
     """Compare variants of a scenario with its base: every KPI, its difference to the base and the 95% CI of that
     difference (common random numbers: every variant uses the same seed). Each variant is stored as a run."""
@@ -57,6 +61,7 @@ def whatif(
     from planning.execution import open_executor
     from scenarios.overrides import parse_override, parse_sweep
     from planning.store import Workspace
+    from planning.guard import whatif_work
     from planning.whatif import build_variants, run_whatif
 
     check_outputs(json=json_out)
@@ -75,16 +80,17 @@ def whatif(
     if method not in ("erlang-a", "erlang-c"):
         raise InputError([Problem("--method", f"must be erlang-a or erlang-c (got {method!r})")], "invalid option")
     # Everything the user gave is checked here, before any variant runs.
-    variants = build_variants(base, sets, sweeps, fixed_staff=not reoptimize)
+    variants = build_variants(base, sets, sweeps, fixed_staff=not reoptimize, max_variants=max_variants)
     fixed = read_roster(roster, base) if roster else read_staffing(staffing, base) if staffing else None
     with open_executor(executor, workers=workers, scheduler=scheduler) as run_on, Workspace(workspace) as ws:
-        typer.echo(f"{len(variants)} variant{'s' if len(variants) != 1 else ''} of {base.name} on {run_on}; "
-                   f"storing runs in {ws.path}", err=True)
+        work = whatif_work(base, len(variants), replications=replications, workers=run_on.workers,
+                           reoptimize=reoptimize, effort=effort)
+        typer.echo(f"{work.text()} ({base.name} on {run_on}); storing runs in {ws.path}", err=True)
         with progress_bar("what-if") as progress:
             result = run_whatif(variants, fixed, reoptimize=reoptimize, replications=replications, seed=seed,
                                 executor=run_on.executor, workers=run_on.workers, workspace=ws, method=method,
                                 verify=verify, effort=effort, time_limit=time_limit, progress=progress,
-                                max_contacts=max_contacts, max_agents=max_agents)
+                                max_contacts=max_contacts, max_agents=max_agents, max_variants=max_variants)
     for note in result.notes:
         typer.echo(note)
     print_comparison(result.comparison, title=f"{base.name}: {'re-optimised' if reoptimize else 'fixed staff'}, "

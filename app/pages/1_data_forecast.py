@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 import yaml
 
-from app.ui import charts, library, settings, state
+from app.ui import charts, library, settings, state, uploads
 from app.ui import history as hist_ui
 from app.ui.errors import show_input_error, user_errors
 from scenarios import InputError
@@ -41,7 +41,7 @@ if source == "Upload a history CSV":
         st.info("Choose a CSV file; the example's format: `ds,channel,contacts,aht_seconds`, one row per interval "
                 "and channel.")
         st.stop()
-    content = up.getvalue()
+    content = uploads.content(up, ("csv",))
     # One folder per content, the file under the planner's own name: every message and caption shows that name.
     folder = UPLOADS / hashlib.sha256(content).hexdigest()[:16]
     folder.mkdir(parents=True, exist_ok=True)

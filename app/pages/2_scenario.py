@@ -14,7 +14,7 @@ import streamlit as st
 import yaml
 
 from app.ui import history as hist_ui
-from app.ui import settings, state
+from app.ui import settings, state, uploads
 from app.ui.errors import problems_markdown
 from app.ui.form import ScenarioForm
 from scenarios import InputError, Problem
@@ -40,7 +40,7 @@ with st.expander("Load and save YAML", expanded=raw is None):
     col_up, col_down = st.columns(2)
     upload = col_up.file_uploader("Load a scenario YAML", type=["yaml", "yml"], key="scenario_upload")
     if upload is not None:
-        content = upload.getvalue()
+        content = uploads.content(upload, ("yaml", "yml"))
         digest = hashlib.sha256(content).hexdigest()
         if st.session_state.get("scenario_upload_digest") != digest:
             text = content.decode("utf-8", errors="replace")

@@ -10,7 +10,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from app.ui import charts, kpis, library, settings, state
+from app.ui import charts, kpis, library, settings, state, uploads
 from planning.store import jsonable
 from app.ui.errors import show_input_error, user_errors
 from scenarios import InputError, read_roster, read_staffing
@@ -44,7 +44,7 @@ else:
                           if is_roster else "Staffing plan CSV (ds, skill_group, agents)", type=["csv"],
                           key="sim_upload")
     if up is not None:
-        content = up.getvalue()
+        content = uploads.content(up, ("csv",))
         try:
             table = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False)
             staffing = read_roster(table, sc) if is_roster else read_staffing(table, sc)

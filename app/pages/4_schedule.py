@@ -10,13 +10,15 @@ import math
 import pandas as pd
 import streamlit as st
 
-from app.ui import charts, kpis, library, settings, state, week
+from app.ui import auth, charts, kpis, library, settings, state, week
 from app.ui import versions as versions_view
 from app.ui.errors import show_input_error, user_errors
+from planning import audit
 
 GANTT_AGENTS = 60  # agents drawn at once; the chart stays readable and quick
 
 sc = settings.page("Schedule and roster")
+auth.require_planner()
 
 if state.verify():
     mode = (f"with simulation verification: up to {state.rounds()} rounds of {state.replications()} replications, "
@@ -201,6 +203,7 @@ with edit_tab:
     edited = st.data_editor(base, key=week.editor_key(), hide_index=True, num_rows="dynamic", width="stretch",
                             height=320, column_config={"locked": st.column_config.CheckboxColumn("locked")})
     if week.take_table_edits(edited):
+        week.audit_edit(audit.SHIFT_EDITED, "edited in the roster table")
         st.rerun()
     labels = list(base.apply(week.shift_label, axis=1))
     q1, q2 = st.columns(2)
@@ -209,6 +212,7 @@ with edit_tab:
         lock_agents = st.multiselect("Lock every shift of agents", sorted(base["agent"].unique()), key="lock_agents")
         if st.button("Lock", key="lock_apply", disabled=not (lock_labels or lock_agents)):
             week.set_working(week.lock(base, lock_labels, lock_agents))
+            week.audit_edit(audit.SHIFT_LOCKED, "; ".join([*lock_labels, *(f"every shift of {a}" for a in lock_agents)]))
             st.rerun()
         st.caption(f"Shifts locked: {int(base['locked'].sum())} of {len(base)}")
     with q2:
@@ -236,9 +240,12 @@ with edit_tab:
                 with user_errors("Moving the shift"):
                     week.set_working(week.move(base, to_move, move_agent, move_date, move_start, end=move_end,
                                                skill_group=groups.get(move_agent)))
+                    week.audit_edit(audit.SHIFT_EDITED, f"{to_move} moved to {move_agent} · {move_date} · "
+                                                        f"{move_start}-{move_end}")
                 st.rerun()
         if st.button("Undo the last edit", key="undo_edit", disabled=not st.session_state.get(week.UNDO)):
             week.undo()
+            week.audit_edit(audit.SHIFT_EDITED, "the last edit undone")
             st.rerun()
     checked, breaks, problem = week.check_roster(sc, base, crew)
     if problem is not None:
@@ -275,7 +282,8 @@ with versions_tab:
                  help="Simulated first (sidebar replications and seed): the version keeps its figures and locks."):
         with user_errors("Saving the version"):
             sim_result = library.simulate(checked, edited_key)
-            vid = week.save_version(sc, name, checked, sim_result, state.seed(), locked=base[base["locked"]])
+            vid = week.save_version(sc, name, checked, sim_result, state.seed(), edited=True,
+                                    locked=base[base["locked"]])
             st.success(f"Saved version {vid}: {name}")
     versions_view.panel(sc)
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app.ui import library, settings, state, week
+from app.ui import library, settings, state, uploads, week
 from app.ui.errors import show_input_error, user_errors
 from scenarios import InputError, read_roster
 
@@ -46,8 +46,9 @@ else:
     up = st.file_uploader("Roster CSV", type=["csv"], key="today_roster_upload")
     if up is not None:
         try:
-            roster = read_roster(pd.read_csv(io.BytesIO(up.getvalue()), dtype=str, keep_default_na=False), sc)
-            roster_key = "upload:" + hashlib.sha256(up.getvalue()).hexdigest()
+            data = uploads.content(up, ("csv",))
+            roster = read_roster(pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False), sc)
+            roster_key = "upload:" + hashlib.sha256(data).hexdigest()
         except InputError as exc:
             show_input_error(exc)
             st.stop()
@@ -85,11 +86,12 @@ else:
                           key="today_actuals_upload")
     if up is not None:
         try:
-            actuals = pd.read_csv(io.BytesIO(up.getvalue()))
+            data = uploads.content(up, ("csv",))
+            actuals = pd.read_csv(io.BytesIO(data))
         except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
             st.error(f"{up.name} is not a readable CSV ({exc})")
             st.stop()
-        actuals_key = "upload:" + hashlib.sha256(up.getvalue()).hexdigest()
+        actuals_key = "upload:" + hashlib.sha256(data).hexdigest()
 
 if roster is None or actuals is None:
     st.stop()

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 import yaml
 
-from app.ui import settings, state
+from app.ui import settings, state, uploads
 from planning import replay_json
 from planning.store import jsonable
 from app.ui.errors import user_errors
@@ -42,7 +42,7 @@ if up is None and not path:
     st.info("Upload call records or give a path to start.")
     st.stop()
 with user_errors("Reading the calls"):
-    records = _records(up.getvalue() if up is not None else None, path)
+    records = _records(uploads.content(up, ("tsv", "txt", "csv")) if up is not None else None, path)
 days = sorted(records["arrival"].dt.date.unique())
 if len(days) < 2:
     st.error("The records hold fewer than two days: nothing to replay after calibrating.")

@@ -18,6 +18,7 @@ def open_in_editor(version) -> None:
 
     week.set_working(version_for_editing(version.id))
     week.opened(f"version:{version.id}", f"version {version.id} ({version.name})")
+    week.open_in_editor(version.id)     # a save is checked against later saves of this version (planning.edits)
 
 
 def panel(sc: Scenario, *, goto_editor: bool = False) -> None:
@@ -52,6 +53,10 @@ def panel(sc: Scenario, *, goto_editor: bool = False) -> None:
             st.altair_chart(charts.interval_line(both, "service_level", f"{channel}: service level per interval",
                                                  color="version", target=target.service_level if target else None,
                                                  y_format=".0%"), width="stretch")
+        with st.expander(f"History of version {first.id}: who saved, edited, locked and published it"):
+            st.dataframe(pd.DataFrame([{"when (UTC)": e.at.replace("T", " ")[:19], "who": e.user, "what": e.action,
+                                        "detail": e.detail} for e in week.version_history(first.id)]),
+                         hide_index=True, width="stretch")
         o1, o2 = st.columns(2)
         if o1.button("Open this version in the editor", key="open_version",
                      help="Its roster and its locked shifts become the roster being edited (Undo brings back "
@@ -76,6 +81,7 @@ def panel(sc: Scenario, *, goto_editor: bool = False) -> None:
             with user_errors("Opening the run"):
                 week.set_working(week.run_roster(run_labels[run_pick]))
                 week.opened(f"run:{run_labels[run_pick]}", run_pick)
+                st.session_state.pop(week.BASE, None)
             if goto_editor:
                 st.switch_page("pages/4_schedule.py")
             st.rerun()

@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from planning import PublishedWeek
-from planning.versions import generated_name, record_version, roster_figures
+from planning.versions import generated_name, keep_locks, record_version, roster_figures
 from scenarios import (ROSTER_COLUMNS, Agent, CsvText, InputError, Problem, Roster, Scenario, TimeOff,
                        apply_time_off, clock_minutes, format_clock, is_clock, read_agents, read_locked,
                        read_time_off)
@@ -100,12 +100,14 @@ def upload_panel(sc: Scenario) -> None:
 
 def _table_input(sc: Scenario, title: str, session_key: str, key: str, check, empty: str) -> None:
     """One input table: uploader, editable text, Apply and Clear; the last check's message stays shown."""
+    from app.ui import uploads
     from app.ui.errors import show_input_error
 
     file = st.file_uploader(title, type=["csv"], key=f"upload_{key}")
     if file is not None and st.session_state.get(f"{key}_seen") != (file.name, file.size):
         st.session_state[f"{key}_seen"] = (file.name, file.size)
-        _apply(session_key, key, file.name, file.getvalue().decode("utf-8", errors="replace"), check)
+        _apply(session_key, key, file.name, uploads.content(file, ("csv",)).decode("utf-8", errors="replace"),
+               check)
     current = st.session_state.get(session_key)
     rev = st.session_state.get(f"{key}_rev", 0)
     text = st.text_area("CSV text (edit and apply)", value=current[1] if current else "", height=140,
@@ -158,6 +160,7 @@ def working(frame: pd.DataFrame, source: str, made_for: tuple[str, str] | None =
         st.session_state[WORKING] = start
         st.session_state[WORKING_FROM] = source
         st.session_state[WORKING_FOR] = list(made_for) if made_for else None
+        st.session_state.pop(BASE, None)
         _new_editor()
     return st.session_state[WORKING]
 
@@ -265,13 +268,49 @@ def lock_rows(frame: pd.DataFrame) -> None:
 
 # --- versions ------------------------------------------------------------------------------------------------------
 
-def save_version(sc: Scenario, name: str, roster: Roster, sim_result, seed: int, *,
+BASE = "week_base"   # the version the editor opened (planning.edits.EditBase); absent: a freshly generated roster
+
+
+def save_version(sc: Scenario, name: str, roster: Roster, sim_result, seed: int, *, edited: bool = False,
                  locked: pd.DataFrame | None = None) -> int:
-    """Store `roster` as a version (planning.versions) with the agent list in use and its `locked` rows;
-    `sim_result` gives its simulated figures (None: not simulated)."""
+    """Store `roster` as a version with the agent list in use and its `locked` rows (planning.versions);
+    `sim_result` gives its simulated figures (None: not simulated). `edited`: the editor's roster, saved as an edit
+    of the version it opened (planning.edits: refused with StaleBase, the edits kept as a draft, when someone saved
+    an edit of that version meanwhile); the editor then goes on from the saved version."""
+    from planning.edits import open_base, save_edit
+
     upload = st.session_state.get(AGENTS)
-    return record_version(name, sc, roster, sim_result, seed=seed, agents_csv=upload[1] if upload else None,
-                          locked=locked)
+    agents_csv = upload[1] if upload else None
+    if not edited:
+        return record_version(name, sc, roster, sim_result, seed=seed, agents_csv=agents_csv, locked=locked)
+    vid = save_edit(name, sc, roster, sim_result, base=st.session_state.get(BASE), seed=seed, agents_csv=agents_csv)
+    keep_locks(vid, locked)
+    st.session_state[BASE] = open_base(vid)
+    return vid
+
+
+def open_in_editor(version_id: int) -> None:
+    """Remember that the editor now edits `version_id` (its save is checked against later saves of it)."""
+    from planning.edits import open_base
+
+    st.session_state[BASE] = open_base(version_id)
+
+
+def audit_edit(action: str, detail: str) -> None:
+    """Record a shift edited or locked in the editor (planning.audit), against the version it edits."""
+    from planning.store import Workspace
+
+    base = st.session_state.get(BASE)
+    with Workspace() as ws:
+        ws.record_edit(action, ("version", base.version_id) if base else ("roster", None), detail)
+
+
+def version_history(version_id: int) -> list:
+    """Who saved, edited, locked and published a version, and when (planning.audit rows, newest first)."""
+    from planning.store import Workspace
+
+    with Workspace() as ws:
+        return ws.history(("version", version_id))
 
 
 def version_with_roster(roster: Roster):

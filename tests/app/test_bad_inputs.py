@@ -206,6 +206,9 @@ def test_bad_forecast_files_name_the_row(tmp_path, rows, expected):
     ("2026-01-05 08:00,phone,3,abc", "h.csv:row 2: aht_seconds 'abc' is not a number"),
     ("2026-01-05 08:00,phone,3,-20", "h.csv:row 2: aht_seconds must be >= 0"),
     ("2026-01-05 08:00,phone,3,inf", "h.csv:row 2: aht_seconds must be finite"),
+    # Issue 20: only an empty cell is a missing AHT; "nan" typed in a file is a value, and named.
+    ("2026-01-05 08:00,phone,3,nan", "h.csv:row 2: aht_seconds 'nan' is not a number"),
+    ("2026-01-05 08:00,phone,NA,100", "h.csv:row 2: contacts 'NA' is not a number"),
 ])
 def test_bad_history_rows_are_named(tmp_path, row, expected):
     path = tmp_path / "h.csv"
@@ -373,7 +376,7 @@ def test_writes_are_atomic(tmp_path):
 
 def test_summary_cis_stay_within_what_a_share_can_be(tmp_path):
     data = small()
-    data["skill_groups"]["all"]["constant_agents"] = 8     # service near 100%: a t-interval would pass 1
+    data["skill_groups"]["all"].update(headcount=8, constant_agents=8)   # service near 100%: a t-interval passes 1
     sc = write_yaml(data, tmp_path / "s.yaml")
     out = ccplan("simulate", sc, "-r", "3", "--workers", "1", "--json", tmp_path / "s.json", "--no-store")
     assert out.code == 0, out.output
@@ -428,18 +431,31 @@ def test_schedule_checks_outputs_and_size_before_work(tmp_path, monkeypatch):
                       "40,000 agents (on duty at once, or to roster) is above the limit", "--max-agents N")
 
 
-def test_mixed_utc_offsets_in_a_ds_column_keep_their_clock_time(tmp_path):
-    # Found by tests/test_fuzz_inputs.py: a column mixing offsets (or offsets and none) became objects and the
-    # forecast reader died on `.dt`. Tables hold local clock times; other formats than ISO 8601 stay errors.
+def test_utc_offsets_in_a_ds_column_one_clock_or_refused(tmp_path):
+    # Tables hold local clock times. One offset throughout (an export from a system in the center's zone) keeps
+    # the clock times written; mixed offsets, or offsets next to none, are refused by row (issue 20): an export in
+    # UTC next to local times, or a daylight-saving change, would otherwise shift intervals without a word.
     from scenarios.tables import parse_datetimes
 
-    parsed = parse_datetimes(pd.Series(["2026-01-05 08:00", "2026-01-05T09:00:00+01:00", "2026-01-05T10:00+02:00",
-                                        "05.01.2026 11:00", ""]))
-    assert parsed.iloc[:3].dt.hour.tolist() == [8, 9, 10]
-    assert parsed.iloc[3:].isna().all()
-    rows = "ds,channel,yhat\n2026-01-05T08:00:00+01:00,phone,3\n2026-01-05 09:00,phone,4\n"
+    parsed = parse_datetimes(pd.Series(["2026-01-05T08:00+01:00", "2026-01-05T09:00:00+01:00", "05.01.2026 11:00",
+                                        ""]))
+    assert parsed.iloc[:2].dt.hour.tolist() == [8, 9] and parsed.iloc[2:].isna().all()
+    rows = "ds,channel,yhat\n2026-01-05T08:00:00+01:00,phone,3\n2026-01-05T09:00:00+01:00,phone,4\n"
     out = ccplan("validate", _forecast_scenario(tmp_path, rows))
     assert out.code == 0 and out.exception is None, out.output
+    rows = "ds,channel,yhat\n2026-01-05 08:00,phone,3\n2026-01-05T09:00:00+01:00,phone,4\n"
+    assert_user_error(ccplan("validate", _forecast_scenario(tmp_path, rows)),
+                      "fc.csv:row 3: ds '2026-01-05T09:00:00+01:00' has UTC offset +01:00 but row 2 "
+                      "('2026-01-05 08:00') has no UTC offset")
+    history = tmp_path / "h.csv"
+    history.write_text("ds,channel,contacts\n2026-03-28T23:00+01:00,phone,3\n2026-03-29T03:00+02:00,phone,3\n")
+    assert_user_error(ccplan("forecast", history, "--out", tmp_path / "f.csv"),
+                      "h.csv:row 3: ds '2026-03-29T03:00+02:00' has UTC offset +02:00 but row 2")
+    plan = tmp_path / "plan.csv"
+    plan.write_text("ds,skill_group,agents\n2026-01-05T08:00Z,all,2\n2026-01-05T09:00+01:00,all,2\n")
+    assert_user_error(ccplan("simulate", write_yaml(small(), tmp_path / "s.yaml"), "--staffing", plan, "--no-store"),
+                      "plan.csv:row 3: ds '2026-01-05T09:00+01:00' has UTC offset +01:00 but row 2 "
+                      "('2026-01-05T08:00Z') has UTC offset +00:00")
 
 
 def test_json_results_hold_no_nan_and_no_numpy(tmp_path):
@@ -458,3 +474,292 @@ def test_json_results_hold_no_nan_and_no_numpy(tmp_path):
 
     data = json.loads(out.read_text(), parse_constant=strict)
     assert data == {"sl": None, "wait": None, "n": 3, "rows": [[0.5, "2026-01-05"]], "nested": {"x": None}}
+
+
+# --- issue 20: nonsense that was accepted silently ----------------------------------------------------------------
+
+def _numeric_paths() -> list[str]:
+    """Every int or float field of the schema reachable from the small scenario (its channels by kind, its one
+    skill group), found by walking the pydantic models: the list grows with the schema by itself."""
+    import typing
+
+    from pydantic import BaseModel
+
+    from scenarios import Scenario
+    from scenarios.model import AIChannel, ChatChannel, DeferredChannel, VoiceChannel
+
+    kinds = {"phone": VoiceChannel, "chat": ChatChannel, "email": DeferredChannel, "bot": AIChannel}
+
+    def core(annotation):
+        while typing.get_origin(annotation) is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        args = [a for a in typing.get_args(annotation) if a is not type(None)] \
+            if typing.get_origin(annotation) in (typing.Union, __import__("types").UnionType) else [annotation]
+        return args
+
+    def walk(model, prefix):
+        out = []
+        for name, field in model.model_fields.items():
+            path = f"{prefix}{name}"
+            if name == "channels" and model is Scenario:
+                out += [p for ch, m in kinds.items() for p in walk(m, f"channels.{ch}.")]
+            elif name == "skill_groups":
+                out += walk(model.model_fields["skill_groups"].annotation.__args__[1], "skill_groups.all.")
+            for arg in core(field.annotation):
+                arg = core(arg)[0]
+                if arg in (int, float):
+                    out.append(path)
+                elif isinstance(arg, type) and issubclass(arg, BaseModel) and name not in ("channels", "open"):
+                    out += walk(arg, f"{path}.")
+        return sorted(set(out))
+
+    return walk(Scenario, "")
+
+
+NUMERIC_PATHS = _numeric_paths()
+
+
+def test_the_walk_finds_the_fields_the_issue_names():
+    for path in ("channels.phone.target.service_level", "channels.bot.containment",
+                 "channels.phone.target.max_abandon_rate", "days", "shrinkage", "simulation.replications",
+                 "shift_rules.max_shifts_per_week", "channels.chat.concurrency", "demand.day_sd"):
+        assert path in NUMERIC_PATHS
+    assert len(NUMERIC_PATHS) >= 40
+
+
+@pytest.mark.parametrize("value", [True, False])
+@pytest.mark.parametrize("path", NUMERIC_PATHS)
+def test_yes_no_in_any_numeric_field_is_named(path, value):
+    # pydantic reads true as 1 in int and float fields: `service_level: true` was a 100 % target.
+    data = small()
+    _set(data, path, value)
+    assert f"{path}: must be a number, not {str(value).lower()}" in problems(data)
+
+
+def test_yes_no_in_lists_of_numbers_is_named_by_item():
+    data = small()
+    data["shift_rules"]["lengths_hours"] = [4, True]
+    data["shift_rules"]["lunch_window_hours"] = [False, 3]
+    data["demand"]["rates"]["phone"] = [1.0] * 23 + [True]
+    assert problems(data) == ["demand.rates.phone[23]: must be a number, not true",
+                              "shift_rules.lengths_hours[1]: must be a number, not true",
+                              "shift_rules.lunch_window_hours[0]: must be a number, not false"]
+    data = small()
+    data["shift_rules"]["paid_lunch"] = True      # a yes/no field keeps its yes/no
+    scenario_from_dict(data)
+
+
+@pytest.mark.parametrize("path", ["open", "channels.phone.open", "channels.phone.open.sat"])
+def test_empty_opening_hours_are_named(path):
+    data = small()
+    if path.endswith(".sat"):
+        data["channels"]["phone"]["open"] = {"default": "08:00-12:00", "sat": " "}
+    else:
+        _set(data, path, "")
+    msgs = problems(data)
+    assert any(m.startswith(path) and "is empty: write the hours as '07:00-22:00', or 'closed'" in m
+               for m in msgs), msgs
+
+
+@pytest.mark.parametrize("path, value, expected", [
+    ("channels.phone.aht_seconds", 1e-9, "channels.phone.aht_seconds: must be at least 1 s (got 1e-09)"),
+    ("channels.bot.handle_seconds", 0.5, "channels.bot.handle_seconds: must be at least 1 s (got 0.5)"),
+    ("channels.phone.patience_seconds", 1e-9, "channels.phone.patience_seconds: must be at least 1 s"),
+    ("channels.chat.target.answer_within_seconds", 0.001, "channels.chat.target.answer_within_seconds: must be at "
+                                                          "least 1 s"),
+    ("shift_rules.lengths_hours", [1e-9], "shift_rules.lengths_hours[0]: must be at least 0.25 h (got 1e-09)"),
+    ("shift_rules.break_every_hours", 0.001, "shift_rules.break_every_hours: must be at least 0.25 h"),
+])
+def test_absurdly_small_durations_are_named(path, value, expected):
+    data = small()
+    _set(data, path, value)
+    msgs = problems(data)
+    assert any(m.startswith(expected) for m in msgs), msgs
+
+
+def test_small_but_real_samples_and_zero_lunch_window_stay_valid():
+    data = small()
+    data["channels"]["phone"].update(service="empirical", service_sample_seconds=[0.4, 30, 200])
+    data["shift_rules"]["lunch_window_hours"] = [0, 1]
+    data["shift_rules"]["lunch_after_hours"] = 3
+    scenario_from_dict(data)
+
+
+def test_a_nanosecond_handle_time_in_a_table_is_named(tmp_path):
+    rows = "ds,channel,yhat,aht_seconds\n2026-01-05 08:00,phone,3,0.000000001\n"
+    assert_user_error(ccplan("validate", _forecast_scenario(tmp_path, rows)),
+                      "fc.csv:row 2: aht_seconds must be at least 1 s (got 1e-09)")
+
+
+def test_constant_agents_above_the_headcount_are_named():
+    data = small()
+    data["skill_groups"]["all"].update(headcount=2, constant_agents=3)
+    assert problems(data) == ["skill_groups.all.constant_agents: 3 agents on duty in every open interval is more "
+                              "than the group's headcount (2)"]
+
+
+def test_every_headcount_zero_is_refused_before_scheduling(tmp_path):
+    data = small()
+    data["skill_groups"]["all"].update(headcount=0, constant_agents=0)
+    out = assert_user_error(ccplan("schedule", write_yaml(data, tmp_path / "s.yaml"), "--out", tmp_path / "r.csv",
+                                   "--no-store"),
+                            "skill_groups: every headcount is 0 (all 0) and no agents are given: nothing can be "
+                            "scheduled")
+    assert not (tmp_path / "r.csv").exists(), out
+
+
+def test_nan_in_an_agents_file_is_named_and_a_missing_cell_in_memory_is_the_contract(tmp_path):
+    from scenarios import read_agents
+
+    sc = scenario_from_dict(small())
+    (tmp_path / "agents.csv").write_text("agent,skill_group,min_hours_per_week,max_hours_per_week\n"
+                                         "a,all,nan,30\nb,all,10,\n")
+    with pytest.raises(InputError) as info:
+        read_agents(tmp_path / "agents.csv", sc)
+    assert [str(p) for p in info.value.problems] == [f"{tmp_path / 'agents.csv'}:row 2: min_hours_per_week 'nan' "
+                                                     "is not a number"]
+    # The app's table editor gives NaN (or None) for a cell left empty: the group's contract, as an empty CSV cell.
+    frame = pd.DataFrame({"agent": ["a", "b"], "skill_group": ["all", "all"], "min_hours_per_week": [np.nan, 10.0],
+                          "max_hours_per_week": [30.0, None]})
+    agents = read_agents(frame, sc)
+    group = sc.skill_groups["all"]
+    assert [(a.min_hours, a.max_hours) for a in agents] == [(group.min_hours_per_week, 30.0),
+                                                            (10.0, group.max_hours_per_week)]
+
+
+@pytest.mark.parametrize("row, expected", [
+    ("a,all,2026-01-05,08:00,24:30", "ro.csv:row 2: end '24:30' is not a clock time HH:MM"),
+    ("a,all,2026-01-05,08:00,08:00", "ro.csv:row 2: shift 08:00-08:00 is 24 h long; a shift is at most 16 h"),
+    ("a,all,2026-01-05,06:00,23:00", "ro.csv:row 2: shift 06:00-23:00 is 17 h long"),
+])
+def test_roster_ends_past_midnight_and_day_long_shifts_are_named(tmp_path, row, expected):
+    sc = write_yaml(small(), tmp_path / "s.yaml")
+    (tmp_path / "ro.csv").write_text("agent,skill_group,date,start,end\n" + row + "\n")
+    assert_user_error(ccplan("simulate", sc, "--roster", tmp_path / "ro.csv", "--no-store"), expected)
+
+
+def test_a_roster_ending_at_24_00_and_a_night_shift_stay_valid():
+    from scenarios import read_roster
+
+    sc = scenario_from_dict(small())
+    frame = pd.DataFrame({"agent": ["a", "b"], "skill_group": ["all", "all"], "date": ["2026-01-05"] * 2,
+                          "start": ["16:00", "22:00"], "end": ["24:00", "06:00"]})
+    roster = read_roster(frame, sc)
+    assert [(s.end_s - s.start_s) / 3600 for s in roster.shifts] == [8.0, 8.0]
+
+
+@pytest.mark.parametrize("window, expected", [
+    ("10:00-07:00", "'10:00-07:00' ends before it starts"),
+    ("closed", "'closed' is closed"),
+    ("7-10", "'7-10' is not a time span"),
+])
+def test_a_preferred_start_window_written_backwards_is_named(tmp_path, window, expected):
+    from scenarios import read_agents
+
+    (tmp_path / "agents.csv").write_text(f"agent,skill_group,preferred_start\na,all,{window}\n")
+    with pytest.raises(InputError) as info:
+        read_agents(tmp_path / "agents.csv", scenario_from_dict(small()))
+    (problem,) = info.value.problems
+    assert problem.where == f"{tmp_path / 'agents.csv'}:row 2, preferred_start" and expected in problem.message
+
+
+CALLS = "date q_start vru_exit vru_entry type outcome ser_time\n"
+
+
+@pytest.mark.parametrize("row, expected", [
+    ("990101 25:61:00 10:00:00 9:59:00 PS AGENT 100", "calls.tsv:row 3: q_start '25:61:00' is not a clock time "
+                                                      "H:MM:SS (0:00:00 to 23:59:59)"),
+    ("990101 10:30:00 10:30:00 9:75:00 PS AGENT 100", "calls.tsv:row 3: vru_entry '9:75:00' is not a clock time"),
+    ("990101 10:30:00 10:30:00 10:29:00 PS AGENT -5", "calls.tsv:row 3: ser_time '-5' is negative"),
+    ("990101 10:30:00 10:30:00 10:29:00 PS AGENT abc", "calls.tsv:row 3: ser_time 'abc' is not a number of seconds"),
+])
+def test_impossible_call_records_are_named(tmp_path, row, expected):
+    calls = tmp_path / "calls.tsv"
+    calls.write_text(CALLS + "990101 10:00:00 10:00:00 9:59:00 PS AGENT 100\n" + row + "\n")
+    assert_user_error(ccplan("history", "from-calls", calls, "--out", tmp_path / "h.csv"), expected)
+    assert not (tmp_path / "h.csv").exists()
+
+
+def test_an_empty_sep_and_a_zero_interval_are_named(tmp_path):
+    calls = tmp_path / "calls.tsv"
+    calls.write_text(CALLS + "990101 10:00:00 10:00:00 9:59:00 PS AGENT 100\n")
+    for command in (["history", "from-calls"], ["calibrate"]):
+        assert_user_error(ccplan(*command, calls, "--sep", "", "--out", tmp_path / "o.yaml"), "--sep: is empty")
+    history = tmp_path / "h.csv"
+    history.write_text("ds,channel,contacts\n2026-01-05 08:00,phone,3\n2026-01-05 08:30,phone,3\n")
+    assert_user_error(ccplan("forecast", history, "--interval", "0", "--out", tmp_path / "f.csv"),
+                      "--interval: 0 minutes: use 5, 10, 15, 30 or 60")
+    assert_user_error(ccplan("backtest", history, "--interval", "7"), "--interval: 7 minutes")
+
+
+# --- issue 20: runs that would not end -----------------------------------------------------------------------
+
+def _one_agent_groups(n: int, days: int = 7) -> dict:
+    """The small center over `days` days of 15 open hours, its agents in n skill groups of one agent each."""
+    data = small()
+    data.update(days=days, open="07:00-22:00", interval_minutes=30)
+    data["shift_rules"].update(lengths_hours=[4, 6, 8], earliest_start="06:00", latest_end="24:00",
+                               lunch_window_hours=[3, 5], start_every_minutes=30)
+    combos = (["phone", "chat", "email"], ["phone"], ["chat", "email"])
+    data["skill_groups"] = {f"g{i:03d}": {"skills": combos[i % 3], "headcount": 1} for i in range(n)}
+    return data
+
+
+def test_the_shift_model_size_is_the_model_built():
+    # The guard's count, from the templates alone, against the variables of the shift model itself.
+    from optimizer import generate_agents, group_limits, requirements
+    from optimizer.shift_model import ShiftModel
+    from planning.demand import scenario_demand
+    from planning.guard import shift_model_variables
+
+    sc = scenario_from_dict(_one_agent_groups(4, days=2))
+    agents = generate_agents(sc)
+    need = requirements(sc, scenario_demand(sc), "erlang-a")
+    for place_breaks in (True, False):
+        model = ShiftModel(sc, need, group_limits(sc, agents), place_breaks)
+        assert sum(shift_model_variables(sc, agents, place_breaks).values()) == len(model.var)
+
+
+def test_a_week_too_large_to_model_is_refused_before_work(tmp_path, monkeypatch):
+    import importlib
+
+    def boom(*args, **kwargs):
+        raise AssertionError("scheduling started")
+    monkeypatch.setattr(importlib.import_module("planning.schedule"), "week_demand", boom)
+    monkeypatch.delenv("CCPLAN_MAX_SHIFT_VARIABLES", raising=False)
+    path = write_yaml(_one_agent_groups(200), tmp_path / "g200.yaml")
+    args = ("schedule", path, "--no-verify", "--time-limit", "5", "--rounds", "1", "--out", tmp_path / "r.csv",
+            "--no-store")
+    out = assert_user_error(ccplan(*args), "size: the shift model would hold about",
+                            "200 skill groups x 7 days", "above the limit of 200,000",
+                            "67 with skills phone, chat, email (g000, g003, g006, ...)",
+                            "--max-shift-variables N or $CCPLAN_MAX_SHIFT_VARIABLES")
+    assert not (tmp_path / "r.csv").exists(), out
+    # Raised, the guard lets the run through to its work.
+    out = ccplan(*args, "--max-shift-variables", "1e7")
+    assert isinstance(out.exception, AssertionError) and "scheduling started" in str(out.exception)
+
+
+def test_a_large_what_if_sweep_is_estimated_and_refused(tmp_path, monkeypatch):
+    from planning.guard import CONTACTS_PER_SECOND, VARIANT_SECONDS, WhatIfWork
+
+    monkeypatch.delenv("CCPLAN_MAX_VARIANTS", raising=False)
+    sc = write_yaml(small(), tmp_path / "s.yaml")
+    scales = ",".join(f"{1 + i / 100:g}" for i in range(40))
+    containment = ",".join(f"{i / 100:g}" for i in range(50))
+    out = assert_user_error(ccplan("whatif", sc, "--sweep", f"demand.scale={scales}",
+                                   "--sweep", f"channels.bot.containment={containment}"),
+                            "--sweep: 2,001 variants x 2 replications", "is above the limit of 200",
+                            "--max-variants N or $CCPLAN_MAX_VARIANTS")
+    assert "contacts to simulate, at least" in out
+    # The app builds its variants one by one: run_whatif, the entry both use, counts them too.
+    import planning
+    from planning.whatif import Variant
+
+    base = scenario_from_dict(small())
+    with pytest.raises(InputError, match=r"variants: 250 variants x 2 replications: .* is above the limit of 200"):
+        planning.run_whatif([Variant("base", [], base, is_base=True)] * 250)
+    work = WhatIfWork(variants=10, replications=4, contacts=30_000, workers=2, solver_seconds=30)
+    assert work.seconds == pytest.approx(10 * (VARIANT_SECONDS + 4 * 30_000 / CONTACTS_PER_SECOND + 30) / 2)
+    assert work.text().startswith("10 variants x 4 replications: about 1,200,000 contacts to simulate and 10 "
+                                  "schedules, at least")

@@ -140,7 +140,8 @@ cells = st.one_of(
 stamps = st.one_of(
     st.sampled_from(["2026-01-05 08:00", "2026-01-05 09:00", "2026-01-05 10:00", "2026-01-05 08:10",
                      "2026-01-05 11:00", "2026-01-06 08:00", "2025-12-29 08:00", "2026-02-30 08:00", "",
-                     "yesterday", "2026-01-05T08:00:00+01:00", "0001-01-01 00:00", "9999-12-31 23:00"]),
+                     "yesterday", "2026-01-05T08:00:00+01:00", "2026-01-05T09:00:00+02:00", "2026-01-05T10:00Z",
+                     "0001-01-01 00:00", "9999-12-31 23:00"]),
     cells,
 )
 
@@ -242,6 +243,36 @@ def test_agents_files_are_read_or_named_by_row(tmp_path_factory, rows):
         return
     for agent in agents:
         assert 0 <= agent.min_hours <= agent.max_hours <= 80
+
+
+clocks = st.one_of(st.sampled_from(["10:00:00", "0:00:00", "23:59:59", "24:00:00", "25:61:00", "9:75:00", "10:00",
+                                    "", "abc", "-1:00:00", "10:00:60"]),
+                   st.builds("{}:{:02d}:{:02d}".format, st.integers(0, 30), st.integers(0, 70), st.integers(0, 70)))
+seconds = st.sampled_from(["100", "0", "-5", "abc", "1e400", "nan", "12.5", "inf"])
+
+
+@TABLES
+@given(st.lists(st.tuples(clocks, st.sampled_from(["AGENT", "HANG", "PHANTOM"]), seconds), min_size=1, max_size=8))
+def test_call_records_become_history_or_are_named_by_row(tmp_path_factory, rows):
+    # Issue 20: impossible clock times and bad service times became history without a word.
+    import re
+
+    from forecasting import history_from_calls, read_calls
+
+    path = tmp_path_factory.mktemp("calls") / "calls.csv"
+    path.write_text("date,q_start,vru_exit,vru_entry,type,outcome,ser_time\n" + "".join(
+        f"990101,{clock},{clock},{clock},PS,{outcome},{handle}\n" for clock, outcome, handle in rows))
+    try:
+        history = history_from_calls(read_calls(path, ","), 30, name=str(path))
+    except InputError as exc:
+        assert_named(exc)
+        return
+    for clock, outcome, handle in rows:
+        if outcome != "PHANTOM" and clock not in ("0:00:00", ""):
+            assert re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d)?", clock), clock
+            assert float(handle) >= 0 and math.isfinite(float(handle)), handle
+    assert (history["ds"].dt.normalize() == pd.Timestamp("1999-01-01")).all()
+    assert history["aht_seconds"].dropna().map(lambda v: 0 < v < math.inf).all()
 
 
 @SLOW

@@ -52,6 +52,20 @@ def test_fitted_law_recovers_the_known_spread_correlation_and_interval_noise(fit
     assert model.warnings_ == []
 
 
+def test_one_odd_day_in_the_backtest_does_not_widen_the_spread():
+    """A holiday or outage day (actuals at 40% of the forecast) among 12 clean weeks: the spread stays that of the
+    clean weeks (within 10%), where the plain standard deviation would grow by half or more."""
+    forecast = _forecast()
+    actual = _simulate(12, np.random.default_rng(5), forecast)
+    clean = ForecastErrorModel().fit(_residuals(actual, forecast))
+    odd = actual.copy()
+    odd[3, 2] *= 0.4
+    spoiled = ForecastErrorModel().fit(_residuals(odd, forecast))
+    assert spoiled.day_sd_ == pytest.approx(clean.day_sd_, rel=0.10)
+    z = np.log(odd.sum(axis=2) / forecast.sum(axis=1)).ravel()
+    assert z.std(ddof=1) > 1.5 * clean.day_sd_
+
+
 def test_intervals_cover_near_nominal_on_new_simulated_weeks(fitted):
     model, forecast = fitted
     fresh = _simulate(200, np.random.default_rng(99), forecast)
