@@ -3,7 +3,8 @@ scenario with its edits, the handle-time source, the run settings, the agents, t
 roster being edited (locks included), what it was made for, and its edit history. A new session (a reload, a
 restart) starts from the desk; every page run writes back what changed.
 
-The desk is named after the scenario file the app was started on, so `ccplan app other.yaml` has its own.
+The desk is named after the signed-in user and the scenario file the app was started on, so each planner, and
+`ccplan app other.yaml`, has its own.
 """
 
 from __future__ import annotations

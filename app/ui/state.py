@@ -44,9 +44,11 @@ def init(path: Path) -> None:
     restart finds it again), else the scenario file."""
     if _TEXT in st.session_state:
         return
-    from app.ui import desk
+    from app.ui import auth, desk
 
-    if desk.restore(str(path)) and _TEXT in st.session_state:
+    # Each user has a desk per start scenario: two planners never overwrite each other's work in progress.
+    user = auth.current_user()
+    if desk.restore(f"{user.name}: {path}" if user else str(path)) and _TEXT in st.session_state:
         return
     try:
         text = path.read_text(encoding="utf-8")
