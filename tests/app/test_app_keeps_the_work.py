@@ -373,3 +373,14 @@ def test_an_opened_version_is_not_replaced_by_a_roster_already_generated(small_w
     assert week.same_rows(at.session_state[week.WORKING], generated)
     at.button(key="undo_edit").click().run()
     assert week.same_rows(at.session_state[week.WORKING], edited)
+
+
+def test_rule_messages_give_the_date_not_the_week_day_number(small_week):
+    from app.ui import week
+    from scenarios import CsvText, read_agents
+
+    sc = load_scenario(small_week)
+    crew = read_agents(CsvText("agents.csv", AGENTS_CSV), sc)       # ann is away on Wednesdays
+    frame = pd.DataFrame([{"agent": "ann", "skill_group": "generalist", "date": "2026-01-07", "start": "08:00",
+                           "end": "14:00", "lunch_start": "", "lunch_end": "", "breaks": "11:00-11:15"}])
+    assert week.check_roster(sc, frame, crew)[1] == ["ann: unavailable: Wed 2026-01-07 08:00 while the agent is away"]
