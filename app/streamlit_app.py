@@ -33,6 +33,8 @@ pages = [
     st.Page(PAGES_DIR / "7_replay.py", title="Replay", icon=":material/history:"),
     st.Page(PAGES_DIR / "8_plan_vs_actual.py", title="Plan vs actual", icon=":material/fact_check:"),
     st.Page(PAGES_DIR / "9_capacity.py", title="Capacity plan", icon=":material/groups:"),
+    st.Page(PAGES_DIR / "10_versions.py", title="Versions", icon=":material/inventory_2:"),
+    st.Page(PAGES_DIR / "11_erlang.py", title="How many agents (Erlang)", icon=":material/calculate:"),
 ]
 shared = [st.Page(PAGES_DIR / "12_published.py", title="Published roster", icon=":material/verified:",
                   default=not user.can_edit)]

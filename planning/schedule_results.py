@@ -322,5 +322,8 @@ class ScheduleResult:
         return out
 
     def kpi_rows(self) -> dict[str, Any]:
-        """The KPIs with the rounds as rows: "channels.phone.service_level" -> value (lists as they are)."""
-        return flatten(self.kpis.to_json(self.rounds))
+        """The KPIs with the rounds as rows: "channels.phone.service_level" -> value (lists as they are), plain
+        Python numbers (a workbook shows 179, not np.int64(179))."""
+        from .store import jsonable
+
+        return flatten(jsonable(self.kpis.to_json(self.rounds)))

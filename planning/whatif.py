@@ -31,6 +31,7 @@ from sim import SimSummary, paired_difference_ci, simulate, welch_difference_ci
 
 from optimizer import requirements
 
+from .aht import with_aht_source
 from .demand import finish_demand, scenario_demand
 from .guard import ALREADY_GUARDED, guard_variant_count, guard_variants, whatif_work
 from .schedule import DEFAULT_EFFORT, DEFAULT_TIME_LIMIT, schedule
@@ -189,7 +190,8 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
                workers: int = 1, workspace=None, method: str = "erlang-a", verify: bool = True,
                effort: float = DEFAULT_EFFORT, time_limit: float | None = DEFAULT_TIME_LIMIT,
                progress: Progress | None = None, max_contacts: float | None = None,
-               max_agents: float | None = None, max_variants: float | None = None) -> WhatIfResult:
+               max_agents: float | None = None, max_variants: float | None = None,
+               aht_source: str = "history") -> WhatIfResult:
     """Run every variant (the base is `variants[0]`) and compare each with the base.
 
     Fixed staff (default): every variant is simulated with `staffing` (a Roster or a staffing plan of available
@@ -203,7 +205,9 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
     `executor` (with `workers` tasks at once) runs variants in parallel, or a single variant's replications.
     `workspace` (a planning.store.Workspace) stores each variant as a "whatif" run as soon as it finishes.
     `max_contacts`, `max_agents`, `max_variants`: the size guards' limits (planning.guard), checked for every
-    variant before any runs. Returns the results in variant order with the comparison table (see `compare`).
+    variant before any runs. `aht_source`: each variant's handle time, "history" (the forecast's) or "scenario"
+    (its `aht_seconds`; planning.aht). Returns the results in variant order with the comparison table (see
+    `compare`).
     """
     guard_variants(variants, staffing, replications=replications, workers=workers, max_contacts=max_contacts,
                    max_agents=max_agents, reoptimize=reoptimize, max_variants=max_variants, effort=effort)
@@ -212,7 +216,7 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
     replications = int(replications or base.simulation.replications)
     seed = int(base.simulation.seed if seed is None else seed)
     notes: list[str] = []
-    demands = _Demands()
+    demands = _Demands(aht_source)
     if not reoptimize:
         staffing, note = _fixed_staff(base, demands.of(base), staffing, seed, replications, verify, max(workers, 1),
                                       effort, time_limit, progress, executor)
@@ -292,8 +296,9 @@ class _Demands:
 
     _IRRELEVANT = ("name", "shrinkage", "skill_groups", "shift_rules", "simulation")
 
-    def __init__(self):
+    def __init__(self, aht_source: str = "history"):
         self._raw: dict[str, pd.DataFrame] = {}
+        self._aht_source = aht_source
 
     def of(self, scenario: Scenario) -> pd.DataFrame:
         data = scenario_to_dict(scenario)
@@ -308,7 +313,7 @@ class _Demands:
             unscaled = scenario.model_copy(update={"demand": scenario.demand.model_copy(
                 update={"scale": 1.0, "channel_scale": {}})})
             self._raw[key] = scenario_demand(unscaled)
-        return finish_demand(scenario, self._raw[key])
+        return with_aht_source(scenario, finish_demand(scenario, self._raw[key]), self._aht_source)
 
 
 def _store(workspace, res: VariantResult, task: _Task, batch_id: int | None) -> int:

@@ -20,6 +20,16 @@ UPLOADS = Path(tempfile.gettempdir()) / "ccplan-app-uploads"
 HISTORY_WEEKS_SHOWN = 2
 
 sc = settings.page("Data and forecast")
+with st.expander("Start here: a week's plan in five steps", expanded=st.session_state.get("week_working") is None):
+    st.markdown(
+        "1. **Data and forecast** (this page): check the history and the week's forecast; choose which handle time "
+        "(AHT) to plan with.\n"
+        "2. **Scenario**: opening hours, targets (service level as a share: 0.8 for 80%), skill groups, shift rules.\n"
+        "3. **Schedule and roster**: upload your agents and time off, press **Generate roster**, then edit, lock, "
+        "save a version and publish. Your work is kept in the workspace: a reload or a restart finds it again.\n"
+        "4. **What-if** and **Today**: try changes against the plan; re-plan the rest of a day from its contacts.\n"
+        "5. **Versions**: reopen, compare and publish any roster kept.\n\n"
+        "A quick answer first? **How many agents (Erlang)** sizes one queue for one interval.")
 
 # --- history source ------------------------------------------------------------------------------------------
 source = st.radio("History", ["Scenario's history", "Upload a history CSV"], horizontal=True, key="history_source")
@@ -108,7 +118,7 @@ if len(aht_table) and aht_table["history mean (s)"].notna().any():
                            "values edited on the Scenario page. Every page uses the choice.")
     wanted = "history" if choice.startswith("the history") else "scenario"
     if wanted != hist_ui.aht_source():
-        st.session_state[hist_ui.AHT_SOURCE] = wanted
+        hist_ui.set_aht_source(wanted)
         st.rerun()
     st.dataframe(aht_table, hide_index=True, width="stretch")
 elif len(aht_table):

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 import yaml
 
+from app.ui import history as hist_ui
 from app.ui import settings, state, uploads
 from app.ui.errors import problems_markdown
 from app.ui.form import ScenarioForm
@@ -198,11 +199,19 @@ if problems:
     status.error(f"**{len(problems)} problem{'s' if len(problems) != 1 else ''}**: the last valid scenario stays in "
                  "use until they are fixed." + ("\n\n" + problems_markdown(unplaced) if unplaced else ""))
 elif form.data != raw:
+    note = ""
+    aht_changed = [name for name, ch in (form.data.get("channels") or {}).items()
+                   if (ch or {}).get("aht_seconds") != ((raw.get("channels") or {}).get(name) or {}).get("aht_seconds")]
+    if aht_changed and hist_ui.aht_source() == "history" and hist_ui.history_has_aht(state.scenario()):
+        # An edited handle time is meant to be used: the history's would otherwise win silently.
+        hist_ui.set_aht_source("scenario")
+        note = (f" The handle time you changed ({', '.join(aht_changed)}) is now used: every channel takes its "
+                "handle time from the scenario's aht_seconds instead of the history's (switch back on the Data page).")
     state.set_scenario(yaml.safe_dump(form.data, sort_keys=False, allow_unicode=True, width=110),
                        state.base_dir(), state.source_name(), reset_widgets=False)
-    st.session_state["scenario_applied"] = True
+    st.session_state["scenario_applied"] = "Changes applied: every page now uses the edited scenario." + note
     st.rerun()  # the sidebar, drawn before this page, shows the new scenario too
-elif st.session_state.pop("scenario_applied", False):
-    status.success("Changes applied: every page now uses the edited scenario.")
+elif st.session_state.get("scenario_applied"):
+    status.success(st.session_state.pop("scenario_applied"))
 else:
     status.success("The scenario is valid.")

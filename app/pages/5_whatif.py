@@ -9,7 +9,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from app.ui import charts, kpis, library, settings, state
+from app.ui import charts, history, kpis, library, settings, state
 from app.ui.errors import show_input_error, user_errors
 from planning import store, whatif
 from scenarios import InputError, Problem
@@ -51,14 +51,12 @@ def comparison_view(table: pd.DataFrame, key: str) -> None:
         cols = st.columns(len(variants) + 1)
         cols[0].markdown(f"**{kpis.kpi_label(kpi)}**")
         for col, (_, row) in zip(cols[1:], rows.iterrows()):
-            value, diff = row["value"], row["diff"]
-            fmt = _fmt(kpi, value)
             delta = None
-            if row["variant"] != base and not (isinstance(diff, float) and math.isnan(diff)) and diff != 0:
-                ci = "" if math.isnan(row["diff_lo"]) or row["method"] == "exact" else \
-                    f" [{_fmt(kpi, row['diff_lo'], True)}, {_fmt(kpi, row['diff_hi'], True)}]"
-                delta = f"{_fmt(kpi, diff, True)}{ci}"
-            col.metric(row["variant"], fmt, delta, delta_color=kpis.kpi_direction(kpi), help=kpi)
+            if row["variant"] != base:
+                shown = kpis.variant_delta(row)
+                delta = None if shown is None else (f"{_fmt(kpi, shown.diff, True)}" + (
+                    f" [{_fmt(kpi, shown.lo, True)}, {_fmt(kpi, shown.hi, True)}]" if shown.lo is not None else ""))
+            col.metric(row["variant"], _fmt(kpi, row["value"]), delta, delta_color=kpis.kpi_direction(kpi), help=kpi)
     sl = headline[headline["kpi"].str.endswith(".service_level")].assign(
         channel=lambda d: d["kpi"].str.split(".").str[1])
     if len(sl):
@@ -67,7 +65,8 @@ def comparison_view(table: pd.DataFrame, key: str) -> None:
     wide = table.pivot_table(index="kpi", columns="variant", values="value", sort=False)[variants]
     wide.insert(0, "KPI", [kpis.kpi_label(k) for k in wide.index])
     for v in variants[1:]:
-        wide[f"Δ {v}"] = table[table["variant"] == v].set_index("kpi")["diff"]
+        own = table[table["variant"] == v].set_index("kpi")
+        wide[f"Δ {v}"] = own["value"] - own["base"]     # as the figures beside it say
     st.dataframe(wide, width="stretch")
     st.download_button("Comparison (CSV)", table.to_csv(index=False), file_name="whatif_comparison.csv",
                        mime="text/csv", key=f"{key}_csv")
@@ -124,13 +123,19 @@ def variants_tab() -> None:
             variants = None
     key = (json.dumps(spec), reoptimize)
     run = st.button("Run what-if", type="primary", key="whatif_run", disabled=not variants or len(variants) < 2)
-    inputs = (state.scenario_key(), key, state.seed(), state.replications(), state.verify())
+    inputs = (state.scenario_key(), key, state.seed(), state.replications(), state.verify(), history.aht_source())
     if variants and len(variants) >= 2 and (run or st.session_state.get("whatif_last") == inputs):
         with user_errors("What-if"):
             result = library.run_whatif(variants, reoptimize, key)
         st.session_state["whatif_last"] = inputs
+        st.caption(f"Every figure below is this what-if's own simulation ({result.replications} replications, seed "
+                   f"{result.seed}, handle times from the {history.aht_source()}); a difference is the variant's figure "
+                   "minus the base's, with its 95% interval from paired replications where that interval is about "
+                   "the same figure." + (" A re-optimised variant's schedule notes quote its certification sample "
+                                         "(fresh customers), so their shares can differ from the figures below."
+                                         if reoptimize else ""))
         for note in result.notes:
-            st.caption(note)
+            st.caption(library.readable_note(note))
         if result.batch_id is not None:
             st.caption(f"Stored as batch {result.batch_id} in the workspace.")
         comparison_view(result.comparison, "whatif")

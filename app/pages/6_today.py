@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app.ui import library, settings, state, uploads
+from app.ui import library, settings, state, uploads, week
 from app.ui.errors import show_input_error, user_errors
 from scenarios import InputError, read_roster
 
@@ -26,12 +26,22 @@ st.caption("Reforecast the rest of a day from its contacts so far, then recommen
 choice = st.radio("Roster", ["Roster from the Schedule page", "Upload a roster CSV"], horizontal=True,
                   key="today_roster_source")
 roster, roster_key = None, None
+crew = None
+with user_errors("Reading the agents"):
+    # Call-ins and overtime go to the agents in use (the uploaded list with its time off), never invented ones.
+    crew = week.agents(sc)
 if choice == "Roster from the Schedule page":
-    plan = library.schedule(compute=False)
-    if plan is None:
+    edited = st.session_state.get(week.WORKING)
+    if edited is None:
         st.info("No roster for these inputs yet: generate it on the Schedule and roster page, or upload one.")
     else:
-        roster, roster_key = plan.roster, "schedule:" + repr(library.schedule_parts())
+        roster, breaks, problem = week.check_roster(sc, edited, crew)
+        if problem is not None:
+            show_input_error(problem)
+            st.stop()
+        roster_key = "edited:" + hashlib.sha256(edited.to_csv(index=False).encode()).hexdigest()
+        st.caption(f"The roster being edited on the Schedule page: {len(roster.shifts)} shifts of "
+                   f"{len(roster.agents)} agents.")
 else:
     up = st.file_uploader("Roster CSV", type=["csv"], key="today_roster_upload")
     if up is not None:
@@ -90,7 +100,8 @@ with user_errors("Checking the actuals"):
 
     actuals = check_actuals(actuals, day, moment, list(sc.channels), sc.interval_minutes)
 
-key = ("today", state.scenario_key(), roster_key, actuals_key, str(moment), state.seed(), state.workers())
+key = ("today", state.scenario_key(), roster_key, actuals_key, str(moment), state.seed(), state.workers(),
+       week.inputs_key())
 results = st.session_state.setdefault("today_results", {})
 if key not in results:
     if not st.button("Re-plan the rest of the day", type="primary", key="today_run"):
@@ -99,7 +110,7 @@ if key not in results:
 
     with st.status("Re-planning the rest of the day", expanded=False) as status, user_errors("Re-planning"):
         bar = st.progress(0.0)
-        plan = replan_day(sc, roster, demand, actuals, moment,
+        plan = replan_day(sc, roster, demand, actuals, moment, agents=crew,
                           options=Options(seed=state.seed(), workers=state.workers() or 2),
                           progress=lambda f, msg: bar.progress(min(max(f, 0.0), 1.0), text=msg))
         status.update(label=f"Re-planned in {plan.seconds:.0f} s", state="complete")

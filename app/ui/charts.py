@@ -124,3 +124,13 @@ def claimed_vs_actual(df: pd.DataFrame, title: str = "", *, threshold: float | N
             color="grey", strokeDash=[2, 2]).encode(y="threshold:Q",
                                                   tooltip=[alt.Tooltip("threshold:Q", format=".0%")]))
     return alt.layer(*layers).properties(title=title, height=260)
+
+
+def risk_curve(df: pd.DataFrame, title: str = "") -> alt.Chart:
+    """Paid hours against risk (df: risk as a share, paid hours), points joined by a line."""
+    return alt.Chart(df).mark_line(point=True).encode(
+        x=alt.X("risk:Q", title="risk (share of plausible weeks the targets hold on)", axis=alt.Axis(format=".0%"),
+                scale=alt.Scale(zero=False)),
+        y=alt.Y("paid hours:Q", title="paid hours", scale=alt.Scale(zero=False)),
+        tooltip=[alt.Tooltip("risk:Q", format=".0%"), alt.Tooltip("paid hours:Q", format=",.1f")],
+    ).properties(title=title, height=220)

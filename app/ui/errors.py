@@ -10,8 +10,19 @@ import streamlit as st
 from scenarios import InputError, Problem
 
 
+SHARES = ("service_level", "max_abandon_rate", "shrinkage", "containment")
+
+
+def explained(problem: Problem) -> str:
+    """A problem's message, with a hint where a share was typed as a percentage (80 for 80%)."""
+    field = problem.where.rsplit(".", 1)[-1]
+    if field in SHARES and ("<= 1" in problem.message or "less than or equal to 1" in problem.message):
+        return f"{problem.message} (a share: 0.8 means 80%)"
+    return problem.message
+
+
 def problems_markdown(problems: list[Problem]) -> str:
-    return "\n".join(f"- `{p.where}`: {p.message}" if p.where else f"- {p.message}" for p in problems)
+    return "\n".join(f"- `{p.where}`: {explained(p)}" if p.where else f"- {explained(p)}" for p in problems)
 
 
 def show_input_error(exc: InputError, container=None) -> None:

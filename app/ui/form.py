@@ -12,6 +12,7 @@ from typing import Any
 import streamlit as st
 import yaml
 
+from app.ui.errors import explained
 from scenarios import Problem
 from scenarios.overrides import set_path
 
@@ -124,7 +125,8 @@ class ScenarioForm:
                 unplaced.append(p)
             else:
                 rest = p.where[len(target):].lstrip(".")
-                by_slot.setdefault(target, []).append(f"{rest}: {p.message}" if rest else p.message)
+                message = explained(p)
+                by_slot.setdefault(target, []).append(f"{rest}: {message}" if rest else message)
         for path, messages in by_slot.items():
             self.slots[path].error("\n\n".join(messages), icon=":material/error:")
         return unplaced

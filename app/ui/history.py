@@ -26,17 +26,20 @@ def aht_source() -> str:
     return st.session_state.get(AHT_SOURCE, "history")
 
 
-def apply_aht_source(sc: Scenario, demand: pd.DataFrame, source: str) -> pd.DataFrame:
-    """The demand with each human channel's handle time from `source`: "history" keeps the forecast's (the
-    history's where it had one), "scenario" puts the scenario's `aht_seconds` (seconds) on every interval."""
-    if source != "scenario":
-        return demand
-    out = demand.copy()
-    for name, channel in sc.channels.items():
-        aht = getattr(channel, "aht_seconds", None)
-        if aht is not None:
-            out.loc[out["channel"] == name, "aht_seconds"] = float(aht)
-    return out
+def set_aht_source(source: str) -> None:
+    """Use `source` ("history" or "scenario", planning.aht) for every page from now on."""
+    st.session_state[AHT_SOURCE] = source
+
+
+def history_has_aht(sc: Scenario) -> bool:
+    """Whether the scenario's history has handle times (which then win over its aht_seconds by default)."""
+    if sc.demand.history is None:
+        return False
+    try:
+        columns = pd.read_csv(sc.resolve(sc.demand.history), nrows=1).columns
+    except (OSError, ValueError):
+        return False
+    return "aht_seconds" in columns
 
 
 def aht_summary(sc: Scenario, history: pd.DataFrame | None, demand: pd.DataFrame) -> pd.DataFrame:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -137,3 +138,54 @@ def kpi_rank(kpi: str) -> tuple:
     if name == "service_level":
         return (3,)
     return (4,)
+
+
+SHARE_COLUMNS = ("service_level", "abandon_rate", "occupancy", "on target", "certified", "share")
+
+
+def readable(table: pd.DataFrame) -> pd.DataFrame:
+    """A table for reading: date-times as 'Mon 2026-01-05 08:30', shares (service level, abandonment, shares of
+    intervals on target) as percentages, other numbers rounded. Only display; the numbers stay the table's."""
+    out = table.copy()
+    for col in out.columns:
+        series = out[col]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            out[col] = series.dt.strftime("%a %Y-%m-%d %H:%M")
+        elif pd.api.types.is_float_dtype(series) and any(str(col).endswith(k) or k in str(col)
+                                                         for k in SHARE_COLUMNS):
+            out[col] = series.map(lambda v: "" if pd.isna(v) else f"{100 * v:.1f}%")
+        elif pd.api.types.is_float_dtype(series):
+            out[col] = series.round(2)
+        elif series.dtype == object and len(series) and _is_iso(series.iloc[0]):
+            out[col] = pd.to_datetime(series, errors="coerce").dt.strftime("%a %Y-%m-%d %H:%M").fillna(series)
+    return out
+
+
+def _is_iso(value) -> bool:
+    text = str(value)
+    return len(text) >= 16 and text[4] == "-" and text[7] == "-" and text[10] in "T " and text[13] == ":"
+
+
+@dataclass(frozen=True)
+class Delta:
+    """A variant's difference to the base as shown: `diff` = its figure minus the base's; `lo`, `hi` the 95%
+    interval (None: none shown)."""
+
+    diff: float
+    lo: float | None = None
+    hi: float | None = None
+
+
+def variant_delta(row) -> Delta | None:
+    """The difference a what-if comparison row (planning.whatif.compare) shows: the variant's figure minus the
+    base's, so it always agrees with the two figures beside it; None when it is zero or unknown. The paired
+    interval is about the mean of per-replication figures, which for a pooled figure (the share of intervals
+    meeting targets over all replications) is another number: it is shown only when it holds the difference shown.
+    """
+    diff = _num(row["value"]) - _num(row["base"])
+    if math.isnan(diff) or diff == 0:
+        return None
+    lo, hi = _num(row["diff_lo"]), _num(row["diff_hi"])
+    if row["method"] == "exact" or math.isnan(lo) or math.isnan(hi) or not lo <= diff <= hi:
+        return Delta(diff)
+    return Delta(diff, lo, hi)

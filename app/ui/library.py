@@ -6,6 +6,7 @@ arguments; see `app.ui.runs`. No modelling here: arguments go straight to the pa
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -24,17 +25,29 @@ def read_history(path: str, stamp: str, interval_minutes: int | None) -> pd.Data
     return _read(path, interval_minutes=interval_minutes)
 
 
-def scenario_demand() -> pd.DataFrame:
-    """The week's expected contacts per interval and channel (forecasting.scenario_demand), cached, with the handle
-    time from the source the planner chose on the Data page (app.ui.history: the history's or the scenario's)."""
+def week_demand():
+    """The week's demand resolved once (planning.week_demand: expected contacts per interval and channel with the
+    forecast's error law), cached, with the handle time from the source the planner chose on the Data page
+    (app.ui.history: the history's or the scenario's; planning.aht)."""
+    from dataclasses import replace
+
     from app.ui import history
-    from planning.demand import scenario_demand as _demand
+    from planning import week_demand as _week_demand
+    from planning.aht import with_aht_source
 
     sc = state.scenario()
     source = history.aht_source()
-    return runs.cached("demand", (state.scenario_key(), source),
-                       lambda p: history.apply_aht_source(sc, _demand(sc, progress=p), source),
-                       "Forecasting the week")
+
+    def compute(progress):
+        resolved = _week_demand(sc, progress=progress)
+        return replace(resolved, table=with_aht_source(sc, resolved.table, source))
+
+    return runs.cached("demand", (state.scenario_key(), source), compute, "Forecasting the week")
+
+
+def scenario_demand() -> pd.DataFrame:
+    """The week's expected contacts and handle time per interval and channel (`week_demand().table`)."""
+    return week_demand().table
 
 
 def file_stamp(path) -> str:
@@ -94,6 +107,11 @@ def backtest(history_path, models: tuple[str, ...], folds: int, sc) -> tuple[pd.
 
 # --- optimizer -----------------------------------------------------------------------------------------------
 
+# The app's solver stages stop on the effort budget alone (CP-SAT deterministic time, as the CLI's --effort), never
+# on the wall clock: on a shared machine, or with what-if variants solved side by side, a wall-clock limit would
+# cut stages short and the app's plans would differ from the CLI's for the same settings.
+APP_TIME_LIMIT = None
+
 def schedule_parts() -> tuple:
     verify = state.verify()
     from app.ui import week
@@ -101,7 +119,14 @@ def schedule_parts() -> tuple:
     from app.ui import history
 
     return (f"verify:{state.rounds()}" if verify else "analytic", state.seed(), state.replications() if verify else 0,
-            state.solver_effort(), state.workers(), week.inputs_key(), history.aht_source())
+            state.solver_effort(), state.workers(), week.inputs_key(), history.aht_source(), state.risk(),
+            state.risk_curve())
+
+
+def schedule_key() -> str:
+    """A stamp of everything a generated roster depends on (scenario, uploads, run settings): stable across
+    reloads and restarts, so the roster being edited knows which inputs it was made for."""
+    return runs.input_key("schedule", state.scenario_key(), *schedule_parts())[:16]
 
 
 def schedule(compute: bool = True):
@@ -116,10 +141,14 @@ def schedule(compute: bool = True):
     parts = schedule_parts()
     if not compute:
         return runs.peek("schedule", (state.scenario_key(), *parts))
+    from planning.schedule import RISK_CURVE
+
     sc = state.scenario()
-    demand = scenario_demand()
-    knobs = dict(demand=demand, verify=state.verify(), rounds=state.rounds(), replications=state.replications(),
-                 seed=state.seed(), effort=state.solver_effort(), progress=None)
+    demand = week_demand()
+    knobs = dict(demand=demand.table, uncertainty=demand.uncertainty, risk=state.risk() or None,
+                 risk_curve=RISK_CURVE if state.risk_curve() else (), verify=state.verify(), rounds=state.rounds(),
+                 replications=state.replications(), seed=state.seed(), effort=state.solver_effort(),
+                 time_limit=APP_TIME_LIMIT, progress=None)
     if state.workers():
         knobs["workers"] = state.workers()
     def compute(progress):
@@ -131,19 +160,39 @@ def schedule(compute: bool = True):
     return call("schedule", parts, compute, "Scheduling the week")
 
 
-# --- simulation ----------------------------------------------------------------------------------------------
+def baseline(compute: bool = True):
+    """The Erlang C two-step baseline's schedule (planning.schedule, method "erlang-c-two-step", not simulated) for
+    the same scenario, demand, agents, time off and solver effort, for its paid hours beside ccplan's; with
+    `compute=False` only a cached one (or None)."""
+    from app.ui import history, week
+    from planning import schedule as _schedule
 
-def simulate(staffing, staffing_key: str):
-    """planning.simulate (size-guarded) for the session's scenario with `staffing` (a plan, a Roster or None), cached
-    on its key."""
-    from planning import simulate as _simulate
-
+    parts = (state.solver_effort(), state.workers(), week.inputs_key(), history.aht_source())
+    if not compute:
+        return runs.peek("baseline", (state.scenario_key(), *parts))
     sc = state.scenario()
     demand = scenario_demand()
-    reps, seed = state.replications(), state.seed()
-    from app.ui import history
+    return call("baseline", parts, lambda p: _schedule(
+        sc, demand=demand, method="erlang-c-two-step", verify=False, effort=state.solver_effort(),
+        time_limit=APP_TIME_LIMIT, risk=None, progress=p, **week.schedule_inputs(sc)),
+        "Scheduling the Erlang C two-step baseline")
 
-    return call("simulate", (staffing_key, reps, seed, history.aht_source()),
+
+# --- simulation ----------------------------------------------------------------------------------------------
+
+def simulate(staffing, staffing_key: str, compute: bool = True):
+    """planning.simulate (size-guarded) for the session's scenario with `staffing` (a plan, a Roster or None), cached
+    on its key. With `compute=False` only a result already in the cache is returned (None otherwise)."""
+    from app.ui import history
+    from planning import simulate as _simulate
+
+    reps, seed = state.replications(), state.seed()
+    parts = (staffing_key, reps, seed, history.aht_source())
+    if not compute:
+        return runs.peek("simulate", (state.scenario_key(), *parts))
+    sc = state.scenario()
+    demand = scenario_demand()
+    return call("simulate", parts,
                 lambda p: _simulate(sc, staffing, demand=demand, replications=reps, seed=seed,
                                     workers=state.workers(), progress=p),
                 f"Simulating {reps} replication{'s' if reps != 1 else ''}")
@@ -170,6 +219,8 @@ def run_whatif(variants, reoptimize: bool, spec_key):
     from planning.execution import open_executor
     from planning.store import Workspace
 
+    from app.ui import history
+
     sc = state.scenario()
     staffing = None
     if not reoptimize and not any(g.constant_agents for g in sc.skill_groups.values()):
@@ -180,10 +231,14 @@ def run_whatif(variants, reoptimize: bool, spec_key):
         with open_executor("local", workers=workers) as ex, Workspace() as ws:
             return whatif.run_whatif(variants, staffing, reoptimize=reoptimize, replications=reps, seed=seed,
                                      executor=ex.executor, workers=ex.workers, workspace=ws, verify=verify,
-                                     effort=state.solver_effort(), progress=progress)
+                                     effort=state.solver_effort(), time_limit=APP_TIME_LIMIT,
+                                     aht_source=history.aht_source(),
+                                     progress=progress)
 
+    what = ("each re-optimised: a full schedule per variant, run side by side, then simulated" if reoptimize
+            else "each simulated with the same staff")
     return call("whatif", (spec_key, reoptimize, reps, seed, schedule_parts()), compute,
-                f"Running {len(variants)} variants")
+                f"Running {len(variants)} variants ({', '.join(v.label for v in variants)}; {what})")
 
 
 def schedule_view(result: ScheduleResult, sc) -> dict:
@@ -193,15 +248,19 @@ def schedule_view(result: ScheduleResult, sc) -> dict:
     extra = {}
     if kp.paid_hours_lower_bound is not None:
         extra["Paid hours lower bound"] = f"{kp.paid_hours_lower_bound:,.1f}"
-    extra["Short intervals"] = f"{kp.short_intervals:,}"
+    extra["Intervals below the requirement"] = f"{kp.short_intervals:,}"
     if kp.idle_hours is not None:
         extra["Idle hours" + ("" if kp.simulated else " (analytic)")] = f"{kp.idle_hours:,.1f}"
     if result.rounds:
         extra["Solve rounds"] = f"{len(result.rounds)}"
     certified = kp.certified
+    verdict = None
     if certified is not None:
-        extra["Certified"] = (f"{'meets' if certified.meets_targets else 'does not meet'} targets "
-                              f"({certified.replications} replications, seed {certified.seed})")
+        # A sentence, not a tile: a metric tile cuts long text off.
+        verdict = (certified.meets_targets,
+                   f"Certified: the roster {'meets' if certified.meets_targets else 'does not meet'} every channel's "
+                   f"targets in {certified.target_share:.0%} of open intervals ({certified.replications} "
+                   f"replications of fresh customers, seed {certified.seed}).")
     for c, v in (certified.channels if certified is not None else {}).items():
         if v.intervals_meeting_target is not None:
             extra[f"{c} on target, certified"] = f"{100 * v.intervals_meeting_target:.1f}%"
@@ -229,9 +288,33 @@ def schedule_view(result: ScheduleResult, sc) -> dict:
                                           "agents": list(total_req.to_numpy()) + list(total_av.to_numpy())}))
         coverage = pd.concat(parts, ignore_index=True)
     shortfalls = pd.DataFrame(result.shortfalls)
+    missed = pd.DataFrame(kp.certified_short_intervals) if kp.certified_short_intervals else None
     return {"cost": kp.cost, "summary": result.sim.summary if result.sim is not None else None,
             "extra": extra, "coverage": coverage, "shortfalls": shortfalls, "rounds": rounds,
-            "notes": list(result.warnings)}
+            "notes": list(result.warnings), "verdict": verdict, "missed": missed}
+
+
+def readable_note(note: str) -> str:
+    """A library warning as the app says it: the app shows what the CLI writes to its JSON, and never a
+    temporary file's path."""
+    import re
+    import tempfile
+
+    note = note.replace("listed in the JSON (certified.short_intervals)",
+                        "listed under 'Intervals missing their targets in the certification'")
+    return re.sub(re.escape(tempfile.gettempdir()) + r"(?:/[^\s,;:)/]+)*/", "", note)
+
+
+def describe_inputs() -> str:
+    """The inputs a roster is generated for, in words (shown when they have changed since)."""
+    from app.ui import history, week
+
+    sc = state.scenario()
+    uploads = [what for what, key in (("agents", week.AGENTS), ("time off", week.TIME_OFF),
+                                      ("locked shifts", week.LOCKED)) if st.session_state.get(key)]
+    return (f"scenario {sc.name} as of {dt.datetime.now():%Y-%m-%d %H:%M}, handle times from the "
+            f"{history.aht_source()}, risk {state.risk():.0%}, seed {state.seed()}"
+            + (f", uploaded {', '.join(uploads)}" if uploads else ""))
 
 
 def roster_excel(result, sc) -> bytes:

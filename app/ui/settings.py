@@ -14,6 +14,10 @@ from scenarios import InputError
 
 
 def sidebar() -> None:
+    """The sidebar; also keeps what the last run changed (edits, uploads, settings) in the workspace (app.ui.desk)."""
+    from app.ui import desk
+
+    desk.save()
     with st.sidebar:
         st.caption(f"Scenario: **{state.source_name()}**")
         try:
@@ -36,6 +40,11 @@ def sidebar() -> None:
         state.remember(state.ROUNDS, st.number_input(
             "Verification rounds", min_value=1, max_value=30, value=state.rounds(), step=1, key=state.ROUNDS,
             disabled=not state.verify(), help="At most this many schedule-simulate rounds when verifying."))
+        state.remember(state.RISK, st.number_input(
+            "Risk (share of plausible weeks)", min_value=0.0, max_value=0.99, value=state.risk(), step=0.05,
+            key=state.RISK, format="%.2f",
+            help="The roster must meet the targets on this share of the weeks the forecast's error makes plausible "
+                 "(as `ccplan schedule --risk`); 0 takes the forecast as exact."))
         state.remember(state.SOLVER_EFFORT, st.number_input(
             "Solver effort", min_value=0, max_value=600, value=int(state.solver_effort()), step=5,
             key=state.SOLVER_EFFORT, help="Budget per solver stage (shift selection, then the roster) in CP-SAT "

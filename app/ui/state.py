@@ -19,10 +19,12 @@ import yaml
 from scenarios import EXAMPLE_SCENARIO, Problem, Scenario, ScenarioError, scenario_from_dict
 
 _TEXT, _BASE, _NAME, _REV = "scenario_yaml", "scenario_base_dir", "scenario_source", "scenario_rev"
+SCENARIO_KEYS = (_TEXT, _BASE, _NAME)   # what the workspace desk keeps of the scenario (app.ui.desk)
 
 # Sidebar widget keys, shared by every page (widgets of the entry script persist across pages).
 REPLICATIONS, SEED, VERIFY, WORKERS = "run_replications", "run_seed", "run_verify", "run_workers"
 SOLVER_EFFORT, ROUNDS = "run_solver_effort", "run_rounds"
+RISK, RISK_CURVE = "run_risk", "run_risk_curve"
 DEFAULT_REPLICATIONS = 20
 DEFAULT_SOLVER_EFFORT = 15.0
 DEFAULT_ROUNDS = 10
@@ -38,8 +40,15 @@ def scenario_path_from_argv(argv: list[str] | None = None) -> Path:
 
 
 def init(path: Path) -> None:
-    """Load the start scenario into the session once."""
+    """Start a session once: the work kept in the workspace for this start scenario (app.ui.desk: a reload or a
+    restart finds it again), else the scenario file."""
     if _TEXT in st.session_state:
+        return
+    from app.ui import auth, desk
+
+    # Each user has a desk per start scenario: two planners never overwrite each other's work in progress.
+    user = auth.current_user()
+    if desk.restore(f"{user.name}: {path}" if user else str(path)) and _TEXT in st.session_state:
         return
     try:
         text = path.read_text(encoding="utf-8")
@@ -162,3 +171,16 @@ def rounds() -> int:
 def workers() -> int | None:
     value = int(setting(WORKERS, 0) or 0)
     return value or None
+
+
+def risk() -> float:
+    """The share of plausible weeks the roster must hold its targets on (planning.schedule's `risk`, as
+    `ccplan schedule --risk`); 0: the forecast taken as exact."""
+    from planning import DEFAULT_RISK
+
+    return float(setting(RISK, DEFAULT_RISK))
+
+
+def risk_curve() -> bool:
+    """Also compute paid hours against risk (planning.RISK_CURVE) when scheduling."""
+    return bool(setting(RISK_CURVE, False))

@@ -7,8 +7,10 @@ roster rule checker (optimizer.roster_rule_breaks), the simulator, the workspace
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
+import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -17,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from planning import PublishedWeek
-from planning.versions import generated_name, record_version, roster_figures
+from planning.versions import generated_name, keep_locks, record_version, roster_figures
 from scenarios import (ROSTER_COLUMNS, Agent, CsvText, InputError, Problem, Roster, Scenario, TimeOff,
                        apply_time_off, clock_minutes, format_clock, is_clock, read_agents, read_locked,
                        read_time_off)
@@ -25,6 +27,8 @@ from scenarios import (ROSTER_COLUMNS, Agent, CsvText, InputError, Problem, Rost
 AGENTS, TIME_OFF, LOCKED = "week_agents", "week_time_off", "week_locked"   # session: (file name, CSV text)
 WORKING = "week_working"     # the roster being edited: roster CSV columns + `locked`
 WORKING_FROM = "week_working_from"   # what WORKING was last built from (a result or a version), to reset on change
+WORKING_FOR = "week_working_for"     # the inputs WORKING was generated for (library.schedule_key), and in words
+EDITOR_REV = "week_editor_rev"       # the table editor's key changes whenever WORKING is replaced
 
 
 # --- inputs ----------------------------------------------------------------------------------------------------
@@ -139,9 +143,10 @@ def _apply(session_key: str, key: str, name: str, text: str, check) -> None:
 
 # --- editing and locking -----------------------------------------------------------------------------------------
 
-def working(frame: pd.DataFrame, source: str) -> pd.DataFrame:
-    """The roster being edited, started from `frame` whenever `source` (a result or a version) changes; locked
-    rows of the locked-shift input stay ticked."""
+def working(frame: pd.DataFrame, source: str, made_for: tuple[str, str] | None = None) -> pd.DataFrame:
+    """The roster being edited, started from `frame` whenever `source` (a generated result's inputs key, stable
+    across reloads) changes; locked rows of the locked-shift input stay ticked. `made_for`: (inputs key, words)
+    of the inputs the roster was generated for."""
     if st.session_state.get(WORKING_FROM) != source or WORKING not in st.session_state:
         start = frame[list(ROSTER_COLUMNS)].fillna("").astype(str).reset_index(drop=True)
         locked_rows = set()
@@ -149,10 +154,56 @@ def working(frame: pd.DataFrame, source: str) -> pd.DataFrame:
             locked = pd.read_csv(io.StringIO(st.session_state[LOCKED][1]), dtype=str, keep_default_na=False)
             locked_rows = {tuple(r) for r in locked[list(ROSTER_COLUMNS)].itertuples(index=False)}
         start["locked"] = [tuple(r) in locked_rows for r in start[list(ROSTER_COLUMNS)].itertuples(index=False)]
+        if WORKING in st.session_state:
+            # The roster edited so far stays one Undo away: a new generation never silently drops edits.
+            _remember(st.session_state[WORKING])
         st.session_state[WORKING] = start
         st.session_state[WORKING_FROM] = source
+        st.session_state[WORKING_FOR] = list(made_for) if made_for else None
         st.session_state.pop(BASE, None)
+        _new_editor()
     return st.session_state[WORKING]
+
+
+def opened(source: str, words: str) -> None:
+    """The roster being edited was opened from `source` (a version, a stored run): it stays until the planner
+    generates again (a roster already generated for the current inputs does not replace it)."""
+    from app.ui import library
+
+    st.session_state[WORKING_FOR] = [source, words]
+    st.session_state[WORKING_FROM] = library.schedule_key()
+
+
+def take_generated() -> None:
+    """The next page run makes the generated roster the one being edited (the one before stays an Undo away)."""
+    st.session_state.pop(WORKING_FROM, None)
+
+
+def editor_key() -> str:
+    return f"roster_editor_{st.session_state.get(EDITOR_REV, 0)}"
+
+
+def _new_editor() -> None:
+    """The table editor starts afresh from WORKING (its pending cell edits were taken into WORKING first)."""
+    st.session_state[EDITOR_REV] = st.session_state.get(EDITOR_REV, 0) + 1
+
+
+def same_rows(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    cols = [*ROSTER_COLUMNS, "locked"]
+    return len(a) == len(b) and a.reindex(columns=cols).fillna("").astype(str).reset_index(drop=True).equals(
+        b.reindex(columns=cols).fillna("").astype(str).reset_index(drop=True))
+
+
+def take_table_edits(edited: pd.DataFrame) -> bool:
+    """Make the table's edits the roster being edited (one step of the edit history, undone like a move);
+    True when there were any."""
+    if same_rows(edited, st.session_state[WORKING]):
+        return False
+    rows = edited.reindex(columns=[*ROSTER_COLUMNS, "locked"])
+    rows[list(ROSTER_COLUMNS)] = rows[list(ROSTER_COLUMNS)].fillna("").astype(str)
+    rows["locked"] = rows["locked"].fillna(False).astype(bool)
+    set_working(rows)
+    return True
 
 
 def check_roster(sc: Scenario, frame: pd.DataFrame, crew) -> tuple[Roster | None, list[str], InputError | None]:
@@ -165,12 +216,21 @@ def check_roster(sc: Scenario, frame: pd.DataFrame, crew) -> tuple[Roster | None
         roster = read_roster(table, sc)
     except InputError as exc:
         return None, [], exc
-    known = {a.id for a in crew}
-    unknown = sorted({s.agent for s in roster.shifts} - known)
+    known = {a.id: a for a in crew}
+    unknown = sorted({s.agent for s in roster.shifts} - set(known))
     if unknown:
         return None, [], InputError([Problem(f"agent {a}", "is not among the agents in use") for a in unknown],
                                     "unknown agents in the edited roster")
-    return roster, roster_rule_breaks(sc, roster, crew), None
+    # A shift given to another agent works with that agent's skills: a stale skill group would route it wrongly.
+    wrong_group = [f"{s.agent}: skill group: the shift on {sc.start + dt.timedelta(days=int(s.start_s // 86400))} "
+                   f"says {s.skill_group}, the agent is in {known[s.agent].skill_group}" for s in roster.shifts
+                   if s.skill_group != known[s.agent].skill_group]
+    return roster, wrong_group + [dated(sc, b) for b in roster_rule_breaks(sc, roster, crew)], None
+
+
+def dated(sc: Scenario, text: str) -> str:
+    """A rule message with its week days ("day 2", counted from 0 as the rule checker does) as dates."""
+    return re.sub(r"\bday (\d+)\b", lambda m: f"{sc.start + dt.timedelta(days=int(m.group(1))):%a %Y-%m-%d}", text)
 
 
 def figures_table(before: dict, after: dict) -> pd.DataFrame:
@@ -211,18 +271,20 @@ def lock_rows(frame: pd.DataFrame) -> None:
 BASE = "week_base"   # the version the editor opened (planning.edits.EditBase); absent: a freshly generated roster
 
 
-def save_version(sc: Scenario, name: str, roster: Roster, sim_result, seed: int, *, edited: bool = False) -> int:
-    """Store `roster` as a version with the agent list in use; `sim_result` gives its simulated figures (None: not
-    simulated). `edited`: the editor's roster, saved as an edit of the version it opened (planning.edits: refused
-    with StaleBase, the edits kept as a draft, when someone saved an edit of that version meanwhile); the editor
-    then goes on from the saved version."""
+def save_version(sc: Scenario, name: str, roster: Roster, sim_result, seed: int, *, edited: bool = False,
+                 locked: pd.DataFrame | None = None) -> int:
+    """Store `roster` as a version with the agent list in use and its `locked` rows (planning.versions);
+    `sim_result` gives its simulated figures (None: not simulated). `edited`: the editor's roster, saved as an edit
+    of the version it opened (planning.edits: refused with StaleBase, the edits kept as a draft, when someone saved
+    an edit of that version meanwhile); the editor then goes on from the saved version."""
     from planning.edits import open_base, save_edit
 
     upload = st.session_state.get(AGENTS)
     agents_csv = upload[1] if upload else None
     if not edited:
-        return record_version(name, sc, roster, sim_result, seed=seed, agents_csv=agents_csv)
+        return record_version(name, sc, roster, sim_result, seed=seed, agents_csv=agents_csv, locked=locked)
     vid = save_edit(name, sc, roster, sim_result, base=st.session_state.get(BASE), seed=seed, agents_csv=agents_csv)
+    keep_locks(vid, locked)
     st.session_state[BASE] = open_base(vid)
     return vid
 
@@ -249,6 +311,29 @@ def version_history(version_id: int) -> list:
 
     with Workspace() as ws:
         return ws.history(("version", version_id))
+
+
+def version_with_roster(roster: Roster):
+    """The newest stored version whose roster is exactly `roster` (same shifts), or None."""
+    lines = sorted(roster.to_frame().to_csv(index=False).splitlines()[1:])
+    for v in reversed(versions()):
+        if sorted(v.roster_csv.splitlines()[1:]) == lines:
+            return v
+    return None
+
+
+def target_misses(sc: Scenario, figures: dict) -> list[str]:
+    """A sentence per human channel whose share of open intervals meeting its targets is below the share a roster
+    must reach (planning's TARGET_SHARE), from a roster's figures (planning.versions.roster_figures)."""
+    from planning.schedule import TARGET_SHARE
+
+    out = []
+    for name, f in (figures.get("channels") or {}).items():
+        share = f.get("intervals_meeting_target")
+        if share is not None and share < TARGET_SHARE:
+            out.append(f"{name}: this roster meets the targets in {share:.1%} of open intervals (needed "
+                       f"{TARGET_SHARE:.0%}); publishing it publishes a week that misses them.")
+    return out
 
 
 def versions() -> list:
@@ -301,7 +386,27 @@ def calendars_zip(sc: Scenario, frame: pd.DataFrame) -> bytes:
 
 # --- quick edits: lock and move without touching the table ------------------------------------------------------
 
-UNDO = "week_undo"   # earlier states of WORKING, newest last: an undone edit comes back as it was
+UNDO = "week_undo"   # earlier states of WORKING as CSV text (kept cheaply, written to the desk as they are), newest last
+UNDO_KEPT = 30
+
+
+def editor_csv(frame: pd.DataFrame) -> str:
+    """The roster being edited as CSV text (ROSTER_COLUMNS and `locked`)."""
+    return frame.to_csv(index=False)
+
+
+def editor_frame(text: str) -> pd.DataFrame:
+    """The roster being edited from `editor_csv` text: every column text, `locked` a bool."""
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    if "locked" in frame.columns:
+        frame["locked"] = frame["locked"].str.lower().eq("true")
+    return frame
+
+
+def _remember(frame: pd.DataFrame) -> None:
+    stack = st.session_state.setdefault(UNDO, [])
+    stack.append(editor_csv(frame))
+    del stack[:-UNDO_KEPT]
 
 
 def shift_label(row) -> str:
@@ -310,20 +415,22 @@ def shift_label(row) -> str:
 
 
 def set_working(frame: pd.DataFrame) -> None:
-    """Replace the roster being edited (the table's own pending edits are dropped), keeping the old for undo."""
+    """Replace the roster being edited, keeping the old for undo (callers take the table's pending edits first:
+    `take_table_edits`)."""
     if WORKING in st.session_state:
-        st.session_state.setdefault(UNDO, []).append(st.session_state[WORKING])
+        _remember(st.session_state[WORKING])
     st.session_state[WORKING] = frame.reset_index(drop=True)
-    st.session_state.pop("roster_editor", None)
+    _new_editor()
 
 
 def undo() -> bool:
-    """Back to the roster before the last quick edit; False when there is none."""
+    """Back to the roster before the last edit (a table edit, a move, a lock, an opened version); False when there
+    is none."""
     stack = st.session_state.get(UNDO) or []
     if not stack:
         return False
-    st.session_state[WORKING] = stack.pop()
-    st.session_state.pop("roster_editor", None)
+    st.session_state[WORKING] = editor_frame(stack.pop())
+    _new_editor()
     return True
 
 
@@ -335,9 +442,11 @@ def lock(frame: pd.DataFrame, labels: list[str], agents_: list[str]) -> pd.DataF
     return out
 
 
-def move(frame: pd.DataFrame, label: str, agent: str, date: str, start: str, *, end: str) -> pd.DataFrame:
-    """The roster with one shift moved: to `agent` (skill group following the agent's), on `date`, from `start`
-    to `end` (HH:MM); its lunch and breaks move with its start, as far as the new shift allows (clock times)."""
+def move(frame: pd.DataFrame, label: str, agent: str, date: str, start: str, *, end: str,
+         skill_group: str | None = None) -> pd.DataFrame:
+    """The roster with one shift moved: to `agent` (in `skill_group`, the agent's; None keeps the shift's), on
+    `date`, from `start` to `end` (HH:MM); its lunch and breaks move with its start, and one that would no longer
+    lie inside the shift is left out (the rule check then says the shift lacks it)."""
     out = frame.copy()
     rows = out.index[out.apply(shift_label, axis=1) == label]
     if not len(rows):
@@ -349,13 +458,23 @@ def move(frame: pd.DataFrame, label: str, agent: str, date: str, start: str, *, 
         raise InputError(problems, "cannot move the shift")
     shift = clock_minutes(start) - clock_minutes(out.at[i, "start"])
 
-    def moved(t: str) -> str:
-        return "" if not str(t).strip() else format_clock((clock_minutes(t) + shift) * 60)
+    begin, length = clock_minutes(start), (clock_minutes(end) - clock_minutes(start)) % (24 * 60) or 24 * 60
 
-    out.at[i, "lunch_start"], out.at[i, "lunch_end"] = moved(out.at[i, "lunch_start"]), moved(out.at[i, "lunch_end"])
-    out.at[i, "breaks"] = ";".join(f"{moved(a)}-{moved(b)}" for a, _, b in
-                                   (p.partition("-") for p in str(out.at[i, "breaks"]).split(";") if p.strip()))
+    def moved(a: str, b: str) -> tuple[str, str] | None:
+        """A pause moved with the start, None when it would not lie inside the new shift."""
+        a_m, b_m = clock_minutes(a) + shift, clock_minutes(b) + shift
+        if (a_m - begin) % (24 * 60) + (b_m - a_m) % (24 * 60) > length:
+            return None
+        return format_clock(a_m * 60), format_clock(b_m * 60)
+
+    lunch = (moved(out.at[i, "lunch_start"], out.at[i, "lunch_end"])
+             if str(out.at[i, "lunch_start"]).strip() and str(out.at[i, "lunch_end"]).strip() else None)
+    out.at[i, "lunch_start"], out.at[i, "lunch_end"] = lunch or ("", "")
+    pauses = [moved(a, b) for a, _, b in (p.partition("-") for p in str(out.at[i, "breaks"]).split(";") if p.strip())]
+    out.at[i, "breaks"] = ";".join(f"{a}-{b}" for a, b in filter(None, pauses))
     out.at[i, "agent"], out.at[i, "date"], out.at[i, "start"], out.at[i, "end"] = agent, date, start, end
+    if skill_group is not None:
+        out.at[i, "skill_group"] = skill_group
     return out
 
 

@@ -240,6 +240,7 @@ def _choose(page, label: str, option: str, attempts: int = 4) -> None:
 def test_the_planners_week_in_chromium(week_server, tmp_path):
     import csv
     import io
+    import re
 
     expect, sync_playwright, executable = _playwright()
     from openpyxl import load_workbook
@@ -377,8 +378,39 @@ def test_the_planners_week_in_chromium(week_server, tmp_path):
 
             # Publish and check the grid against the roster.
             _click(page, page.get_by_role("tab", name="Publish"))
+            expect(page.get_by_text("the figures of version 4", exact=False)).to_be_visible()
             book = download(page, "Download the published week (Excel)", tmp_path / "published.xlsx")
             shot(page, "6_publish")
+            assert page.get_by_test_id("stException").count() == 0
+
+            # A reload keeps the work: the agents, the roster being edited and its four locks.
+            page.reload()
+            page.get_by_role("link", name="Schedule and roster").click()
+            expect(page.get_by_role("heading", name="Schedule and roster")).to_be_visible()
+            settle(page)
+            expect(page.get_by_text("Shifts locked: 4 of", exact=False)).to_be_visible(timeout=ACTION_WAIT_MS)
+            # (the inputs panel opens by itself when there are uploads)
+            expect(page.get_by_label("CSV text (edit and apply)").first).to_have_value(re.compile("ph-4,phone_only"))
+            shot(page, "7_reloaded")
+
+            # A version reopened from the Versions page comes back with its locks (after unlocking them all here).
+            _click(page, page.get_by_role("button", name="Unlock all shifts"))
+            page.get_by_role("link", name="Versions").click()
+            expect(page.get_by_role("heading", name="Versions")).to_be_visible()
+            _choose(page, "Version", "3: Monday plan")
+            _click(page, page.get_by_role("button", name="Open this version in the editor"))
+            expect(page.get_by_role("heading", name="Schedule and roster")).to_be_visible(timeout=ACTION_WAIT_MS)
+            expect(page.get_by_text("Shifts locked: 4 of", exact=False)).to_be_visible(timeout=ACTION_WAIT_MS)
+            expect(page.get_by_text("opened from version 3", exact=False)).to_be_visible()
+            shot(page, "8_version_reopened")
+
+            # Today: the recommended actions name only agents of the agents file.
+            page.get_by_role("link", name="Today").click()
+            expect(page.get_by_role("heading", name="Today")).to_be_visible()
+            _click(page, page.get_by_role("button", name="Re-plan the rest of the day"))
+            expect(page.get_by_text("Recommended actions", exact=False)).to_be_visible(timeout=ACTION_WAIT_MS)
+            actions = download(page, "Actions CSV", tmp_path / "actions.csv").read_text()
+            shot(page, "9_today")
             assert page.get_by_test_id("stException").count() == 0
         finally:
             browser.close()
@@ -392,3 +424,14 @@ def test_the_planners_week_in_chromium(week_server, tmp_path):
         expected = f"{r['start']}-{r['end']}" + (f", lunch {r['lunch_start']}" if r["lunch_start"] else "")
         assert cells[r["agent"]][col] == expected
     assert (out_dirs[0] / "6_publish.png").stat().st_size > 10_000
+    # The published Figures sheet carries the published version's own figures.
+    from planning.store import Workspace
+
+    with Workspace(tmp_path / "workspace.sqlite") as ws:
+        kept = ws.get_version(4).figures
+    figures = {row[0]: row[1] for row in load_workbook(book)["Figures"].iter_rows(min_row=2, values_only=True)}
+    assert figures["Paid hours"] == pytest.approx(kept["paid_hours"], abs=0.01)
+    for channel, f in kept["channels"].items():
+        assert figures[f"{channel}: service level (simulated)"] == round(100 * f["service_level"], 1)
+    named = {r["agent"] for r in csv.DictReader(io.StringIO(actions))}
+    assert named <= {"ann", *(f"gen-{i}" for i in range(1, 8)), *(f"ph-{i}" for i in range(1, 5))}

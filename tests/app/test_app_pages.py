@@ -117,7 +117,8 @@ def test_scenario_page_validates_next_to_the_field_and_applies_valid_edits():
     _field(at, "channels.bot.containment").set_value(1.4).run()
     assert not at.exception
     messages = [e.value for e in at.error]
-    assert "must be <= 1" in messages  # the schema's own message, in the slot under the field
+    # the schema's own message, in the slot under the field, with a hint for a share typed as a percentage
+    assert "must be <= 1 (a share: 0.8 means 80%)" in messages
     assert any("1 problem" in m for m in messages)
     assert at.session_state["scenario_yaml"] == before  # the last valid scenario stays in use
 
@@ -243,16 +244,19 @@ def test_whatif_page_compares_variants_like_the_library_and_opens_stored_runs(co
         expected = truth[truth["variant"] == label].set_index("kpi")
         for kpi in ("channels.phone.service_level", "channels.chat.service_level", "channels.chat.abandon_rate"):
             assert wide.loc[kpi, label] == pytest.approx(expected.loc[kpi, "value"], abs=1e-12)
-            assert wide.loc[kpi, f"Δ {label}"] == pytest.approx(expected.loc[kpi, "diff"], abs=1e-12)
+            # The difference shown is the two figures' difference (issue 22 item 2).
+            assert wide.loc[kpi, f"Δ {label}"] == pytest.approx(
+                expected.loc[kpi, "value"] - expected.loc[kpi, "base"], abs=1e-12)
     tile = next(m for m in at.metric if m.label == "bot 75%" and m.proto.help == "channels.chat.service_level")
     row = truth[(truth["variant"] == "bot 75%") & (truth["kpi"] == "channels.chat.service_level")].iloc[0]
     assert tile.value == f"{row['value']:.1%}"
-    assert tile.proto.delta.startswith(f"{row['diff'] * 100:+.1f} pp")
+    assert tile.proto.delta.startswith(f"{(row['value'] - row['base']) * 100:+.1f} pp")
     # Readable labels; the share of intervals meeting targets leads the service level; better/worse by direction.
     labels = [m.value for m in at.markdown if m.value.startswith("**") and ": " in m.value]
     assert labels.index("**phone: open intervals meeting targets**") < labels.index("**phone: service level**")
     abandon = next(m for m in at.metric if m.label == "bot 75%" and m.proto.help == "channels.chat.abandon_rate")
-    change = truth[(truth["variant"] == "bot 75%") & (truth["kpi"] == "channels.chat.abandon_rate")]["diff"].iloc[0]
+    change = truth[(truth["variant"] == "bot 75%") & (truth["kpi"] == "channels.chat.abandon_rate")]
+    change = change["value"].iloc[0] - change["base"].iloc[0]
     color = abandon.proto.DESCRIPTOR.fields_by_name["color"].enum_type.values_by_number[abandon.proto.color].name
     assert color == ("GREEN" if change < 0 else "RED")      # less abandonment is better
     assert "channels.chat.service_level" in set(wide.index) and wide.loc["channels.chat.service_level", "KPI"] == \
@@ -289,8 +293,8 @@ def test_schedule_page_generates_the_example_roster_and_the_simulate_page_runs_i
     assert shown["Agents rostered"] == f"{table['agent'].nunique():,}"
     assert shown["Shifts"] == f"{len(table):,}"
     cost = sum(float(r.paid_hours) * sc.skill_groups[r.skill_group].hourly_cost for r in table.itertuples())
-    assert float(shown["Cost"].replace(",", "")) == pytest.approx(cost, abs=0.06)
-    n_short = int(shown["Short intervals"].replace(",", ""))
+    assert float(shown["Cost (hourly_cost units)"].replace(",", "")) == pytest.approx(cost, abs=0.06)
+    n_short = int(shown["Intervals below the requirement"].replace(",", ""))
     if n_short:
         assert any(len(d.value) == n_short for d in at.dataframe if "short_agents" in d.value.columns)
     specs = " ".join(c.proto.spec for c in at.get("vega_lite_chart"))
@@ -329,7 +333,8 @@ def test_schedule_page_generates_the_example_roster_and_the_simulate_page_runs_i
     expected = run_whatif(variants, scheduled.roster, replications=2, seed=1, workers=1, verify=False).comparison
     wide = next(d.value for d in at.dataframe if "Δ 10% busier" in d.value.columns)
     row = expected[(expected["variant"] == "10% busier") & (expected["kpi"] == "channels.phone.service_level")]
-    assert wide.loc["channels.phone.service_level", "Δ 10% busier"] == pytest.approx(row["diff"].iloc[0], abs=1e-12)
+    assert wide.loc["channels.phone.service_level", "Δ 10% busier"] == pytest.approx(
+        row["value"].iloc[0] - row["base"].iloc[0], abs=1e-12)
 
 
 # --- errors are messages ---------------------------------------------------------------------------------------
@@ -377,7 +382,8 @@ def test_schedule_view_lists_verification_rounds_and_certified_shares():
     assert table["phone certified"].tolist()[1] == 0.95
     assert view["extra"]["phone on target, certified"] == "87.5%"
     assert view["extra"]["phone on target, loop's sample"] == "96.0%"
-    assert view["extra"]["Certified"] == "does not meet targets (100 replications, seed 1001)"
+    assert view["verdict"] == (False, "Certified: the roster does not meet every channel's targets in 95% of open "
+                                      "intervals (100 replications of fresh customers, seed 1001).")
 
 
 # --- the planner's week: agents, time off, edit and lock, versions, publish ------------------------------------
@@ -514,7 +520,7 @@ def test_data_page_says_which_handle_time_is_used_and_lets_the_planner_choose(tm
     # Every page plans with the choice: the cached demand carries the scenario's handle time.
     from app.ui.runs import store
 
-    cached = [v for v in store().values() if isinstance(v, pd.DataFrame) and "aht_seconds" in v.columns]
+    cached = [v.table for v in store().values() if type(v).__name__ == "WeekDemand"]
     assert any((c[c["channel"] == "phone"]["aht_seconds"] == sc.channels["phone"].aht_seconds).all() for c in cached)
 
 
