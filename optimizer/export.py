@@ -257,7 +257,9 @@ def write_calendars(frame: pd.DataFrame, folder: str | Path, *, timezone: str | 
                     calendar_name: str = "ccplan shifts") -> list[Path]:
     """One iCalendar file per agent (`<agent>.ics` in `folder`): an event per shift, summary 'Shift 07:00-15:30',
     lunch and breaks in the description. Times are in `timezone` (an IANA name) or floating local times when it is
-    None or "local". UIDs are stable (agent, date, start), so re-publishing a week updates the same events."""
+    None or "local". An event's UID is the agent and the shift's date (an agent works at most one shift a day), not
+its times: re-publishing a week with a shift moved or shortened updates the agent's event for that day instead of
+adding a second one."""
     import datetime as dt
     import re
     from zoneinfo import ZoneInfo
@@ -287,7 +289,7 @@ def write_calendars(frame: pd.DataFrame, folder: str | Path, *, timezone: str | 
             if tz is not None:
                 start, end = start.replace(tzinfo=tz), end.replace(tzinfo=tz)
             ev = Event()
-            ev.add("uid", f"{agent}-{r['date']}-{r['start'].replace(':', '')}@ccplan")
+            ev.add("uid", f"{agent}-{r['date']}@ccplan")
             ev.add("dtstamp", stamp)
             ev.add("dtstart", start)
             ev.add("dtend", end)

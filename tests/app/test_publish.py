@@ -65,6 +65,21 @@ def test_publish_writes_a_grid_whose_cells_match_the_roster(tmp_path):
     assert sorted(p.name for p in (tmp_path / "cal").iterdir()) == ["ann.ics", "bob.ics", "cy.ics"]
 
 
+def test_a_moved_shift_keeps_its_calendar_event(tmp_path):
+    """Ann's Monday shift moved from 07:00 to 09:00: her calendar file holds the same event UIDs (one per shift
+    day), so a calendar that re-imports it updates the event instead of adding a second one."""
+    uids = []
+    for k, roster_text in enumerate([ROSTER, ROSTER.replace("2026-01-05,07:00,15:30,11:00,11:30",
+                                                             "2026-01-05,09:00,17:30,13:00,13:30")]):
+        roster = tmp_path / f"roster{k}.csv"
+        roster.write_text(roster_text)
+        out = run_cli("publish", str(roster), "--xlsx", str(tmp_path / f"week{k}.xlsx"), "--ics", str(tmp_path / f"cal{k}"))
+        assert out.returncode == 0, out.stderr
+        cal = Calendar.from_ical((tmp_path / f"cal{k}" / "ann.ics").read_bytes())
+        uids.append(sorted(str(e["uid"]) for e in cal.walk("VEVENT")))
+    assert uids[0] == uids[1] and len(set(uids[0])) == 2
+
+
 def test_publish_with_a_scenario_adds_its_week_coverage_and_time_zone(tmp_path):
     scenario = save_scenario(small_scenario(days=3, timezone="Europe/Berlin"), tmp_path / "small.yaml")
     roster = tmp_path / "roster.csv"
