@@ -68,7 +68,8 @@ def test_stopping_ccplan_app_stops_the_server_it_started(tmp_path):
     import subprocess
     import sys
     import time
-    import urllib.request
+
+    from server_helpers import wait_healthy
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -76,15 +77,7 @@ def test_stopping_ccplan_app_stops_the_server_it_started(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "app.cli", "app", "--port", str(port)], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
     try:
-        for _ in range(600):                     # the server's start, not a time limit on ccplan's work
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
-                    if r.read().decode().strip() == "ok":
-                        break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise AssertionError("the app server did not start")
+        wait_healthy(port, proc)
         proc.send_signal(signal.SIGTERM)
         proc.wait()
         for _ in range(100):
