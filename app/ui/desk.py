@@ -1,6 +1,7 @@
 """The planner's work kept in the workspace (planning.workspace.Desk), not only in the browser session: the
 scenario with its edits, the handle-time source, the run settings, the agents, time off and locked shifts, the
-roster being edited (locks included), what it was made for, and its edit history. A new session (a reload, a
+roster being edited (locks included), what it was made for, its edit history, and the version it was opened
+from (so a save after a reload is still checked against later saves of that version). A new session (a reload, a
 restart) starts from the desk; every page run writes back what changed.
 
 The desk is named after the signed-in user and the scenario file the app was started on, so each planner, and
@@ -37,12 +38,15 @@ def _entries() -> dict:
     out[week.WORKING_FROM] = st.session_state.get(week.WORKING_FROM)
     out[week.WORKING_FOR] = st.session_state.get(week.WORKING_FOR)
     out[week.UNDO] = list(st.session_state.get(week.UNDO) or []) or None
+    base = st.session_state.get(week.BASE)    # the opened version a save is checked against (planning.edits)
+    out[week.BASE] = [base.version_id, base.seen_up_to] if base is not None else None
     return out
 
 
 def restore(name: str) -> bool:
     """Put the desk `name`'s work into a new session; False when the desk is empty or cannot be read."""
     from app.ui import week
+    from planning.edits import EditBase
     from planning.store import Workspace
     from planning.workspace import Desk
 
@@ -59,6 +63,8 @@ def restore(name: str) -> bool:
             value = tuple(value)
         elif key == week.WORKING:
             value = week.editor_frame(value)
+        elif key == week.BASE:
+            value = EditBase(*value)
         st.session_state[key] = value
     st.session_state[_SAVED] = _digest(_entries())
     return True

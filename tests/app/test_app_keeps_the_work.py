@@ -160,8 +160,11 @@ def test_a_saved_version_reopens_with_its_locks_from_the_versions_page(small_wee
     at.text_input(key="version_name").set_value("with locks").run()
     at.button(key="save_version").click().run()
     assert not at.exception, [e.value for e in at.exception]
+    base = at.session_state[week.BASE]              # the saved version: later saves are checked against it
+    at.switch_page("pages/3_simulate.py").run()
 
     again = _reload("10_versions")
+    assert again.session_state[week.BASE] == base   # a reload keeps the stale-save check (planning.edits)
     label = next(o for o in again.selectbox(key="version_a").options if o.endswith(": with locks"))
     again.selectbox(key="version_a").set_value(label).run()
     again.button(key="open_version").click().run()
