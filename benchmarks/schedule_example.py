@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from planning import scenario_demand, schedule, simulate  # noqa: E402
+from planning import schedule, simulate, week_demand  # noqa: E402
 from scenarios import EXAMPLE_SCENARIO, load_scenario  # noqa: E402
 from sim import judge_simulation, meeting_shares  # noqa: E402
 
@@ -45,9 +45,10 @@ def roster_digest(roster) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def run(method: str, scenario, demand) -> tuple[dict, object]:
+def run(method: str, scenario, planned) -> tuple[dict, object]:
     t0 = time.perf_counter()
-    res = schedule(scenario, demand=demand, method=method)
+    # the forecast with its error law, as `ccplan schedule` resolves it: ccplan plans at the default risk
+    res = schedule(scenario, demand=planned.table, uncertainty=planned.uncertainty, method=method)
     seconds = time.perf_counter() - t0
     k = res.kpis
     out = {"method": method, "paid_hours": k.paid_hours, "idle_hours": k.idle_hours,
@@ -82,10 +83,11 @@ def main() -> None:
     args = parser.parse_args()
     sc = load_scenario(EXAMPLE_SCENARIO)
     t0 = time.perf_counter()
-    demand = scenario_demand(sc)
+    planned = week_demand(sc)
+    demand = planned.table
     forecast_s = time.perf_counter() - t0
-    runs = [run("ccplan", sc, demand) for _ in range(max(1, args.repeat))]
-    base, base_res = run("erlang-c-two-step", sc, demand)
+    runs = [run("ccplan", sc, planned) for _ in range(max(1, args.repeat))]
+    base, base_res = run("erlang-c-two-step", sc, planned)
     ours, ours_res = runs[0]
     seed = sc.simulation.seed + JUDGE_SEED
     for row, res in ((ours, ours_res), (base, base_res)):

@@ -409,8 +409,11 @@ class ScheduleLoop:
         if self.law is None:
             if self.scenario.demand.history is None:
                 return []
-            return [f"the forecast of {self.scenario.demand.model!r} carries no error law (use model auto or set "
-                    f"demand.day_sd): the plan takes the forecast as exact, not at risk {self.settings.risk:.0%}"]
+            why = (f"the forecast of {self.scenario.demand.model!r} carries no error law (use model auto or set "
+                   f"demand.day_sd)" if self.scenario.demand.model != "auto" else
+                   "the demand was given without its error law (planning.week_demand's uncertainty) or the history "
+                   "was too short to backtest it (or set demand.day_sd)")
+            return [f"{why}: the plan takes the forecast as exact, not at risk {self.settings.risk:.0%}"]
         if self.law.source == BACKTEST_SOURCE and self.law.warnings:
             return [f"planned at risk {self.settings.risk:.0%} with an unreliable error law of the forecast: "
                     + "; ".join(self.law.warnings)]
