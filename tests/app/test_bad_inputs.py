@@ -220,8 +220,12 @@ def test_bad_history_rows_are_named(tmp_path, row, expected):
     (",all,2026-01-05,08:00,12:00\n", "ro.csv:row 2: agent is empty"),
     ("a,all,,08:00,12:00\n", "ro.csv:row 2: date is empty"),
     ("a,all,2026-01-32,08:00,12:00\n", "ro.csv:row 2: date '2026-01-32' is not a date YYYY-MM-DD"),
+    # ends past midnight and day-long shifts
+    ("a,all,2026-01-05,08:00,24:30\n", "ro.csv:row 2: end '24:30' is not a clock time HH:MM"),
+    ("a,all,2026-01-05,08:00,08:00\n", "ro.csv:row 2: shift 08:00-08:00 is 24 h long; a shift is at most 16 h"),
+    ("a,all,2026-01-05,06:00,23:00\n", "ro.csv:row 2: shift 06:00-23:00 is 17 h long"),
 ])
-def test_empty_roster_cells_are_named(tmp_path, rows, expected):
+def test_bad_roster_rows_are_named(tmp_path, rows, expected):
     sc = write_yaml(small(), tmp_path / "s.yaml")
     (tmp_path / "ro.csv").write_text("agent,skill_group,date,start,end\n" + rows)
     assert_user_error(ccplan("simulate", sc, "--roster", tmp_path / "ro.csv", "--no-store"), expected)
@@ -626,16 +630,6 @@ def test_nan_in_an_agents_file_is_named_and_a_missing_cell_in_memory_is_the_cont
     assert [(a.min_hours, a.max_hours) for a in agents] == [(group.min_hours_per_week, 30.0),
                                                             (10.0, group.max_hours_per_week)]
 
-
-@pytest.mark.parametrize("row, expected", [
-    ("a,all,2026-01-05,08:00,24:30", "ro.csv:row 2: end '24:30' is not a clock time HH:MM"),
-    ("a,all,2026-01-05,08:00,08:00", "ro.csv:row 2: shift 08:00-08:00 is 24 h long; a shift is at most 16 h"),
-    ("a,all,2026-01-05,06:00,23:00", "ro.csv:row 2: shift 06:00-23:00 is 17 h long"),
-])
-def test_roster_ends_past_midnight_and_day_long_shifts_are_named(tmp_path, row, expected):
-    sc = write_yaml(small(), tmp_path / "s.yaml")
-    (tmp_path / "ro.csv").write_text("agent,skill_group,date,start,end\n" + row + "\n")
-    assert_user_error(ccplan("simulate", sc, "--roster", tmp_path / "ro.csv", "--no-store"), expected)
 
 
 def test_a_roster_ending_at_24_00_and_a_night_shift_stay_valid():
