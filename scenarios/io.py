@@ -149,14 +149,15 @@ def _after_hours_problems(name: str, bot, channels) -> list[Problem]:
     fallback = bot.after_hours_channel()
     if fallback is None:
         return []
-    choices = f"a deferred channel (a web form answered like email) or one of {', '.join(AFTER_HOURS_ACTIONS)}"
+    deferred = [c for c, ch in channels.items() if ch.kind == "deferred"]
+    choices = (f"choose a deferred channel{' (' + ', '.join(deferred) + ')' if deferred else ''}, where the bot "
+               f"leaves a web form, or one of {', '.join(AFTER_HOURS_ACTIONS)}")
     where = f"channels.{name}.after_hours"
     if fallback not in channels:
-        return [Problem(where, f"'{fallback}' is neither {choices}"
-                               f"{did_you_mean(fallback, [*channels, *AFTER_HOURS_ACTIONS])}")]
+        return [Problem(where, f"unknown channel or action '{fallback}'; {choices}"
+                               f"{did_you_mean(fallback, [*deferred, *AFTER_HOURS_ACTIONS])}")]
     if channels[fallback].kind != "deferred":
-        return [Problem(where, f"'{fallback}' is a {channels[fallback].kind} channel; after-hours escalations go "
-                               f"to {choices}")]
+        return [Problem(where, f"'{fallback}' is a {channels[fallback].kind} channel; {choices}")]
     return []
 
 
