@@ -367,7 +367,8 @@ def test_duration_distributions(dist, mean, cv):
 
 
 def test_escalation_reaches_its_channel_when_the_bot_time_ends(example_data):
-    data = _example_variant(example_data, capacity_sessions=1, handle_seconds=90)
+    # at 00:03 chat is closed: `queue` hands the escalation over anyway (the example would leave a web form)
+    data = _example_variant(example_data, capacity_sessions=1, handle_seconds=90, after_hours="queue")
     sc = scenario_from_dict(data, check_files=False)
     spec_plan = _plan(sc, [1, 0, 0])
     no = _customers([], [])
