@@ -121,8 +121,8 @@ class WhatIfResult:
             risk = risks.pop()
             return (f"Re-optimised at risk {risk:.0%}: each roster planned to hold the targets on {risk:.0%} of "
                     f"plausible weeks of its demand's error law, as `ccplan schedule --risk`; {simulated}")
-        each = ", ".join(f"{r.variant.label}: " + ("exact" if r.planned_at_risk is None else f"{r.planned_at_risk:.0%}")
-                         for r in self.results)
+        each = ", ".join(f"{r.variant.label}: "
+                         + ("exact" if r.planned_at_risk is None else f"{r.planned_at_risk:.0%}") for r in self.results)
         return f"Re-optimised at risk {self.risk:.0%} where the demand has an error law ({each}); {simulated}"
 
     def to_json(self) -> dict:

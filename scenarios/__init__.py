@@ -42,6 +42,6 @@ __all__ = [
     "clock_seconds", "constant_staffing", "format_clock", "hours_minutes", "is_clock", "parse_span",
     "read_agents", "read_locked", "read_roster", "read_staffing", "read_time_off", "split_by_day",
     "staffing_from_matrix", "staffing_matrix", "Problem", "Scenario", "ScenarioError", "ShiftRules", "SkillGroup",
-    "VoiceChannel", "VoiceTarget", "dump_yaml", "interval_index", "load_scenario", "next_open_interval", "open_mask", "save_scenario",
-    "scenario_from_dict", "scenario_to_dict", "week_intervals",
+    "VoiceChannel", "VoiceTarget", "dump_yaml", "interval_index", "load_scenario", "next_open_interval", "open_mask",
+    "save_scenario", "scenario_from_dict", "scenario_to_dict", "week_intervals",
 ]

@@ -88,12 +88,12 @@ def draw_customers(spec: ModelSpec, streams: list[np.random.SeedSequence]) -> li
         bot.contained = rng_patience.random(n) < ch.containment
         iv = np.minimum((bot.arrival // length).astype(int), spec.n_intervals - 1)
         out = ~bot.contained
-        bot.escalation_slot = _escalation_slots(spec, own, escalations, ch.escalate_to, out,
-                                                _escalation_draws(spec, ch, ch.escalate_to, iv, rng_handle, rng_patience))
+        draws = _escalation_draws(spec, ch, ch.escalate_to, iv, rng_handle, rng_patience)
+        bot.escalation_slot = _escalation_slots(spec, own, escalations, ch.escalate_to, out, draws)
         if ch.after_hours_to >= 0:
-            bot.after_hours_slot = _escalation_slots(
-                spec, own, escalations, ch.after_hours_to, out,
-                _escalation_draws(spec, ch, ch.after_hours_to, iv, rng_after_hours, rng_after_hours))
+            # a deferred channel has no patience to draw: one stream serves both
+            draws = _escalation_draws(spec, ch, ch.after_hours_to, iv, rng_after_hours, rng_after_hours)
+            bot.after_hours_slot = _escalation_slots(spec, own, escalations, ch.after_hours_to, out, draws)
     for c, parts in escalations.items():
         cust = own[c]
         extra = sum(len(h) for h, _ in parts)

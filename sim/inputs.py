@@ -40,7 +40,7 @@ class ChannelSpec:
     escalated_aht_factor: float = 1.0
     capacity: int = 0
     after_hours: str = AFTER_HOURS_QUEUE   # ai only: the scenario's after_hours (an action or a deferred channel)
-    after_hours_to: int = -1        # ai only: index of the deferred channel taking escalations while the target is closed
+    after_hours_to: int = -1        # ai only: index of the deferred channel taking them while the target is closed
     target_open: np.ndarray | None = None  # ai only: per interval, True when escalate_to is open
 
     def routes_after_hours(self) -> bool:
