@@ -13,7 +13,10 @@ How each channel is sized (interval length L seconds, offered contacts per inter
 - escalations from an AI channel join its `escalate_to` channel's offered contacts when the bot's `handle_seconds`
   ends (arrivals spread evenly over an interval, so a share lands in the next interval), with AHT
   `escalated_aht_factor` x that channel's AHT; the interval's AHT is the contact-weighted mean. Escalations that
-  land while the target channel is closed, or after the week, are not staffed and are reported in the warnings.
+  land while the target channel is closed go where the bot's `after_hours` sends them (`escalation_routes`): to a
+  deferred channel in the interval they land (sized with its other work, at its AHT x escalated_aht_factor), to
+  the target's next open interval (`next_open`), or nowhere (`lost`). With `queue` (the default), and after the
+  week, they are not staffed and are reported in the warnings.
 - deferred (email), both methods: fluid work (contacts x AHT agent-seconds) done only in working intervals (the
   union of opening hours of the real-time channels that share a skill group with it, within the shift rules'
   earliest_start..latest_end). "erlang-a": every item answered within `respond_within_hours` of its interval's start
@@ -36,12 +39,14 @@ import math
 import numpy as np
 import pandas as pd
 
-from scenarios import InputError, Problem, Scenario, interval_index, open_mask, week_intervals
+from scenarios import InputError, Problem, Scenario, interval_index, next_open_interval, open_mask, week_intervals
 from scenarios.clock import clock_minutes
+from scenarios.model import AFTER_HOURS_LOST, AFTER_HOURS_NEXT_OPEN, AFTER_HOURS_QUEUE
 
 from .erlang import agents_needed, erlang_b
 
 __all__ = ["METHODS", "requirements", "requirements_warnings", "on_duty", "requirement_arrays", "bot_escalations",
+           "escalation_routes",
            "bot_capacity", "deferred_envelope", "deferred_work_rate", "working_mask"]
 
 METHODS = ("erlang-a", "erlang-c")
@@ -163,31 +168,62 @@ def _shift_by(values: np.ndarray, seconds: float, length: float) -> tuple[np.nda
     return out[:len(values)], float(out[len(values):].sum())
 
 
+def escalation_routes(scenario: Scenario, name: str, escalated: np.ndarray) -> tuple[dict[str, np.ndarray], float]:
+    """Where AI channel `name`'s escalations are offered, given `escalated` (contacts per interval as the bot time
+    ends): {channel: contacts per interval arriving there} and the contacts handed to no one.
+
+    While `escalate_to` is open they arrive there; in its closed intervals `after_hours` decides: a deferred
+    channel takes them in the same interval; `next_open` adds them to the first open interval at or after it
+    (none left in the week: handed to no one); `lost` hands them to no one; `queue` leaves them on the closed
+    channel (`requirements` does not staff them)."""
+    bot = scenario.channels[name]
+    target = bot.escalate_to
+    is_open = open_mask(scenario, target)
+    if bot.after_hours == AFTER_HOURS_QUEUE:
+        return {target: escalated.copy()}, 0.0
+    closed = np.where(is_open, 0.0, escalated)
+    routes = {target: np.where(is_open, escalated, 0.0)}
+    fallback = bot.after_hours_channel()
+    if fallback is not None:
+        routes[fallback] = closed
+        return routes, 0.0
+    if bot.after_hours == AFTER_HOURS_LOST:
+        return routes, float(closed.sum())
+    nxt = next_open_interval(is_open)
+    held = nxt < len(escalated)
+    np.add.at(routes[target], nxt[held], closed[held])
+    return routes, float(closed[~held].sum())
+
+
 def bot_escalations(scenario: Scenario, demand: pd.DataFrame) -> pd.DataFrame:
-    """Expected escalations per interval: `ds, channel` (the AI channel), `escalate_to`, `escalated` (contacts
-    arriving at the target in that interval), `aht_seconds` (their handle time). Volume past the week's end is in
-    `attrs["after_week"]` by AI channel; (1 - containment) x sessions = escalated total + after_week."""
+    """Expected escalations per interval and the channel they are offered to: `ds, channel` (the AI channel),
+    `lands_on` (its escalate_to, or where `after_hours` routes them while escalate_to is closed), `escalated`
+    (contacts arriving there in that interval), `aht_seconds` (their handle time: escalated_aht_factor x that
+    channel's AHT). attrs by AI channel: `after_week` (volume whose bot time ends past the week's end) and
+    `not_handed_over` (after-hours escalations handed to no one: `lost`, or held past the week's last opening);
+    (1 - containment) x sessions = escalated total + after_week + not_handed_over."""
     contacts, aht = _demand_matrices(scenario, demand)
     length = scenario.interval_minutes * 60.0
     idx = week_intervals(scenario)
-    frames, after = [], {}
+    frames, after, dropped = [], {}, {}
     for name, channel in scenario.channels.items():
         if channel.kind != "ai":
             continue
         moved, after[name] = _shift_by(contacts[name] * (1.0 - channel.containment), channel.handle_seconds, length)
-        target = scenario.channels[channel.escalate_to]
-        frames.append(pd.DataFrame({"ds": idx, "channel": name, "escalate_to": channel.escalate_to,
-                                    "escalated": moved,
-                                    "aht_seconds": aht[channel.escalate_to] * channel.escalated_aht_factor
-                                    if channel.escalate_to in aht else target.aht_seconds}))
+        routes, dropped[name] = escalation_routes(scenario, name, moved)
+        for dest, offered in routes.items():
+            frames.append(pd.DataFrame({"ds": idx, "channel": name, "lands_on": dest, "escalated": offered,
+                                        "aht_seconds": aht[dest] * channel.escalated_aht_factor}))
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["ds", "channel", "escalate_to", "escalated", "aht_seconds"])
+        columns=["ds", "channel", "lands_on", "escalated", "aht_seconds"])
     out.attrs["after_week"] = after
+    out.attrs["not_handed_over"] = dropped
     return out
 
 
 def _escalations(scenario, contacts, aht, warnings) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Escalated contacts landing per interval on each target channel (while it is open) and their AHT."""
+    """Escalated contacts arriving per interval on each channel they are routed to (a voice or chat channel only
+    while it is open) and their AHT."""
     length = scenario.interval_minutes * 60.0
     esc: dict[str, np.ndarray] = {}
     work: dict[str, np.ndarray] = {}
@@ -200,15 +236,23 @@ def _escalations(scenario, contacts, aht, warnings) -> tuple[dict[str, np.ndarra
                                       f"'{target}' is not a voice or chat channel of the scenario")],
                              "invalid scenario")
         moved, after = _shift_by(contacts[name] * (1.0 - channel.containment), channel.handle_seconds, length)
-        is_open = open_mask(scenario, target)
-        closed = float(moved[~is_open].sum())
-        if closed > 0.5:
-            warnings.append(f"{name}: {closed:.0f} expected escalations land while {target} is closed; not staffed")
+        routes, dropped = escalation_routes(scenario, name, moved)
+        if channel.after_hours == AFTER_HOURS_NEXT_OPEN and dropped > 0.5:
+            warnings.append(f"{name}: {dropped:.0f} expected escalations are held for {target}'s opening, which "
+                            f"does not come before the week's end; not staffed")
         if after > 0.5:
             warnings.append(f"{name}: {after:.0f} expected escalations land after the week's end; not staffed")
-        moved = np.where(is_open, moved, 0.0)
-        esc[target] = esc.get(target, 0.0) + moved
-        work[target] = work.get(target, 0.0) + moved * aht[target] * channel.escalated_aht_factor
+        for dest, offered in routes.items():
+            if scenario.channels[dest].kind != "deferred":
+                is_open = open_mask(scenario, dest)
+                closed = float(offered[~is_open].sum())
+                if closed > 0.5:
+                    warnings.append(f"{name}: {closed:.0f} expected escalations land while {dest} is closed; not "
+                                    f"staffed (channels.{name}.after_hours can send them to a deferred channel, "
+                                    f"hold them for the opening (next_open) or count them lost)")
+                offered = np.where(is_open, offered, 0.0)
+            esc[dest] = esc.get(dest, 0.0) + offered
+            work[dest] = work.get(dest, 0.0) + offered * aht[dest] * channel.escalated_aht_factor
     esc_aht = {t: np.divide(work[t], esc[t], out=np.zeros_like(esc[t]), where=esc[t] > 0) for t in esc}
     return esc, esc_aht
 

@@ -1,7 +1,10 @@
 """What-if variants and sweeps: change a scenario by dotted-path overrides, rerun, compare with the base.
 
 Each variant is either simulated with the base's staff fixed (how does service change?) or re-optimised
-(`reoptimize=True`: how many paid hours and agents does it need?). Every variant runs with the same seed, and the
+(`reoptimize=True`: how many paid hours and agents does it need?). A re-optimised variant is scheduled as
+`ccplan schedule` schedules a week: at `risk` (default DEFAULT_RISK) against plausible weeks drawn from its
+demand's error law, the law of the base's forecast (relative: a variant that scales demand keeps its spread);
+every variant's KPIs are then simulated on its expected week. Every variant runs with the same seed, and the
 simulator draws arrivals, handle times, patience and bot outcomes from per-channel streams that do not depend
 on staffing, so variants see common random numbers: replication r of a variant meets the same customers as
 replication r of the base wherever the change leaves them alone. The comparison therefore takes each KPI's
@@ -32,9 +35,9 @@ from sim import SimSummary, paired_difference_ci, simulate, welch_difference_ci
 from optimizer import requirements
 
 from .aht import with_aht_source
-from .demand import finish_demand, scenario_demand
+from .demand import DemandUncertainty, WeekDemand, finish_demand, week_demand
 from .guard import ALREADY_GUARDED, guard_variant_count, guard_variants, whatif_work
-from .schedule import DEFAULT_EFFORT, DEFAULT_TIME_LIMIT, schedule
+from .schedule import DEFAULT_EFFORT, DEFAULT_RISK, DEFAULT_TIME_LIMIT, schedule
 from .schedule_results import ScheduleKPIs
 from .store import compute_inputs_hash, jsonable
 
@@ -59,7 +62,8 @@ class Variant:
 @dataclass
 class VariantResult:
     """One variant's outcome: the simulator's summary and per-replication summaries, its interval and group
-    tables, the requirements per interval and channel; re-optimised variants add the roster and its paid hours."""
+    tables, the requirements per interval and channel; re-optimised variants add the roster, its paid hours and
+    `planned_at_risk` (the risk its roster was planned at; None: the forecast taken as exact)."""
 
     variant: Variant
     summary: SimSummary
@@ -71,6 +75,7 @@ class VariantResult:
     requirements: pd.DataFrame | None = None
     schedule: ScheduleKPIs | None = None
     run_id: int | None = None
+    planned_at_risk: float | None = None
 
     def results_json(self) -> dict:
         """What is stored as the run's results: the summary, per-replication summaries and re-optimisation KPIs."""
@@ -81,6 +86,7 @@ class VariantResult:
             out["paid_hours"] = self.paid_hours
         if self.schedule is not None:
             out["schedule"] = self.schedule.to_json()
+            out["planned_at_risk"] = self.planned_at_risk
         if self.requirements is not None:
             out["requirements_agent_hours"] = requirement_hours(self.requirements, self.variant.scenario)
         return out
@@ -88,7 +94,9 @@ class VariantResult:
 
 @dataclass
 class WhatIfResult:
-    """All variants (the base first), the comparison table, and the batch id when stored."""
+    """All variants (the base first), the comparison table, and the batch id when stored. `risk`: the risk the
+    re-optimised variants (or the base roster scheduled for fixed staff) were asked to plan at (None: the
+    forecast taken as exact); `basis()` says what the figures rest on."""
 
     results: list[VariantResult]
     comparison: pd.DataFrame
@@ -97,13 +105,33 @@ class WhatIfResult:
     replications: int
     batch_id: int | None = None
     notes: list[str] = field(default_factory=list)
+    risk: float | None = None
+
+    def basis(self) -> str:
+        """One line on what the figures rest on: how the rosters were planned (the risk, per variant when they
+        differ) and that the KPIs are simulated on each variant's expected week."""
+        simulated = "KPIs simulated on each variant's expected week (the forecast taken as exact)"
+        if not self.reoptimize:
+            return f"Fixed staff: {simulated}"
+        risks = {r.planned_at_risk for r in self.results}
+        if risks == {None}:
+            why = "" if self.risk is None else f" (risk {self.risk:.0%} asked for, but the demand has no error law)"
+            return f"Re-optimised with the forecast taken as exact{why}; {simulated}"
+        if len(risks) == 1:
+            risk = risks.pop()
+            return (f"Re-optimised at risk {risk:.0%}: each roster planned to hold the targets on {risk:.0%} of "
+                    f"plausible weeks of its demand's error law, as `ccplan schedule --risk`; {simulated}")
+        each = ", ".join(f"{r.variant.label}: "
+                         + ("exact" if r.planned_at_risk is None else f"{r.planned_at_risk:.0%}") for r in self.results)
+        return f"Re-optimised at risk {self.risk:.0%} where the demand has an error law ({each}); {simulated}"
 
     def to_json(self) -> dict:
         return jsonable({
             "batch_id": self.batch_id, "seed": self.seed, "replications": self.replications,
-            "reoptimize": self.reoptimize, "notes": self.notes,
+            "reoptimize": self.reoptimize, "risk": self.risk, "basis": self.basis(), "notes": self.notes,
             "variants": [{"label": r.variant.label, "overrides": [str(o) for o in r.variant.overrides],
                           "is_base": r.variant.is_base, "run_id": r.run_id, "paid_hours": r.paid_hours,
+                          "planned_at_risk": r.planned_at_risk,
                           "requirements_agent_hours": (requirement_hours(r.requirements, r.variant.scenario)
                                                        if r.requirements is not None else None),
                           "summary": r.summary.to_json()} for r in self.results],
@@ -159,6 +187,8 @@ class _Task:
     schedule_workers: int = 1
     effort: float = DEFAULT_EFFORT
     time_limit: float | None = DEFAULT_TIME_LIMIT
+    risk: float | None = DEFAULT_RISK
+    uncertainty: DemandUncertainty | None = None
 
 
 def _run_task(task: _Task, executor: Executor | None = None, progress: Progress | None = None) -> dict:
@@ -171,9 +201,10 @@ def _run_task(task: _Task, executor: Executor | None = None, progress: Progress 
         plan = schedule(task.scenario, demand=task.demand, verify=task.verify, replications=task.replications,
                         seed=task.seed, workers=task.schedule_workers, effort=task.effort,
                         time_limit=task.time_limit, progress=scaled(progress, 0.0, 0.5), executor=executor,
-                        **ALREADY_GUARDED)
+                        risk=task.risk, uncertainty=task.uncertainty, **ALREADY_GUARDED)
         staffing = plan.roster
         out["roster"] = plan.roster
+        out["planned_at_risk"] = plan.risk
         out["paid_hours"] = float(plan.kpis.paid_hours)
         out["warnings"] = list(plan.warnings)
         out["schedule"] = plan.kpis
@@ -191,7 +222,7 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
                effort: float = DEFAULT_EFFORT, time_limit: float | None = DEFAULT_TIME_LIMIT,
                progress: Progress | None = None, max_contacts: float | None = None,
                max_agents: float | None = None, max_variants: float | None = None,
-               aht_source: str = "history") -> WhatIfResult:
+               aht_source: str = "history", risk: float | None = DEFAULT_RISK) -> WhatIfResult:
     """Run every variant (the base is `variants[0]`) and compare each with the base.
 
     Fixed staff (default): every variant is simulated with `staffing` (a Roster or a staffing plan of available
@@ -206,8 +237,10 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
     `workspace` (a planning.store.Workspace) stores each variant as a "whatif" run as soon as it finishes.
     `max_contacts`, `max_agents`, `max_variants`: the size guards' limits (planning.guard), checked for every
     variant before any runs. `aht_source`: each variant's handle time, "history" (the forecast's) or "scenario"
-    (its `aht_seconds`; planning.aht). Returns the results in variant order with the comparison table (see
-    `compare`).
+    (its `aht_seconds`; planning.aht). `risk`: every schedule (each re-optimised variant's, or the base roster
+    for fixed staff) plans at this risk against plausible weeks of the forecast's error law, as planning.schedule;
+    None takes the forecast as exact. Returns the results in variant order with the comparison table (see
+    `compare`) and `basis()`, the line saying which.
     """
     guard_variants(variants, staffing, replications=replications, workers=workers, max_contacts=max_contacts,
                    max_agents=max_agents, reoptimize=reoptimize, max_variants=max_variants, effort=effort)
@@ -219,7 +252,7 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
     demands = _Demands(aht_source)
     if not reoptimize:
         staffing, note = _fixed_staff(base, demands.of(base), staffing, seed, replications, verify, max(workers, 1),
-                                      effort, time_limit, progress, executor)
+                                      effort, time_limit, progress, executor, risk=risk)
         notes += [note] if note else []
         if any(o.path.startswith("skill_groups.") and ".constant_agents" not in o.path and staffing is not None
                for v in variants for o in v.overrides):
@@ -228,21 +261,22 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
     parallel_variants = executor is not None and len(variants) > 1 and (len(variants) >= workers or reoptimize)
     # Inside a parallel variant a schedule gets one CP-SAT thread and simulates in-process: the pool is busy.
     inner = 1 if parallel_variants else max(workers, 1)
-    tasks = [_Task(v.scenario, staffing, demands.of(v.scenario), replications, seed, reoptimize, method, verify, inner,
-                   effort, time_limit) for v in variants]
+    weeks = [demands.of(v.scenario) for v in variants]
+    tasks = [_Task(v.scenario, staffing, week.table, replications, seed, reoptimize, method, verify, inner,
+                   effort, time_limit, risk=risk, uncertainty=week.uncertainty) for v, week in zip(variants, weeks)]
 
     batch_id = None
     if workspace is not None:
         batch_id = workspace.add_batch("whatif", base.name, {
             "variants": [v.label for v in variants], "overrides": [[str(o) for o in v.overrides] for v in variants],
-            "reoptimize": reoptimize, "seed": seed, "replications": replications, "method": method})
+            "reoptimize": reoptimize, "seed": seed, "replications": replications, "method": method, "risk": risk})
     results: list[VariantResult | None] = [None] * len(variants)
 
     def finish(i: int, out: dict) -> None:
         v = variants[i]
         res = VariantResult(v, out["summary"], out["replication_summaries"], out["intervals"], out.get("groups"),
                             out.get("roster"), out.get("paid_hours"), out.get("requirements"),
-                            schedule=out.get("schedule"))
+                            schedule=out.get("schedule"), planned_at_risk=out.get("planned_at_risk"))
         if workspace is not None:
             res.run_id = _store(workspace, res, tasks[i], batch_id)
         # A re-optimised variant's schedule warnings (short intervals, a roster kept from the greedy start, ...)
@@ -269,38 +303,41 @@ def run_whatif(variants: list[Variant], staffing: pd.DataFrame | Roster | None =
 
     done_results = [r for r in results if r is not None]
     table = compare([_kpis_of(r) for r in done_results])
-    return WhatIfResult(done_results, table, reoptimize, seed, replications, batch_id, notes)
+    return WhatIfResult(done_results, table, reoptimize, seed, replications, batch_id, notes, risk)
 
 
-def _fixed_staff(base: Scenario, demand: pd.DataFrame, staffing, seed: int, replications: int, verify: bool,
+def _fixed_staff(base: Scenario, week: WeekDemand, staffing, seed: int, replications: int, verify: bool,
                  workers: int, effort: float, time_limit: float | None, progress: Progress,
-                 executor: Executor | None):
+                 executor: Executor | None, *, risk: float | None):
     """The staff every fixed-staff variant gets, and a note saying where it came from."""
     if staffing is not None:
         return staffing, None
     if any(g.constant_agents for g in base.skill_groups.values()):
         return None, "staff: each variant's constant_agents"
-    plan = schedule(base, demand=demand, verify=verify, replications=replications, seed=seed, workers=workers,
+    plan = schedule(base, demand=week.table, verify=verify, replications=replications, seed=seed, workers=workers,
                     effort=effort, time_limit=time_limit, progress=lambda f, m="": progress(0.0, f"base roster: {m}"),
-                    executor=executor, **ALREADY_GUARDED)
-    return plan.roster, (f"staff: a roster scheduled for the base ({plan.roster.paid_hours():,.0f} paid hours"
-                         f"{', verified by simulation' if verify else ''})")
+                    executor=executor, risk=risk, uncertainty=week.uncertainty, **ALREADY_GUARDED)
+    planned = "the forecast taken as exact" if plan.risk is None else f"planned at risk {plan.risk:.0%}"
+    return plan.roster, (f"staff: a roster scheduled for the base ({plan.roster.paid_hours():,.0f} paid hours, "
+                         f"{planned}{', verified by simulation' if verify else ''})")
 
 
 class _Demands:
-    """Each variant's demand, forecasting once per distinct demand source.
+    """Each variant's demand and its error law, forecasting once per distinct demand source.
 
     Sweeps mostly change scales, containment or staff, none of which changes the forecast itself; the forecast
-    is made unscaled for the first variant of a source and the variant's scales are applied to it.
+    is made unscaled for the first variant of a source and the variant's scales are applied to it. The error law
+    is relative (a day factor on the expected demand), so a scaled variant keeps the source's law: its expected
+    demand scales, its relative spread does not.
     """
 
     _IRRELEVANT = ("name", "shrinkage", "skill_groups", "shift_rules", "simulation")
 
     def __init__(self, aht_source: str = "history"):
-        self._raw: dict[str, pd.DataFrame] = {}
+        self._raw: dict[str, WeekDemand] = {}
         self._aht_source = aht_source
 
-    def of(self, scenario: Scenario) -> pd.DataFrame:
+    def of(self, scenario: Scenario) -> WeekDemand:
         data = scenario_to_dict(scenario)
         for key in self._IRRELEVANT:
             data.pop(key, None)
@@ -312,8 +349,10 @@ class _Demands:
         if key not in self._raw:
             unscaled = scenario.model_copy(update={"demand": scenario.demand.model_copy(
                 update={"scale": 1.0, "channel_scale": {}})})
-            self._raw[key] = scenario_demand(unscaled)
-        return with_aht_source(scenario, finish_demand(scenario, self._raw[key]), self._aht_source)
+            self._raw[key] = week_demand(unscaled)
+        source = self._raw[key]
+        return WeekDemand(with_aht_source(scenario, finish_demand(scenario, source.table), self._aht_source),
+                          source.uncertainty)
 
 
 def _store(workspace, res: VariantResult, task: _Task, batch_id: int | None) -> int:
@@ -326,7 +365,7 @@ def _store(workspace, res: VariantResult, task: _Task, batch_id: int | None) -> 
     roster = staff if isinstance(staff, Roster) else None
     digest = compute_inputs_hash(res.variant.scenario, task.seed, task.replications,
                                  task.staffing if not task.reoptimize else None,
-                                 extra={"reoptimize": task.reoptimize, "method": task.method})
+                                 extra={"reoptimize": task.reoptimize, "method": task.method, "risk": task.risk})
     return workspace.add_run("whatif", res.variant.scenario, res.results_json(), seed=task.seed,
                              replications=task.replications, roster=roster, tables=tables,
                              label=res.variant.label, batch_id=batch_id, overrides=res.variant.overrides,

@@ -3,7 +3,7 @@
 Entry points:
 - `load_scenario` / `scenario_from_dict` / `save_scenario`: the Scenario and its YAML I/O (scenarios.model,
   scenarios.io); `Demand.factor(channel)` is what a channel's expected contacts are multiplied by.
-- `week_intervals` / `open_mask` / `interval_index`: the week's grid.
+- `week_intervals` / `open_mask` / `next_open_interval` / `interval_index`: the week's grid.
 - Clock times "HH:MM" (scenarios.clock): `clock_minutes`, `clock_seconds`, `format_clock`, `is_clock`,
   `hours_minutes`, `parse_span`, `DAY_MINUTES`.
 - Staff as data (scenarios.staffing): `Roster`, `Shift`, `ROSTER_COLUMNS`, `read_roster`, `read_staffing`,
@@ -21,7 +21,7 @@ from . import bounds
 from .agents import (Agent, TimeOff, apply_time_off, check_locked, read_agents, read_locked, read_time_off,
                      split_by_day)
 from .capacity import CapacityInput, load_capacity
-from .calendar import interval_index, open_mask, week_intervals
+from .calendar import interval_index, next_open_interval, open_mask, week_intervals
 from .clock import DAY_MINUTES, clock_minutes, clock_seconds, format_clock, hours_minutes, is_clock, parse_span
 from .errors import InputError, Problem, ScenarioError
 from .io import dump_yaml, load_scenario, save_scenario, scenario_from_dict, scenario_to_dict
@@ -42,6 +42,6 @@ __all__ = [
     "clock_seconds", "constant_staffing", "format_clock", "hours_minutes", "is_clock", "parse_span",
     "read_agents", "read_locked", "read_roster", "read_staffing", "read_time_off", "split_by_day",
     "staffing_from_matrix", "staffing_matrix", "Problem", "Scenario", "ScenarioError", "ShiftRules", "SkillGroup",
-    "VoiceChannel", "VoiceTarget", "dump_yaml", "interval_index", "load_scenario", "open_mask", "save_scenario",
-    "scenario_from_dict", "scenario_to_dict", "week_intervals",
+    "VoiceChannel", "VoiceTarget", "dump_yaml", "interval_index", "load_scenario", "next_open_interval", "open_mask",
+    "save_scenario", "scenario_from_dict", "scenario_to_dict", "week_intervals",
 ]

@@ -23,6 +23,14 @@ def open_mask(scenario: Scenario, channel: str) -> np.ndarray:
     return np.array([hours.is_open(d, int(m)) for d, m in zip(idx.day_of_week, minutes)], dtype=bool)
 
 
+def next_open_interval(is_open: np.ndarray) -> np.ndarray:
+    """Per interval, the first interval at or after it whose entry in `is_open` is True (len(is_open) if none
+    is left in the week): where an escalation held for a closed channel's opening arrives."""
+    n = len(is_open)
+    at = np.where(np.asarray(is_open, bool), np.arange(n), n)
+    return np.minimum.accumulate(at[::-1])[::-1]
+
+
 def interval_index(scenario: Scenario, ds: pd.Series | pd.DatetimeIndex) -> np.ndarray:
     """Position of each timestamp in the week's grid; -1 where it falls outside the week or off the grid."""
     idx = week_intervals(scenario)

@@ -10,7 +10,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import Problem, ScenarioError, did_you_mean
-from .model import HUMAN_KINDS, Scenario
+from .model import AFTER_HOURS_ACTIONS, HUMAN_KINDS, Scenario
 from .numbers import yes_no_problems
 from .rules import RULE_NAMES
 from .tables import read_text, write_text_atomic
@@ -144,6 +144,23 @@ def dump_yaml(scenario: Scenario) -> str:
     return yaml.safe_dump(scenario_to_dict(scenario), sort_keys=False, allow_unicode=True, width=110)
 
 
+def _after_hours_problems(name: str, bot, channels) -> list[Problem]:
+    """`after_hours` of an AI channel names an action or a deferred channel."""
+    fallback = bot.after_hours_channel()
+    if fallback is None:
+        return []
+    deferred = [c for c, ch in channels.items() if ch.kind == "deferred"]
+    choices = (f"choose a deferred channel{' (' + ', '.join(deferred) + ')' if deferred else ''}, where the bot "
+               f"leaves a web form, or one of {', '.join(AFTER_HOURS_ACTIONS)}")
+    where = f"channels.{name}.after_hours"
+    if fallback not in channels:
+        return [Problem(where, f"unknown channel or action '{fallback}'; {choices}"
+                               f"{did_you_mean(fallback, [*deferred, *AFTER_HOURS_ACTIONS])}")]
+    if channels[fallback].kind != "deferred":
+        return [Problem(where, f"'{fallback}' is a {channels[fallback].kind} channel; {choices}")]
+    return []
+
+
 def check_scenario(scenario: Scenario, check_files: bool = True) -> list[Problem]:
     """Cross-field checks the schema alone cannot make: references between channels, skills and files."""
     problems: list[Problem] = []
@@ -160,6 +177,7 @@ def check_scenario(scenario: Scenario, check_files: bool = True) -> list[Problem
             elif target.kind not in ("voice", "chat"):
                 problems.append(Problem(f"channels.{name}.escalate_to",
                                         f"'{ch.escalate_to}' is a {target.kind} channel; escalations go to voice or chat"))
+            problems += _after_hours_problems(name, ch, channels)
     covered: set[str] = set()
     for gname, group in scenario.skill_groups.items():
         for i, skill in enumerate(group.skills):

@@ -164,11 +164,25 @@ class DeferredChannel(_HandledChannel):
     target: DeferredTarget
 
 
+# What an AI channel does with an escalation that ends while its target is closed (besides a deferred channel).
+AFTER_HOURS_QUEUE, AFTER_HOURS_NEXT_OPEN, AFTER_HOURS_LOST = "queue", "next_open", "lost"
+AFTER_HOURS_ACTIONS = (AFTER_HOURS_QUEUE, AFTER_HOURS_NEXT_OPEN, AFTER_HOURS_LOST)
+
+
 class AIChannel(Strict):
     """An AI assistant: sessions take a bot slot for `handle_seconds`; `containment` of them end there.
 
     The rest escalate to `escalate_to` (a voice or chat channel) when the bot time ends, and take
     `escalated_aht_factor` times that channel's handle time (the customer explains again).
+
+    `after_hours` says what the assistant does with an escalation that ends while `escalate_to` is closed:
+    - the name of a deferred channel (e.g. `email`): it offers a web form; the escalation becomes a contact of
+      that channel when the bot time ends, with `escalated_aht_factor` times its handle time;
+    - `next_open`: it takes a callback request; the escalation reaches `escalate_to` when it next opens;
+    - `lost`: no handover; the customer is asked to come back (the contact leaves the model);
+    - `queue` (the default, the model before this option existed): it hands over anyway; the escalation waits in
+      the closed channel's line, where an agent of that skill on duty may take it, and no agents are planned
+      for it (the requirement warns).
     """
 
     kind: Literal["ai"] = "ai"
@@ -178,7 +192,14 @@ class AIChannel(Strict):
     escalated_aht_factor: Annotated[float, Field(ge=1), bounded(B.ESCALATED_AHT_FACTOR)] = 1.0
     capacity_sessions: Annotated[int, Field(ge=1), bounded(B.BOT_SESSIONS)] = Field(
         default=10_000, description="concurrent sessions the bot can hold")
+    after_hours: str = Field(default=AFTER_HOURS_QUEUE, min_length=1, description=(
+        "escalations ending while escalate_to is closed: a deferred channel's name, next_open, lost or queue"))
     open: OpeningHours | None = None
+
+    def after_hours_channel(self) -> str | None:
+        """The deferred channel that takes escalations while `escalate_to` is closed; None for the actions
+        next_open, lost and queue."""
+        return None if self.after_hours in AFTER_HOURS_ACTIONS else self.after_hours
 
 
 Channel = Annotated[Union[VoiceChannel, ChatChannel, DeferredChannel, AIChannel], Field(discriminator="kind")]

@@ -17,6 +17,8 @@ from collections import deque
 
 import numpy as np
 
+from scenarios import next_open_interval
+
 from .customers import Customers
 from .inputs import ChannelSpec
 
@@ -67,10 +69,11 @@ class Channel:
 class BotDesk:
     """The AI assistant: `capacity` concurrent sessions; sessions beyond it wait (FIFO) for a slot."""
 
-    def __init__(self, index: int, spec: ChannelSpec, customers: Customers):
+    def __init__(self, index: int, spec: ChannelSpec, customers: Customers, interval_seconds: float):
         self.index = index
         self.spec = spec
         self.kind = AI
+        self.interval_seconds = interval_seconds
         self.arrival: np.ndarray = np.asarray(customers.arrival, float)
         self.handle: list[float] = customers.handle.tolist()
         self.patience: np.ndarray = np.asarray(customers.patience, float)
@@ -80,3 +83,14 @@ class BotDesk:
         self.free = spec.capacity
         self.line: deque = deque()
         self.target: Channel | None = None
+        # After-hours routing (spec.after_hours): the deferred channel and its slots, or the instant (seconds)
+        # the target next opens from each interval (inf when it does not open again within the week).
+        self.after_hours_to: Channel | None = None
+        self.after_hours_slot: list[int] = ([] if customers.after_hours_slot is None
+                                            else customers.after_hours_slot.tolist())
+        self.target_open: list[bool] = [] if spec.target_open is None else spec.target_open.tolist()
+        self.next_open_at: list[float] = []
+        if spec.target_open is not None:
+            n = len(spec.target_open)
+            nxt = next_open_interval(spec.target_open)
+            self.next_open_at = np.where(nxt < n, nxt * interval_seconds, np.inf).tolist()

@@ -6,7 +6,9 @@ does not depend on staffing: [day multipliers, aux rotation, channel 0, channel 
 the same customers: same arrival times, handle times, patiences and bot outcomes.
 
 Bot sessions that are not contained get a slot in their target channel's arrays after the target's own
-contacts; their arrival time there is only known when the bot session ends (NaN until then).
+contacts; their arrival time there is only known when the bot session ends (NaN until then). A bot whose
+after-hours escalations go to a deferred channel gives each of them a slot there too (handle time drawn from a
+fourth stream of the bot's channel, so the other draws do not move); the run fills in the one it uses.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class Customers:
     n_direct: int
     contained: np.ndarray | None = None     # bot only: session ends in the bot
     escalation_slot: np.ndarray | None = None  # bot only: index in the target channel's arrays, -1 if contained
+    after_hours_slot: np.ndarray | None = None  # bot with a deferred after_hours channel: index in its arrays
 
 
 def replication_streams(spec: ModelSpec, seed: np.random.SeedSequence) -> list[np.random.SeedSequence]:
@@ -63,11 +66,13 @@ def draw_customers(spec: ModelSpec, streams: list[np.random.SeedSequence]) -> li
     length = spec.interval_seconds
     day_factor = daily_multipliers(np.random.default_rng(streams[STREAM_DEMAND]), spec.days, spec.overdispersion)
     per_interval = np.repeat(day_factor, spec.intervals_per_day)[:spec.n_intervals]
-    gens = [[np.random.default_rng(s) for s in streams[FIRST_CHANNEL_STREAM + c].spawn(3)]
+    # Four streams per channel; the first three are those spawn(3) gave before the fourth (a bot's after-hours
+    # handle times) was added, so scenarios without after-hours routing draw exactly the same customers.
+    gens = [[np.random.default_rng(s) for s in streams[FIRST_CHANNEL_STREAM + c].spawn(4)]
             for c in range(len(spec.channels))]
     own: list[Customers] = []
     for c, ch in enumerate(spec.channels):
-        rng_arrival, rng_handle, rng_patience = gens[c]
+        rng_arrival, rng_handle, rng_patience, _ = gens[c]
         t = arrival_times(rng_arrival, ch.expected, length, per_interval)
         iv = np.minimum((t // length).astype(int), spec.n_intervals - 1)
         handle = draw(ch.handle, rng_handle, t.size) * (ch.aht[iv] / ch.handle.mean)
@@ -77,22 +82,18 @@ def draw_customers(spec: ModelSpec, streams: list[np.random.SeedSequence]) -> li
     for c, ch in enumerate(spec.channels):
         if ch.kind != "ai":
             continue
-        _, rng_handle, rng_patience = gens[c]
+        _, rng_handle, rng_patience, rng_after_hours = gens[c]
         bot = own[c]
         n = bot.n_direct
         bot.contained = rng_patience.random(n) < ch.containment
-        target = spec.channels[ch.escalate_to]
         iv = np.minimum((bot.arrival // length).astype(int), spec.n_intervals - 1)
-        esc_handle = (draw(target.handle, rng_handle, n) * ch.escalated_aht_factor
-                      * (target.aht[iv] / target.handle.mean))
-        esc_patience = draw(target.patience, rng_patience, n)
-        pending = escalations.setdefault(ch.escalate_to, [])
-        offset = own[ch.escalate_to].n_direct + sum(len(h) for h, _ in pending)
-        slot = np.full(n, -1)
         out = ~bot.contained
-        slot[out] = offset + np.arange(int(out.sum()))
-        bot.escalation_slot = slot
-        pending.append((esc_handle[out], esc_patience[out]))
+        draws = _escalation_draws(spec, ch, ch.escalate_to, iv, rng_handle, rng_patience)
+        bot.escalation_slot = _escalation_slots(spec, own, escalations, ch.escalate_to, out, draws)
+        if ch.after_hours_to >= 0:
+            # a deferred channel has no patience to draw: one stream serves both
+            draws = _escalation_draws(spec, ch, ch.after_hours_to, iv, rng_after_hours, rng_after_hours)
+            bot.after_hours_slot = _escalation_slots(spec, own, escalations, ch.after_hours_to, out, draws)
     for c, parts in escalations.items():
         cust = own[c]
         extra = sum(len(h) for h, _ in parts)
@@ -100,3 +101,26 @@ def draw_customers(spec: ModelSpec, streams: list[np.random.SeedSequence]) -> li
         cust.handle = np.concatenate([cust.handle, *[h for h, _ in parts]])
         cust.patience = np.concatenate([cust.patience, *[p for _, p in parts]])
     return own
+
+
+def _escalation_draws(spec: ModelSpec, bot, to: int, iv: np.ndarray, rng_handle, rng_patience
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """Handle times (escalated_aht_factor x channel `to`'s, at the AHT of the bot session's arrival interval)
+    and patiences of every bot session, were it escalated to channel `to`."""
+    dest = spec.channels[to]
+    n = iv.size
+    handle = draw(dest.handle, rng_handle, n) * bot.escalated_aht_factor * (dest.aht[iv] / dest.handle.mean)
+    return handle, draw(dest.patience, rng_patience, n)
+
+
+def _escalation_slots(spec: ModelSpec, own: list[Customers], escalations: dict, to: int, out: np.ndarray,
+                      draws: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """Slots in channel `to`'s arrays (after its own contacts and earlier bots' escalations) for the sessions
+    `out` escalates; -1 for the others. The escalations' handle times and patiences join `escalations[to]`."""
+    pending = escalations.setdefault(to, [])
+    offset = own[to].n_direct + sum(len(h) for h, _ in pending)
+    slot = np.full(out.size, -1)
+    slot[out] = offset + np.arange(int(out.sum()))
+    handle, patience = draws
+    pending.append((handle[out], patience[out]))
+    return slot

@@ -14,6 +14,7 @@ import pandas as pd
 from scenarios import InputError, Problem, Roster, Scenario, open_mask, read_staffing, staffing_matrix
 from scenarios.calendar import interval_index
 from scenarios.errors import did_you_mean
+from scenarios.model import AFTER_HOURS_QUEUE
 
 from .coverage import coverage
 from .distributions import Dist, handle_dist, patience_dist
@@ -38,6 +39,13 @@ class ChannelSpec:
     escalate_to: int = -1           # ai only: index of the voice/chat channel
     escalated_aht_factor: float = 1.0
     capacity: int = 0
+    after_hours: str = AFTER_HOURS_QUEUE   # ai only: the scenario's after_hours (an action or a deferred channel)
+    after_hours_to: int = -1        # ai only: index of the deferred channel taking them while the target is closed
+    target_open: np.ndarray | None = None  # ai only: per interval, True when escalate_to is open
+
+    def routes_after_hours(self) -> bool:
+        """True for a bot whose escalations while the target is closed do not simply join its line."""
+        return self.kind == "ai" and self.after_hours != AFTER_HOURS_QUEUE
 
 
 @dataclass
@@ -144,9 +152,13 @@ def _channel_spec(scenario: Scenario, name: str, columns, names: list[str]) -> C
     expected, aht = columns
     ch = scenario.channels[name]
     if ch.kind == "ai":
+        fallback = ch.after_hours_channel()
         return ChannelSpec(name, "ai", expected, aht, Dist("deterministic", ch.handle_seconds), Dist("none"),
                            0.0, None, containment=ch.containment, escalate_to=names.index(ch.escalate_to),
-                           escalated_aht_factor=ch.escalated_aht_factor, capacity=ch.capacity_sessions)
+                           escalated_aht_factor=ch.escalated_aht_factor, capacity=ch.capacity_sessions,
+                           after_hours=ch.after_hours,
+                           after_hours_to=-1 if fallback is None else names.index(fallback),
+                           target_open=open_mask(scenario, ch.escalate_to))
     if ch.kind == "deferred":
         return ChannelSpec(name, "deferred", expected, aht, handle_dist(ch), Dist("none"),
                            ch.target.respond_within_hours * 3600.0, ch.target.service_level)

@@ -11,7 +11,9 @@ The story:
   of solo speed, so the next completion is rescheduled whenever k changes (superseded events are ignored).
   An agent in chat stops taking new chats while a higher-priority line of its skills has someone waiting.
 - a bot session ends after its bot time: contained, or escalated to its voice/chat channel as a new contact
-  (handle time x escalated_aht_factor).
+  (handle time x escalated_aht_factor). While that channel is closed (its interval's opening hours) the bot's
+  after_hours decides: the contact arrives at a deferred channel instead (a web form), arrives at the
+  channel's next opening instant (next_open), is lost, or joins the closed channel's line (queue).
 - the timetable (a SimPy process over the staffing plan or the roster with aux rotation) turns agents on and
   off at its instants; an agent going off with work in hand finishes it first (overrun).
 Contacts still waiting or in the bot when the week ends are unfinished (offered = answered + abandoned +
@@ -28,6 +30,8 @@ from __future__ import annotations
 
 import numpy as np
 import simpy
+
+from scenarios.model import AFTER_HOURS_NEXT_OPEN
 
 from .agents import BUSY, CHAT, IDLE, OFF, AgentGroup, AgentState, plan_timetable, roster_timetable, stochastic_round
 from .channels import AI, CHAT as CHAT_KIND, DEFERRED, BotDesk, Channel
@@ -61,16 +65,19 @@ class Engine:
         self._arrival_due: tuple | None = None      # (due, seq, next arrival index, last drawn time)
         self._timetable_due: tuple | None = None    # (due, seq, next timetable event index, last instant)
         self._bot_due: dict = {}                    # (bot channel index, session index) -> (due, seq)
+        self._held_due: dict = {}                   # the same for escalations held until the target opens
         # Bound once: a timeout is made per arrival, completion and bot session.
         self._timeout = self.env.timeout
         self.horizon = spec.horizon
-        self.channels: list = [BotDesk(c, ch, customers[c]) if ch.kind == AI else Channel(c, ch, customers[c])
-                               for c, ch in enumerate(spec.channels)]
+        self.channels: list = [BotDesk(c, ch, customers[c], spec.interval_seconds) if ch.kind == AI
+                               else Channel(c, ch, customers[c]) for c, ch in enumerate(spec.channels)]
         self.groups = [AgentGroup(j, [self.channels[c] for c in g.realtime], [self.channels[c] for c in g.deferred])
                        for j, g in enumerate(spec.groups)]
         for ch in self.channels:
             if ch.kind == AI:
                 ch.target = self.channels[ch.spec.escalate_to]
+                if ch.spec.after_hours_to >= 0:
+                    ch.after_hours_to = self.channels[ch.spec.after_hours_to]
             else:
                 ch.groups = [g for g in self.groups if ch in g.realtime or ch in g.deferred]
         self._arrive_by_kind = {"voice": self._arrive_single, DEFERRED: self._arrive_single,
@@ -301,15 +308,41 @@ class Engine:
             del self._bot_due[(bot.index, i)]
         now = self.env.now
         if not bot.contained[i]:
-            target = bot.target
-            j = bot.slot[i]
-            target.arrival[j] = now
-            target.deadline[j] = now + float(target.patience[j])
-            self._arrive_by_kind[target.kind](target, j, now)
+            if bot.spec.routes_after_hours() and not bot.target_open[min(int(now // bot.interval_seconds),
+                                                                         len(bot.target_open) - 1)]:
+                self._after_hours(bot, i, now)
+            else:
+                self._hand_over(bot.target, bot.slot[i], now)
         if bot.line:
             self._bot_start(bot, bot.line.popleft(), now)
         else:
             bot.free += 1
+
+    def _hand_over(self, ch: Channel, j: int, now: float) -> None:
+        """Escalated contact `j` of channel `ch` arrives there now."""
+        ch.arrival[j] = now
+        ch.deadline[j] = now + float(ch.patience[j])
+        self._arrive_by_kind[ch.kind](ch, j, now)
+
+    def _after_hours(self, bot: BotDesk, i: int, now: float) -> None:
+        """Session `i` escalates while the target is closed: to the after-hours deferred channel, held until the
+        target opens (next_open), or lost."""
+        if bot.after_hours_to is not None:
+            self._hand_over(bot.after_hours_to, bot.after_hours_slot[i], now)
+        elif bot.spec.after_hours == AFTER_HOURS_NEXT_OPEN:
+            due = bot.next_open_at[min(int(now // bot.interval_seconds), len(bot.next_open_at) - 1)]
+            if due < self.horizon:
+                if self.track:
+                    self._held_due[(bot.index, i)] = (due, self._seq)
+                    self._seq += 1
+                self.at(due, (bot, i)).callbacks.append(self._on_target_open)
+
+    def _on_target_open(self, event) -> None:
+        """A held escalation reaches its target at the opening."""
+        bot, i = event.value
+        if self.track:
+            del self._held_due[(bot.index, i)]
+        self._hand_over(bot.target, bot.slot[i], self.env.now)
 
     # --- voice and deferred service ------------------------------------------------------------------------
 
@@ -463,7 +496,7 @@ class Engine:
         table = self._timetable_due
         return snapshot(self, Pending(self._seq, self._arrival_due, table,
                                       None if table is None else self.timetable_events()[table[2]][0],
-                                      self._bot_due))
+                                      self._bot_due, self._held_due))
 
     def _restore(self, state: SimState) -> None:
         """Put this fresh engine (its clock at state.time) into `state` and schedule what was pending, in the
@@ -472,6 +505,7 @@ class Engine:
         self._seq = state.seq
         unmatched = restore_objects(self, state, self._hire)
         self._bot_due = dict(state.bots)
+        self._held_due = dict(state.held)
         self._arrival_due = state.arrival
         pending = pending_work(self, state)
         self._timetable_due = resumed_timetable(self.timetable_events(), state)
@@ -486,6 +520,8 @@ class Engine:
                 self.at(due, (payload, payload.version)).callbacks.append(self._on_chat_done)
             elif what == "bot":
                 self.at(due, payload).callbacks.append(self._on_bot_done)
+            elif what == "held":
+                self.at(due, payload).callbacks.append(self._on_target_open)
             elif what == "arrival":
                 _, _, idx, last = payload
                 self.env.process(self._arrival_stream(idx, last, first=self.at(due)))

@@ -20,7 +20,7 @@ from .model import Engine
 
 CHANNEL_FIELDS = ("offered", "answered", "abandoned", "unfinished", "answered_within", "queued",
                   "wait_answered_seconds", "wait_left_seconds", "left", "wait_p90_seconds", "backlog",
-                  "contained", "escalated")
+                  "contained", "escalated", "escalated_after_hours")
 GROUP_FIELDS = ("available_seconds", "busy_seconds", "overrun_seconds")
 
 
@@ -85,6 +85,7 @@ def replication_records(engine: Engine) -> dict:
             "backlog": np.zeros(n),
             "contained": np.zeros(n),
             "escalated": np.zeros(n),
+            "escalated_after_hours": np.zeros(n),
         }
         if ch.kind == DEFERRED:
             edges = np.arange(1, n + 1) * length
@@ -95,6 +96,11 @@ def replication_records(engine: Engine) -> dict:
             contained = np.asarray(ch.contained, bool)[arrived]
             rec["contained"] = count(done & contained)
             rec["escalated"] = count(done & ~contained)
+            if ch.spec.target_open is not None:
+                # by the interval the session ends in, as the engine routes it
+                ends = np.minimum(((s + np.asarray(ch.handle, float)[arrived]) // length), n - 1)
+                closed = ~ch.spec.target_open[np.nan_to_num(ends, nan=0).astype(int)]
+                rec["escalated_after_hours"] = count(done & ~contained & closed)
         channels.append(rec)
         week_p90.append(float(np.quantile(wait[left], 0.9)) if left.any() else float("nan"))
     groups = []

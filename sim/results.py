@@ -47,6 +47,8 @@ class _FlatFigures:
 class ChannelFigures(_FlatFigures):
     """One channel's week, means over replications: counts in contacts, shares as fractions of offered, waits in
     seconds (module docstring); None where nothing was offered. contained/escalated: AI channels only;
+    escalated_after_hours (of the escalated, those whose bot time ended while the target was closed, routed by
+    after_hours): AI channels that route them (after_hours other than queue) only;
     backlog_max (items waiting, the week's largest): deferred channels only; the shares of intervals meeting the
     service level / every target: channels with a target only; service_level_ci and ci ([lo, hi] per figure):
     the summary over all replications only."""
@@ -64,6 +66,7 @@ class ChannelFigures(_FlatFigures):
     target_service_level: float | None = None
     contained: float | None = None
     escalated: float | None = None
+    escalated_after_hours: float | None = None
     backlog_max: float | None = None
     intervals_meeting_service_level: float | None = None
     intervals_meeting_target: float | None = None
@@ -74,6 +77,8 @@ class ChannelFigures(_FlatFigures):
         out = {f: getattr(self, f) for f in WEEK_FIGURES}
         if self.contained is not None:
             out.update(contained=self.contained, escalated=self.escalated)
+        if self.escalated_after_hours is not None:
+            out["escalated_after_hours"] = self.escalated_after_hours
         if self.backlog_max is not None:
             out["backlog_max"] = self.backlog_max
         out["target_service_level"] = self.target_service_level
@@ -270,7 +275,8 @@ def _group_table(ds: pd.DatetimeIndex, name: str, g: dict[str, np.ndarray], paid
 def _channel_figures(sums: dict[str, np.ndarray], level: float = 0.95) -> dict[str, Estimate]:
     """Week figures from per-replication totals (arrays over replications)."""
     out = {f: mean_ci(sums[f], level)
-           for f in ("offered", "answered", "abandoned", "unfinished", "contained", "escalated")}
+           for f in ("offered", "answered", "abandoned", "unfinished", "contained", "escalated",
+                     "escalated_after_hours")}
     out["service_level"] = ratio_ci(sums["answered_within"], sums["offered"], level)
     out["abandon_rate"] = ratio_ci(sums["abandoned"], sums["offered"], level)
     out["p_wait"] = ratio_ci(sums["queued"], sums["offered"], level)
@@ -306,6 +312,8 @@ def _summary(spec: ModelSpec, ds, stacked, group_stack, records, seed, with_ci: 
         keep = list(WEEK_FIGURES)
         if ch.kind == "ai":
             keep += ["contained", "escalated"]
+        if ch.routes_after_hours():
+            keep.append("escalated_after_hours")
         entry = ChannelFigures(**{f: _plain(figs[f].mean) for f in keep},
                                target_service_level=ch.target_service_level)
         if ch.kind == "deferred":

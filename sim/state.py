@@ -43,7 +43,7 @@ class SimState:
     channels: per channel {arrival, deadline, start, end, line, partial} (bot: {arrival, start, line, free});
     groups: per skill group {agents: [per agent {field: value, sessions, chat, key}], idle: [(agent pos, token)],
     on_count, spans}; arrival/timetable: (due, seq, index, last instant) of the next wake-up or None; bots:
-    {(channel, session): (due, seq)}; aux_rng: the aux-rotation generator's state; seq: the scheduling counter.
+    {(channel, session): (due, seq)}; held: the same for escalations held until their target opens; aux_rng: the aux-rotation generator's state; seq: the scheduling counter.
     """
 
     time: float
@@ -56,6 +56,7 @@ class SimState:
     bots: dict
     aux_rng: dict
     roster_keys: list = field(default_factory=list)
+    held: dict = field(default_factory=dict)
 
     def waiting(self, channel: int) -> int:
         """Contacts in a channel's line at `time` whose patience has not run out (the email backlog for email)."""
@@ -87,6 +88,7 @@ class Pending:
     timetable: tuple | None
     timetable_time: float | None
     bots: dict
+    held: dict = field(default_factory=dict)
 
 
 def snapshot(engine, pending: Pending) -> SimState:
@@ -123,7 +125,8 @@ def snapshot(engine, pending: Pending) -> SimState:
     return SimState(time=float(engine.env.now), seq=pending.seq, channels=channels, groups=groups,
                     arrival=pending.arrival, timetable=pending.timetable, timetable_time=pending.timetable_time,
                     bots=dict(pending.bots), aux_rng=copy.deepcopy(engine.aux_rng.bit_generator.state),
-                    roster_keys=[roster_of.get(a) for a in engine.roster_agents] if roster_of else [])
+                    roster_keys=[roster_of.get(a) for a in engine.roster_agents] if roster_of else [],
+                    held=dict(pending.held))
 
 
 def restore_objects(engine, state: SimState, hire: Callable) -> list:
@@ -189,7 +192,7 @@ def resumed_timetable(events: list[tuple], state: SimState) -> tuple | None:
 
 def pending_work(engine, state: SimState) -> list[tuple]:
     """(due, seq, what, payload) of the completions and the arrival wake-up pending in a restored engine (what:
-    "busy"/"chat" with the agent, "bot" with (bot desk, session), "arrival" with the captured wake-up)."""
+    "busy"/"chat" with the agent, "bot"/"held" with (bot desk, session), "arrival" with the captured wake-up)."""
     pending = []
     for group in engine.groups:
         for agent in group.agents:
@@ -199,6 +202,8 @@ def pending_work(engine, state: SimState) -> list[tuple]:
                 pending.append((*agent.due, "chat", agent))
     for (c, i), (due, seq) in state.bots.items():
         pending.append((due, seq, "bot", (engine.channels[c], i)))
+    for (c, i), (due, seq) in state.held.items():
+        pending.append((due, seq, "held", (engine.channels[c], i)))
     if state.arrival is not None:
         pending.append((state.arrival[0], state.arrival[1], "arrival", state.arrival))
     return pending

@@ -27,7 +27,8 @@ def validate(scenario: Path = typer.Argument(..., metavar="SCENARIO", help="Scen
     typer.echo("  channels:")
     for name, ch in sc.channels.items():
         if ch.kind == "ai":
-            detail = f"bot {ch.handle_seconds:g} s, containment {ch.containment:.0%}, escalates to {ch.escalate_to}"
+            detail = (f"bot {ch.handle_seconds:g} s, containment {ch.containment:.0%}, escalates to {ch.escalate_to} "
+                      f"(while it is closed: {ch.after_hours})")
         elif ch.kind == "deferred":
             detail = (f"AHT {ch.aht_seconds:g} s, {ch.target.service_level:.0%} within "
                       f"{ch.target.respond_within_hours:g} h")

@@ -9,7 +9,8 @@ import typer
 
 from scenarios import InputError, Problem, load_scenario, read_roster, read_staffing
 
-from app.commands.common import EXECUTOR_HELP, MAX_AGENTS_HELP, MAX_CONTACTS_HELP, SCHEDULER_HELP, WORKSPACE_HELP
+from app.commands.common import (DEFAULT_RISK, EXECUTOR_HELP, MAX_AGENTS_HELP, MAX_CONTACTS_HELP, RISK_HELP,
+                                 SCHEDULER_HELP, WORKSPACE_HELP)
 
 MAX_VARIANTS_HELP = ("Refuse a sweep with more variants than this, before any runs; the run first says how much work "
                      "it is (default: $CCPLAN_MAX_VARIANTS or 200).")
@@ -43,6 +44,11 @@ def whatif(
                                  help="Solver budget per stage of every schedule (CP-SAT deterministic time)."),
     time_limit: float = typer.Option(300.0, "--time-limit", min=0.1, max=86400.0,
                                      help="Wall-clock safety limit per solver stage, in seconds."),
+    risk: float = typer.Option(DEFAULT_RISK, "--risk", min=0.0, max=0.99,
+                               help=RISK_HELP + " Applies to every roster the what-if schedules: each variant's with "
+                                                "--reoptimize (as `ccplan schedule --risk`), else the base's when no "
+                                                "--roster or --staffing is given; every variant's KPIs are simulated "
+                                                "on its expected week."),
     method: str = typer.Option("erlang-a", "--method", help="Requirements method with --reoptimize: erlang-a or "
                                                             "erlang-c."),
     executor: str = typer.Option("local", "--executor", help=EXECUTOR_HELP),
@@ -90,11 +96,12 @@ def whatif(
             result = run_whatif(variants, fixed, reoptimize=reoptimize, replications=replications, seed=seed,
                                 executor=run_on.executor, workers=run_on.workers, workspace=ws, method=method,
                                 verify=verify, effort=effort, time_limit=time_limit, progress=progress,
-                                max_contacts=max_contacts, max_agents=max_agents, max_variants=max_variants)
+                                max_contacts=max_contacts, max_agents=max_agents, max_variants=max_variants,
+                                risk=risk or None)
     for note in result.notes:
         typer.echo(note)
-    print_comparison(result.comparison, title=f"{base.name}: {'re-optimised' if reoptimize else 'fixed staff'}, "
-                                              f"seed {result.seed}, {result.replications} replications")
+    print_comparison(result.comparison, title=f"{base.name}: {result.basis()}; seed {result.seed}, "
+                                              f"{result.replications} replications")
     ids = [r.run_id for r in result.results]
     typer.echo(f"stored runs {', '.join(map(str, ids))} (batch {result.batch_id}) in {ws.path}; "
                f"`ccplan runs compare {' '.join(map(str, ids))}` shows them again")

@@ -128,6 +128,7 @@ def variants_tab() -> None:
         with user_errors("What-if"):
             result = library.run_whatif(variants, reoptimize, key)
         st.session_state["whatif_last"] = inputs
+        st.caption(result.basis() + ".")
         st.caption(f"Every figure below is this what-if's own simulation ({result.replications} replications, seed "
                    f"{result.seed}, handle times from the {history.aht_source()}); a difference is the variant's figure "
                    "minus the base's, with its 95% interval from paired replications where that interval is about "

@@ -232,7 +232,7 @@ def run_whatif(variants, reoptimize: bool, spec_key):
             return whatif.run_whatif(variants, staffing, reoptimize=reoptimize, replications=reps, seed=seed,
                                      executor=ex.executor, workers=ex.workers, workspace=ws, verify=verify,
                                      effort=state.solver_effort(), time_limit=APP_TIME_LIMIT,
-                                     aht_source=history.aht_source(),
+                                     aht_source=history.aht_source(), risk=state.risk() or None,
                                      progress=progress)
 
     what = ("each re-optimised: a full schedule per variant, run side by side, then simulated" if reoptimize

@@ -343,3 +343,65 @@ def test_reoptimised_sweep_reports_paid_hours_moving_the_way_they_must(tmp_path)
     # What each variant needs moves strictly with containment and volume (the formulas, exact).
     row = _row(result, "channels.bot.containment=0.8, demand.scale=1.0", "requirements.chat.agent_hours")
     assert row.method == "exact" and row["diff"] < 0
+
+
+def _history_data(folder) -> dict:
+    """rostered_data with its demand forecast (model auto) from 5 weeks of made-up history: the forecast's
+    backtest gives an error law of its own, which only reaches a schedule that is handed it."""
+    rng = np.random.default_rng(5)
+    rows = []
+    for day in pd.date_range("2025-12-01", periods=35, freq="D"):
+        for k in range(16):                                     # 08:00-16:00, the scenario's opening hours
+            ds = day + pd.Timedelta(minutes=480 + 30 * k)
+            rows += [(ds, "phone", rng.poisson(20)), (ds, "bot", rng.poisson(40))]
+    pd.DataFrame(rows, columns=["ds", "channel", "contacts"]).to_csv(folder / "history.csv", index=False)
+    data = rostered_data()
+    data["demand"] = {"history": str(folder / "history.csv"), "model": "auto"}
+    return data
+
+
+@pytest.fixture(scope="module")
+def history_base(tmp_path_factory):
+    return scenario_from_dict(_history_data(tmp_path_factory.mktemp("history")))
+
+
+def test_reoptimised_variant_plans_as_ccplan_schedule_at_the_same_risk(history_base):
+    """A re-optimised variant is the roster planning.schedule makes for the variant at the same risk, seed and
+    solver settings (its demand's error law is the forecast's, its expected demand scaled by the variant)."""
+    from planning.demand import BACKTEST_SOURCE, week_demand
+    from planning.schedule import schedule, shift_keys
+
+    assert week_demand(history_base).uncertainty.source == BACKTEST_SOURCE
+    variants = build_variants(history_base, [parse_override("demand.scale=1.2")], fixed_staff=False)
+    # Without verification the plan is the requirement hedged at the risk, solved once: quick, and still the
+    # risk's whole effect on the roster (verification would add plausible weeks to certify it on).
+    result = run_whatif(variants, reoptimize=True, replications=3, risk=0.8, verify=False, effort=2)
+    for res in result.results:
+        alone = schedule(res.variant.scenario, replications=3, seed=result.seed, workers=1, risk=0.8,
+                         verify=False, effort=2)
+        assert alone.risk == res.planned_at_risk == 0.8
+        assert shift_keys(res.roster) == shift_keys(alone.roster)
+        assert res.paid_hours == alone.kpis.paid_hours
+    assert result.basis().startswith("Re-optimised at risk 80%")
+    assert result.to_json()["risk"] == 0.8
+    # the forecast taken as exact needs no more hours than the plan hedged against plausible weeks
+    exact = run_whatif(variants, reoptimize=True, replications=3, risk=None, verify=False, effort=2)
+    assert exact.basis().startswith("Re-optimised with the forecast taken as exact")
+    assert {r.planned_at_risk for r in exact.results} == {None}
+    assert exact.results[1].paid_hours < result.results[1].paid_hours
+
+
+def test_fixed_staff_whatif_says_its_base_roster_risk_and_that_kpis_are_on_the_expected_week(history_base, tmp_path):
+    variants = build_variants(history_base, [parse_override("channels.bot.containment=0.8")])
+    result = run_whatif(variants, replications=2, risk=0.8, verify=False, effort=2)
+    assert result.basis() == "Fixed staff: KPIs simulated on each variant's expected week (the forecast taken as exact)"
+    assert "planned at risk 80%" in result.notes[0]
+    # the CLI prints the same line above its comparison and takes --risk as `ccplan schedule` does
+    path = tmp_path / "base.yaml"
+    path.write_text(yaml.safe_dump(small_data()))
+    out = run_cli("whatif", str(path), "--set", "demand.scale=1.1", "--replications", "2", "--risk", "0.8",
+                  "--workspace", str(tmp_path / "ws.sqlite"))
+    assert out.returncode == 0, out.stderr
+    assert "Fixed staff: KPIs simulated on each variant's expected week" in " ".join(out.stdout.split())
+    bad = run_cli("whatif", str(path), "--set", "demand.scale=1.1", "--risk", "1.5")
+    assert bad.returncode == 2 and "--risk" in bad.stderr

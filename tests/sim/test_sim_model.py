@@ -308,7 +308,10 @@ def test_bot_without_containment_escalates_every_session(example_data):
     assert bot.contained == 0
     assert bot.escalated == pytest.approx(bot.answered, abs=2)     # sessions still in the bot at week end
     rows = res.intervals[res.intervals["channel"] == "chat"]
-    assert chat.offered > bot.escalated
+    # outside chat hours the example's bot leaves a web form (after_hours: email); the others all reach chat
+    assert bot.escalated_after_hours > 0
+    assert chat.offered > bot.escalated - bot.escalated_after_hours
+    assert res.summary.channels["email"].offered > bot.escalated_after_hours
     assert rows["offered"].sum() == pytest.approx(chat.offered)
 
 
@@ -364,7 +367,8 @@ def test_duration_distributions(dist, mean, cv):
 
 
 def test_escalation_reaches_its_channel_when_the_bot_time_ends(example_data):
-    data = _example_variant(example_data, capacity_sessions=1, handle_seconds=90)
+    # at 00:03 chat is closed: `queue` hands the escalation over anyway (the example would leave a web form)
+    data = _example_variant(example_data, capacity_sessions=1, handle_seconds=90, after_hours="queue")
     sc = scenario_from_dict(data, check_files=False)
     spec_plan = _plan(sc, [1, 0, 0])
     no = _customers([], [])

@@ -30,8 +30,12 @@ def _specs():
     tied["channels"]["phone"].pop("service_cv")
     tied["channels"]["email"]["aht_seconds"] = 600
     tsc = scenario_from_dict(tied)
+    # Escalations ending while chat is closed wait for its opening: pending events of their own.
+    held = copy.deepcopy(SCENARIO)
+    held["channels"]["bot"]["after_hours"] = "next_open"
+    hsc = scenario_from_dict(held)
     return {"constant": build_spec(sc, constant_staffing(sc), d), "roster": build_spec(sc, roster(sc), d),
-            "tied": build_spec(tsc, roster(tsc), demand(tsc))}
+            "tied": build_spec(tsc, roster(tsc), demand(tsc)), "held": build_spec(hsc, roster(hsc), demand(hsc))}
 
 
 SPECS = _specs()
@@ -75,6 +79,15 @@ def test_split_on_event_instants_and_twice(name):
     for t in (boundary, arrival):
         _assert_same(FULL[(name, 0)], _resumed(spec, 0, t))
     _assert_same(FULL[(name, 0)], _resumed(spec, 0, 10 * 3600.0 + 0.5, arrival, 86400 + 13 * 3600.0))
+
+
+def test_escalations_held_for_the_opening_survive_a_split():
+    spec = SPECS["held"]
+    engine = Engine(spec, _seed(1), track=True)
+    engine.run(until=20 * 3600.0)                        # chat closed since 18:00: escalations wait for 09:00
+    state = engine.capture()
+    assert state.held and all(due == 86400 + 9 * 3600.0 for due, _ in state.held.values())
+    _assert_same(FULL[("held", 1)], replication_records(Engine(spec, _seed(1), state=state).run()))
 
 
 def test_state_reports_lines_backlog_and_busy_agents():
