@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -95,23 +96,25 @@ class _Candidate:
     day: int
 
 
-def place_activities(scenario: Scenario, roster: Roster, requirement: pd.DataFrame, agents: list[Agent],
-                     budget: Budget = Budget()) -> ActivityPlacement:
+def place_activities(scenario: Scenario, roster: Roster, requirement: pd.DataFrame, agents: list[Agent], *,
+                     budget: Budget = Budget(), kept: Sequence[Shift] = ()) -> ActivityPlacement:
     """The roster with the scenario's activities placed inside its shifts (module docstring); the same roster
     when the scenario has none. `requirement`: available agents per interval and channel (ds, channel, agents),
-    the one the roster was planned for. Shifts already holding an activity (locked rows) keep theirs; those count
-    towards the agent's activities of that week."""
+    the one the roster was planned for. `kept`: shifts of the roster left exactly as they are (locked rows, the
+    same objects); the activities they hold count towards their agent's week."""
     specs = list(scenario.activities or [])
     if not specs:
         return ActivityPlacement(roster)
     check_activities(scenario, agents, specs)
     groups = {a.id: a.skill_group for a in agents}
     groups.update({s.agent: s.skill_group for s in roster.shifts if s.agent not in groups})
-    candidates = _candidates(scenario, roster, specs, groups)
+    fixed = {id(s) for s in kept}
+    candidates = [c for c in _candidates(scenario, roster, specs, groups) if id(roster.shifts[c.shift]) not in fixed]
     chosen, status = _solve(scenario, roster, requirement, specs, candidates, groups, budget)
-    shifts = [copy.copy(s) for s in roster.shifts]
+    shifts = [s if id(s) in fixed else copy.copy(s) for s in roster.shifts]
     for s in shifts:
-        s.activities = list(s.activities)
+        if id(s) not in fixed:
+            s.activities = list(s.activities)
     placed = []
     base = pd.Timestamp(roster.week_start)
     for c in chosen:
@@ -333,10 +336,11 @@ def _left_out(scenario: Scenario, roster: Roster, specs: list[ActivitySpec], gro
 
 
 def _warnings(scenario: Scenario, placement: ActivityPlacement) -> list[str]:
-    """The placement's summary when something was left out, and a note on shrinkage when both are set."""
+    """What was left out, and a note on shrinkage when both are set."""
     out = []
     if placement.unplaced:
-        out.append(placement.summary())
+        out.append(f"{len(placement.unplaced)} planned activities could not be placed (each with its reason in the "
+                   "summary and the JSON: activities.not_placed)")
     minutes = sum(a.end_s - a.start_s for s in placement.roster.shifts for a in s.activities) / 60
     work = sum(sum(b - a for a, b in s.work_periods()) for s in placement.roster.shifts) / 60 + minutes
     if minutes and scenario.shrinkage and work:

@@ -184,6 +184,8 @@ def _summary(result) -> None:
         typer.echo("  certified abandonment: " + ", ".join(
             f"{c} {v.abandon_rate:.1%}" + (f" (max {v.max_abandon_rate:.0%})" if v.max_abandon_rate else "")
             for c, v in k.channels.items() if v.abandon_rate is not None))
+    if result.activities is not None:
+        typer.echo(f"  {result.activities.summary()}")
     for w in result.warnings[:10]:
         typer.echo(f"  warning: {w}")
     if result.shortfalls:
