@@ -13,9 +13,12 @@ their skill group's coverage has the most surplus over the requirement. One CP-S
   minute costs what its group's slack in that interval lies below the week's best (tenths of an agent; so the
   emptiest intervals go first);
 - a group session (`seats`): its participants at one start attend together, at most `seats`; each session held
-  costs SESSION_WEIGHT (as few sessions as the shifts allow).
+  costs as much as half its seats' minutes short of the requirement (`session_weight`): agents gather in as
+  few sessions as their shifts allow unless that leaves the queues shorter than that.
 
-Deterministic: one worker, a fixed seed, an effort budget (optimizer.solver). `place_activities` raises
+Deterministic: one worker, a fixed seed, an effort budget (EFFORT_SHARE of the stage's; optimizer.solver).
+Shift selection makes room for the activities beforehand (`activity_reserve`): their minutes are added to the
+requirement, spread over their days and windows, so the roster has the surplus to hold them. `place_activities` raises
 InputError naming the activity and agents when an activity cannot fit in any shift an agent could work.
 """
 
@@ -28,19 +31,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from ortools.sat.python import cp_model
 
-from scenarios import Activity, ActivitySpec, Agent, InputError, Problem, Roster, Scenario, Shift, format_clock
+from scenarios import (Activity, ActivitySpec, Agent, InputError, Problem, Roster, Scenario, Shift, format_clock,
+                       interval_index, week_intervals)
 
 from .pooling import coverage_sets
 from .requirements import requirement_arrays
-from .solver import Budget, run_cp_sat
-from .templates import shift_templates
+from .solver import Budget, RecordingModel, run_from_partial_hint
+from .templates import group_open_mask, shift_templates
 
 GRID_S = 900              # candidate starts every 15 minutes
 SHORT_WEIGHT = 1000       # per on-duty agent-minute an activity takes below a channel set's requirement
-SESSION_WEIGHT = 20_000   # per group session held
+SESSION_SHARE = 0.5       # a session held costs this share of its seats' minutes short (SHORT_WEIGHT each)
 WEEK_DAYS = 7
+EFFORT_SHARE = 0.2        # of a solver stage's effort: the placement's (its last percent costs far more than it gives)
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,40 @@ def place_activities(scenario: Scenario, roster: Roster, requirement: pd.DataFra
     return out
 
 
+def activity_reserve(scenario: Scenario, agents: list[Agent], requirement: pd.DataFrame) -> pd.DataFrame:
+    """The requirement (ds, channel, agents: available agents) with room for the activities, so shift selection
+    plans the on-duty time they take: each activity's minutes (per week, times its participants of a group)
+    spread evenly over the open intervals of its days and window, added to the first channel the group serves,
+    in available agents (an agent in an activity is not on the queues, so shrinkage does not apply to that time).
+    The same table when the scenario has no activities."""
+    specs = scenario.activities or []
+    if not specs:
+        return requirement
+    idx = week_intervals(scenario)
+    minute = (idx.hour * 60 + idx.minute).to_numpy()
+    weekday = idx.weekday.to_numpy()
+    week = ((idx - idx[0]).days // WEEK_DAYS).to_numpy()
+    extra: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(scenario.n_intervals))
+    for spec in specs:
+        lo, hi = spec.window_min
+        inside = np.isin(weekday, list(spec.weekdays)) & (minute >= lo) & (minute < hi)
+        for g, group in scenario.skill_groups.items():
+            n = sum(1 for a in agents if a.skill_group == g and spec.takes_part(a.id, g))
+            where = inside & group_open_mask(scenario, g)
+            if not n:
+                continue
+            for w in np.unique(week[where]):
+                here = where & (week == w)
+                agents_on = n * spec.per_week * spec.minutes / (here.sum() * scenario.interval_minutes)
+                extra[group.routing_order()[0]][here] += agents_on * (1 - scenario.shrinkage)
+    out = requirement.copy()
+    pos = interval_index(scenario, out["ds"])
+    for channel, add in extra.items():
+        rows = (out["channel"] == channel).to_numpy() & (pos >= 0)
+        out.loc[rows, "agents"] = out.loc[rows, "agents"].to_numpy(float) + add[pos[rows]]
+    return out
+
+
 def check_activities(scenario: Scenario, agents: list[Agent], specs: list[ActivitySpec]) -> None:
     """InputError naming the field for an unknown skill group or agent, and naming the activity and agents for an
     activity longer than any shift the agent could work on its days and in its window."""
@@ -209,7 +247,7 @@ def _solve(scenario: Scenario, roster: Roster, requirement: pd.DataFrame, specs:
            ) -> tuple[list[_Candidate], str]:
     if not candidates:
         return [], "NO_CANDIDATES"
-    model = cp_model.CpModel()
+    model = RecordingModel()
     x = [model.new_bool_var(f"x{n}") for n in range(len(candidates))]
     cost = []
     held = _held(roster, specs)
@@ -219,7 +257,7 @@ def _solve(scenario: Scenario, roster: Roster, requirement: pd.DataFrame, specs:
     for n, c in enumerate(candidates):
         by_need[(c.spec, c.agent, c.week)].append(n)
         by_day[(c.spec, c.agent, c.day)].append(n)
-        for t in range(int(c.start_s // GRID_S), int(np.ceil(c.end_s / GRID_S))):
+        for t in _slots(c):
             by_slot[(c.agent, t)].append(n)
     for (i, agent, week), members in by_need.items():
         room = max(0, specs[i].per_week - held.get((i, agent, week), 0))
@@ -230,16 +268,28 @@ def _solve(scenario: Scenario, roster: Roster, requirement: pd.DataFrame, specs:
         if len(members) > 1:
             model.add(sum(x[n] for n in members) <= 1)
     _sessions(model, specs, candidates, x, cost)
-    _coverage(model, scenario, roster, requirement, candidates, x, groups, cost)
+    load = _coverage(model, scenario, roster, requirement, candidates, x, groups, cost)
     model.minimize(sum(cost))
-    run = run_cp_sat(model, max(budget.effort, 1.0), budget.deadline())
+    start = _greedy(specs, candidates, load, held)
+    run = run_from_partial_hint(model, {x[n]: int(n in start) for n in range(len(candidates))},
+                                max(budget.effort * EFFORT_SHARE, 0.5), budget.deadline())
     if not run.found:
-        return [], run.status
+        return [candidates[n] for n in sorted(start)], f"GREEDY ({run.status})"
     return [c for n, c in enumerate(candidates) if run.solver.value(x[n])], run.status
 
 
+def _slots(c: _Candidate) -> range:
+    """The GRID_S slots of the horizon the candidate takes."""
+    return range(int(c.start_s // GRID_S), int(np.ceil(c.end_s / GRID_S)))
+
+
 def _place_weight(spec: ActivitySpec) -> int:
-    return 10 * SHORT_WEIGHT * spec.minutes + 2 * SESSION_WEIGHT
+    return 10 * SHORT_WEIGHT * spec.minutes + 2 * session_weight(spec)
+
+
+def session_weight(spec: ActivitySpec) -> int:
+    """What holding one more session of a group activity costs (0 for one taken alone)."""
+    return int(SESSION_SHARE * SHORT_WEIGHT * spec.minutes * spec.seats) if spec.seats else 0
 
 
 def _held(roster: Roster, specs: list[ActivitySpec]) -> dict[tuple[int, str, int], int]:
@@ -262,11 +312,29 @@ def _sessions(model, specs: list[ActivitySpec], candidates: list[_Candidate], x:
     for (i, start), members in sorted(at.items()):
         held = model.new_bool_var(f"session_{i}_{int(start)}")
         model.add(sum(x[n] for n in members) <= specs[i].seats * held)
-        cost.append(SESSION_WEIGHT * held)
+        cost.append(session_weight(specs[i]) * held)
+
+
+@dataclass
+class _Load:
+    """What each candidate takes from the coverage: its position cost, its minutes per (channel set, interval),
+    and the room (on-duty minutes of slack) of each."""
+
+    position: list[int]
+    takes: list[list[tuple[int, int, int]]]      # per candidate: (set, interval, minutes)
+    room: dict[tuple[int, int], int]
+
+    def extra(self, n: int, used: dict[tuple[int, int], int]) -> int:
+        """The candidate's cost given the minutes `used` so far: position plus SHORT_WEIGHT per new minute short."""
+        short = 0
+        for j, t, m in self.takes[n]:
+            before = used.get((j, t), 0) - self.room[(j, t)]
+            short += max(0, before + m) - max(0, before)
+        return self.position[n] + SHORT_WEIGHT * short
 
 
 def _coverage(model, scenario: Scenario, roster: Roster, requirement: pd.DataFrame, candidates: list[_Candidate],
-              x: list, groups: dict[str, str], cost: list) -> None:
+              x: list, groups: dict[str, str], cost: list) -> _Load:
     """Minutes below a channel set's requirement cost SHORT_WEIGHT; other minutes cost their group's slack gap to
     the week's best interval."""
     sets, slack = _slack(scenario, roster, requirement)
@@ -276,6 +344,7 @@ def _coverage(model, scenario: Scenario, roster: Roster, requirement: pd.DataFra
     group_slack = {g: np.min(slack[serves[g]], axis=0) if serves[g] else np.zeros(scenario.n_intervals)
                    for g in names}
     best = {g: float(np.max(v)) for g, v in group_slack.items()}
+    load = _Load([0] * len(candidates), [[] for _ in candidates], {})
     taken: dict[tuple[int, int], list] = defaultdict(list)
     for n, c in enumerate(candidates):
         g = groups.get(c.agent)
@@ -284,15 +353,64 @@ def _coverage(model, scenario: Scenario, roster: Roster, requirement: pd.DataFra
             if minutes <= 0 or t >= scenario.n_intervals:
                 continue
             # tenths of an agent below the group's best interval, per minute
-            gap = int(round(10 * (best[g] - group_slack[g][t]) / scenario.interval_minutes))
-            cost.append(gap * minutes * x[n])
+            load.position[n] += int(round(10 * (best[g] - group_slack[g][t]) / scenario.interval_minutes)) * minutes
             for j in serves[g]:
                 taken[(j, t)].append(minutes * x[n])
+                load.takes[n].append((j, t, minutes))
+        cost.append(load.position[n] * x[n])
     for (j, t), terms in taken.items():
-        room = max(0, int(np.floor(slack[j, t])))
+        load.room[(j, t)] = room = max(0, int(np.floor(slack[j, t])))
         short = model.new_int_var(0, 100_000, f"short_{j}_{t}")
         model.add(sum(terms) - room <= short)
         cost.append(SHORT_WEIGHT * short)
+    return load
+
+
+def _greedy(specs: list[ActivitySpec], candidates: list[_Candidate], load: _Load,
+            held: dict[tuple[int, str, int], int]) -> set[int]:
+    """A start for the solve, every rule kept: group sessions first, each at the start that seats the most
+    participants still without one (the cheapest first), then the other activities, each at its cheapest place
+    given what is placed."""
+    chosen: set[int] = set()
+    count = defaultdict(int, held)
+    days, slots = set(), set()
+    used: dict[tuple[int, int], int] = defaultdict(int)
+
+    def fits(n: int) -> bool:
+        c = candidates[n]
+        return (count[(c.spec, c.agent, c.week)] < specs[c.spec].per_week and (c.spec, c.agent, c.day) not in days
+                and not any((c.agent, t) in slots for t in _slots(c)))
+
+    def take(n: int) -> None:
+        c = candidates[n]
+        chosen.add(n)
+        count[(c.spec, c.agent, c.week)] += 1
+        days.add((c.spec, c.agent, c.day))
+        slots.update((c.agent, t) for t in _slots(c))
+        for j, t, m in load.takes[n]:
+            used[(j, t)] += m
+
+    at: dict[tuple[int, float], list[int]] = defaultdict(list)
+    for n, c in enumerate(candidates):
+        if specs[c.spec].seats is not None:
+            at[(c.spec, c.start_s)].append(n)
+    while True:
+        best = None
+        for (i, start), members in at.items():
+            free = sorted((load.extra(n, used), n) for n in members if fits(n))[:specs[i].seats]
+            if free and (best is None or (len(free), -sum(e for e, _ in free)) > best[0]):
+                best = ((len(free), -sum(e for e, _ in free)), free)
+        if best is None:
+            break
+        for _, n in best[1]:
+            if fits(n):
+                take(n)
+    alone = [n for n, c in enumerate(candidates) if specs[c.spec].seats is None]
+    while True:
+        ready = [(load.extra(n, used), n) for n in alone if fits(n)]
+        if not ready:
+            return chosen
+        take(min(ready)[1])
 
 
 def _left_out(scenario: Scenario, roster: Roster, specs: list[ActivitySpec], groups: dict[str, str],

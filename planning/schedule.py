@@ -26,10 +26,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from optimizer import (ActivityPlacement, Budget, RosterOutcome, ShiftPlan, baseline_requirement, build_roster,
-                       check_rules, coverage_tables, generate_agents, group_limits, paid_hours_lower_bound,
-                       place_activities, plan_roster, requirements, requirements_warnings, select_shifts,
-                       two_step_shifts)
+from optimizer import (Budget, RosterOutcome, ShiftPlan, baseline_requirement, build_roster, check_rules,
+                       coverage_tables, generate_agents, group_limits, paid_hours_lower_bound, plan_roster,
+                       requirements, requirements_warnings, select_shifts, two_step_shifts)
+from optimizer import ActivityPlacement, activity_reserve, check_activities, place_activities
 from optimizer import NO_LOCKS, Locked, carry_over
 from optimizer import resize_requirement
 from scenarios import (Agent, InputError, Problem, Roster, Scenario, Shift, TimeOff, apply_time_off,
@@ -217,6 +217,7 @@ class ScheduleLoop:
     def select_shifts(self, requirement: pd.DataFrame, progress: Progress) -> ShiftPlan:
         s = self.settings
         requirement = self.locked.residual(self.scenario, requirement)
+        requirement = activity_reserve(self.scenario, self.agents, requirement)   # room for the activities
         if s.method == "ccplan":
             previous = self.rounds[-1].plan if self.rounds else None
             return select_shifts(self.scenario, requirement, self.limits, budget=s.budget, progress=progress,
@@ -486,6 +487,7 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
         raise InputError(problems, "invalid schedule settings")
     agents = agents if agents is not None else generate_agents(scenario)
     guard_crew(scenario, agents)
+    check_activities(scenario, agents, scenario.activities or [])   # before any solve: who takes part, can it fit
     guard_shift_model(scenario, agents, place_breaks=method == "ccplan", max_variables=max_shift_variables)
     if time_off is not None:
         agents = apply_time_off(agents, time_off, scenario)

@@ -58,9 +58,10 @@ def test_an_activity_goes_where_the_group_has_the_most_surplus():
     assert placed.count((14.0, 15.0)) == 1
     other = next(p for p in placed if p != (14.0, 15.0))
     assert other[1] <= 14.0 or other[0] >= 15.0
-    # and it leaves no channel set short: the only such places start right after a break, taking the 15 minutes
-    # left in the break's hour (on duty 1.5) and the 45 of the next: 10:45-11:45 or 15:45-16:45
-    assert other in {(10.75, 11.75), (15.75, 16.75)}
+    # and it leaves no channel set short: in a break's hour (on duty 1.5) there is room for 15 minutes, in the
+    # lunch hour (on duty 1.0) none, in a plain hour 45: the only such places take 45 minutes of a plain hour and
+    # 15 of a break's hour: 09:15-10:15, 10:45-11:45 or 15:45-16:45
+    assert other in {(9.25, 10.25), (10.75, 11.75), (15.75, 16.75)}
 
 
 def test_one_agent_takes_the_emptiest_hour_and_never_a_break_or_lunch():
