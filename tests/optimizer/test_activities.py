@@ -164,3 +164,20 @@ def test_an_activity_is_off_the_queues_in_coverage_csv_and_simulation():
     spec = build_spec(sc, roster, demand)
     periods = [(a / H, b / H) for a, b in spec.roster[0].work_periods]
     assert (14.0, 15.0) not in periods and all(not (a < 15 and b > 14) for a, b in periods)
+
+
+def test_shift_selection_reserves_the_activities_time():
+    # Two generalists, a 60-minute coaching each on Monday 09:00-11:00: 120 on-duty minutes over two 60-minute
+    # intervals = 1 agent on duty in each, 0.8 available at shrinkage 0.2, added to the generalists' first channel
+    # (phone) at Monday 09:00 and 10:00 only.
+    from optimizer import activity_reserve
+
+    sc = scenario([{"name": "coaching", "minutes": 60, "skill_groups": ["generalist"], "days": ["mon"],
+                    "window": "09:00-11:00"}])
+    req = requirement(sc, {}, 1.0)
+    out = activity_reserve(sc, agents("a", "b") + agents("p", group="phone_only"), req)
+    added = (out["agents"] - req["agents"]).round(9)
+    changed = out.loc[added != 0, ["ds", "channel"]]
+    assert [(str(ds), c) for ds, c in changed.itertuples(index=False)] == [("2026-01-05 09:00:00", "phone"),
+                                                                          ("2026-01-05 10:00:00", "phone")]
+    assert added[added != 0].tolist() == [0.8, 0.8]
