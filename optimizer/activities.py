@@ -37,6 +37,7 @@ from scenarios import (Activity, ActivitySpec, Agent, InputError, Problem, Roste
 
 from .pooling import coverage_sets
 from .requirements import requirement_arrays
+from .rule_catalogue import check_targets
 from .solver import Budget, RecordingModel, run_from_partial_hint
 from .templates import group_open_mask, shift_templates
 
@@ -172,17 +173,8 @@ def activity_reserve(scenario: Scenario, agents: list[Agent], requirement: pd.Da
 def check_activities(scenario: Scenario, agents: list[Agent], specs: list[ActivitySpec]) -> None:
     """InputError naming the field for an unknown skill group or agent, and naming the activity and agents for an
     activity longer than any shift the agent could work on its days and in its window."""
-    known = {a.id for a in agents}
+    check_targets(scenario, agents, specs, "activities", "invalid activities")
     problems = []
-    for i, spec in enumerate(specs):
-        for g in spec.skill_groups or []:
-            if g not in scenario.skill_groups:
-                problems.append(Problem(f"activities[{i}].skill_groups", f"unknown skill group '{g}' ({spec.name})"))
-        for a in spec.agents or []:
-            if a not in known:
-                problems.append(Problem(f"activities[{i}].agents", f"'{a}' is not among the agents ({spec.name})"))
-    if problems:
-        raise InputError(problems, "invalid activities")
     first = scenario.start.weekday()
     for i, spec in enumerate(specs):
         lo, hi = spec.window_min

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .clock import clock_seconds, format_clock, parse_span
+from .clock import format_clock, parse_span
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -87,6 +87,11 @@ class ActivitySpec(BaseModel):
         """The window as minutes after midnight (start, end)."""
         return parse_span(self.window)
 
+    @property
+    def label(self) -> str:
+        """The activity's name as messages call it."""
+        return self.name
+
     def takes_part(self, agent_id: str, skill_group: str) -> bool:
         return (self.skill_groups is not None and skill_group in self.skill_groups) or \
             (self.agents is not None and agent_id in self.agents)
@@ -108,26 +113,3 @@ class Activity:
 def format_activities(activities: list[Activity]) -> str:
     """The roster CSV's `activities` cell: "coaching 10:00-10:30;team meeting 14:00-15:00"."""
     return ";".join(a.cell() for a in activities)
-
-
-def parse_activities(text: str, day_s: float, start: float, end: float) -> list[Activity]:
-    """The `activities` cell of a roster row (shift from `start` to `end`, seconds; `day_s` the row's date);
-    ValueError naming the part that is not "NAME HH:MM-HH:MM" inside the shift."""
-    out = []
-    for part in str(text or "").split(";"):
-        part = part.strip()
-        if not part or part.lower() == "nan":
-            continue
-        name, _, times = part.rpartition(" ")
-        a, _, b = times.partition("-")
-        if not name.strip() or not b:
-            raise ValueError(f"activity '{part}' is not 'NAME HH:MM-HH:MM'")
-        lo, hi = day_s + clock_seconds(a, "activity start"), day_s + clock_seconds(b, "activity end")
-        if lo < start:
-            lo, hi = lo + 86400, hi + 86400
-        if hi <= lo:
-            hi += 86400
-        if lo < start or hi > end:
-            raise ValueError(f"activity '{part}' is not inside the shift")
-        out.append(Activity(name.strip(), lo, hi))
-    return sorted(out, key=lambda x: x.start_s)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import bounds
-from .activities import Activity, format_activities, parse_activities
+from .activities import Activity, format_activities
 from .calendar import interval_index, open_mask, week_intervals
 from .clock import clock_seconds, format_clock
 from .errors import InputError, Problem, did_you_mean
@@ -246,7 +246,7 @@ def read_roster(source: str | Path | pd.DataFrame, scenario: Scenario) -> Roster
                 if part.strip() and part.strip().lower() != "nan":
                     a, _, b = part.strip().partition("-")
                     breaks.append(_within(day_s, start, end, a, b, "break"))
-            activities = parse_activities(row.get("activities") or "", day_s, start, end)
+            activities = _activities(row.get("activities"), day_s, start, end)
             shifts.append(Shift(str(row["agent"]).strip(), row["skill_group"], start, end, lunch, breaks,
                                 paid_lunch=scenario.shift_rules.paid_lunch, activities=activities))
         except ValueError as exc:
@@ -281,6 +281,22 @@ def _add_span(column: np.ndarray, a: float, b: float) -> None:
 
 def _filled(value) -> bool:
     return value is not None and str(value).strip() not in ("", "nan", "NaN", "None")
+
+
+def _activities(text, day_s: float, start: float, end: float) -> list[Activity]:
+    """The `activities` cell of a roster row ("coaching 10:00-10:30;team meeting 14:00-15:00"), each inside the
+    shift; ValueError naming the part that is not."""
+    out = []
+    for part in str(text or "").split(";"):
+        part = part.strip()
+        if not _filled(part):
+            continue
+        name, _, times = part.rpartition(" ")
+        a, _, b = times.partition("-")
+        if not name.strip():
+            raise ValueError(f"activity '{part}' is not 'NAME HH:MM-HH:MM'")
+        out.append(Activity(name.strip(), *_within(day_s, start, end, a, b, f"activity '{name.strip()}'")))
+    return sorted(out, key=lambda x: x.start_s)
 
 
 def _within(day_s: float, start: float, end: float, a, b, what: str) -> tuple[float, float]:

@@ -181,3 +181,16 @@ def test_shift_selection_reserves_the_activities_time():
     assert [(str(ds), c) for ds, c in changed.itertuples(index=False)] == [("2026-01-05 09:00:00", "phone"),
                                                                           ("2026-01-05 10:00:00", "phone")]
     assert added[added != 0].tolist() == [0.8, 0.8]
+
+
+def test_a_roster_row_with_an_activity_outside_its_shift_is_named():
+    sc = scenario([])
+    frame = Roster(sc.start, [shift("a")]).to_frame()
+    frame["activities"] = ["coaching 17:30-18:00"]
+    with pytest.raises(InputError) as err:
+        read_roster(frame, sc)
+    assert [(p.where, p.message) for p in err.value.problems] == [
+        ("roster:row 2", "activity 'coaching' 17:30-18:00 is not inside the shift")]
+    frame["activities"] = ["10:00-10:30"]
+    with pytest.raises(InputError, match="is not 'NAME HH:MM-HH:MM'"):
+        read_roster(frame, sc)
