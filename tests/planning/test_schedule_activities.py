@@ -32,6 +32,10 @@ def test_the_schedule_places_activities_and_writes_them(tmp_path):
     payload = res.to_json()
     assert payload["activities"]["placed"] == len(placed) and payload["activities"]["not_placed"] == []
     json.dumps(payload)
+    # the app's Schedule page notes say it too
+    from app.ui.library import schedule_view
+
+    assert f"activities: {len(placed)} placed" in schedule_view(res, sc)["notes"]
     # the roster CSV carries them and reads back to the same roster
     path = res.roster.write_csv(tmp_path / "roster.csv")
     again = read_roster(path, sc)
