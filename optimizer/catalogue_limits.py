@@ -5,7 +5,9 @@ small named function of the group's agents and their hard rules:
 - `fixed_days_off_per_day`: on a weekday some agents always have off (`fixed_days_off`), fewer agents are free;
 - `evening_shift_caps`: per week, the group's shifts ending after a `max_evening_shifts` threshold are at most
   the sum over its agents of the evening shifts each may take (the rule's limit, else the shifts they may work
-  that week).
+  that week);
+- `period_shift_caps`: per block of a `shifts_per_period` maximum, the group's shifts are at most the sum over its
+  agents of the shifts each may work there (the rule's max, else one a day within max_shifts_per_week).
 
 `with_catalogue` adds them to the groups' limits (optimizer.group_limits); `state_caps` states the caps in the
 shift model (one row per cap: the LP relaxation and the day split see them too), `day_caps` shares a weekly cap
@@ -19,7 +21,7 @@ import dataclasses
 from collections import defaultdict
 
 from scenarios import Agent, Scenario
-from scenarios.rules import FixedDaysOff, MaxEveningShifts, RuleSpec
+from scenarios.rules import FixedDaysOff, MaxEveningShifts, RuleSpec, ShiftsPerPeriod
 
 from .agents import partly_free
 from .plan import GroupLimits, ShiftCap
@@ -36,7 +38,8 @@ def with_catalogue(scenario: Scenario, agents: list[Agent], limits: dict[str, Gr
     for g, lim in limits.items():
         own = [(a, _hard_rules(scenario, a)) for a in agents if a.skill_group == g]
         out[g] = dataclasses.replace(lim, agents_per_day=fixed_days_off_per_day(scenario, own, lim.agents_per_day),
-                                     caps=lim.caps + evening_shift_caps(scenario, own))
+                                     caps=lim.caps + evening_shift_caps(scenario, own)
+                                     + period_shift_caps(scenario, own))
     return out
 
 
@@ -71,6 +74,28 @@ def evening_shift_caps(scenario: Scenario, own: list[tuple[Agent, list[RuleSpec]
             limit = sum(min([most] + [r.limit for r in rules if isinstance(r, MaxEveningShifts)
                                       and r.after_min <= after]) for _, rules in own)
             caps.append(ShiftCap("max_evening_shifts", days, after, limit))
+    return tuple(caps)
+
+
+ANY_END = -1     # a cap's `ends_after_min` that counts every shift
+
+
+def period_shift_caps(scenario: Scenario, own: list[tuple[Agent, list[RuleSpec]]]) -> tuple[ShiftCap, ...]:
+    """Per period length of a hard `shifts_per_period` maximum some agent is under, per block of that many days
+    from the horizon's start: the group's shifts there are at most the sum of each agent's most (the lowest such
+    max; an agent under none, one shift a day and at most max_shifts_per_week in each week the block touches)."""
+    periods = sorted({r.per_days for _, rules in own for r in rules
+                      if isinstance(r, ShiftsPerPeriod) and r.max is not None})
+    weekly = scenario.shift_rules.max_shifts_per_week
+    caps = []
+    for per in periods:
+        for start in range(0, scenario.days, per):
+            days = tuple(range(start, min(start + per, scenario.days)))
+            weeks = len({d // WEEK_DAYS for d in days})
+            most = min(len(days), weekly * weeks)
+            limit = sum(min([most] + [r.max for r in rules if isinstance(r, ShiftsPerPeriod) and r.max is not None
+                                      and r.per_days == per]) for _, rules in own)
+            caps.append(ShiftCap("shifts_per_period", days, ANY_END, limit))
     return tuple(caps)
 
 

@@ -74,3 +74,21 @@ def test_fixed_days_off_leave_fewer_agents_free_that_weekday():
                     [{"rule": "fixed_days_off", "days": ["wed"], "agents": ["p", "q"]}])
     crew = [Agent(n, "generalist", 0, 40) for n in "pqr"]
     assert group_limits(sc, crew)["generalist"].agents_per_day == [3, 3, 1, 3, 3, 3, 3]
+
+
+def test_a_shifts_per_period_maximum_caps_the_groups_shifts_in_each_block():
+    # 7 days, blocks of 3 days (0-2, 3-5, 6): u may work at most 1 shift per 3 days, v is under no such rule (one
+    # a day: 3, 3 and 1; within the 5 a week).
+    sc = with_rules(small_scenario(days=7, headcounts=(2, 0)),
+                    [{"rule": "shifts_per_period", "max": 1, "per_days": 3, "agents": ["u"]}])
+    crew = [Agent(n, "generalist", 0, 40) for n in "uv"]
+    caps = [(c.rule, c.days, c.ends_after_min, c.limit) for c in group_limits(sc, crew)["generalist"].caps]
+    assert caps == [("shifts_per_period", (0, 1, 2), -1, 4), ("shifts_per_period", (3, 4, 5), -1, 4),
+                    ("shifts_per_period", (6,), -1, 2)]
+    # and shift selection keeps them: 2 agents on duty 08:00-16:00 every day would take 14 shifts; the week's 10
+    # (2 x 5) can only go 4 + 4 + 2 over the blocks (without the caps the solver put 6 on days 0-2, more than u
+    # and v may work there)
+    req = flat_requirement(sc, {"phone": 1.6, "chat": 0.0}, hours=(8, 16))
+    plan = select_shifts(sc, req, group_limits(sc, crew), budget=Budget(5, None, 1))
+    assert [sum(1 for p in plan.shifts if p.template.day in block) for block in ((0, 1, 2), (3, 4, 5), (6,))] \
+        == [4, 4, 2]
