@@ -12,7 +12,8 @@ small named function of the group's agents and their hard rules:
 `with_catalogue` adds them to the groups' limits (optimizer.group_limits); `state_caps` states the caps in the
 shift model (one row per cap: the LP relaxation and the day split see them too), `day_caps` shares a weekly cap
 out over the days as the week's LP uses them (optimizer.shifts), and the start solutions keep them
-(`lower_to_caps`, `over_caps`: optimizer.shift_starts), so a day whose solve finds nothing keeps them too. Soft rules imply nothing: they may be broken.
+(`lower_to_caps`, `over_caps`: optimizer.shift_starts), so a day whose solve finds nothing keeps them too. Soft
+rules imply nothing: they may be broken.
 """
 
 from __future__ import annotations
