@@ -36,10 +36,16 @@ simulates and re-sizes (planning.schedule) composes these entry points:
   `fairness(scenario, roster)` -> `FairnessReport` (evenings, weekends, holidays per agent; one figure).
 - `honour_bids(scenario, roster, agents, bids)` -> (roster, `BidOutcome`s): ranked bids (scenarios.bids) honoured
   in seniority order by handing shifts between agents of a group within the rules (optimizer.bids).
+- `place_activities(scenario, roster, requirement, agents)` -> `ActivityPlacement`: the scenario's planned
+  activities (scenarios.activities) placed inside the rostered shifts where coverage has the most surplus
+  (CP-SAT; optimizer.activities), with what could not be placed and why; `check_activities`;
+  `activity_reserve` (the requirement with room for them, for shift selection).
 - `Budget`: a solver stage's effort (CP-SAT deterministic time), wall-clock safety limit and threads
   (optimizer.solver): the same inputs give the same plan and roster on any machine, quiet or loaded.
 """
 
+from .activities import (ActivityPlacement, PlacedActivity, UnplacedActivity, activity_reserve, check_activities,
+                         place_activities)
 from .agents import generate_agents, group_limits
 from .capacity import (SHORT_TOLERANCE_FTE, CapacityGroup, CapacityOutcome, CapacityProblem, Cohort, HiringPlan,
                        TrainingClass, Transfer, capacity_costs, capacity_cover, evaluate_capacity, plan_cohorts,
@@ -68,7 +74,9 @@ from .shifts import paid_hours_lower_bound, select_shifts
 from .solver import Budget
 from .templates import Template, check_rules, shift_templates
 
-__all__ = ["SHORT_TOLERANCE_FTE", "CapacityGroup", "CapacityOutcome", "CapacityProblem", "Cohort", "HiringPlan",
+__all__ = ["ActivityPlacement", "PlacedActivity", "UnplacedActivity", "activity_reserve", "check_activities",
+           "place_activities",
+           "SHORT_TOLERANCE_FTE", "CapacityGroup", "CapacityOutcome", "CapacityProblem", "Cohort", "HiringPlan",
            "TrainingClass", "Transfer", "capacity_costs", "capacity_cover", "evaluate_capacity", "plan_cohorts",
            "plan_hiring", "rule_of_thumb", "MinimumCheck", "minimum_checks",
            "BidOutcome", "honour_bids", "Before", "carry_over", "bind_rules", "FairnessReport", "fairness", "RuleCost",

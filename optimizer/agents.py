@@ -27,13 +27,16 @@ MIN_HOURS_PAD = 1.06
 
 def group_limits(scenario: Scenario, agents: list[Agent]) -> dict[str, GroupLimits]:
     """What each skill group's agents can work in the week, for the shift-selection model (contracted minimums
-    pro-rated for time off, optimizer.minimum_hours)."""
+    pro-rated for time off, optimizer.minimum_hours; the limits the rule catalogue implies,
+    optimizer.catalogue_limits)."""
+    from .catalogue_limits import with_catalogue   # here: that module reads partly_free from this one
+
     rules = scenario.shift_rules
     max_shifts, min_shifts, weeks = weekly_caps(rules, scenario.days)   # optimizer.horizon: per week
     out = {}
     for name in scenario.skill_groups:
         own = [a for a in agents if a.skill_group == name]
-        per_day = [sum(1 for a in own if _partly_free(a, d)) for d in range(scenario.days)]
+        per_day = [sum(1 for a in own if partly_free(a, d)) for d in range(scenario.days)]
         out[name] = GroupLimits(
             agents_per_day=per_day,
             max_shifts=len(own) * max_shifts,
@@ -42,9 +45,9 @@ def group_limits(scenario: Scenario, agents: list[Agent]) -> dict[str, GroupLimi
             # A little above the contracted sum: shift lengths are discrete, so the hours must be shareable.
             min_paid_min=int(sum(prorated(a, scenario).min_hours for a in own) * 60 * MIN_HOURS_PAD * weeks),
         )
-    return out
+    return with_catalogue(scenario, agents, out)     # what the hard catalogue rules let the agents take
 
 
-def _partly_free(agent: Agent, day: int) -> bool:
+def partly_free(agent: Agent, day: int) -> bool:
     """True unless the agent is away for the whole day."""
     return sum(b - a for d, a, b in agent.unavailable if d == day) < 1440

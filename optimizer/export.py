@@ -58,7 +58,15 @@ def shift_cell(row: dict) -> str:
     lunch = str(row.get("lunch_start") or "").strip()
     if lunch and lunch.lower() != "nan":
         text += f", lunch {lunch}"
+    if _activities(row):
+        text += ", " + _activities(row).replace(";", ", ")
     return text
+
+
+def _activities(row: dict) -> str:
+    """The row's `activities` cell ("coaching 10:00-10:30;..."), "" when it has none."""
+    text = str(row.get("activities") or "").strip()
+    return "" if text.lower() == "nan" else text
 
 
 def roster_week(frame: pd.DataFrame, days: list | None = None) -> list:
@@ -78,8 +86,8 @@ def publish_workbook(frame: pd.DataFrame, path: str | Path, *, days: list | None
                      coverage: pd.DataFrame | None = None, figures: dict | None = None,
                      title: str = "") -> Path:
     """Write the published week: sheet "Week" (one row per agent, one column per date, cells like
-    '07:00-15:30, lunch 11:00', 'off' on days off, paid hours per week), "Shifts" (one row per shift with real
-    dates and date-times), "Coverage" (per interval and channel: required and scheduled available agents, when
+    '07:00-15:30, lunch 11:00' and any activities ', coaching 10:00-10:30', 'off' on days off, paid hours per
+    week), "Shifts" (one row per shift with real dates and date-times, and its activities when any has one), "Coverage" (per interval and channel: required and scheduled available agents, when
     known) and "Figures" (name, value, unit). Headers are frozen and columns sized to their text. `frame` has the
     roster CSV's columns (scenarios.staffing.ROSTER_COLUMNS, plus optional paid_hours in hours). Written to a
     temporary file, then renamed: never a half-written workbook."""
@@ -128,7 +136,9 @@ def publish_workbook(frame: pd.DataFrame, path: str | Path, *, days: list | None
 
     # The shift list, with real dates and times.
     sh = wb.create_sheet(SHIFTS_SHEET)
-    sh.append(["Agent", "Skill group", "Date", "Start", "End", "Lunch start", "Lunch end", "Breaks", "Paid hours"])
+    with_activities = any(_activities(r) for r in rows)
+    sh.append(["Agent", "Skill group", "Date", "Start", "End", "Lunch start", "Lunch end", "Breaks", "Paid hours"]
+              + ["Activities"] * with_activities)
     for r in sorted(rows, key=lambda r: (r["agent"], r["date"], r["start"])):
         day = dt.date.fromisoformat(r["date"])
         start = _at(day, r["start"])
@@ -138,7 +148,8 @@ def publish_workbook(frame: pd.DataFrame, path: str | Path, *, days: list | None
         lunch_a = _at(day, r["lunch_start"], after=start) if r.get("lunch_start") else None
         lunch_b = _at(day, r["lunch_end"], after=start) if r.get("lunch_end") else None
         sh.append([r["agent"], r["skill_group"], day, start, end, lunch_a, lunch_b,
-                   (r.get("breaks") or "").replace(";", ", "), round(_paid_hours(r), 2)])
+                   (r.get("breaks") or "").replace(";", ", "), round(_paid_hours(r), 2)]
+                  + [_activities(r).replace(";", ", ")] * with_activities)
     for row in sh.iter_rows(min_row=2):
         row[2].number_format = "yyyy-mm-dd ddd"
         for cell in row[3:7]:
@@ -256,7 +267,7 @@ def _fit_columns(ws, letter) -> None:
 def write_calendars(frame: pd.DataFrame, folder: str | Path, *, timezone: str | None = None,
                     calendar_name: str = "ccplan shifts") -> list[Path]:
     """One iCalendar file per agent (`<agent>.ics` in `folder`): an event per shift, summary 'Shift 07:00-15:30',
-    lunch and breaks in the description. Times are in `timezone` (an IANA name) or floating local times when it is
+    lunch, breaks and activities in the description. Times are in `timezone` (an IANA name) or floating local times when it is
     None or "local". An event's UID is the agent and the shift's date (an agent works at most one shift a day), not
 its times: re-publishing a week with a shift moved or shortened updates the agent's event for that day instead of
 adding a second one."""
@@ -299,6 +310,8 @@ adding a second one."""
                 notes.append(f"Lunch {r['lunch_start']}-{r['lunch_end']}")
             if r.get("breaks"):
                 notes.append("Breaks " + r["breaks"].replace(";", ", "))
+            if _activities(r):
+                notes.append("Activities " + _activities(r).replace(";", ", "))
             if notes:
                 ev.add("description", "; ".join(notes))
             cal.add_component(ev)

@@ -17,13 +17,26 @@ from .templates import ShiftType, Template
 
 @dataclass
 class GroupLimits:
-    """What a skill group's agents can work in the week: agents free on each day, shifts, paid minutes."""
+    """What a skill group's agents can work in the week: agents free on each day, shifts, paid minutes, and the
+    caps the rule catalogue implies (optimizer.catalogue_limits)."""
 
     agents_per_day: list[int]
     max_shifts: int
     min_shifts: int
     max_paid_min: int
     min_paid_min: int
+    caps: tuple[ShiftCap, ...] = ()
+
+
+@dataclass(frozen=True)
+class ShiftCap:
+    """At most `limit` shifts of a group ending after `ends_after_min` (minutes of the day) on `days` (day
+    indices): what the agents' hard `rule` lets them take together."""
+
+    rule: str
+    days: tuple[int, ...]
+    ends_after_min: int
+    limit: int
 
 
 class GroupShift(NamedTuple):

@@ -254,13 +254,14 @@ def _best_fill(scenario: Scenario, week: Week, agent: Agent, templates: list[Tem
     return None if best is None else (best[1], best[2])
 
 
-def can_add_hours(scenario: Scenario, shifts: list[Shift], agent: Agent) -> bool:
-    """Whether a shift of the agent's group could be added to their week or one of theirs lengthened, every hard
-    rule kept (`shifts`: the agent's rostered shifts)."""
+def can_add_hours(scenario: Scenario, shifts: list[Shift], agent: Agent, days: range | None = None) -> bool:
+    """Whether a shift of the agent's group could be added to their horizon or one of theirs lengthened, on
+    `days` (None: any day), every hard rule kept (`shifts`: the agent's rostered shifts)."""
     week = Week({agent.id: agent}, scenario.shift_rules)
     for s in shifts:
         week.add(s, s.skill_group)
-    return _best_fill(scenario, week, agent, shift_templates(scenario, agent.skill_group)) is not None
+    templates = [t for t in shift_templates(scenario, agent.skill_group) if days is None or t.day in days]
+    return bool(templates) and _best_fill(scenario, week, agent, templates) is not None
 
 
 def _planned(group: str, t: Template) -> PlannedShift:

@@ -46,7 +46,7 @@ def bind_rules(scenario: Scenario, agents: list[Agent]) -> list[Agent]:
     specs = scenario.rules or []
     if not specs:
         return agents
-    _check_targets(scenario, agents, specs)
+    check_targets(scenario, agents, specs, "rules", "invalid rules")
     first = scenario.start.weekday()
     out = []
     for agent in agents:
@@ -311,18 +311,20 @@ STATES: dict[type, Callable] = {
 
 # -- input checks -------------------------------------------------------------------------------------------------
 
-def _check_targets(scenario: Scenario, agents: list[Agent], specs: list[RuleSpec]) -> None:
+def check_targets(scenario: Scenario, agents: list[Agent], specs: list, field: str, title: str) -> None:
+    """InputError naming `field[i].skill_groups` / `.agents` for a skill group or agent an entry (a rule, an
+    activity: anything with `skill_groups`, `agents` and a `label`) names that does not exist."""
     known = {a.id for a in agents}
     problems = []
     for i, rule in enumerate(specs):
         for g in rule.skill_groups or []:
             if g not in scenario.skill_groups:
-                problems.append(Problem(f"rules[{i}].skill_groups", f"unknown skill group '{g}' ({rule.label})"))
+                problems.append(Problem(f"{field}[{i}].skill_groups", f"unknown skill group '{g}' ({rule.label})"))
         for a in rule.agents or []:
             if a not in known:
-                problems.append(Problem(f"rules[{i}].agents", f"'{a}' is not among the agents ({rule.label})"))
+                problems.append(Problem(f"{field}[{i}].agents", f"'{a}' is not among the agents ({rule.label})"))
     if problems:
-        raise InputError(problems, "invalid rules")
+        raise InputError(problems, title)
 
 
 def _check_can_hold(scenario: Scenario, agents: list[Agent]) -> None:

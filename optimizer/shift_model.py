@@ -32,6 +32,7 @@ from ortools.sat.python import cp_model
 
 from scenarios import Scenario
 
+from .catalogue_limits import state_caps
 from .linear import LinearModel
 from .plan import BreakSlot, GroupLimits, GroupShift, LunchSlot, PlannedShift, ShiftPlan, SubsetInterval
 from .pooling import coverage_sets
@@ -95,6 +96,7 @@ class ShiftModel:
         if place_breaks:
             place_lunches_and_breaks(self)
         penalties = limit_headcount(self)
+        state_caps(self)     # optimizer.catalogue_limits: what the hard rule catalogue lets the agents take
         penalties += cover_pooled_requirements(self)
         penalties += penalise_idle(self)
         if anchor is not None:

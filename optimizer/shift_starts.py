@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from .catalogue_limits import lower_to_caps, over_caps
 from .linear import lp_relaxation
 from .plan import GroupShift, ShiftPlan, SubsetInterval
 from .shift_model import ShiftModel, SlotKey
@@ -44,6 +45,7 @@ def lp_rounding_start(m: ShiftModel, threshold: float = 0.25) -> Start:
                     sum(start[k] for _, k in items) > cap
                     or sum(start[k] * m.template[k].paid_min for _, k in items) > lim.max_paid_min):
                 start[key] -= 1
+    lower_to_caps(m, start)      # optimizer.catalogue_limits
     for key in m.template:
         for _, slots in m.parts.get(key, []):
             start.update(largest_remainder({s: lp.value_of(m.var[s]) for s in slots}, start[key]))
@@ -118,7 +120,8 @@ def repair_shortfalls(m: ShiftModel, start: Start) -> None:
             if i not in m.span[key]:
                 continue
             if (start.get(key, 0) >= m.ub[key] or day_count[(g, tpl.day)] >= lim.agents_per_day[tpl.day]
-                    or week_shifts[g] >= lim.max_shifts or week_paid[g] + tpl.paid_min > lim.max_paid_min):
+                    or week_shifts[g] >= lim.max_shifts or week_paid[g] + tpl.paid_min > lim.max_paid_min
+                    or over_caps(m, start, key)):
                 continue
             mins, chosen = one_more(key)
             gain = sum(short_at(j) - short_at(j, {g: mm}) for j, mm in mins.items() if j in m.intervals)

@@ -20,6 +20,7 @@ import pandas as pd
 
 from scenarios import Scenario
 
+from .catalogue_limits import day_caps
 from .linear import LpSolution, lp_relaxation
 from .plan import GroupLimits, GroupShift, ShiftPlan
 from .shift_model import ShiftModel
@@ -198,5 +199,6 @@ def _day_limits(week: ShiftModel, lp: LpSolution, day: int) -> dict[str, GroupLi
                              max_shifts=largest_remainder(dict(shifts), lim.max_shifts).get(day, 0) if shifts else 0,
                              min_shifts=0,
                              max_paid_min=largest_remainder(dict(paid), lim.max_paid_min).get(day, 0) if paid else 0,
-                             min_paid_min=int(np.floor(lim.min_paid_min * share_paid)))
+                             min_paid_min=int(np.floor(lim.min_paid_min * share_paid)),
+                             caps=day_caps(week, lp, g, day))    # optimizer.catalogue_limits
     return out

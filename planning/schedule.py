@@ -17,6 +17,7 @@ intervals on `risk` of those weeks. risk None: the forecast taken as exact.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Sequence
 from concurrent.futures import Executor
@@ -28,6 +29,7 @@ import pandas as pd
 from optimizer import (Budget, RosterOutcome, ShiftPlan, baseline_requirement, build_roster, check_rules,
                        coverage_tables, generate_agents, group_limits, paid_hours_lower_bound, plan_roster,
                        requirements, requirements_warnings, select_shifts, two_step_shifts)
+from optimizer import ActivityPlacement, activity_reserve, check_activities, place_activities
 from optimizer import NO_LOCKS, Locked, carry_over
 from optimizer import resize_requirement
 from scenarios import (Agent, InputError, Problem, Roster, Scenario, Shift, TimeOff, apply_time_off,
@@ -198,6 +200,7 @@ class ScheduleLoop:
         self.margin_level = 0             # index into MARGINS
         self.solve_seconds = 0.0
         self.warnings: list[str] = []
+        self.placement: ActivityPlacement | None = None    # the last roster's activities (optimizer.activities)
 
     # --- the stages ------------------------------------------------------------------------------------------
 
@@ -214,6 +217,7 @@ class ScheduleLoop:
     def select_shifts(self, requirement: pd.DataFrame, progress: Progress) -> ShiftPlan:
         s = self.settings
         requirement = self.locked.residual(self.scenario, requirement)
+        requirement = activity_reserve(self.scenario, self.agents, requirement)   # room for the activities
         if s.method == "ccplan":
             previous = self.rounds[-1].plan if self.rounds else None
             return select_shifts(self.scenario, requirement, self.limits, budget=s.budget, progress=progress,
@@ -226,6 +230,15 @@ class ScheduleLoop:
                                                                 budget=self.settings.budget))
         self.solve_seconds += time.perf_counter() - t0
         return outcome
+
+    def with_activities(self, outcome: RosterOutcome, requirement: pd.DataFrame) -> RosterOutcome:
+        """The roster with the scenario's activities placed in its shifts (locked shifts kept as they are)."""
+        if not self.scenario.activities:
+            return outcome
+        self.placement = place_activities(self.scenario, outcome.roster, requirement,
+                                          self.locked.contracts or self.agents, budget=self.settings.budget,
+                                          kept=self.locked.shifts)
+        return dataclasses.replace(outcome, roster=self.placement.roster)
 
     def simulate(self, staff: Roster, seed: int, replications: int, progress: Progress | None = None) -> SimResult:
         return simulate(self.scenario, staff, demand=self.demand, replications=replications, seed=seed,
@@ -298,6 +311,7 @@ class ScheduleLoop:
             self.stage(number, 0.6, 0.7)(0.0, f"rostering {len(plan.shifts)} shifts")
             outcome = self.locked.finish(self.scenario, build_roster(self.scenario, plan.shifts, self.agents,
                                                                     budget=s.budget))
+            outcome = self.with_activities(outcome, requirement)
         seconds = time.perf_counter() - t0
         self.solve_seconds += seconds
         summary = RoundSummary(number, round(plan.paid_hours, 2), len(plan.shifts), round(seconds, 2), plan.status,
@@ -369,7 +383,7 @@ class ScheduleLoop:
         in_sample, outcome, certificate = kept.sim, kept.outcome, kept.certificate
         if s.loops:
             self.progress(0.86, f"rostering the kept plan ({len(kept.plan.shifts)} shifts)")
-            outcome = self.roster(kept.plan)
+            outcome = self.with_activities(self.roster(kept.plan), kept.requirement)
             if shift_keys(outcome.roster) != shift_keys(self.locked.plus(plan_roster(self.scenario, kept.plan))):
                 # Some shifts found no agent, or went to another group: the kept round's figures are not the
                 # roster's.
@@ -380,7 +394,7 @@ class ScheduleLoop:
             certificate = self.certify(outcome.roster, scaled(self.progress, 0.9, 0.96))
         for r in self.rounds:
             r.summary.kept = r.number == kept.number
-        self.note(outcome.warnings)
+        self.note(outcome.warnings + (self.placement.warnings if self.placement else []))
         warnings = list(self.warnings)
         if outcome.unassigned:
             warnings.append(f"{len(outcome.unassigned)} planned shift(s) could not be given to any agent")
@@ -399,7 +413,7 @@ class ScheduleLoop:
         self.progress(1.0, "done")
         return ScheduleResult(s.method, outcome.roster, kept.requirement, coverage, groups, shortfalls, kpis,
                               [r.summary for r in self.rounds], certificate.result if certificate else None,
-                              warnings, risk=s.risk if self.hedged else None)
+                              warnings, risk=s.risk if self.hedged else None, activities=self.placement)
 
     def law_warnings(self) -> list[str]:
         """When a risk was asked for: what makes the demand's error law unreliable, or that the history forecast
@@ -473,6 +487,7 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
         raise InputError(problems, "invalid schedule settings")
     agents = agents if agents is not None else generate_agents(scenario)
     guard_crew(scenario, agents)
+    check_activities(scenario, agents, scenario.activities or [])   # before any solve: who takes part, can it fit
     guard_shift_model(scenario, agents, place_breaks=method == "ccplan", max_variables=max_shift_variables)
     if time_off is not None:
         agents = apply_time_off(agents, time_off, scenario)
@@ -499,9 +514,10 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
 
 
 def shift_keys(roster: Roster) -> list[tuple]:
-    """The roster's shifts without their agents (group, times, lunch, breaks), sorted: two rosters with the same
-    keys simulate identically with one seed (sim sees stretches of work, not names)."""
-    return sorted((s.skill_group, s.start_s, s.end_s, s.lunch, tuple(s.breaks)) for s in roster.shifts)
+    """The roster's shifts without their agents (group, times, lunch, breaks, activities), sorted: two rosters with
+    the same keys simulate identically with one seed (sim sees stretches of work, not names)."""
+    return sorted((s.skill_group, s.start_s, s.end_s, s.lunch, tuple(s.breaks),
+                   tuple((a.start_s, a.end_s) for a in s.activities)) for s in roster.shifts)
 
 
 def channel_figures(scenario: Scenario, summary: SimSummary, judged: pd.DataFrame) -> dict[str, TargetFigures]:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from optimizer import ActivityPlacement
 from scenarios import Roster
 from scenarios.flat import flatten
 from sim import SimResult
@@ -311,10 +312,13 @@ class ScheduleResult:
     warnings: list[str] = field(default_factory=list)
     risk: float | None = None
     risk_curve: list[RiskPoint] = field(default_factory=list)
+    activities: ActivityPlacement | None = None    # the planned activities placed in the roster's shifts
 
     def to_json(self) -> dict:
         out = {**self.kpis.to_json(self.rounds), "method": self.method, "shortfalls": self.shortfalls,
                "warnings": self.warnings}
+        if self.activities is not None:
+            out["activities"] = self.activities.to_json()
         if self.risk is not None:
             out["risk"] = self.risk
         if self.risk_curve:

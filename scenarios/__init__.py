@@ -11,6 +11,8 @@ Entry points:
 - The named agents (scenarios.agents): `Agent` (a rostered agent's contract), `read_agents`; `TimeOff`,
   `read_time_off`, `apply_time_off`; locked shifts `read_locked` (a Roster) / `check_locked`; `split_by_day`.
 - The capacity plan's inputs (scenarios.capacity): `CapacityInput`, `load_capacity`.
+- Planned activities inside shifts (scenarios.activities): `ActivitySpec` (the scenario's `activities:`),
+  `Activity` (a placed one, `Shift.activities`).
 - `CsvText`: a CSV held in memory with its file's name (an upload), read wherever a path is.
 - `InputError` / `Problem`: errors naming the field, row or interval.
 - `scenarios.overrides`: dotted-path changes (`set_path`, the one setter of scenario fields by path);
@@ -18,6 +20,7 @@ Entry points:
 """
 
 from . import bounds
+from .activities import Activity, ActivitySpec
 from .agents import (Agent, TimeOff, apply_time_off, check_locked, read_agents, read_locked, read_time_off,
                      split_by_day)
 from .capacity import CapacityInput, load_capacity
@@ -36,7 +39,7 @@ EXAMPLES_DIR = __import__("pathlib").Path(__file__).parent / "examples"
 EXAMPLE_SCENARIO = EXAMPLES_DIR / "insurance_week.yaml"
 
 __all__ = [
-    "AIChannel", "Agent", "CapacityInput", "load_capacity", "DAY_MINUTES", "bounds", "ChatChannel", "CsvText", "DeferredChannel", "DeferredTarget",
+    "AIChannel", "Activity", "ActivitySpec", "Agent", "CapacityInput", "load_capacity", "DAY_MINUTES", "bounds", "ChatChannel", "CsvText", "DeferredChannel", "DeferredTarget",
     "Demand", "EXAMPLE_SCENARIO", "InputError", "OpeningHours", "Progress", "no_progress", "scaled",
     "ROSTER_COLUMNS", "Roster", "Shift", "TimeOff", "apply_time_off", "check_locked", "clock_minutes",
     "clock_seconds", "constant_staffing", "format_clock", "hours_minutes", "is_clock", "parse_span",

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from . import bounds as B
 from .bounds import bounded
 from .clock import DAY_MINUTES, clock_minutes, hours_minutes, is_clock, parse_span
+from .activities import ActivitySpec
 from .rules import RuleSpec
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -358,6 +359,8 @@ class Scenario(Strict):
     holiday_country: str | None = None
     simulation: SimulationSettings = Field(default_factory=SimulationSettings)
     rules: list[RuleSpec] | None = Field(default=None, description="the rule catalogue (scenarios.rules)")
+    activities: list[ActivitySpec] | None = Field(default=None, description="meetings and training placed inside "
+                                                                          "shifts (scenarios.activities)")
 
     @field_validator("start")
     @classmethod

@@ -3,7 +3,8 @@
 A staffing plan is long-format: `ds, skill_group, agents` (agents on duty and available for contacts in the
 interval). A roster is one row per worked shift: `agent, skill_group, date, start, end, lunch_start, lunch_end,
 breaks`, clock times "HH:MM" on `date` (an end at or before the start runs past midnight; breaks are written
-"10:00-10:15;14:30-14:45"). Both readers name the row of every problem.
+"10:00-10:15;14:30-14:45"), and, when any shift holds one, `activities` ("coaching 10:00-10:30;team meeting
+14:00-15:00", scenarios.activities). Both readers name the row of every problem.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import bounds
+from .activities import Activity, format_activities
 from .calendar import interval_index, open_mask, week_intervals
 from .clock import clock_seconds, format_clock
 from .errors import InputError, Problem, did_you_mean
@@ -130,6 +132,7 @@ class Shift:
     lunch: tuple[float, float] | None = None
     breaks: list[tuple[float, float]] = field(default_factory=list)
     paid_lunch: bool = False
+    activities: list[Activity] = field(default_factory=list)   # paid, off the queues (scenarios.activities)
 
     @property
     def paid_seconds(self) -> float:
@@ -138,8 +141,9 @@ class Shift:
         return self.end_s - self.start_s - unpaid
 
     def work_periods(self) -> list[tuple[float, float]]:
-        """Periods available for contacts: the shift minus lunch and breaks, in order."""
-        cuts = sorted(([self.lunch] if self.lunch else []) + list(self.breaks))
+        """Periods available for contacts: the shift minus lunch, breaks and activities, in order."""
+        cuts = sorted(([self.lunch] if self.lunch else []) + list(self.breaks)
+                      + [(a.start_s, a.end_s) for a in self.activities])
         periods, t = [], self.start_s
         for a, b in cuts:
             if a > t:
@@ -188,8 +192,11 @@ class Roster:
                 "lunch_end": format_clock(s.lunch[1]) if s.lunch else "",
                 "breaks": ";".join(f"{format_clock(a)}-{format_clock(b)}" for a, b in s.breaks),
                 "paid_hours": round(s.paid_seconds / 3600, 2),
+                "activities": format_activities(s.activities),
             })
-        return pd.DataFrame(rows, columns=[*ROSTER_COLUMNS, "paid_hours"])
+        # The column only when an activity is placed: a roster without any is written as it always was.
+        extra = ["activities"] if any(s.activities for s in self.shifts) else []
+        return pd.DataFrame(rows, columns=[*ROSTER_COLUMNS, "paid_hours", *extra])
 
     def write_csv(self, path: str | Path) -> Path:
         """Write the roster CSV atomically (a temporary file, then a rename)."""
@@ -239,8 +246,9 @@ def read_roster(source: str | Path | pd.DataFrame, scenario: Scenario) -> Roster
                 if part.strip() and part.strip().lower() != "nan":
                     a, _, b = part.strip().partition("-")
                     breaks.append(_within(day_s, start, end, a, b, "break"))
+            activities = _activities(row.get("activities"), day_s, start, end)
             shifts.append(Shift(str(row["agent"]).strip(), row["skill_group"], start, end, lunch, breaks,
-                                paid_lunch=scenario.shift_rules.paid_lunch))
+                                paid_lunch=scenario.shift_rules.paid_lunch, activities=activities))
         except ValueError as exc:
             problems.append(Problem(where, str(exc)))
     if problems:
@@ -273,6 +281,22 @@ def _add_span(column: np.ndarray, a: float, b: float) -> None:
 
 def _filled(value) -> bool:
     return value is not None and str(value).strip() not in ("", "nan", "NaN", "None")
+
+
+def _activities(text, day_s: float, start: float, end: float) -> list[Activity]:
+    """The `activities` cell of a roster row ("coaching 10:00-10:30;team meeting 14:00-15:00"), each inside the
+    shift; ValueError naming the part that is not."""
+    out = []
+    for part in str(text or "").split(";"):
+        part = part.strip()
+        if not _filled(part):
+            continue
+        name, _, times = part.rpartition(" ")
+        a, _, b = times.partition("-")
+        if not name.strip():
+            raise ValueError(f"activity '{part}' is not 'NAME HH:MM-HH:MM'")
+        out.append(Activity(name.strip(), *_within(day_s, start, end, a, b, f"activity '{name.strip()}'")))
+    return sorted(out, key=lambda x: x.start_s)
 
 
 def _within(day_s: float, start: float, end: float, a, b, what: str) -> tuple[float, float]:

@@ -22,7 +22,8 @@ def register(cli: typer.Typer) -> None:
 
 def schedule_cmd(
     scenario: Path = typer.Argument(..., metavar="SCENARIO", help="Scenario YAML file."),
-    out: Path = typer.Option(..., "--out", help="Roster CSV to write (agent, skill_group, date, start, end, lunch, breaks)."),
+    out: Path = typer.Option(..., "--out", help="Roster CSV to write (agent, skill_group, date, start, end, lunch, breaks; "
+                                                "activities when the scenario places any)."),
     xlsx: Path | None = typer.Option(None, "--xlsx", help="Also write an Excel workbook (roster, coverage, KPIs)."),
     agents: Path | None = typer.Option(None, "--agents", help="Agents CSV (default: generated from the headcounts)."),
     locked: Path | None = typer.Option(None, "--locked", help="Roster CSV of shifts to keep exactly as they are "
@@ -184,6 +185,8 @@ def _summary(result) -> None:
         typer.echo("  certified abandonment: " + ", ".join(
             f"{c} {v.abandon_rate:.1%}" + (f" (max {v.max_abandon_rate:.0%})" if v.max_abandon_rate else "")
             for c, v in k.channels.items() if v.abandon_rate is not None))
+    if result.activities is not None:
+        typer.echo(f"  {result.activities.summary()}")
     for w in result.warnings[:10]:
         typer.echo(f"  warning: {w}")
     if result.shortfalls:

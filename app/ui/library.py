@@ -291,7 +291,8 @@ def schedule_view(result: ScheduleResult, sc) -> dict:
     missed = pd.DataFrame(kp.certified_short_intervals) if kp.certified_short_intervals else None
     return {"cost": kp.cost, "summary": result.sim.summary if result.sim is not None else None,
             "extra": extra, "coverage": coverage, "shortfalls": shortfalls, "rounds": rounds,
-            "notes": list(result.warnings), "verdict": verdict, "missed": missed}
+            "notes": list(result.warnings) + ([result.activities.summary()] if result.activities else []),
+            "verdict": verdict, "missed": missed}
 
 
 def readable_note(note: str) -> str:
