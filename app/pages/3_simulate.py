@@ -10,7 +10,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from app.ui import charts, kpis, library, settings, state, uploads
+from app.ui import charts, kpis, library, readable, settings, state, uploads
 from planning.store import jsonable
 from app.ui.errors import show_input_error, user_errors
 from scenarios import InputError, read_roster, read_staffing
@@ -112,7 +112,7 @@ with tabs[-1]:
                                          target=ceiling, y_title="occupancy"), width="stretch")
 
 with st.expander("Tables and downloads"):
-    st.dataframe(kpis.summary_table(sc, summary), hide_index=True, width="stretch")
+    st.dataframe(readable.table(kpis.summary_table(sc, summary)), hide_index=True, width="stretch")
     c1, c2, c3 = st.columns(3)
     c1.download_button("Interval KPIs (CSV)", iv.to_csv(index=False), file_name="sim_intervals.csv", mime="text/csv",
                        key="sim_intervals_csv")

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 import yaml
 
-from app.ui import settings, state, uploads
+from app.ui import readable, settings, state, uploads
 from planning import replay_json
 from planning.store import jsonable
 from app.ui.errors import user_errors
@@ -90,8 +90,9 @@ for label in ("abandonment", "answered within 60 s"):
     ).properties(title=f"{label} per day: actual vs simulated", height=240), use_container_width=True)
 
 st.subheader("Per day")
-st.dataframe(d[["date", "offered", "abandon_actual", "abandon_sim", "sl60_actual", "sl60_sim", "sl20_actual",
-                "sl20_sim", "asa_seconds_actual", "asa_seconds_sim"]].round(3), hide_index=True)
+shares = ["abandon_actual", "abandon_sim", "sl60_actual", "sl60_sim", "sl20_actual", "sl20_sim"]
+st.dataframe(readable.table(d[["date", "offered", *shares, "asa_seconds_actual", "asa_seconds_sim"]].assign(
+    date=pd.to_datetime(d["date"]).dt.date), shares=shares), hide_index=True)
 st.subheader("Calibration")
 avail = fragment["calibration"]["availability_by_hour"]
 st.caption("Availability by hour of day (share of on-duty time available for calls): "
