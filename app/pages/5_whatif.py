@@ -15,12 +15,17 @@ from scenarios import InputError, Problem
 from scenarios.overrides import parse_override
 from sim import SimSummary
 
-EXAMPLE_ROWS = [
-    {"variant": "bot 75%", "path": "channels.bot.containment", "value": "0.75"},
-    {"variant": "10% busier", "path": "demand.scale", "value": "1.1"},
-]
 HEADLINE = ("paid_hours", "intervals_meeting_target", "service_level", "abandon_rate", "asa_seconds", "escalated",
             "occupancy", "agent_hours")
+
+
+def example_rows(sc) -> list[dict]:
+    """The rows the table starts with, each one that applies to this scenario: its AI channel's containment at 75%
+    (when it has one) and 10% more demand."""
+    bot = next((name for name, ch in sc.channels.items() if ch.kind == "ai"), None)
+    rows = [{"variant": f"{bot} 75%", "path": f"channels.{bot}.containment", "value": "0.75"}] if bot else []
+    return rows + [{"variant": "10% busier", "path": "demand.scale", "value": "1.1"}]
+
 
 sc = settings.page("What-if")
 
@@ -70,7 +75,7 @@ def variants_tab() -> None:
     st.caption("Each row sets one field of the scenario (a dotted path as in the YAML, e.g. "
                "`channels.bot.containment`, `demand.scale`, `skill_groups.generalist.headcount`). Rows with the "
                "same variant name make one variant. Every variant runs with the same seed as the base.")
-    rows = st.data_editor(pd.DataFrame(EXAMPLE_ROWS), num_rows="dynamic", hide_index=True, key="whatif_rows",
+    rows = st.data_editor(pd.DataFrame(example_rows(sc)), num_rows="dynamic", hide_index=True, key="whatif_rows",
                           width="stretch")
     reoptimize = st.toggle("Re-optimise each variant (new roster per variant)", value=False, key="whatif_reopt",
                            help="Off: every variant keeps the base's staff (the scenario's constant agents, else "

@@ -189,7 +189,7 @@ def week_server(tmp_path):
 
     _history(tmp_path / "history.csv")
     path = save_scenario(small_scenario(days=3, headcounts=(8, 4), costs=(1.0, 1.0),
-                                        demand={"history": "history.csv", "model": "weekday_mean"}),
+                                        demand={"history": str(tmp_path / "history.csv"), "model": "weekday_mean"}),
                          tmp_path / "small.yaml")
     yield from _serve(tmp_path, path)
 
