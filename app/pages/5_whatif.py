@@ -64,7 +64,8 @@ def comparison_view(table: pd.DataFrame, key: str) -> None:
     sl = headline[headline["kpi"].str.endswith(".service_level")].assign(
         channel=lambda d: d["kpi"].str.split(".").str[1])
     if len(sl):
-        st.altair_chart(charts.grouped_bars(sl, "channel", "value", "variant", "Service level by variant"),
+        st.altair_chart(charts.grouped_bars(sl, "channel", "value", "variant", "Service level by variant",
+                                            y_format=".1%", y_title="service level"),
                         width="stretch")
     st.dataframe(kpis.comparison_table(table), hide_index=True, width="stretch")
     st.download_button("Comparison (CSV)", table.to_csv(index=False), file_name="whatif_comparison.csv",

@@ -48,8 +48,10 @@ if len(days) < 2:
     st.error("The records hold fewer than two days: nothing to replay after calibrating.")
     st.stop()
 split = st.select_slider("First replayed day (calibration: the days before)", options=days[1:],
-                         value=days[min(len(days) - 1, max(1, len(days) // 2))], key="replay_split")
-st.caption(f"Calibration {days[0]} .. {days[days.index(split) - 1]}; replay {split} .. {days[-1]}.")
+                         value=days[min(len(days) - 1, max(1, len(days) // 2))], key="replay_split",
+                         format_func=readable.day)
+st.caption(f"Calibration {readable.day(days[0])} to {readable.day(days[days.index(split) - 1])}; replay "
+           f"{readable.day(split)} to {readable.day(days[-1])}.")
 
 if st.button("Calibrate and replay", type="primary", key="replay_run"):
     from planning import calibrate_and_replay

@@ -2,8 +2,9 @@
 Chromium. Generates the example roster on the Schedule page and checks the roster table and KPI figures appear;
 walks a planner's week on a small scenario: agents and time off uploaded, a roster generated, three shifts locked,
 one moved illegally (the rule shows) and back, the roster regenerated around the locks, two versions saved and
-compared, the week published and its Excel grid checked with openpyxl. Screenshots go to the test's folder and to
-test-output/.
+compared, the week published and its Excel grid and Figures sheet checked with openpyxl; a reload keeps the work; a
+version reopens with its locks; Today's actions name only agents of the agents file; a what-if at the scenario's
+handle times shows the figure Simulate shows at them. Screenshots go to the test's folder and to test-output/.
 
 Locally without Chromium (or Playwright) the test skips; in CI (CI=true) it fails instead, since CI installs both.
 """
@@ -486,7 +487,7 @@ def test_the_planners_week_in_chromium(week_server, tmp_path):
     for channel, f in kept["channels"].items():
         assert figures[f"{channel}: service level (simulated)"] == round(100 * f["service_level"], 1)
     named = {r["agent"] for r in csv.DictReader(io.StringIO(actions))}
-    assert named <= {"ann", *(f"gen-{i}" for i in range(1, 8)), *(f"ph-{i}" for i in range(1, 5))}
+    assert named and named <= {"ann", *(f"gen-{i}" for i in range(1, 8)), *(f"ph-{i}" for i in range(1, 5))}
     # The what-if's base at the scenario's handle times is Simulate's run of the same roster: the same figure shown,
     # the same number exported.
     base = {r["kpi"]: float(r["value"]) for r in comparison if r["variant"] == "base"}
