@@ -98,3 +98,12 @@ def test_a_table_shows_no_iso_text_and_no_raw_fraction():
         "locked": [True, False],
         "agent": ["ann", "bob"]}
     assert frame["service_level"].iloc[0] == 0.9898   # only display: the table itself is unchanged
+
+
+def test_an_input_error_names_an_upload_by_its_own_name():
+    from app.ui.errors import problems_markdown
+    from scenarios import Problem
+
+    where = f"{tempfile.gettempdir()}/ccplan-app-uploads/ab12cd/my history.csv:row 3"
+    assert problems_markdown([Problem(where, "ds '2026-13-01' is not a date")]) == \
+        "- `my history.csv:row 3`: ds '2026-13-01' is not a date"
