@@ -39,7 +39,6 @@ from .demand import BACKTEST_SOURCE, DemandUncertainty, setting_uncertainty, wee
 from .execution import executor_or_local
 from .guard import guard_crew, guard_shift_model, guard_size
 from .plausible import PlausibleWeeks, draw_weeks, hedged_demand, plausible_figures, simulate_weeks
-from .roster_rounds import ROSTER_ROUNDS, rounds_on_roster
 from .schedule_results import (CertifiedFigures, PlausibleFigures, RiskPoint, RoundSummary, SampleFigures,
                                ScheduleKPIs, ScheduleResult, TargetFigures, worst_share)
 
@@ -177,9 +176,8 @@ class ScheduleLoop:
 
     def __init__(self, scenario: Scenario, demand: pd.DataFrame, agents: list[Agent], settings: ScheduleSettings,
                  progress: Progress | None = None, locked: Locked | None = None, executor: Executor | None = None,
-                 *, uncertainty: DemandUncertainty | None = None, roster_rounds: int = 0):
+                 *, uncertainty: DemandUncertainty | None = None):
         self.scenario = scenario
-        self.roster_rounds = roster_rounds    # rounds on the roster as assigned when it misses (planning.roster_rounds)
         self.executor = executor              # where the simulations run (None: in this process)
         self.locked = locked or NO_LOCKS      # shifts kept as they are (optimizer.locked)
         self.expected = demand                # the forecast as it is
@@ -336,7 +334,7 @@ class ScheduleLoop:
     def run(self) -> ScheduleResult:
         s = self.settings
         requirement = self.requirement()
-        analytic = self.analytic = requirement.copy()
+        analytic = requirement.copy()
         for number in range(1, (s.rounds if s.loops else 1) + 1):
             rnd = self.solve_round(number, requirement)
             self.rounds.append(rnd)
@@ -380,10 +378,6 @@ class ScheduleLoop:
                 certificate = None
         if s.verify and certificate is None:
             certificate = self.certify(outcome.roster, scaled(self.progress, 0.9, 0.96))
-        if s.loops and self.roster_rounds and certificate is not None and not certificate.meets_targets:
-            kept = rounds_on_roster(self, kept, outcome, certificate, self.analytic, limit=self.roster_rounds)
-            if kept.outcome is not outcome:
-                outcome, certificate, in_sample = kept.outcome, kept.certificate, None
         for r in self.rounds:
             r.summary.kept = r.number == kept.number
         self.note(outcome.warnings)
@@ -477,7 +471,6 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
             problems.append(Problem(name, f"must be a share between 0 and 1, exclusive (got {value})"))
     if problems:
         raise InputError(problems, "invalid schedule settings")
-    named = agents is not None    # a real agent list: its roster is not the plan the loop certified
     agents = agents if agents is not None else generate_agents(scenario)
     guard_crew(scenario, agents)
     guard_shift_model(scenario, agents, place_breaks=method == "ccplan", max_variables=max_shift_variables)
@@ -499,8 +492,7 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
         uncertainty = setting_uncertainty(scenario)
     with executor_or_local(executor, workers) as run_on:
         loop = ScheduleLoop(scenario, demand, carry_over(scenario, fixed.free_agents(scenario, agents), previous),
-                            settings, progress, fixed, run_on, uncertainty=uncertainty,
-                            roster_rounds=ROSTER_ROUNDS if named else 0)
+                            settings, progress, fixed, run_on, uncertainty=uncertainty)
         result = loop.run()
         result.risk_curve = loop.risk_curve(risk_curve)
         return result
