@@ -6,7 +6,8 @@ scenarios/examples/time_off.csv`) on the example scenario: 135 named agents (70 
 digital; contracts 16-40 h; standing unavailable days for part-timers; preferred start times for half of them)
 and time off for 4 agents (one on leave Monday-Friday, a training day, a 5-hour appointment, two days of leave).
 Then every agent's paid hours are checked against the contracted minimum pro-rated for time off
-(optimizer.minimum_checks), and the roster's figures are those certified on the roster as assigned.
+(optimizer.minimum_checks), and the roster's figures are those certified on the roster as assigned, beside the
+kept plan's own certification before assignment (the loop's last certified round).
 
 Usage: .venv/bin/python benchmarks/roster_agents.py [--scenario S] [--agents A] [--time-off T]
 Prints a table and ends with one JSON line.
@@ -28,6 +29,13 @@ from planning import schedule  # noqa: E402
 from scenarios import EXAMPLE_SCENARIO, apply_time_off, load_scenario, read_agents, read_time_off  # noqa: E402
 
 EXAMPLES = ROOT / "scenarios" / "examples"
+
+
+def _held(kept) -> dict | None:
+    """The kept round's certification before assignment (the plan's shifts, one stand-in agent each), held at the
+    risk; None when it was not certified on plausible weeks."""
+    plausible = kept.certified.plausible if kept is not None and kept.certified is not None else None
+    return dict(plausible.at_risk) if plausible is not None else None
 
 
 def main() -> None:
@@ -56,6 +64,8 @@ def main() -> None:
         "certified_seed": k.certified.seed if k.certified else None,
         "certified_replications": k.certified.replications if k.certified else None,
         "held_at_risk": dict(k.certified.plausible.at_risk) if k.certified and k.certified.plausible else None,
+        "rounds": len(res.rounds), "kept_round": next((r.round for r in res.rounds if r.kept), None),
+        "kept_plan_held_at_risk": _held(next((r for r in res.rounds if r.kept), None)),
         "seconds": round(seconds, 1),
     }
     print(f"{'agents':<46}{out['agents']}")
@@ -71,6 +81,10 @@ def main() -> None:
     if out["held_at_risk"]:
         print(f"{f'... held on {res.risk:.0%} of plausible weeks':<46}"
               + ", ".join(f"{c} {v:.1%}" for c, v in out["held_at_risk"].items()))
+    print(f"{'rounds (kept)':<46}{out['rounds']} ({out['kept_round']})")
+    if out["kept_plan_held_at_risk"]:
+        print(f"{'... the kept plan before assignment, held':<46}"
+              + ", ".join(f"{c} {v:.1%}" for c, v in out["kept_plan_held_at_risk"].items()))
     print(f"{'seconds':<46}{out['seconds']}")
     for c in below:
         print("  " + c.describe())

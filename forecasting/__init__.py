@@ -9,7 +9,7 @@ What it offers (everything outside forecasting uses these names only):
   `SARIMAXFourier`), `model_from_name` / `MODEL_NAMES`, and `impute_days` (closed or missing days filled from the
   same weekday, as the models see them).
 - The forecast's error law: `ForecastErrorModel` (fitted to `backtest_residuals`): draws of plausible weeks and
-  calibrated prediction intervals.
+  calibrated prediction intervals; `HIGH_WAPE` and `COVERAGE_OK`, the limits its warnings use.
 - Call records: `read_calls`, `call_records` / `CallColumns` (per-call ACD records checked into one table),
   `history_from_calls` (counts per interval), `PRIORITY_SUFFIX`.
 - Service and patience fits from call records: `fit_handle` / `HandleFit`, `fit_patience` / `PatienceFit`.
@@ -22,7 +22,7 @@ What it offers (everything outside forecasting uses these names only):
 from .backtest import AutoModel, backtest_grid, backtest_residuals, fold_windows
 from .calls import PRIORITY_SUFFIX, CallColumns, call_records, history_from_calls, read_calls
 from .dayprofile import DayProfile
-from .error import ForecastErrorModel
+from .error import COVERAGE_OK, HIGH_WAPE, ForecastErrorModel
 from .forecast import MODEL_NAMES, Forecaster, backtest, forecast, model_from_name
 from .grid import DayGrid, to_grid
 from .history import read_history, resample_history
@@ -33,7 +33,7 @@ from .weekly import WeeklyForecast, weekly_forecast
 from .servicefit import HandleFit, PatienceFit, fit_handle, fit_patience
 
 __all__ = [
-    "AutoModel", "CallColumns", "DayFactorPrior", "DayGrid", "DayProfile", "ETSProfile", "ForecastErrorModel",
+    "COVERAGE_OK", "HIGH_WAPE", "AutoModel", "CallColumns", "DayFactorPrior", "DayGrid", "DayProfile", "ETSProfile", "ForecastErrorModel",
     "ForecastModel", "Forecaster", "HandleFit", "MODEL_NAMES", "MSTLModel", "PRIORITY_SUFFIX", "PatienceFit",
     "SARIMAXFourier", "SeasonalNaive", "WeekdayMean", "backtest", "backtest_grid", "backtest_residuals",
     "call_records", "check_actuals", "fit_handle", "fit_patience", "fold_windows", "forecast", "history_from_calls",

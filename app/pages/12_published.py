@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app.ui import auth, charts, week
+from app.ui import auth, charts, readable, week
 from planning.store import Workspace
 
 st.title("Published roster")
@@ -20,12 +20,12 @@ if not published:
 
 by_label = {f"{v.scenario_name}: {v.name} (version {v.id})": v for v in published}
 version = by_label[st.selectbox("Scenario", list(by_label), key="published_pick")]
-st.caption(f"Version {version.id}, {version.name}: saved {version.created_at.replace('T', ' ')[:16]} UTC, published "
-           f"{version.published_at.replace('T', ' ')[:16]} UTC, seed {version.seed}.")
+st.caption(f"Version {version.id}, {version.name}: saved {readable.when(version.created_at)} UTC, published "
+           f"{readable.when(version.published_at)} UTC, seed {version.seed}.")
 
 figures = version.figures
 cols = st.columns(3)
-cols[0].metric("Paid hours", f"{figures.get('paid_hours', 0):,.1f}")
+cols[0].metric("Paid hours", readable.hours(figures.get("paid_hours")))
 cols[1].metric("Agents rostered", f"{figures.get('agents', 0):,}")
 cols[2].metric("Shifts", f"{figures.get('shifts', 0):,}")
 channels = figures.get("channels") or {}
@@ -63,7 +63,7 @@ with Workspace() as ws:
 
 
 def _table(entries) -> pd.DataFrame:
-    return pd.DataFrame([{"when (UTC)": e.at.replace("T", " ")[:19], "who": e.user, "role": e.role,
+    return pd.DataFrame([{"when (UTC)": readable.when(e.at), "who": e.user, "role": e.role,
                           "what": e.action, "of": e.target, "detail": e.detail} for e in entries])
 
 

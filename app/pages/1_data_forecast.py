@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 import yaml
 
-from app.ui import charts, library, settings, state, uploads
+from app.ui import charts, library, readable, settings, state, uploads
 from app.ui import history as hist_ui
 from app.ui.errors import show_input_error, user_errors
 from scenarios import InputError
@@ -179,12 +179,14 @@ else:
         st.dataframe(scaled_shown, hide_index=True, width="stretch",
                      column_config={**percent, "mase": st.column_config.NumberColumn("mase", format="%.2f"),
                                     "fit_seconds": st.column_config.NumberColumn("fit seconds", format="%.1f")})
+        for line in hist_ui.backtest_warnings(table, sc.demand.model):
+            st.warning(f"Forecast: {line}.")
         for line in hist_ui.why_chosen(table):
             st.markdown(line)
         for note in notes:
             st.caption(note)
 
 with st.expander("Forecast table"):
-    st.dataframe(demand, hide_index=True, width="stretch")
+    st.dataframe(readable.table(demand), hide_index=True, width="stretch")
     st.download_button("Download forecast CSV", demand.to_csv(index=False), file_name="forecast.csv",
                        mime="text/csv", key="forecast_csv")

@@ -10,7 +10,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from app.ui import charts, kpis, library, settings, state, uploads
+from app.ui import charts, kpis, library, readable, settings, state, uploads
 from planning.store import jsonable
 from app.ui.errors import show_input_error, user_errors
 from scenarios import InputError, read_roster, read_staffing
@@ -95,7 +95,8 @@ for tab, (name, ch) in zip(tabs, sc.channels.items()):
             continue
         st.altair_chart(charts.interval_line(own, "service_level", f"{name}: service level per interval",
                                              target=ch.target.service_level, y_title="service level",
-                                             band=("service_level_lo", "service_level_hi")), width="stretch")
+                                             y_format=".0%", band=("service_level_lo", "service_level_hi")),
+                        width="stretch")
         if ch.kind == "deferred":
             st.altair_chart(charts.interval_line(own, "backlog", f"{name}: backlog at interval end (items)",
                                                  y_title="items waiting", y_format=".1f"), width="stretch")
@@ -109,10 +110,10 @@ with tabs[-1]:
     groups = result.groups
     ceiling = st.number_input("Reference occupancy line", 0.0, 1.0, 0.85, 0.05, key="occupancy_ref")
     st.altair_chart(charts.interval_line(groups, "occupancy", "Occupancy per skill group", color="skill_group",
-                                         target=ceiling, y_title="occupancy"), width="stretch")
+                                         target=ceiling, y_title="occupancy", y_format=".0%"), width="stretch")
 
 with st.expander("Tables and downloads"):
-    st.dataframe(kpis.summary_table(sc, summary), hide_index=True, width="stretch")
+    st.dataframe(readable.table(kpis.summary_table(sc, summary)), hide_index=True, width="stretch")
     c1, c2, c3 = st.columns(3)
     c1.download_button("Interval KPIs (CSV)", iv.to_csv(index=False), file_name="sim_intervals.csv", mime="text/csv",
                        key="sim_intervals_csv")

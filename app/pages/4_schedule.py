@@ -10,7 +10,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from app.ui import auth, charts, kpis, library, settings, state, week
+from app.ui import auth, charts, kpis, library, readable, settings, state, week
 from app.ui import versions as versions_view
 from app.ui.errors import show_input_error, user_errors
 from planning import audit
@@ -49,10 +49,10 @@ def show_result(result) -> None:
     st.subheader("Plan KPIs")
     view = library.schedule_view(result, sc)
     cols = st.columns(4)
-    cols[0].metric("Paid hours", f"{roster.paid_hours():,.1f}")
+    cols[0].metric("Paid hours", readable.hours(roster.paid_hours()))
     cols[1].metric("Agents rostered", f"{len(roster.agents):,}")
     cols[2].metric("Shifts", f"{len(roster.shifts):,}")
-    cols[3].metric("Cost (hourly_cost units)", f"{view['cost']:,.1f}" if view["cost"] is not None else "n/a",
+    cols[3].metric("Cost", readable.cost(view["cost"]),
                    help="paid hours x each skill group's hourly_cost, in the unit the scenario's hourly_cost uses")
     verdict = view["verdict"]
     if verdict is not None:
@@ -69,21 +69,21 @@ def show_result(result) -> None:
     if any(str(col).endswith(" on target") for col in view["rounds"].columns):
         with st.expander(f"Verification rounds ({len(view['rounds'])}): share of open intervals meeting each "
                          "channel's targets (service level and max abandonment)"):
-            st.dataframe(kpis.readable(view["rounds"]), hide_index=True, width="stretch")
+            st.dataframe(readable.table(view["rounds"]), hide_index=True, width="stretch")
     if view["shortfalls"] is not None and len(view["shortfalls"]):
         st.warning(f"{len(view['shortfalls'])} interval(s) have fewer agents rostered than the requirement; the "
                    "best plan found is shown.")
         with st.expander("Intervals below the requirement"):
-            st.dataframe(kpis.readable(view["shortfalls"]), hide_index=True, width="stretch")
+            st.dataframe(readable.table(view["shortfalls"]), hide_index=True, width="stretch")
     missed = view["missed"]
     if missed is not None and len(missed):
         with st.expander(f"Intervals missing their targets in the certification ({len(missed)})"):
-            st.dataframe(kpis.readable(missed), hide_index=True, width="stretch")
+            st.dataframe(readable.table(missed), hide_index=True, width="stretch")
     # Warnings that change the plan (shifts nobody works, contracts short, escalations nobody can take, locked
     # shifts moved or breaking rules) are shown in full; the solver's own notes stay folded.
     plan_changing = ("could not be given", "below the contracted minimum", "escalat", "unassigned", "locked",
                      "are met in only", "no agents", "plausible weeks")
-    notes = [library.readable_note(n) for n in view["notes"]]
+    notes = [readable.note(n) for n in view["notes"]]
     changing = [n for n in notes if any(word in n for word in plan_changing)]
     other_notes = [n for n in notes if n not in changing]
     for note in changing:

@@ -4,24 +4,28 @@ numbers, compare side by side with deltas and confidence intervals; open and com
 from __future__ import annotations
 
 import json
-import math
 
 import pandas as pd
 import streamlit as st
 
-from app.ui import charts, history, kpis, library, settings, state
+from app.ui import charts, history, kpis, library, readable, settings, state
 from app.ui.errors import show_input_error, user_errors
 from planning import store, whatif
 from scenarios import InputError, Problem
 from scenarios.overrides import parse_override
 from sim import SimSummary
 
-EXAMPLE_ROWS = [
-    {"variant": "bot 75%", "path": "channels.bot.containment", "value": "0.75"},
-    {"variant": "10% busier", "path": "demand.scale", "value": "1.1"},
-]
 HEADLINE = ("paid_hours", "intervals_meeting_target", "service_level", "abandon_rate", "asa_seconds", "escalated",
             "occupancy", "agent_hours")
+
+
+def example_rows(sc) -> list[dict]:
+    """The rows the table starts with, each one that applies to this scenario: its AI channel's containment at 75%
+    (when it has one) and 10% more demand."""
+    bot = next((name for name, ch in sc.channels.items() if ch.kind == "ai"), None)
+    rows = [{"variant": f"{bot} 75%", "path": f"channels.{bot}.containment", "value": "0.75"}] if bot else []
+    return rows + [{"variant": "10% busier", "path": "demand.scale", "value": "1.1"}]
+
 
 sc = settings.page("What-if")
 
@@ -54,46 +58,25 @@ def comparison_view(table: pd.DataFrame, key: str) -> None:
             delta = None
             if row["variant"] != base:
                 shown = kpis.variant_delta(row)
-                delta = None if shown is None else (f"{_fmt(kpi, shown.diff, True)}" + (
-                    f" [{_fmt(kpi, shown.lo, True)}, {_fmt(kpi, shown.hi, True)}]" if shown.lo is not None else ""))
-            col.metric(row["variant"], _fmt(kpi, row["value"]), delta, delta_color=kpis.kpi_direction(kpi), help=kpi)
+                delta = None if shown is None else (f"{readable.figure(kpi, shown.diff, True)}" + (
+                    f" [{readable.figure(kpi, shown.lo, True)}, {readable.figure(kpi, shown.hi, True)}]" if shown.lo is not None else ""))
+            col.metric(row["variant"], readable.figure(kpi, row["value"]), delta, delta_color=kpis.kpi_direction(kpi), help=kpi)
     sl = headline[headline["kpi"].str.endswith(".service_level")].assign(
         channel=lambda d: d["kpi"].str.split(".").str[1])
     if len(sl):
-        st.altair_chart(charts.grouped_bars(sl, "channel", "value", "variant", "Service level by variant"),
+        st.altair_chart(charts.grouped_bars(sl, "channel", "value", "variant", "Service level by variant",
+                                            y_format=".1%", y_title="service level"),
                         width="stretch")
-    wide = table.pivot_table(index="kpi", columns="variant", values="value", sort=False)[variants]
-    wide.insert(0, "KPI", [kpis.kpi_label(k) for k in wide.index])
-    for v in variants[1:]:
-        own = table[table["variant"] == v].set_index("kpi")
-        wide[f"Δ {v}"] = own["value"] - own["base"]     # as the figures beside it say
-    st.dataframe(wide, width="stretch")
+    st.dataframe(kpis.comparison_table(table), hide_index=True, width="stretch")
     st.download_button("Comparison (CSV)", table.to_csv(index=False), file_name="whatif_comparison.csv",
                        mime="text/csv", key=f"{key}_csv")
-
-
-def _fmt(kpi: str, value, signed: bool = False) -> str:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return "n/a"
-    if math.isnan(v):
-        return "n/a"
-    sign = "+" if signed else ""
-    name = kpi.split(".")[-1]
-    if name in ("service_level", "abandon_rate", "occupancy", "intervals_meeting_target"):
-        return f"{v * 100:{sign}.1f} pp" if signed else f"{v:.1%}"
-    if name.endswith("seconds"):
-        # Deferred work waits hours: minutes read better there.
-        return f"{v / 60:{sign},.1f} min" if abs(v) >= 600 else f"{v:{sign},.0f} s"
-    return f"{v:{sign},.1f}"
 
 
 def variants_tab() -> None:
     st.caption("Each row sets one field of the scenario (a dotted path as in the YAML, e.g. "
                "`channels.bot.containment`, `demand.scale`, `skill_groups.generalist.headcount`). Rows with the "
                "same variant name make one variant. Every variant runs with the same seed as the base.")
-    rows = st.data_editor(pd.DataFrame(EXAMPLE_ROWS), num_rows="dynamic", hide_index=True, key="whatif_rows",
+    rows = st.data_editor(pd.DataFrame(example_rows(sc)), num_rows="dynamic", hide_index=True, key="whatif_rows",
                           width="stretch")
     reoptimize = st.toggle("Re-optimise each variant (new roster per variant)", value=False, key="whatif_reopt",
                            help="Off: every variant keeps the base's staff (the scenario's constant agents, else "
@@ -136,7 +119,7 @@ def variants_tab() -> None:
                                          "(fresh customers), so their shares can differ from the figures below."
                                          if reoptimize else ""))
         for note in result.notes:
-            st.caption(library.readable_note(note))
+            st.caption(readable.note(note))
         if result.batch_id is not None:
             st.caption(f"Stored as batch {result.batch_id} in the workspace.")
         comparison_view(result.comparison, "whatif")
@@ -154,7 +137,7 @@ with tab_stored:
     if not infos:
         st.info("No stored runs yet: run a what-if, or save a simulation from the Simulate page.")
     else:
-        listing = pd.DataFrame([{"id": r.id, "created_at": r.created_at, "kind": r.kind, "label": r.label,
+        listing = pd.DataFrame([{"id": r.id, "saved (UTC)": readable.when(r.created_at), "kind": r.kind, "label": r.label,
                                  "scenario": r.scenario_name, "seed": r.seed, "replications": r.replications,
                                  "batch": r.batch_id, "overrides": ", ".join(r.overrides)} for r in infos])
         st.dataframe(listing, hide_index=True, width="stretch")
@@ -167,7 +150,7 @@ with tab_stored:
             first = opened[0]
             if len(opened) == 1:
                 st.markdown(f"**Run {first.id}** · {first.kind} · {first.label or first.scenario_name} · "
-                            f"seed {first.seed} · {first.created_at}")
+                            f"seed {first.seed} · saved {readable.when(first.created_at)} UTC")
                 try:
                     run_sc = state.parse(first.scenario_yaml, first.scenario_dir or str(state.base_dir()))
                     kpis.channel_metrics(run_sc, SimSummary.from_json(first.results))

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app.ui import library, settings, state, uploads, week
+from app.ui import library, readable, settings, state, uploads, week
 from app.ui.errors import show_input_error, user_errors
 from scenarios import InputError, read_roster
 
@@ -122,12 +122,11 @@ human = sc.human_channels()
 cols = st.columns(4)
 seen = plan.reforecast.groupby("channel")["factor"].first()
 cols[0].metric("Reforecast factor", ", ".join(f"{c} x{f:.2f}" for c, f in seen.items()))
-cols[1].metric("Hours added", f"{plan.hours_added:g}")
-cols[2].metric("Hours released", f"{plan.hours_released:g}")
+cols[1].metric("Hours added", readable.hours(plan.hours_added))
+cols[2].metric("Hours released", readable.hours(plan.hours_released))
 first = human[0]
-cols[3].metric(f"{first}: rest-of-day intervals on target",
-               f"{100 * (plan.shares_after.get(first) or 0):.0f}%",
-               f"{100 * ((plan.shares_after.get(first) or 0) - (plan.shares_before.get(first) or 0)):+.0f} pp")
+cols[3].metric(f"{first}: rest-of-day intervals on target", readable.pct(plan.shares_after.get(first)),
+               readable.pp((plan.shares_after.get(first) or 0) - (plan.shares_before.get(first) or 0)))
 
 refc = plan.reforecast.copy()
 for ch in sorted(refc["channel"].unique()):
@@ -168,7 +167,7 @@ st.dataframe(figures.style.format({"unchanged roster": "{:.1%}", "re-planned": "
 
 actions = plan.action_table(sc)
 st.subheader(f"Recommended actions ({len(actions)})")
-st.dataframe(actions, hide_index=True, width="stretch")
+st.dataframe(readable.table(actions), hide_index=True, width="stretch")
 c5, c6 = st.columns(2)
 c5.download_button("Actions CSV", actions.to_csv(index=False).encode(), "actions.csv", "text/csv",
                    key="today_dl_actions")

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 import yaml
 
-from app.ui import settings, state, uploads
+from app.ui import readable, settings, state, uploads
 from planning import replay_json
 from planning.store import jsonable
 from app.ui.errors import user_errors
@@ -48,8 +48,10 @@ if len(days) < 2:
     st.error("The records hold fewer than two days: nothing to replay after calibrating.")
     st.stop()
 split = st.select_slider("First replayed day (calibration: the days before)", options=days[1:],
-                         value=days[min(len(days) - 1, max(1, len(days) // 2))], key="replay_split")
-st.caption(f"Calibration {days[0]} .. {days[days.index(split) - 1]}; replay {split} .. {days[-1]}.")
+                         value=days[min(len(days) - 1, max(1, len(days) // 2))], key="replay_split",
+                         format_func=readable.day)
+st.caption(f"Calibration {readable.day(days[0])} to {readable.day(days[days.index(split) - 1])}; replay "
+           f"{readable.day(split)} to {readable.day(days[-1])}.")
 
 if st.button("Calibrate and replay", type="primary", key="replay_run"):
     from planning import calibrate_and_replay
@@ -90,8 +92,9 @@ for label in ("abandonment", "answered within 60 s"):
     ).properties(title=f"{label} per day: actual vs simulated", height=240), use_container_width=True)
 
 st.subheader("Per day")
-st.dataframe(d[["date", "offered", "abandon_actual", "abandon_sim", "sl60_actual", "sl60_sim", "sl20_actual",
-                "sl20_sim", "asa_seconds_actual", "asa_seconds_sim"]].round(3), hide_index=True)
+shares = ["abandon_actual", "abandon_sim", "sl60_actual", "sl60_sim", "sl20_actual", "sl20_sim"]
+st.dataframe(readable.table(d[["date", "offered", *shares, "asa_seconds_actual", "asa_seconds_sim"]].assign(
+    date=pd.to_datetime(d["date"]).dt.date), shares=shares), hide_index=True)
 st.subheader("Calibration")
 avail = fragment["calibration"]["availability_by_hour"]
 st.caption("Availability by hour of day (share of on-duty time available for calls): "

@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app.ui import library, runs, settings
+from app.ui import library, readable, runs, settings
 from app.ui.errors import user_errors
 from scenarios import EXAMPLES_DIR
 
@@ -99,15 +99,15 @@ st.altair_chart(alt.Chart(risk).mark_line().encode(
     title="Chance of being short, per week (Monte Carlo)"), width="stretch")
 
 st.subheader("Training classes")
-st.dataframe(result.classes_table(), hide_index=True, width="stretch")
+st.dataframe(readable.table(result.classes_table()), hide_index=True, width="stretch")
 transfers = ours.outcome.plan.transfers
 if transfers:
     st.caption("Cross-training: " + "; ".join(f"{t.count} from {t.source} to {t.target} starting "
-                                              f"{result.problem.mondays[t.week]}" for t in transfers))
+                                              f"{readable.day(result.problem.mondays[t.week])}" for t in transfers))
 st.subheader("What-ifs")
 st.caption("The plan as made under each change, and a plan re-made for it, on the same futures.")
 st.dataframe(result.whatif_table(), hide_index=True, width="stretch", column_config={
-    "expected_cost": st.column_config.NumberColumn("expected cost", format="%.0f")})
+    "expected_cost": st.column_config.NumberColumn(f"expected cost ({readable.COST_UNIT})", format="%.0f")})
 
 with tempfile.TemporaryDirectory() as folder:
     book = result.write_excel(Path(folder) / "capacity.xlsx").read_bytes()

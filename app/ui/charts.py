@@ -34,7 +34,7 @@ def history_forecast(history: pd.DataFrame, forecast: pd.DataFrame, title: str =
 def interval_line(df: pd.DataFrame, y: str, title: str, *, color: str | None = None, target: float | None = None,
                   y_title: str | None = None, y_format: str = ".2f", band: tuple[str, str] | None = None) -> alt.Chart:
     """A per-interval line (one per `color` value), an optional CI band and a dashed target line."""
-    enc = dict(x=alt.X("ds:T", title=None), y=alt.Y(f"{y}:Q", title=y_title or y),
+    enc = dict(x=alt.X("ds:T", title=None), y=alt.Y(f"{y}:Q", title=y_title or y, axis=alt.Axis(format=y_format)),
                tooltip=[alt.Tooltip("ds:T", format="%a %d %b %H:%M"), alt.Tooltip(f"{y}:Q", format=y_format)])
     if color:
         enc["color"] = alt.Color(f"{color}:N", title=None)
@@ -83,10 +83,11 @@ def gantt(segments: pd.DataFrame, title: str = "") -> alt.Chart:
     ).properties(title=title, height=min(18 * n_agents + 40, 2400))
 
 
-def grouped_bars(df: pd.DataFrame, x: str, y: str, color: str, title: str = "", *, y_format: str = ".2f") -> alt.Chart:
-    """Side-by-side bars (e.g. a KPI per variant)."""
+def grouped_bars(df: pd.DataFrame, x: str, y: str, color: str, title: str = "", *, y_format: str = ".2f",
+                 y_title: str | None = None) -> alt.Chart:
+    """Side-by-side bars (e.g. a KPI per variant); `y_format` (d3) for the axis and the tooltip (".0%": shares)."""
     return alt.Chart(df).mark_bar().encode(
-        x=alt.X(f"{x}:N", title=None), y=alt.Y(f"{y}:Q", title=y), color=alt.Color(f"{color}:N", title=None),
+        x=alt.X(f"{x}:N", title=None), y=alt.Y(f"{y}:Q", title=y_title or y, axis=alt.Axis(format=y_format)), color=alt.Color(f"{color}:N", title=None),
         xOffset=f"{color}:N", tooltip=[f"{x}:N", f"{color}:N", alt.Tooltip(f"{y}:Q", format=y_format)],
     ).properties(title=title, height=260)
 

@@ -7,6 +7,7 @@ from typing import Iterator
 
 import streamlit as st
 
+from app.ui import readable
 from scenarios import InputError, Problem
 
 
@@ -22,7 +23,9 @@ def explained(problem: Problem) -> str:
 
 
 def problems_markdown(problems: list[Problem]) -> str:
-    return "\n".join(f"- `{p.where}`: {explained(p)}" if p.where else f"- {explained(p)}" for p in problems)
+    """Each problem on its line, where first; a file in the temporary folder (an upload) by its own name."""
+    return "\n".join(readable.note(f"- `{p.where}`: {explained(p)}" if p.where else f"- {explained(p)}")
+                     for p in problems)
 
 
 def show_input_error(exc: InputError, container=None) -> None:
@@ -44,5 +47,5 @@ def user_errors(what: str = "") -> Iterator[None]:
         show_input_error(exc)
         st.stop()
     except Exception as exc:  # a bug in a package must not blank the page; show what failed
-        st.error(f"{what + ' failed' if what else 'Failed'}: {type(exc).__name__}: {exc}")
+        st.error(readable.note(f"{what + ' failed' if what else 'Failed'}: {type(exc).__name__}: {exc}"))
         st.stop()

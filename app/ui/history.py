@@ -70,6 +70,28 @@ def forecast_warnings(forecast: pd.DataFrame | None) -> list[str]:
     return list(dict.fromkeys(forecast.attrs.get("warnings", [])))
 
 
+def backtest_warnings(table: pd.DataFrame | None, model: str) -> list[str]:
+    """Per channel, what the backtest says against the forecast the scenario uses (`model`; `auto`: the model it
+    picks): a WAPE above forecasting's HIGH_WAPE, an 80% band covering outside COVERAGE_OK of the actual counts."""
+    from forecasting import COVERAGE_OK, HIGH_WAPE
+
+    if table is None or not len(table) or not {"channel", "model", "wape"} <= set(table.columns):
+        return []
+    out = []
+    for row in table[table["model"] == model].itertuples(index=False):
+        name = f"{row.channel}: the {model} forecast" + (f" ({row.chosen})" if model == "auto" else "")
+        wape = float(row.wape)
+        if wape > HIGH_WAPE:
+            out.append(f"{name} missed interval counts by {wape:.0%} (WAPE) in the backtest, above "
+                       f"{HIGH_WAPE:.0%}: a rough guide only; plan with a margin")
+        cover = float(getattr(row, "coverage80", float("nan")))
+        if cover == cover and not COVERAGE_OK[0] <= cover <= COVERAGE_OK[1]:
+            out.append(f"{name}'s 80% prediction band held {cover:.0%} of the actual counts in the backtest "
+                       f"(a well-calibrated band holds {COVERAGE_OK[0]:.0%}-{COVERAGE_OK[1]:.0%}): the band is "
+                       f"{'too narrow' if cover < COVERAGE_OK[0] else 'too wide'}")
+    return out
+
+
 def unmatched(sc: Scenario, history: pd.DataFrame) -> tuple[list[str], list[str]]:
     """(history channels the scenario does not have, scenario channels with no history)."""
     have = set(history["channel"])

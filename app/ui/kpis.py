@@ -8,24 +8,15 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from app.ui import readable
+from app.ui.readable import number as _num, pct
 from scenarios import Scenario
 from sim import SimSummary
 
 
-def _num(value) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return math.nan
-
-
-def pct(value) -> str:
-    v = _num(value)
-    return "n/a" if math.isnan(v) else f"{v:.1%}"
-
-
-def pp(diff: float) -> str | None:
-    return None if math.isnan(diff) else f"{diff * 100:+.1f} pp vs target"
+def pp(diff: float, against: str = "target") -> str | None:
+    """A tile's delta: '+1.5 pp vs target'; None when unknown."""
+    return None if math.isnan(diff) else f"{readable.pp(diff)} vs {against}"
 
 
 def channel_metrics(sc: Scenario, summary: SimSummary, key_prefix: str = "") -> None:
@@ -41,8 +32,8 @@ def channel_metrics(sc: Scenario, summary: SimSummary, key_prefix: str = "") -> 
             contained = _num(kpi.contained)
             share = contained / offered if offered else math.nan
             cols[0].metric(f"{name} sessions", f"{offered:,.0f}")
-            cols[1].metric(f"{name} contained", pct(share), f"{(share - ch.containment) * 100:+.1f} pp vs setting"
-                           if not math.isnan(share) else None, delta_color="off")
+            cols[1].metric(f"{name} contained", pct(share), pp(share - ch.containment, "setting"),
+                           delta_color="off")
             cols[2].metric(f"{name} escalated", f"{_num(kpi.escalated):,.0f}")
             continue
         target = ch.target
@@ -59,7 +50,7 @@ def channel_metrics(sc: Scenario, summary: SimSummary, key_prefix: str = "") -> 
         ab = _num(kpi.abandon_rate)
         limit = target.max_abandon_rate
         cols[1].metric(f"{name} abandon rate", pct(ab),
-                       pp(ab - limit).replace("target", "max") if limit is not None and not math.isnan(ab) else None,
+                       pp(ab - limit, "max") if limit is not None else None,
                        delta_color="inverse")
         asa = _num(kpi.asa_seconds)
         cols[2].metric(f"{name} ASA", "n/a" if math.isnan(asa) else f"{asa:,.0f} s",
@@ -140,30 +131,24 @@ def kpi_rank(kpi: str) -> tuple:
     return (4,)
 
 
-SHARE_COLUMNS = ("service_level", "abandon_rate", "occupancy", "on target", "certified", "share")
-
-
-def readable(table: pd.DataFrame) -> pd.DataFrame:
-    """A table for reading: date-times as 'Mon 2026-01-05 08:30', shares (service level, abandonment, shares of
-    intervals on target) as percentages, other numbers rounded. Only display; the numbers stay the table's."""
-    out = table.copy()
-    for col in out.columns:
-        series = out[col]
-        if pd.api.types.is_datetime64_any_dtype(series):
-            out[col] = series.dt.strftime("%a %Y-%m-%d %H:%M")
-        elif pd.api.types.is_float_dtype(series) and any(str(col).endswith(k) or k in str(col)
-                                                         for k in SHARE_COLUMNS):
-            out[col] = series.map(lambda v: "" if pd.isna(v) else f"{100 * v:.1f}%")
-        elif pd.api.types.is_float_dtype(series):
-            out[col] = series.round(2)
-        elif series.dtype == object and len(series) and _is_iso(series.iloc[0]):
-            out[col] = pd.to_datetime(series, errors="coerce").dt.strftime("%a %Y-%m-%d %H:%M").fillna(series)
-    return out
-
-
-def _is_iso(value) -> bool:
-    text = str(value)
-    return len(text) >= 16 and text[4] == "-" and text[7] == "-" and text[10] in "T " and text[13] == ":"
+def comparison_table(table: pd.DataFrame) -> pd.DataFrame:
+    """A what-if comparison (planning.whatif.compare: variant, kpi, value, base, ...) as one row per KPI in plain
+    words, one column per variant (the first is the base) and one per difference to the base (the variant's figure
+    minus the base's, as the figures beside it say), every figure in its unit (readable.figure)."""
+    variants = list(dict.fromkeys(table["variant"]))
+    kpi_names = list(dict.fromkeys(table["kpi"]))
+    by = {(r.variant, r.kpi): r for r in table.itertuples(index=False)}
+    rows = []
+    for kpi in kpi_names:
+        row = {"KPI": kpi_label(kpi)}
+        for v in variants:
+            r = by.get((v, kpi))
+            row[v] = readable.figure(kpi, None if r is None else r.value)
+        for v in variants[1:]:
+            r = by.get((v, kpi))
+            row[f"Δ {v}"] = readable.figure(kpi, None if r is None else _num(r.value) - _num(r.base), signed=True)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["KPI", *variants, *(f"Δ {v}" for v in variants[1:])])
 
 
 @dataclass(frozen=True)

@@ -295,17 +295,6 @@ def schedule_view(result: ScheduleResult, sc) -> dict:
             "verdict": verdict, "missed": missed}
 
 
-def readable_note(note: str) -> str:
-    """A library warning as the app says it: the app shows what the CLI writes to its JSON, and never a
-    temporary file's path."""
-    import re
-    import tempfile
-
-    note = note.replace("listed in the JSON (certified.short_intervals)",
-                        "listed under 'Intervals missing their targets in the certification'")
-    return re.sub(re.escape(tempfile.gettempdir()) + r"(?:/[^\s,;:)/]+)*/", "", note)
-
-
 def describe_inputs() -> str:
     """The inputs a roster is generated for, in words (shown when they have changed since)."""
     from app.ui import history, week

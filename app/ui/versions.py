@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app.ui import charts, week
+from app.ui import charts, readable, week
 from app.ui.errors import user_errors
 from scenarios import Scenario
 
@@ -30,7 +30,7 @@ def panel(sc: Scenario, *, goto_editor: bool = False) -> None:
                 "saved as one (Schedule and roster page).")
     else:
         listing = [{"id": v.id, "name": v.name, "scenario": v.scenario_name,
-                    "saved (UTC)": v.created_at.replace("T", " ")[:16],
+                    "saved (UTC)": readable.when(v.created_at),
                     "paid hours": v.figures.get("paid_hours"), "shifts": v.figures.get("shifts"), "seed": v.seed,
                     "published": "yes" if v.published_at else ""} for v in stored]
         st.dataframe(pd.DataFrame(listing), hide_index=True, width="stretch")
@@ -54,9 +54,12 @@ def panel(sc: Scenario, *, goto_editor: bool = False) -> None:
                                                  color="version", target=target.service_level if target else None,
                                                  y_format=".0%"), width="stretch")
         with st.expander(f"History of version {first.id}: who saved, edited, locked and published it"):
-            st.dataframe(pd.DataFrame([{"when (UTC)": e.at.replace("T", " ")[:19], "who": e.user, "what": e.action,
+            st.dataframe(pd.DataFrame([{"when (UTC)": readable.when(e.at), "who": e.user, "what": e.action,
                                         "detail": e.detail} for e in week.version_history(first.id)]),
                          hide_index=True, width="stretch")
+        # Publishing a week that misses its targets is said before the click, not after.
+        for line in week.target_misses(sc, first.figures):
+            st.warning(f"Version {first.id}: {line}")
         o1, o2 = st.columns(2)
         if o1.button("Open this version in the editor", key="open_version",
                      help="Its roster and its locked shifts become the roster being edited (Undo brings back "
@@ -73,7 +76,7 @@ def panel(sc: Scenario, *, goto_editor: bool = False) -> None:
     # Rosters of stored schedule runs (the CLI's `ccplan schedule`, earlier sessions) open in the editor too.
     stored_runs = week.schedule_runs()
     if stored_runs:
-        run_labels = {f"run {r.id}: {r.scenario_name}, seed {r.seed}, {r.created_at[:16].replace('T', ' ')}": r.id
+        run_labels = {f"run {r.id}: {r.scenario_name}, seed {r.seed}, {readable.when(r.created_at)}": r.id
                       for r in stored_runs}
         r1, r2 = st.columns([3, 1])
         run_pick = r1.selectbox("Stored schedule run", list(run_labels), key="open_run_pick")

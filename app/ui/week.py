@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from app.ui import readable
 from planning import PublishedWeek
 from planning.versions import generated_name, keep_locks, record_version, roster_figures
 from scenarios import (ROSTER_COLUMNS, Agent, CsvText, InputError, Problem, Roster, Scenario, TimeOff,
@@ -222,15 +222,10 @@ def check_roster(sc: Scenario, frame: pd.DataFrame, crew) -> tuple[Roster | None
         return None, [], InputError([Problem(f"agent {a}", "is not among the agents in use") for a in unknown],
                                     "unknown agents in the edited roster")
     # A shift given to another agent works with that agent's skills: a stale skill group would route it wrongly.
-    wrong_group = [f"{s.agent}: skill group: the shift on {sc.start + dt.timedelta(days=int(s.start_s // 86400))} "
-                   f"says {s.skill_group}, the agent is in {known[s.agent].skill_group}" for s in roster.shifts
-                   if s.skill_group != known[s.agent].skill_group]
-    return roster, wrong_group + [dated(sc, b) for b in roster_rule_breaks(sc, roster, crew)], None
-
-
-def dated(sc: Scenario, text: str) -> str:
-    """A rule message with its week days ("day 2", counted from 0 as the rule checker does) as dates."""
-    return re.sub(r"\bday (\d+)\b", lambda m: f"{sc.start + dt.timedelta(days=int(m.group(1))):%a %Y-%m-%d}", text)
+    wrong_group = [readable.dated(sc.start, f"{s.agent}: skill group: the shift on day {int(s.start_s // 86400)} "
+                                            f"says {s.skill_group}, the agent is in {known[s.agent].skill_group}")
+                   for s in roster.shifts if s.skill_group != known[s.agent].skill_group]
+    return roster, wrong_group + [readable.dated(sc.start, b) for b in roster_rule_breaks(sc, roster, crew)], None
 
 
 def figures_table(before: dict, after: dict) -> pd.DataFrame:
@@ -238,11 +233,11 @@ def figures_table(before: dict, after: dict) -> pd.DataFrame:
     rows = []
 
     def add(label, a, b, pct=False):
-        fmt = (lambda v: "" if v is None else f"{100 * v:.1f}%") if pct else \
+        fmt = (lambda v: "" if v is None else readable.pct(v)) if pct else \
             (lambda v: "" if v is None else f"{v:,.1f}" if isinstance(v, float) else f"{v:,}")
         change = ""
         if a is not None and b is not None and b != a:
-            change = f"{100 * (b - a):+.1f} pp" if pct else f"{b - a:+,.1f}"
+            change = readable.pp(b - a) if pct else f"{b - a:+,.1f}"
         rows.append({"figure": label, "before": fmt(a), "after": fmt(b), "change": change})
 
     add("Paid hours", before.get("paid_hours"), after.get("paid_hours"))

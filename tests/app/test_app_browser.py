@@ -2,8 +2,9 @@
 Chromium. Generates the example roster on the Schedule page and checks the roster table and KPI figures appear;
 walks a planner's week on a small scenario: agents and time off uploaded, a roster generated, three shifts locked,
 one moved illegally (the rule shows) and back, the roster regenerated around the locks, two versions saved and
-compared, the week published and its Excel grid checked with openpyxl. Screenshots go to the test's folder and to
-test-output/.
+compared, the week published and its Excel grid and Figures sheet checked with openpyxl; a reload keeps the work; a
+version reopens with its locks; Today's actions name only agents of the agents file; a what-if at the scenario's
+handle times shows the figure Simulate shows at them. Screenshots go to the test's folder and to test-output/.
 
 Locally without Chromium (or Playwright) the test skips; in CI (CI=true) it fails instead, since CI installs both.
 """
@@ -142,7 +143,7 @@ def test_generate_example_roster_in_chromium(app_server, tmp_path):
             labels = page.get_by_test_id("stMetricLabel").all_inner_texts()
             values = page.get_by_test_id("stMetricValue").all_inner_texts()
             figures = dict(zip([label.strip() for label in labels], [v.strip() for v in values]))
-            assert float(figures["Paid hours"].replace(",", "")) > 0, figures
+            assert float(figures["Paid hours"].removesuffix(" h").replace(",", "")) > 0, figures
             assert int(figures["Agents rostered"].replace(",", "")) > 0, figures
             assert int(figures["Shifts"].replace(",", "")) > 0, figures
             expect(page.get_by_role("button", name="Download roster (Excel)")).to_be_visible()
@@ -165,14 +166,32 @@ TIME_OFF_CSV = "agent,start,end,reason\ngen-1,2026-01-05,,holiday\nph-1,2026-01-
 KEYS = ("agent", "skill_group", "date", "start", "end", "lunch_start", "lunch_end", "breaks")
 
 
+HISTORY_AHT = {"phone": 200.0, "chat": 280.0}   # the history's handle times: not the scenario's (240 s, 300 s)
+
+
+def _history(path: Path) -> None:
+    """Three weeks of hourly history before the scenario's week (phone 20, chat 6 contacts an hour 08:00-20:00)
+    with handle times other than the scenario's, so the handle-time choice changes the figures."""
+    import pandas as pd
+
+    rows = [(f"{t:%Y-%m-%d %H:%M}", channel, rate if 8 <= t.hour < 20 else 0.0, HISTORY_AHT[channel])
+            for t in pd.date_range("2025-12-15", "2026-01-05", freq="60min", inclusive="left")
+            for channel, rate in (("phone", 20.0), ("chat", 6.0))]
+    pd.DataFrame(rows, columns=["ds", "channel", "contacts", "aht_seconds"]).to_csv(path, index=False)
+
+
 @pytest.fixture
 def week_server(tmp_path):
-    """The app on a small three-day scenario (quick to schedule), with its own workspace."""
+    """The app on a small three-day scenario (quick to schedule) forecast from a short history, with its own
+    workspace."""
     sys.path.insert(0, str(ROOT / "tests"))
     from schedule_helpers import small_scenario
     from scenarios import save_scenario
 
-    path = save_scenario(small_scenario(days=3, headcounts=(8, 4), costs=(1.0, 1.0)), tmp_path / "small.yaml")
+    _history(tmp_path / "history.csv")
+    path = save_scenario(small_scenario(days=3, headcounts=(8, 4), costs=(1.0, 1.0),
+                                        demand={"history": str(tmp_path / "history.csv"), "model": "weekday_mean"}),
+                         tmp_path / "small.yaml")
     yield from _serve(tmp_path, path)
 
 
@@ -240,6 +259,7 @@ def _choose(page, label: str, option: str, attempts: int = 4) -> None:
 def test_the_planners_week_in_chromium(week_server, tmp_path):
     import csv
     import io
+    import json
     import re
 
     expect, sync_playwright, executable = _playwright()
@@ -267,6 +287,14 @@ def test_the_planners_week_in_chromium(week_server, tmp_path):
             _click(page, page.get_by_role("button", name=button))
         info.value.save_as(str(target))
         return target
+
+    def tile(page, within, label: str) -> str:
+        """The value of the metric tile labelled `label` inside `within` (the page, or a row of tiles)."""
+        settle(page)
+        metric = within.get_by_test_id("stMetric").filter(
+            has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
+        expect(metric.first).to_be_visible(timeout=ACTION_WAIT_MS)
+        return metric.first.get_by_test_id("stMetricValue").inner_text().strip()
 
     def roster_rows(page, name: str) -> list[dict]:
         text = download(page, "Download roster (CSV)", tmp_path / name).read_text()
@@ -412,6 +440,31 @@ def test_the_planners_week_in_chromium(week_server, tmp_path):
             actions = download(page, "Actions CSV", tmp_path / "actions.csv").read_text()
             shot(page, "9_today")
             assert page.get_by_test_id("stException").count() == 0
+
+            # A what-if with the scenario's handle times shows the figures Simulate gives with them (issue 22 item 1).
+            page.get_by_role("link", name="Data and forecast").click()
+            expect(page.get_by_role("heading", name="Data and forecast")).to_be_visible()
+            _click(page, page.get_by_text("the scenario's aht_seconds"))
+            page.get_by_role("link", name="Simulate").click()
+            expect(page.get_by_role("heading", name="Simulate")).to_be_visible()
+            _click(page, page.get_by_role("button", name="Generate roster"))   # for these inputs (handle times)
+            _click(page, page.get_by_role("button", name=re.compile("^Run simulation")))
+            simulated = tile(page, page, "phone service level")
+            page.get_by_text("Tables and downloads").click()
+            summary = json.loads(download(page, "Summary (JSON)", tmp_path / "sim_summary.json").read_text())
+            shot(page, "10_simulate_scenario_aht")
+            page.get_by_role("link", name="What-if").click()
+            expect(page.get_by_role("heading", name="What-if")).to_be_visible()
+            _click(page, page.get_by_role("button", name="Run what-if"))
+            expect(page.get_by_text("handle times from the scenario", exact=False)).to_be_visible(
+                timeout=ACTION_WAIT_MS)
+            row = page.get_by_test_id("stHorizontalBlock").filter(
+                has=page.get_by_text("phone: service level", exact=True))
+            whatif_shown = tile(page, row, "base")
+            comparison = list(csv.DictReader(io.StringIO(
+                download(page, "Comparison (CSV)", tmp_path / "whatif.csv").read_text())))
+            shot(page, "11_whatif_scenario_aht")
+            assert page.get_by_test_id("stException").count() == 0
         finally:
             browser.close()
 
@@ -434,4 +487,10 @@ def test_the_planners_week_in_chromium(week_server, tmp_path):
     for channel, f in kept["channels"].items():
         assert figures[f"{channel}: service level (simulated)"] == round(100 * f["service_level"], 1)
     named = {r["agent"] for r in csv.DictReader(io.StringIO(actions))}
-    assert named <= {"ann", *(f"gen-{i}" for i in range(1, 8)), *(f"ph-{i}" for i in range(1, 5))}
+    assert named and named <= {"ann", *(f"gen-{i}" for i in range(1, 8)), *(f"ph-{i}" for i in range(1, 5))}
+    # The what-if's base at the scenario's handle times is Simulate's run of the same roster: the same figure shown,
+    # the same number exported.
+    base = {r["kpi"]: float(r["value"]) for r in comparison if r["variant"] == "base"}
+    phone = summary["channels"]["phone"]["service_level"]
+    assert base["channels.phone.service_level"] == pytest.approx(phone, abs=1e-12)
+    assert whatif_shown == simulated == f"{100 * phone:.1f}%"

@@ -4,6 +4,7 @@ reload (a new session on the same workspace), an input change and every kind of 
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 import pytest
@@ -326,19 +327,33 @@ def test_the_schedule_page_shows_the_baseline_hours_and_plans_with_the_demands_e
     assert shown["Erlang C two-step baseline: paid hours"] == f"{base.roster.paid_hours():,.1f}"
 
 
-def test_the_schedule_workbooks_kpi_sheet_has_no_python_text(small_week):
+PYTHON_TEXT = re.compile(r"np\.|numpy|Timestamp\(|datetime\.|Decimal\(|\bdtype\b")
+
+
+def test_the_schedule_and_published_workbooks_have_no_python_text_in_any_cell(small_week):
+    """Every cell of the Schedule page's workbook (roster, coverage, groups, shortfalls, KPIs) and of the published
+    week (grid, shifts, coverage, figures) is a plain number or plain text: no 'np.int64(179)' (issue 22 item 9)."""
     from openpyxl import load_workbook
 
+    from app.ui import week
     from app.ui.runs import store
+    from optimizer import write_excel
+    from planning import prepare_publish, simulate
+    from planning.versions import roster_figures
 
     at = open_app("4_schedule", run_verify=False, run_solver_effort=2, **FAST)
     _generate(at)
     result = [v for v in store().values() if type(v).__name__ == "ScheduleResult"][-1]
-    from optimizer import write_excel
-
+    sc = load_scenario(small_week)
     write_excel(result, small_week.parent / "roster.xlsx")
-    values = [str(r[1]) for r in load_workbook(small_week.parent / "roster.xlsx")["kpis"].iter_rows(values_only=True)]
-    assert values and not any("np." in v or "int64" in v for v in values)
+    figures = roster_figures(sc, result.roster, simulate(sc, result.roster, replications=2, seed=1))
+    published = small_week.parent / "published.xlsx"
+    published.write_bytes(week.published_workbook(prepare_publish(result.roster, sc, requirement=result.requirement,
+                                                                  figures=figures)))
+    for book in (small_week.parent / "roster.xlsx", published):
+        cells = [str(v) for sheet in load_workbook(book).worksheets for row in sheet.iter_rows(values_only=True)
+                 for v in row if v is not None]
+        assert cells and not [c for c in cells if PYTHON_TEXT.search(c)], book.name
 
 
 def test_a_target_typed_as_a_percentage_gets_a_hint():
