@@ -10,6 +10,8 @@ state it). Days without data are listed as holidays (the forecast needs no gap f
 each of its five open days, so the week of 13 Oct (no data on 14 Oct) is not one.
 
 Run: .venv/bin/python benchmarks/plan_vs_actual.py [--weeks 4] [--risk 0.9 0.95] [--effort 2] [--seed 1]
+     [--certify-replications 100] [--methods ccplan] (`--methods`: the default run's methods; the baseline and
+     hindsight do not depend on the risk, so a rerun of ccplan alone can reuse them)
 Prints a table (per week and method: claimed and actual share of open intervals meeting targets, paid hours,
 their ratio to the hindsight roster's, WAPE) and a final JSON line: per setting (the default plan, then each
 --risk) the worst actual share, the mean |claimed - actual| in pp, and the paid hours ratio to hindsight per week.
