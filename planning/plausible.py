@@ -101,11 +101,10 @@ def draw_weeks(scenario: Scenario, expected: pd.DataFrame, uncertainty: DemandUn
 
 
 def simulate_weeks(scenario: Scenario, staff: Roster, weeks: PlausibleWeeks, *, replications: int, seed: int,
-                   executor: Executor | None = None, progress: Progress | None = None,
-                   smooth: bool = True) -> WeeksSimulation:
+                   executor: Executor | None = None, progress: Progress | None = None) -> WeeksSimulation:
     """Simulate `staff` `replications` times on every plausible week (replication j of week k: child
-    k * replications + j of SeedSequence(seed)), all in one `sim.replicate` call; each week judged on figures
-    smoothed across the weeks (`smoothed_judgements`) unless `smooth` is False."""
+    k * replications + j of SeedSequence(seed)), all in one `sim.replicate` call; each week judged on its figures
+    smoothed across the weeks (`smoothed_judgements`)."""
     specs = [build_spec(scenario, staff, table) for table in weeks.tables]
     children = np.random.SeedSequence(seed).spawn(len(specs) * replications)
     jobs = [Fresh(spec, children[k * replications + j]) for k, spec in enumerate(specs) for j in range(replications)]
@@ -113,8 +112,7 @@ def simulate_weeks(scenario: Scenario, staff: Roster, weeks: PlausibleWeeks, *, 
     ds = week_intervals(scenario)
     judged = [judge_simulation(scenario, build_result(spec, ds, records[k * replications:(k + 1) * replications],
                                                        seed)) for k, spec in enumerate(specs)]
-    if smooth:
-        judged = smoothed_judgements(scenario, weeks, judged)
+    judged = smoothed_judgements(scenario, weeks, judged)
     pooled = build_result(build_spec(scenario, staff, weeks.expected), ds, records, seed)
     return WeeksSimulation(judged, [meeting_shares(scenario, j) for j in judged], pooled, replications)
 
