@@ -7,7 +7,8 @@
      counted per 30 minutes by `history_from_calls`, every call type as one channel; January 1999, 7 days a week).
    Every ccplan model, then `auto` itself backtested as a model (each fold's auto backtests, picks and fits its error
    law on the history before that fold only): its WAPE over the 4-week same-weekday mean's, and the share of actual
-   counts inside its 80% band.
+   counts inside its 80% band, overall and split by the band alone: cells whose band is [0, 0] (a forecast of
+   nothing) and the others.
 2. statsforecast's SeasonalNaive, AutoETS and MSTL (AutoETS trend) on the US bank folds (the open intervals end
    to end, missing days filled like ccplan fills them: statsforecast needs a gap-free series), same metrics.
 3. A year of 30-minute history for 4 channels (phone, chat, email, bot), generated from the bank's weekday and
