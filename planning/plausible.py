@@ -5,6 +5,10 @@ each, and what the roster can claim for the real week.
 with one seeded generator: every plan compared with one seed meets the same K weeks (common random numbers).
 `simulate_weeks` simulates a roster r times on each week through sim's public API and judges each week's intervals
 on the mean over its r replications: per week and channel, the share of open intervals meeting every target.
+With few replications a week, an interval near its limit is judged by the luck of its customers, and the shares
+and the week at the risk come out pessimistic; `smoothed_judgements` judges each interval instead on its figures
+fitted across the weeks (least squares on the week's contacts in the interval, the interval before and the day),
+which averages that noise over all K x r replications.
 `plausible_figures` summarises those shares: the claimed share (their mean, the share expected on the real week)
 and, at a risk setting (e.g. 0.9), the (1 - risk) lower quantile, which must meet the target share for a plan
 to hold "on 90% of plausible weeks".
@@ -21,10 +25,15 @@ import pandas as pd
 
 from scenarios import Roster, Scenario, week_intervals
 from scenarios.progress import Progress
-from sim import Fresh, SimResult, build_result, build_spec, judge_simulation, meeting_shares, replicate
+from sim import Fresh, SimResult, build_result, build_spec, judge, judge_simulation, meeting_shares, replicate
 
 from .demand import DemandUncertainty
 from .schedule_results import PlausibleFigures
+
+
+# An interval's figures are fitted across weeks (smoothed_judgements) when it was judged in at least this many:
+# its 5 coefficients need twice as many weeks to average noise rather than follow it.
+SMOOTH_MIN_WEEKS = 10
 
 
 @dataclass(frozen=True)
@@ -94,7 +103,8 @@ def draw_weeks(scenario: Scenario, expected: pd.DataFrame, uncertainty: DemandUn
 def simulate_weeks(scenario: Scenario, staff: Roster, weeks: PlausibleWeeks, *, replications: int, seed: int,
                    executor: Executor | None = None, progress: Progress | None = None) -> WeeksSimulation:
     """Simulate `staff` `replications` times on every plausible week (replication j of week k: child
-    k * replications + j of SeedSequence(seed)), all in one `sim.replicate` call."""
+    k * replications + j of SeedSequence(seed)), all in one `sim.replicate` call; each week judged on its figures
+    smoothed across the weeks (`smoothed_judgements`)."""
     specs = [build_spec(scenario, staff, table) for table in weeks.tables]
     children = np.random.SeedSequence(seed).spawn(len(specs) * replications)
     jobs = [Fresh(spec, children[k * replications + j]) for k, spec in enumerate(specs) for j in range(replications)]
@@ -102,8 +112,48 @@ def simulate_weeks(scenario: Scenario, staff: Roster, weeks: PlausibleWeeks, *, 
     ds = week_intervals(scenario)
     judged = [judge_simulation(scenario, build_result(spec, ds, records[k * replications:(k + 1) * replications],
                                                        seed)) for k, spec in enumerate(specs)]
+    judged = smoothed_judgements(scenario, weeks, judged)
     pooled = build_result(build_spec(scenario, staff, weeks.expected), ds, records, seed)
     return WeeksSimulation(judged, [meeting_shares(scenario, j) for j in judged], pooled, replications)
+
+
+def smoothed_judgements(scenario: Scenario, weeks: PlausibleWeeks, judged: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """Each week's intervals judged (sim.judge) on their service level and abandonment fitted across the weeks.
+
+    Per interval, least squares over the weeks of its figure (the mean over the week's replications) on the
+    week's contacts in the interval (linear and squared: service falls faster as the load nears capacity), in
+    the interval before (the queue it inherits) and over the day, each relative to its mean over the weeks. What
+    the contacts explain is kept; the rest, the luck of a few replications' customers, is averaged out. An
+    interval judged in fewer than SMOOTH_MIN_WEEKS weeks keeps its own figures. Figures are clipped to 0..1;
+    `offered` stays each week's own."""
+    k = len(judged)
+    if k < SMOOTH_MIN_WEEKS:
+        return judged
+    per_day = 1440 // scenario.interval_minutes
+    frames = []
+    for table, week in zip(judged, weeks.tables):
+        contacts = week.set_index(["channel", "ds"])["contacts"]
+        by_channel = contacts.groupby(level="channel", sort=False)
+        day = by_channel.transform(lambda c: c.groupby(np.arange(len(c)) // per_day).transform("sum"))
+        keys = pd.MultiIndex.from_frame(table[["channel", "ds"]])
+        frames.append(table.assign(_contacts=contacts.reindex(keys).to_numpy(float),
+                                   _before=by_channel.shift(1).fillna(0.0).reindex(keys).to_numpy(float),
+                                   _day=day.reindex(keys).to_numpy(float)))
+    rows = pd.concat(frames, ignore_index=True)
+    rows["week"] = np.repeat(np.arange(k), [len(f) for f in frames])
+    figures = rows[["service_level", "abandon"]].to_numpy(float)
+    drivers = rows[["_contacts", "_before", "_day"]].to_numpy(float)
+    for at in rows.groupby(["channel", "ds"], sort=False).indices.values():
+        if len(at) < SMOOTH_MIN_WEEKS:
+            continue
+        mean = drivers[at].mean(axis=0)
+        relative = (drivers[at] - mean) / np.where(mean > 0, mean, 1.0)
+        x = np.column_stack([np.ones(len(at)), relative, relative[:, 0] ** 2])
+        beta, *_ = np.linalg.lstsq(x, figures[at], rcond=None)
+        figures[at] = np.clip(x @ beta, 0.0, 1.0)
+    rows = rows.assign(service_level=figures[:, 0], abandon_rate=figures[:, 1])
+    columns = ["ds", "channel", "offered", "service_level", "abandon_rate"]
+    return [judge(scenario, own[columns]) for _, own in rows.groupby("week", sort=True)]
 
 
 def plausible_figures(shares: Sequence[dict[str, float | None]], *, risk: float, target_share: float, seed: int,

@@ -128,3 +128,38 @@ def test_a_plan_at_risk_is_certified_on_plausible_weeks_and_claims_their_mean():
     data = result.to_json()
     assert data["risk"] == 0.9 and [p["risk"] for p in data["risk_curve"]] == [0.5, 0.9]
     assert ScheduleKPIs.from_json(data).certified.plausible == plausible
+
+
+def test_smoothed_judgements_recover_the_true_weekly_shares_from_noisy_figures():
+    """A known truth: each interval's service level falls linearly with the week's contacts in it, around its own
+    level (some intervals near the 80 % target); the simulated figure adds noise (sd 0.03, as a few replications
+    give). Judged on the noisy figures the weekly shares come out about 3.5 points low (5 at their 10 % quantile);
+    judged on the figures fitted across the 40 weeks, their mean and 10 % quantile are within a point or two of the
+    true ones and each week's share is more than twice as close."""
+    from planning.plausible import smoothed_judgements
+    from sim import judge
+
+    sc = _scenario(day_sd=0.05, day_corr=0.5, days=5, phone=400.0, chat=200.0)
+    week = week_demand(sc)
+    weeks = draw_weeks(sc, week.table, week.uncertainty, weeks=40, seed=5)
+    rng = np.random.default_rng(9)
+    open_rows = week.table["contacts"].to_numpy() > 0
+    expected = week.table["contacts"].to_numpy()[open_rows]
+    level = rng.uniform(0.0, 0.15, size=expected.size)
+    true_shares, noisy = [], []
+    for table in weeks.tables:
+        contacts = table["contacts"].to_numpy()[open_rows]
+        truth = 0.80 + level - 0.3 * (contacts / expected - 1)
+        rows = table.loc[open_rows, ["ds", "channel"]].assign(offered=contacts, abandon_rate=0.0)
+        true_shares.append(float((truth >= 0.80).mean()))
+        noisy.append(judge(sc, rows.assign(service_level=np.clip(truth + rng.normal(0, 0.03, truth.size), 0, 1))))
+    true_shares = np.array(true_shares)
+
+    def shares(judged):
+        return np.array([j["meets"].mean() for j in judged])
+
+    raw, smooth = shares(noisy), shares(smoothed_judgements(sc, weeks, noisy))
+    assert true_shares.mean() - raw.mean() > 0.025                     # the noise's pessimism
+    assert abs(smooth.mean() - true_shares.mean()) < 0.015
+    assert abs(np.quantile(smooth, 0.1) - np.quantile(true_shares, 0.1)) < 0.03
+    assert np.abs(smooth - true_shares).mean() < 0.5 * np.abs(raw - true_shares).mean()
