@@ -17,13 +17,15 @@ from .templates import ShiftType, Template
 
 @dataclass
 class GroupLimits:
-    """What a skill group's agents can work in the week: agents free on each day, shifts, paid minutes."""
+    """What a skill group's agents can work in the week: agents free on each day, shifts, paid minutes;
+    `contracts`: the agents' weekly contracts (optimizer.agent_weeks.Contract; empty: the group's totals only)."""
 
     agents_per_day: list[int]
     max_shifts: int
     min_shifts: int
     max_paid_min: int
     min_paid_min: int
+    contracts: tuple = ()
 
 
 class GroupShift(NamedTuple):

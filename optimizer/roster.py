@@ -17,7 +17,7 @@ Contracted minimums are pro-rated for time off (optimizer.minimum_hours) and eve
 from __future__ import annotations
 
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -26,7 +26,8 @@ from ortools.sat.python import cp_model
 from scenarios import Agent, InputError, Problem, Roster, Scenario, Shift
 
 from .continuity import boundary_rules
-from .horizon import limit_per_week
+from .agent_weeks import agent_compositions
+from .horizon import WEEK_DAYS, limit_per_week
 from .minimum_hours import MinimumCheck, minimum_checks, prorated
 from .plan import PlannedShift, to_shift
 from .roster_complete import complete_roster
@@ -170,7 +171,11 @@ def _roster_group(scenario: Scenario, planned: list[PlannedShift], crew: list[Ag
     shifts_of = rm.shifts_of
     types = sorted(shifts_of)
     paid = {k: shifts_of[k][0].template.paid_min for k in types}
-    greedy = greedy_roster(crew, shifts_of, rules, scenario.start)
+    # each agent's composition of the plan's shifts (optimizer.agent_weeks), so the greedy start meets minimums
+    lengths = Counter((k.day // WEEK_DAYS, paid[k]) for k in types for _ in shifts_of[k])
+    wants = agent_compositions([(int(round(a.min_hours * 60)), max_paid_minutes(a)) for a in crew], lengths,
+                               rules.max_shifts_per_week, scenario.days)
+    greedy = greedy_roster(crew, shifts_of, rules, scenario.start, wants)
     # The greedy roster sets the assignments only; the penalty terms follow from them.
     hint = {var: int(key in greedy) for key, var in rm.y.items()}
     run = run_from_partial_hint(rm.model, hint, effort, deadline)

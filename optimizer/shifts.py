@@ -20,6 +20,7 @@ import pandas as pd
 
 from scenarios import Scenario
 
+from .agent_weeks import day_length_targets
 from .linear import LpSolution, lp_relaxation
 from .plan import GroupLimits, GroupShift, ShiftPlan
 from .shift_model import ShiftModel
@@ -62,14 +63,15 @@ def select_shifts(scenario: Scenario, requirement: pd.DataFrame, limits: dict[st
     """
     t0 = time.perf_counter()
     deadline = budget.deadline()
-    week = ShiftModel(scenario, requirement, limits, place_breaks)
+    week = ShiftModel(scenario, requirement, limits, place_breaks, agent_weeks=True)
     lp = lp_relaxation(week.model)
+    targets = _length_targets(week, lp)
     anchor = previous.counts() if previous is not None else None
     days = [d for d in range(scenario.days) if any(t.day == d for g in week.groups for t in week.offered[g])]
     share = budget.effort / max(len(days), 1)
 
     def solve_day(day: int) -> DayResult:
-        return _solve_day(week, requirement, lp, day, anchor, share, deadline)
+        return _solve_day(week, requirement, lp, day, anchor, share, deadline, targets)
 
     results: dict[int, DayResult] = {}
     with ThreadPoolExecutor(max_workers=max(1, budget.workers)) as pool:
@@ -88,16 +90,18 @@ def select_shifts(scenario: Scenario, requirement: pd.DataFrame, limits: dict[st
 
 
 def _solve_day(week: ShiftModel, requirement: pd.DataFrame, lp: LpSolution, day: int, anchor: Mapping[GroupShift, int] | None, share: float,
-               deadline: float | None) -> DayResult:
+               deadline: float | None, targets: Mapping[tuple[str, int, int], int]) -> DayResult:
     """The day's small model, then (when that is not proven optimal) its full model, within `share` effort."""
     scenario, place_breaks = week.scenario, week.place_breaks
     per_day = scenario.intervals_per_day
     limits_today = _day_limits(week, lp, day)
+    today = {key: n for key, n in targets.items() if key[2] == day}
     intervals = range(day * per_day, (day + 1) * per_day)
     # First the templates the LP uses (and the previous plan's), with their neighbours: a small model CP-SAT
     # solves to optimality in about a second; then the day's full model, started from that plan.
     small = ShiftModel(scenario, requirement, limits_today, place_breaks,
-                       templates=_near_templates(week, lp, day, anchor), intervals=intervals, anchor=anchor)
+                       templates=_near_templates(week, lp, day, anchor), intervals=intervals, anchor=anchor,
+                       length_targets=today)
     start = previous_plan_start(small, anchor) if anchor is not None and place_breaks else lp_rounding_start(small)
     hint(small, start)
     plan = small.solve(effort=share * SMALL_SHARE, deadline=deadline)
@@ -110,7 +114,7 @@ def _solve_day(week: ShiftModel, requirement: pd.DataFrame, lp: LpSolution, day:
     if plan.status != "OPTIMAL":
         templates = {g: [t for t in week.offered[g] if t.day == day] for g in week.groups}
         full = ShiftModel(scenario, requirement, limits_today, place_breaks, templates=templates,
-                          intervals=intervals, anchor=anchor)
+                          intervals=intervals, anchor=anchor, length_targets=today)
         hint(full, previous_plan_start(full, plan.counts()))
         better = full.solve(effort=max(share - work, 0.0), deadline=deadline)
         work, wall = work + full.work, wall or full.wall_stopped
@@ -174,6 +178,15 @@ def _near_templates(week: ShiftModel, lp: LpSolution, day: int, anchor: Mapping[
     return out
 
 
+def _length_targets(week: ShiftModel, lp: LpSolution) -> dict[tuple[str, int, int], int]:
+    """(group, paid minutes, day) -> shifts of that length the day selects at least: the days' shares of the
+    agent weeks of the week's LP relaxation (optimizer.agent_weeks)."""
+    shifts: dict[tuple[str, int, int], float] = defaultdict(float)
+    for key, tpl in week.template.items():
+        shifts[(key.group, tpl.paid_min, tpl.day)] += lp.value_of(week.var[key])
+    return day_length_targets(week.weeks, lp.value_of, shifts)
+
+
 def _day_limits(week: ShiftModel, lp: LpSolution, day: int) -> dict[str, GroupLimits]:
     """One day's share of each group's weekly limits, split as the week's LP relaxation splits them.
 
@@ -198,5 +211,7 @@ def _day_limits(week: ShiftModel, lp: LpSolution, day: int) -> dict[str, GroupLi
                              max_shifts=largest_remainder(dict(shifts), lim.max_shifts).get(day, 0) if shifts else 0,
                              min_shifts=0,
                              max_paid_min=largest_remainder(dict(paid), lim.max_paid_min).get(day, 0) if paid else 0,
-                             min_paid_min=int(np.floor(lim.min_paid_min * share_paid)))
+                             # groups with contracts: the agent weeks' length targets instead
+                             min_paid_min=0 if g in week.composed else int(np.floor(lim.min_paid_min * share_paid)),
+                             contracts=lim.contracts)
     return out
