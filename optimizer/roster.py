@@ -27,6 +27,7 @@ from scenarios import Agent, InputError, Problem, Roster, Scenario, Shift
 
 from .continuity import boundary_rules
 from .agent_weeks import agent_compositions
+from .agents import MIN_HOURS_PAD
 from .horizon import WEEK_DAYS, limit_per_week
 from .minimum_hours import MinimumCheck, minimum_checks, prorated
 from .plan import PlannedShift, to_shift
@@ -171,11 +172,7 @@ def _roster_group(scenario: Scenario, planned: list[PlannedShift], crew: list[Ag
     shifts_of = rm.shifts_of
     types = sorted(shifts_of)
     paid = {k: shifts_of[k][0].template.paid_min for k in types}
-    # each agent's composition of the plan's shifts (optimizer.agent_weeks), so the greedy start meets minimums
-    lengths = Counter((k.day // WEEK_DAYS, paid[k]) for k in types for _ in shifts_of[k])
-    wants = agent_compositions([(int(round(a.min_hours * 60)), max_paid_minutes(a)) for a in crew], lengths,
-                               rules.max_shifts_per_week, scenario.days)
-    greedy = greedy_roster(crew, shifts_of, rules, scenario.start, wants)
+    greedy = greedy_roster(crew, shifts_of, rules, scenario.start, _compositions(scenario, crew, shifts_of, paid))
     # The greedy roster sets the assignments only; the penalty terms follow from them.
     hint = {var: int(key in greedy) for key, var in rm.y.items()}
     run = run_from_partial_hint(rm.model, hint, effort, deadline)
@@ -211,6 +208,19 @@ def _roster_group(scenario: Scenario, planned: list[PlannedShift], crew: list[Ag
                 shifts.append(to_shift(crew[a].id, p, rules.paid_lunch))
         missed += pool
     return shifts, missed, name, warnings
+
+
+def _compositions(scenario: Scenario, crew: list[Agent], shifts_of: dict[ShiftType, list[PlannedShift]],
+                  paid: dict[ShiftType, int]) -> list[Counter] | None:
+    """Each agent's composition of the plan's shifts (optimizer.agent_weeks) when the plan carries no more than
+    the crew's padded contracted minimum (shift selection then composed the agents' weeks): the greedy start
+    gives them first. None when the plan has hours to spare (the pad leaves room to share them out)."""
+    weeks = -(-scenario.days // WEEK_DAYS)
+    if sum(paid[k] * len(p) for k, p in shifts_of.items()) >= sum(a.min_hours * 60 for a in crew) * MIN_HOURS_PAD * weeks:
+        return None
+    lengths = Counter((k.day // WEEK_DAYS, paid[k]) for k, p in shifts_of.items() for _ in p)
+    return agent_compositions([(int(round(a.min_hours * 60)), max_paid_minutes(a)) for a in crew], lengths,
+                              scenario.shift_rules.max_shifts_per_week, scenario.days)
 
 
 def _contradictions(scenario: Scenario, planned: list[PlannedShift], crew: list[Agent], rm: RosterModel

@@ -15,8 +15,8 @@ penalty terms (the style of OR-Tools' shift_scheduling_sat example):
 - cover_pooled_requirements: for every pooled subset S of channels, the on-duty minutes of the skill groups that
   hold a skill in S cover the summed requirement of S (Hall's condition, optimizer.pooling); a shortfall is
   allowed but costs SHORT_WEIGHT per minute, so an impossible target still gives the best plan and its gaps.
-- compose_agent_weeks (the week's model): the shifts are shareable into agent weeks meeting each contract
-  (optimizer.agent_weeks); it replaces the group's padded minimum of paid hours.
+- compose_agent_weeks (the week's model, groups whose contracted minimum decides their hours): the shifts are
+  shareable into agent weeks meeting each contract (optimizer.agent_weeks), instead of the padded minimum.
 - meet_length_targets (a day's model): at least the day's share of those weeks' shifts of each paid length
   (soft, MIN_HOURS_WEIGHT per paid minute missing).
 - penalise_idle: on-duty minutes above the all-channel requirement cost a little (idle time).
@@ -28,7 +28,7 @@ The rows are kept (optimizer.linear) for the model's LP relaxation.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 import numpy as np
 import pandas as pd
@@ -66,14 +66,16 @@ class ShiftModel:
 
     templates: per group, the templates offered (default: all of the scenario's); intervals: the intervals whose
     coverage counts (default: the week); anchor: a previous plan's counts (ShiftPlan.counts) to stay near.
-    agent_weeks: state the agents' weeks of the groups with contracts (compose_agent_weeks; the whole horizon's
-    model); length_targets: (group, paid minutes, day) -> shifts of that paid length to select at least (soft).
+    agent_weeks: the groups (with contracts) whose agents' weeks are stated (compose_agent_weeks; the whole
+    horizon's model); length_targets: (group, paid minutes, day) -> shifts of that paid length to select at
+    least (soft). Either replaces the group's padded minimum of paid hours.
     """
 
     def __init__(self, scenario: Scenario, requirement: pd.DataFrame, limits: dict[str, GroupLimits],
                  place_breaks: bool = True, templates: dict[str, list[Template]] | None = None,
                  intervals: range | None = None, anchor: Mapping[GroupShift, int] | None = None, *,
-                 agent_weeks: bool = False, length_targets: Mapping[tuple[str, int, int], int] | None = None):
+                 agent_weeks: Collection[str] = (),
+                 length_targets: Mapping[tuple[str, int, int], int] | None = None):
         self.scenario = scenario
         self.model = LinearModel()
         self.place_breaks = place_breaks
@@ -98,7 +100,8 @@ class ShiftModel:
         self.weeks: list[WeekComposition] = []                 # compose_agent_weeks' variables
         self.length_short: dict[tuple[str, int, int], tuple[cp_model.IntVar, int]] = {}   # meet_length_targets'
         # groups whose contracts replace the padded minimum of paid hours
-        self.composed = {g for g in self.groups if limits[g].contracts} if agent_weeks or length_targets else set()
+        self.composed = {g for g in self.groups if limits[g].contracts
+                         and (g in agent_weeks or any(key[0] == g for key in length_targets or ()))}
         self.work = 0.0             # deterministic time the last solve spent
         self.wall_stopped = False   # whether the wall-clock safety limit stopped it
         self.label: dict[GroupShift, str] = {}     # CP-SAT variable names: group and template position
@@ -108,7 +111,7 @@ class ShiftModel:
             place_lunches_and_breaks(self)
         penalties = limit_headcount(self)
         if agent_weeks:
-            penalties += compose_agent_weeks(self)
+            penalties += compose_agent_weeks(self, agent_weeks)
         if length_targets:
             penalties += meet_length_targets(self, length_targets)
         penalties += cover_pooled_requirements(self)
@@ -242,13 +245,13 @@ def limit_headcount(m: ShiftModel) -> Penalties:
     return penalties
 
 
-def compose_agent_weeks(m: ShiftModel) -> Penalties:
+def compose_agent_weeks(m: ShiftModel, groups: Collection[str]) -> Penalties:
     """Per group with contracts, calendar week and contract: agents per composition (optimizer.agent_weeks) plus
     agents on none = the contract's agents, an agent on none costing MIN_HOURS_WEIGHT x its minimum; the
     compositions use at most the week's selected shifts of each paid length."""
     penalties = []
     max_per_week = m.scenario.shift_rules.max_shifts_per_week
-    for g in sorted(m.composed):
+    for g in sorted(m.composed & set(groups)):
         for w, block in enumerate(blocks(m.scenario.days)):
             by_length: dict[int, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
             for key, tpl in m.template.items():

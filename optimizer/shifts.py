@@ -21,6 +21,7 @@ import pandas as pd
 from scenarios import Scenario
 
 from .agent_weeks import day_length_targets
+from .agents import MIN_HOURS_PAD
 from .linear import LpSolution, lp_relaxation
 from .plan import GroupLimits, GroupShift, ShiftPlan
 from .shift_model import ShiftModel
@@ -63,8 +64,12 @@ def select_shifts(scenario: Scenario, requirement: pd.DataFrame, limits: dict[st
     """
     t0 = time.perf_counter()
     deadline = budget.deadline()
-    week = ShiftModel(scenario, requirement, limits, place_breaks, agent_weeks=True)
+    week = ShiftModel(scenario, requirement, limits, place_breaks)
     lp = lp_relaxation(week.model)
+    bound = _minimum_bound(week, lp)
+    if bound:       # those groups' agent weeks stated instead (optimizer.agent_weeks)
+        week = ShiftModel(scenario, requirement, limits, place_breaks, agent_weeks=bound)
+        lp = lp_relaxation(week.model)
     targets = _length_targets(week, lp)
     anchor = previous.counts() if previous is not None else None
     days = [d for d in range(scenario.days) if any(t.day == d for g in week.groups for t in week.offered[g])]
@@ -175,6 +180,23 @@ def _near_templates(week: ShiftModel, lp: LpSolution, day: int, anchor: Mapping[
                 starts[length].append(start)
         out[g] = [t for t in week.offered[g] if t.day == day
                   and any(abs(t.start_min - s0) <= NEAR_STEPS * step for s0 in starts.get(t.length_min, ()))]
+    return out
+
+
+def _minimum_bound(week: ShiftModel, lp: LpSolution) -> set[str]:
+    """The groups whose agents' weeks are better stated than padded: groups with contracts whose padded minimum
+    of paid hours decides their hours in the LP relaxation (the requirement alone would give them fewer), so that
+    whether the shifts can be shared into weeks meeting each contract depends on their paid lengths, which the
+    padded total does not see; and where the pad costs more than the compositions' day targets can (one shift of
+    the longest paid length per paid length and day: a small group keeps the pad, whose slack its roster needs)."""
+    out = set()
+    for g, (_, need) in week.below.items():
+        mine = [(key, tpl) for key, tpl in week.template.items() if key.group == g]
+        paid = sum(lp.value_of(week.var[key]) * tpl.paid_min for key, tpl in mine)
+        lengths = {tpl.paid_min for _, tpl in mine}
+        rounding = len(lengths) * week.scenario.days * max(lengths, default=0)
+        if week.limits[g].contracts and paid <= need + 0.5 and need * (1 - 1 / MIN_HOURS_PAD) > rounding:
+            out.add(g)
     return out
 
 
