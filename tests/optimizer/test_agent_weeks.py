@@ -91,8 +91,8 @@ def test_the_week_model_pays_exactly_the_contracted_minimum_when_nothing_else_is
 
 
 def test_the_greedy_start_gives_each_agent_its_composition():
-    # 3 agents, 24 h minimum, a plan of 9 long and 3 short shifts on different days: composed, every agent ends at
-    # 26.5 h; spread by fewest shifts first, one agent can end with three long shifts (22.5 h, short).
+    # 3 agents, 24 h minimum, a plan of 9 long and 3 short shifts: each agent's composition (3 x 7.5 h + 4 h) is
+    # what the greedy start gives them, every agent at 26.5 h.
     sc = _minimum_scenario(3)
     limits = group_limits(sc, generate_agents(sc))
     m = ShiftModel(sc, flat_requirement(sc, {"phone": 0.0}), limits)
