@@ -11,7 +11,8 @@ shift covering, breaks afterwards) on the same week, timed the same way.
 
 Usage: .venv/bin/python benchmarks/schedule_scale.py [--effort UNITS] [--case synthetic|example-1000|example-4weeks]
        [--no-verify]
-Prints a table and ends with one JSON line.
+Prints a table and ends with one JSON line. The example cases also print CPU seconds (the process and its
+simulation workers, in total and per stage) and the load average, and log each stage to stderr as it starts.
 """
 
 from __future__ import annotations
