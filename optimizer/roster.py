@@ -8,9 +8,11 @@ counts hold, except that a shift nobody can take is allowed but costs a lot and 
 terms): contracted minimum hours, two consecutive days off, no agent working both weekend days when others can
 (fair weekend rotation), one start band through the week, the agent's preferred start times.
 
-The solve starts from the greedy roster (optimizer.roster_repair), which is kept when CP-SAT finds nothing in its
-time; shifts left unassigned and agents left below their minimum are then repaired there, and the whole roster is
-completed across groups (optimizer.roster_complete: swaps, re-timed shifts, shifts filled up to the minimums).
+The solve starts from the greedy roster (optimizer.roster_repair; each agent given their composition of the plan's
+paid lengths first when the plan carries no more than the padded contracted minimum, optimizer.agent_weeks), which
+is kept when CP-SAT finds nothing in its time; shifts left unassigned and agents left below their minimum are then
+repaired there, and the whole roster is completed across groups (optimizer.roster_complete: swaps, re-timed
+shifts, shifts filled up to the minimums).
 Contracted minimums are pro-rated for time off (optimizer.minimum_hours) and every miss left is explained.
 """
 
@@ -216,7 +218,8 @@ def _compositions(scenario: Scenario, crew: list[Agent], shifts_of: dict[ShiftTy
     the crew's padded contracted minimum (shift selection then composed the agents' weeks): the greedy start
     gives them first. None when the plan has hours to spare (the pad leaves room to share them out)."""
     weeks = -(-scenario.days // WEEK_DAYS)
-    if sum(paid[k] * len(p) for k, p in shifts_of.items()) >= sum(a.min_hours * 60 for a in crew) * MIN_HOURS_PAD * weeks:
+    planned = sum(paid[k] * len(p) for k, p in shifts_of.items())
+    if planned >= sum(a.min_hours * 60 for a in crew) * MIN_HOURS_PAD * weeks:
         return None
     lengths = Counter((k.day // WEEK_DAYS, paid[k]) for k, p in shifts_of.items() for _ in p)
     return agent_compositions([(int(round(a.min_hours * 60)), max_paid_minutes(a)) for a in crew], lengths,

@@ -4,7 +4,9 @@ Shifts end by midnight (latest_end <= 24:00), so the days interact only through 
 paid hours per group). The week's LP relaxation (HiGHS, about a second) shares those limits out over the days;
 each day is then solved with CP-SAT (optimizer.shift_model), first over the templates near those the LP uses,
 from its LP solution rounded (or, in a verification round, from the previous plan, with every moved shift
-penalised), each start repaired greedily until no requirement is short (optimizer.shift_starts).
+penalised), each start repaired greedily until no requirement is short (optimizer.shift_starts). Where a
+large group's contracted minimum decides its hours, the week's model states its agents' weeks and the days get
+their paid lengths as targets (optimizer.agent_weeks).
 """
 
 from __future__ import annotations
