@@ -28,7 +28,7 @@ from ortools.sat.python import cp_model
 from scenarios import Agent, InputError, Problem, Roster, Scenario, Shift
 
 from .continuity import boundary_rules
-from .agent_weeks import agent_compositions
+from .agent_weeks import agent_compositions, blocks
 from .agents import MIN_HOURS_PAD
 from .horizon import WEEK_DAYS, limit_per_week
 from .minimum_hours import MinimumCheck, minimum_checks, prorated
@@ -67,7 +67,7 @@ def build_roster(scenario: Scenario, planned: list[PlannedShift], agents: list[A
                  budget: Budget = Budget()) -> RosterOutcome:
     """Assign planned shifts to agents, group by group (agents of one group only take that group's shifts; a
     shift none of them can take goes to a group holding all its skills). `budget.effort` (CP-SAT deterministic
-    time) is shared by the groups in proportion to their shifts; groups are solved side by side on
+    time per week of the horizon) is shared by the groups in proportion to their shifts; groups are solved side by side on
     `budget.workers` threads, one CP-SAT worker each, so the roster does not depend on the machine or its load. A
     group whose solve finds nothing in its share keeps the greedy roster (every hard rule holds there too). The
     groups' rosters are then completed across groups (optimizer.roster_complete), which may re-time or add
@@ -87,7 +87,9 @@ def build_roster(scenario: Scenario, planned: list[PlannedShift], agents: list[A
     def solve_group(g: str):
         own = [p for p in planned if p.group == g]
         crew = [a for a in agents if a.skill_group == g]
-        return _roster_group(scenario, own, crew, budget, budget.effort * len(own) / total, deadline)
+        # the effort is per week of the horizon, shared by the groups in proportion to their shifts
+        effort = budget.effort * len(blocks(scenario.days)) * len(own) / total
+        return _roster_group(scenario, own, crew, budget, effort, deadline)
 
     with ThreadPoolExecutor(max_workers=max(1, budget.workers)) as pool:
         done_by_group = dict(zip(groups, pool.map(solve_group, groups)))

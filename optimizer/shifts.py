@@ -22,7 +22,7 @@ import pandas as pd
 
 from scenarios import Scenario
 
-from .agent_weeks import day_length_targets
+from .agent_weeks import blocks, day_length_targets
 from .agents import MIN_HOURS_PAD
 from .linear import LpSolution, lp_relaxation
 from .plan import GroupLimits, GroupShift, ShiftPlan
@@ -52,7 +52,8 @@ def select_shifts(scenario: Scenario, requirement: pd.DataFrame, limits: dict[st
                   previous: ShiftPlan | None = None) -> ShiftPlan:
     """Choose the week's shifts, lunches and breaks for `requirement` (ds, channel, agents: available agents).
 
-    Each day gets an equal share of `budget.effort` (CP-SAT deterministic time) and is solved twice at most, on
+    Each day gets an equal share of `budget.effort` (CP-SAT deterministic time per week of the horizon) and is
+    solved twice at most, on
     one CP-SAT worker: first over the templates near those the week's LP uses (`_near_templates`: a few hundred
     variables, solved to optimality in about a second, within a fraction of a percent of the full optimum in our
     measurements); only when that small model is not solved to optimality is the day solved again over all its
@@ -75,7 +76,8 @@ def select_shifts(scenario: Scenario, requirement: pd.DataFrame, limits: dict[st
     targets = _length_targets(week, lp)
     anchor = previous.counts() if previous is not None else None
     days = [d for d in range(scenario.days) if any(t.day == d for g in week.groups for t in week.offered[g])]
-    share = budget.effort / max(len(days), 1)
+    # the effort is per week of the horizon: a day of a 4-week horizon gets what a day of one week does
+    share = budget.effort * len(blocks(scenario.days)) / max(len(days), 1)
 
     def solve_day(day: int) -> DayResult:
         return _solve_day(week, requirement, lp, day, anchor, share, deadline, targets)
