@@ -131,7 +131,7 @@ class StageClock:
         if message:
             stage = re.sub(r"^round \d+: ", "", message)
             stage = " ".join(re.sub(r"\(.*\)|[\d,.]+", "", stage).split(":")[0].split()) or self.stage
-            if stage != self.stage or not message.endswith("replications"):
+            if stage != self.stage:
                 print(f"[{now - self.t0:7.1f} s wall, {cpu - self.cpu0:7.1f} s cpu] {message}", file=sys.stderr,
                       flush=True)
             self.stage = stage
