@@ -11,14 +11,18 @@ shift covering, breaks afterwards) on the same week, timed the same way.
 
 Usage: .venv/bin/python benchmarks/schedule_scale.py [--effort UNITS] [--case synthetic|example-1000|example-4weeks]
        [--no-verify]
-Prints a table and ends with one JSON line.
+Prints a table and ends with one JSON line. The example cases also print CPU seconds (the process and its
+simulation workers, in total and per stage) and the load average, and log each stage to stderr as it starts.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
+import os
 import re
+import resource
 import sys
 import time
 from collections import defaultdict
@@ -109,22 +113,48 @@ def run(method: str, sc, effort: float) -> dict:
 
 class StageClock:
     """A schedule progress callback that adds the seconds between two messages to the stage the first one names
-    ("round 3: simulating 40 replications" -> "simulating"; numbers and the round dropped)."""
+    ("round 3: simulating 40 replications" -> "simulating"; numbers and the round dropped), in wall-clock time and
+    in CPU time (this process and its live child processes, the simulation pool's: what a quiet machine would
+    take); each new message is logged to stderr with both, so a run stopped early still says where time went."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
-        self.stage, self.since = "start", time.perf_counter()
+        self.cpu: dict[str, float] = defaultdict(float)
+        self.stage, self.since, self.cpu_since = "start", time.perf_counter(), cpu_now()
+        self.t0, self.cpu0 = self.since, self.cpu_since
 
     def __call__(self, fraction: float, message: str = "") -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), cpu_now()
         self.seconds[self.stage] += now - self.since
-        self.since = now
+        self.cpu[self.stage] += cpu - self.cpu_since
+        self.since, self.cpu_since = now, cpu
         if message:
             stage = re.sub(r"^round \d+: ", "", message)
-            self.stage = " ".join(re.sub(r"\(.*\)|[\d,.]+", "", stage).split(":")[0].split()) or self.stage
+            stage = " ".join(re.sub(r"\(.*\)|[\d,.]+", "", stage).split(":")[0].split()) or self.stage
+            if stage != self.stage:
+                print(f"[{now - self.t0:7.1f} s wall, {cpu - self.cpu0:7.1f} s cpu] {message}", file=sys.stderr,
+                      flush=True)
+            self.stage = stage
 
     def table(self) -> dict[str, float]:
         return {k: round(v, 1) for k, v in sorted(self.seconds.items(), key=lambda kv: -kv[1]) if v >= 0.05}
+
+    def cpu_table(self) -> dict[str, float]:
+        return {k: round(v, 1) for k, v in sorted(self.cpu.items(), key=lambda kv: -kv[1]) if v >= 0.05}
+
+
+def cpu_now() -> float:
+    """CPU seconds (user + system) of this process and its live child processes (Linux /proc; the process alone
+    elsewhere)."""
+    total = time.process_time()
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for child in multiprocessing.active_children():
+        try:
+            fields = Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
 
 
 def example_case(case: str, effort: float, verify: bool) -> dict:
@@ -136,6 +166,7 @@ def example_case(case: str, effort: float, verify: bool) -> dict:
         sc = load_scenario(EXAMPLES_DIR / "insurance_4weeks.yaml")
     clock = StageClock()
     t0 = time.perf_counter()
+    load0 = os.getloadavg()[0]
     res = schedule(sc, effort=effort, verify=verify, progress=clock, max_agents=50_000)
     clock(1.0)
     k = res.kpis
@@ -145,8 +176,19 @@ def example_case(case: str, effort: float, verify: bool) -> dict:
             "gap_to_bound": round(k.paid_hours / k.paid_hours_lower_bound - 1, 4) if k.paid_hours_lower_bound else None,
             "rounds": len(res.rounds), "certified": None if cert is None else cert.meets_targets,
             "intervals_meeting_target": {c: v.intervals_meeting_target for c, v in k.channels.items()},
-            "wall_limited": [w for w in res.warnings if "wall-clock" in w],
-            "seconds_total": round(time.perf_counter() - t0, 1), "seconds_by_stage": clock.table()}
+            "wall_limited": [w for w in res.warnings if "stopped" in w and "wall-clock" in w],
+            "seconds_total": round(time.perf_counter() - t0, 1), "cpu_seconds": cpu_seconds(),
+            "load_average": [round(load0, 1), round(os.getloadavg()[0], 1)], "seconds_by_stage": clock.table(),
+            "cpu_seconds_by_stage": clock.cpu_table()}
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds (user + system) of this process and of its finished child processes (the simulation pool's,
+    counted once the pool has closed): on a loaded machine, what the run would take on a quiet one."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"process": round(own.ru_utime + own.ru_stime, 1),
+            "children": round(children.ru_utime + children.ru_stime, 1)}
 
 
 def main() -> None:

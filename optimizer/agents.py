@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from scenarios import Agent, Scenario
 
+from .agent_weeks import contracts_of
 from .minimum_hours import prorated
 from .horizon import weekly_caps
 from .plan import GroupLimits
@@ -44,6 +45,8 @@ def group_limits(scenario: Scenario, agents: list[Agent]) -> dict[str, GroupLimi
             max_paid_min=int(sum(a.max_hours for a in own) * 60 * weeks),
             # A little above the contracted sum: shift lengths are discrete, so the hours must be shareable.
             min_paid_min=int(sum(prorated(a, scenario).min_hours for a in own) * 60 * MIN_HOURS_PAD * weeks),
+            contracts=contracts_of([(int(round(prorated(a, scenario).min_hours * 60)), int(round(a.max_hours * 60)))
+                                    for a in own]),
         )
     return with_catalogue(scenario, agents, out)     # what the hard catalogue rules let the agents take
 

@@ -113,8 +113,9 @@ class Locked:
         for g, lim in limits.items():
             n = sum(1 for s in self.shifts if s.skill_group == g)
             if n:
+                # the locked agents' weeks are partly worked already: the group's totals only (no contracts)
                 out[g] = dataclasses.replace(lim, max_shifts=max(0, lim.max_shifts - n),
-                                             min_shifts=max(0, lim.min_shifts - n))
+                                             min_shifts=max(0, lim.min_shifts - n), contracts=())
         return out
 
     def plus(self, roster: Roster) -> Roster:

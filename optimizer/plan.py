@@ -17,8 +17,9 @@ from .templates import ShiftType, Template
 
 @dataclass
 class GroupLimits:
-    """What a skill group's agents can work in the week: agents free on each day, shifts, paid minutes, and the
-    caps the rule catalogue implies (optimizer.catalogue_limits)."""
+    """What a skill group's agents can work in the week: agents free on each day, shifts, paid minutes, the caps
+    the rule catalogue implies (optimizer.catalogue_limits) and `contracts`: the agents' weekly contracts
+    (optimizer.agent_weeks.Contract; empty: the group's totals only)."""
 
     agents_per_day: list[int]
     max_shifts: int
@@ -26,6 +27,7 @@ class GroupLimits:
     max_paid_min: int
     min_paid_min: int
     caps: tuple[ShiftCap, ...] = ()
+    contracts: tuple = ()
 
 
 @dataclass(frozen=True)

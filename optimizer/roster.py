@@ -8,16 +8,18 @@ counts hold, except that a shift nobody can take is allowed but costs a lot and 
 terms): contracted minimum hours, two consecutive days off, no agent working both weekend days when others can
 (fair weekend rotation), one start band through the week, the agent's preferred start times.
 
-The solve starts from the greedy roster (optimizer.roster_repair), which is kept when CP-SAT finds nothing in its
-time; shifts left unassigned and agents left below their minimum are then repaired there, and the whole roster is
-completed across groups (optimizer.roster_complete: swaps, re-timed shifts, shifts filled up to the minimums).
+The solve starts from the greedy roster (optimizer.roster_repair; each agent given their composition of the plan's
+paid lengths first when the plan carries no more than the padded contracted minimum, optimizer.agent_weeks), which
+is kept when CP-SAT finds nothing in its time; shifts left unassigned and agents left below their minimum are then
+repaired there, and the whole roster is completed across groups (optimizer.roster_complete: swaps, re-timed
+shifts, shifts filled up to the minimums).
 Contracted minimums are pro-rated for time off (optimizer.minimum_hours) and every miss left is explained.
 """
 
 from __future__ import annotations
 
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -26,7 +28,9 @@ from ortools.sat.python import cp_model
 from scenarios import Agent, InputError, Problem, Roster, Scenario, Shift
 
 from .continuity import boundary_rules
-from .horizon import limit_per_week
+from .agent_weeks import agent_compositions, blocks
+from .agents import MIN_HOURS_PAD
+from .horizon import WEEK_DAYS, limit_per_week
 from .minimum_hours import MinimumCheck, minimum_checks, prorated
 from .plan import PlannedShift, to_shift
 from .roster_complete import complete_roster
@@ -63,7 +67,7 @@ def build_roster(scenario: Scenario, planned: list[PlannedShift], agents: list[A
                  budget: Budget = Budget()) -> RosterOutcome:
     """Assign planned shifts to agents, group by group (agents of one group only take that group's shifts; a
     shift none of them can take goes to a group holding all its skills). `budget.effort` (CP-SAT deterministic
-    time) is shared by the groups in proportion to their shifts; groups are solved side by side on
+    time per week of the horizon) is shared by the groups in proportion to their shifts; groups are solved side by side on
     `budget.workers` threads, one CP-SAT worker each, so the roster does not depend on the machine or its load. A
     group whose solve finds nothing in its share keeps the greedy roster (every hard rule holds there too). The
     groups' rosters are then completed across groups (optimizer.roster_complete), which may re-time or add
@@ -83,7 +87,9 @@ def build_roster(scenario: Scenario, planned: list[PlannedShift], agents: list[A
     def solve_group(g: str):
         own = [p for p in planned if p.group == g]
         crew = [a for a in agents if a.skill_group == g]
-        return _roster_group(scenario, own, crew, budget, budget.effort * len(own) / total, deadline)
+        # the effort is per week of the horizon, shared by the groups in proportion to their shifts
+        effort = budget.effort * len(blocks(scenario.days)) * len(own) / total
+        return _roster_group(scenario, own, crew, budget, effort, deadline)
 
     with ThreadPoolExecutor(max_workers=max(1, budget.workers)) as pool:
         done_by_group = dict(zip(groups, pool.map(solve_group, groups)))
@@ -170,7 +176,7 @@ def _roster_group(scenario: Scenario, planned: list[PlannedShift], crew: list[Ag
     shifts_of = rm.shifts_of
     types = sorted(shifts_of)
     paid = {k: shifts_of[k][0].template.paid_min for k in types}
-    greedy = greedy_roster(crew, shifts_of, rules, scenario.start)
+    greedy = greedy_roster(crew, shifts_of, rules, scenario.start, _compositions(scenario, crew, shifts_of, paid))
     # The greedy roster sets the assignments only; the penalty terms follow from them.
     hint = {var: int(key in greedy) for key, var in rm.y.items()}
     run = run_from_partial_hint(rm.model, hint, effort, deadline)
@@ -206,6 +212,20 @@ def _roster_group(scenario: Scenario, planned: list[PlannedShift], crew: list[Ag
                 shifts.append(to_shift(crew[a].id, p, rules.paid_lunch))
         missed += pool
     return shifts, missed, name, warnings
+
+
+def _compositions(scenario: Scenario, crew: list[Agent], shifts_of: dict[ShiftType, list[PlannedShift]],
+                  paid: dict[ShiftType, int]) -> list[Counter] | None:
+    """Each agent's composition of the plan's shifts (optimizer.agent_weeks) when the plan carries no more than
+    the crew's padded contracted minimum (shift selection then composed the agents' weeks): the greedy start
+    gives them first. None when the plan has hours to spare (the pad leaves room to share them out)."""
+    weeks = -(-scenario.days // WEEK_DAYS)
+    planned = sum(paid[k] * len(p) for k, p in shifts_of.items())
+    if planned >= sum(a.min_hours * 60 for a in crew) * MIN_HOURS_PAD * weeks:
+        return None
+    lengths = Counter((k.day // WEEK_DAYS, paid[k]) for k, p in shifts_of.items() for _ in p)
+    return agent_compositions([(int(round(a.min_hours * 60)), max_paid_minutes(a)) for a in crew], lengths,
+                              scenario.shift_rules.max_shifts_per_week, scenario.days)
 
 
 def _contradictions(scenario: Scenario, planned: list[PlannedShift], crew: list[Agent], rm: RosterModel

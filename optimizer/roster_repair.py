@@ -12,13 +12,14 @@ A week is a dict day -> ShiftType; paid minutes come from a dict ShiftType -> mi
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
 from scenarios import Agent, Scenario, Shift
 from scenarios.model import ShiftRules
 
+from .horizon import WEEK_DAYS
 from .plan import PlannedShift, to_shift
 from .roster_rules import band, has_two_days_off, is_legal, shift_type
 from .templates import ShiftType
@@ -28,11 +29,12 @@ C = TypeVar("C")
 
 
 def greedy_roster(crew: list[Agent], shifts_of: Mapping[ShiftType, list[PlannedShift]], rules: ShiftRules,
-                  week_start: dt.date) -> set[tuple[int, ShiftType]]:
+                  week_start: dt.date, wants: Sequence[Counter] | None = None) -> set[tuple[int, ShiftType]]:
     """Each day's shifts (busiest day first, early starts first) go to the agent who can legally take them,
-    preferring an agent still below the contracted minimum, one not working the other weekend day, one whose days
-    off stay together, one with fewer shifts so far, one already in that start band. Returns the chosen (agent
-    position in `crew`, shift type) pairs."""
+    preferring an agent whose composition still wants a shift of that paid length that week (`wants`, per agent
+    a Counter of (week index, paid minutes), optimizer.agent_weeks), then one still below the contracted minimum,
+    one not working the other weekend day, one whose days off stay together, one with fewer shifts so far, one
+    already in that start band. Returns the chosen (agent position in `crew`, shift type) pairs."""
     types = sorted(shifts_of)
     earliest = min(k.start_min for k in types)
     paid = {k: shifts_of[k][0].template.paid_min for k in types}
@@ -49,28 +51,28 @@ def greedy_roster(crew: list[Agent], shifts_of: Mapping[ShiftType, list[PlannedS
     for day in sorted(per_day, key=lambda d: -per_day[d]):
         for k in sorted((k for k in types if k.day == day), key=lambda k: (k.start_min, -k.length_min)):
             here = band(k.start_min, earliest)
+            want = (day // WEEK_DAYS, paid[k])
+            partner = day + 1 if day in saturdays else day - 1
             for _ in range(len(shifts_of[k])):
-                best = None
-                for a, agent in enumerate(crew):
-                    days = taken[a]
-                    if not is_legal(agent, [*days.values(), k], paid, rules, n_days, finished=False):
-                        continue
-                    partner = day + 1 if day in saturdays else day - 1
-                    score = (load_min[a] >= agent.min_hours * 60,                  # below the minimum first
-                             day in weekend and partner in days,                   # both weekend days
-                             not has_two_days_off([*days, day], n_days),
-                             len(days),
-                             0 if here in bands[a] or not bands[a] else 1,
-                             load_min[a])
-                    if best is None or score < best[0]:
-                        best = (score, a)
-                if best is None:
+                # the best-scored agent who can legally take the shift: score everyone, then check the rules in
+                # score order (the rules cost far more than the score)
+                scored = sorted(((not (wants and wants[a][want] > 0),
+                                  load_min[a] >= agent.min_hours * 60,                 # below the minimum first
+                                  day in weekend and partner in taken[a],              # both weekend days
+                                  not has_two_days_off([*taken[a], day], n_days),
+                                  len(taken[a]),
+                                  0 if here in bands[a] or not bands[a] else 1,
+                                  load_min[a]), a) for a, agent in enumerate(crew) if day not in taken[a])
+                a = next((a for _, a in scored
+                          if is_legal(crew[a], [*taken[a].values(), k], paid, rules, n_days, finished=False)), None)
+                if a is None:
                     continue
-                a = best[1]
                 chosen.add((a, k))
                 taken[a][day] = k
                 load_min[a] += paid[k]
                 bands[a].add(here)
+                if wants and wants[a][want] > 0:
+                    wants[a][want] -= 1
     return chosen
 
 

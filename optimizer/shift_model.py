@@ -15,6 +15,10 @@ penalty terms (the style of OR-Tools' shift_scheduling_sat example):
 - cover_pooled_requirements: for every pooled subset S of channels, the on-duty minutes of the skill groups that
   hold a skill in S cover the summed requirement of S (Hall's condition, optimizer.pooling); a shortfall is
   allowed but costs SHORT_WEIGHT per minute, so an impossible target still gives the best plan and its gaps.
+- compose_agent_weeks (the week's model, groups whose contracted minimum decides their hours): the shifts are
+  shareable into agent weeks meeting each contract (optimizer.agent_weeks), instead of the padded minimum.
+- meet_length_targets (a day's model): at least the day's share of those weeks' shifts of each paid length
+  (soft, MIN_HOURS_WEIGHT per paid minute missing).
 - penalise_idle: on-duty minutes above the all-channel requirement cost a little (idle time).
 - stay_near: in a re-solve, every shift more or fewer than the previous plan's costs STAY_WEIGHT.
 
@@ -23,8 +27,8 @@ The rows are kept (optimizer.linear) for the model's LP relaxation.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Mapping
 
 import numpy as np
 import pandas as pd
@@ -32,6 +36,7 @@ from ortools.sat.python import cp_model
 
 from scenarios import Scenario
 
+from .agent_weeks import WeekComposition, blocks, compositions
 from .catalogue_limits import state_caps
 from .linear import LinearModel
 from .plan import BreakSlot, GroupLimits, GroupShift, LunchSlot, PlannedShift, ShiftPlan, SubsetInterval
@@ -62,11 +67,16 @@ class ShiftModel:
 
     templates: per group, the templates offered (default: all of the scenario's); intervals: the intervals whose
     coverage counts (default: the week); anchor: a previous plan's counts (ShiftPlan.counts) to stay near.
+    agent_weeks: the groups (with contracts) whose agents' weeks are stated (compose_agent_weeks; the whole
+    horizon's model); length_targets: (group, paid minutes, day) -> shifts of that paid length to select at
+    least (soft). Either replaces the group's padded minimum of paid hours.
     """
 
     def __init__(self, scenario: Scenario, requirement: pd.DataFrame, limits: dict[str, GroupLimits],
                  place_breaks: bool = True, templates: dict[str, list[Template]] | None = None,
-                 intervals: range | None = None, anchor: Mapping[GroupShift, int] | None = None):
+                 intervals: range | None = None, anchor: Mapping[GroupShift, int] | None = None, *,
+                 agent_weeks: Collection[str] = (),
+                 length_targets: Mapping[tuple[str, int, int], int] | None = None):
         self.scenario = scenario
         self.model = LinearModel()
         self.place_breaks = place_breaks
@@ -88,6 +98,11 @@ class ShiftModel:
         self.short: dict[SubsetInterval, cp_model.IntVar] = {}
         self.idle: dict[int, cp_model.IntVar] = {}
         self.moves: dict[GroupShift, tuple[cp_model.IntVar, int]] = {}
+        self.weeks: list[WeekComposition] = []                 # compose_agent_weeks' variables
+        self.length_short: dict[tuple[str, int, int], tuple[cp_model.IntVar, int]] = {}   # meet_length_targets'
+        # groups whose contracts replace the padded minimum of paid hours
+        self.composed = {g for g in self.groups if limits[g].contracts
+                         and (g in agent_weeks or any(key[0] == g for key in length_targets or ()))}
         self.work = 0.0             # deterministic time the last solve spent
         self.wall_stopped = False   # whether the wall-clock safety limit stopped it
         self.label: dict[GroupShift, str] = {}     # CP-SAT variable names: group and template position
@@ -97,6 +112,10 @@ class ShiftModel:
             place_lunches_and_breaks(self)
         penalties = limit_headcount(self)
         state_caps(self)     # optimizer.catalogue_limits: what the hard rule catalogue lets the agents take
+        if agent_weeks:
+            penalties += compose_agent_weeks(self, agent_weeks)
+        if length_targets:
+            penalties += meet_length_targets(self, length_targets)
         penalties += cover_pooled_requirements(self)
         penalties += penalise_idle(self)
         if anchor is not None:
@@ -220,11 +239,61 @@ def limit_headcount(m: ShiftModel) -> Penalties:
         if lim.min_shifts:
             m.model.add([(v, 1) for v, _ in every], lo=lim.min_shifts)
         m.model.add(every, hi=lim.max_paid_min)
-        if lim.min_paid_min > 0:
+        if lim.min_paid_min > 0 and g not in m.composed:
             below = m.model.int_var(0, lim.min_paid_min, f"below_min_{g}")
             m.below[g] = (below, lim.min_paid_min)
             m.model.add(every + [(below, 1)], lo=lim.min_paid_min)
             penalties.append((below, MIN_HOURS_WEIGHT))
+    return penalties
+
+
+def compose_agent_weeks(m: ShiftModel, groups: Collection[str]) -> Penalties:
+    """Per group with contracts, calendar week and contract: agents per composition (optimizer.agent_weeks) plus
+    agents on none = the contract's agents, an agent on none costing MIN_HOURS_WEIGHT x its minimum; the
+    compositions use at most the week's selected shifts of each paid length."""
+    penalties = []
+    max_per_week = m.scenario.shift_rules.max_shifts_per_week
+    for g in sorted(m.composed & set(groups)):
+        for w, block in enumerate(blocks(m.scenario.days)):
+            by_length: dict[int, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
+            for key, tpl in m.template.items():
+                if key.group == g and tpl.day in block:
+                    by_length[tpl.paid_min].append((m.var[key], -1))
+            week = WeekComposition(g, block, {}, {})
+            uses: dict[int, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
+            for c, contract in enumerate(m.limits[g].contracts):
+                if contract.min_paid_min <= 0:
+                    continue
+                mine = []
+                for n, comp in enumerate(compositions(list(by_length), min(max_per_week, len(block)), contract)):
+                    var = m.model.int_var(0, contract.agents, f"week_{g}_{w}_{c}_{n}")
+                    week.counts[(contract, comp)] = var
+                    mine.append((var, 1))
+                    for length, times in Counter(comp).items():
+                        uses[length].append((var, times))
+                none = m.model.int_var(0, contract.agents, f"no_week_{g}_{w}_{c}")
+                week.none[contract] = none
+                m.model.add(mine + [(none, 1)], lo=contract.agents, hi=contract.agents)
+                penalties.append((none, MIN_HOURS_WEIGHT * contract.min_paid_min))
+            for length, terms in uses.items():
+                m.model.add(terms + by_length[length], hi=0)
+            m.weeks.append(week)
+    return penalties
+
+
+def meet_length_targets(m: ShiftModel, targets: Mapping[tuple[str, int, int], int]) -> Penalties:
+    """Soft: at least `targets[(group, paid minutes, day)]` shifts of the group and paid length on the day (the
+    day's share of the agent weeks); each paid minute missing costs MIN_HOURS_WEIGHT."""
+    penalties = []
+    for (g, length, day), need in targets.items():
+        if g not in m.groups:
+            continue
+        terms = [(m.var[key], 1) for key, tpl in m.template.items()
+                 if key.group == g and tpl.day == day and tpl.paid_min == length]
+        short = m.model.int_var(0, need, f"short_len_{g}_{length}_{day}")
+        m.length_short[(g, length, day)] = (short, need)
+        m.model.add(terms + [(short, 1)], lo=need)
+        penalties.append((short, MIN_HOURS_WEIGHT * length))
     return penalties
 
 

@@ -176,6 +176,10 @@ def hint(m: ShiftModel, start: Start) -> None:
     for g, (var, need) in m.below.items():
         paid = sum(tpl.paid_min * start.get(key, 0) for key, tpl in m.template.items() if key.group == g)
         values.append((var, int(min(need, max(0, need - paid)))))
+    for (g, length, day), (var, need) in m.length_short.items():
+        have = sum(start.get(key, 0) for key, tpl in m.template.items()
+                   if key.group == g and tpl.day == day and tpl.paid_min == length)
+        values.append((var, max(0, need - have)))
     for key, (dev, was) in m.moves.items():
         values.append((dev, abs(start.get(key, 0) - was)))
     m.model.hint(values)

@@ -4,7 +4,9 @@ Shifts end by midnight (latest_end <= 24:00), so the days interact only through 
 paid hours per group). The week's LP relaxation (HiGHS, about a second) shares those limits out over the days;
 each day is then solved with CP-SAT (optimizer.shift_model), first over the templates near those the LP uses,
 from its LP solution rounded (or, in a verification round, from the previous plan, with every moved shift
-penalised), each start repaired greedily until no requirement is short (optimizer.shift_starts).
+penalised), each start repaired greedily until no requirement is short (optimizer.shift_starts). Where a
+large group's contracted minimum decides its hours, the week's model states its agents' weeks and the days get
+their paid lengths as targets (optimizer.agent_weeks).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import pandas as pd
 
 from scenarios import Scenario
 
+from .agent_weeks import blocks, day_length_targets
+from .agents import MIN_HOURS_PAD
 from .catalogue_limits import day_caps
 from .linear import LpSolution, lp_relaxation
 from .plan import GroupLimits, GroupShift, ShiftPlan
@@ -49,7 +53,8 @@ def select_shifts(scenario: Scenario, requirement: pd.DataFrame, limits: dict[st
                   previous: ShiftPlan | None = None) -> ShiftPlan:
     """Choose the week's shifts, lunches and breaks for `requirement` (ds, channel, agents: available agents).
 
-    Each day gets an equal share of `budget.effort` (CP-SAT deterministic time) and is solved twice at most, on
+    Each day gets an equal share of `budget.effort` (CP-SAT deterministic time per week of the horizon) and is
+    solved twice at most, on
     one CP-SAT worker: first over the templates near those the week's LP uses (`_near_templates`: a few hundred
     variables, solved to optimality in about a second, within a fraction of a percent of the full optimum in our
     measurements); only when that small model is not solved to optimality is the day solved again over all its
@@ -65,12 +70,18 @@ def select_shifts(scenario: Scenario, requirement: pd.DataFrame, limits: dict[st
     deadline = budget.deadline()
     week = ShiftModel(scenario, requirement, limits, place_breaks)
     lp = lp_relaxation(week.model)
+    bound = _minimum_bound(week, lp)
+    if bound:       # those groups' agent weeks stated instead (optimizer.agent_weeks)
+        week = ShiftModel(scenario, requirement, limits, place_breaks, agent_weeks=bound)
+        lp = lp_relaxation(week.model)
+    targets = _length_targets(week, lp)
     anchor = previous.counts() if previous is not None else None
     days = [d for d in range(scenario.days) if any(t.day == d for g in week.groups for t in week.offered[g])]
-    share = budget.effort / max(len(days), 1)
+    # the effort is per week of the horizon: a day of a 4-week horizon gets what a day of one week does
+    share = budget.effort * len(blocks(scenario.days)) / max(len(days), 1)
 
     def solve_day(day: int) -> DayResult:
-        return _solve_day(week, requirement, lp, day, anchor, share, deadline)
+        return _solve_day(week, requirement, lp, day, anchor, share, deadline, targets)
 
     results: dict[int, DayResult] = {}
     with ThreadPoolExecutor(max_workers=max(1, budget.workers)) as pool:
@@ -89,16 +100,18 @@ def select_shifts(scenario: Scenario, requirement: pd.DataFrame, limits: dict[st
 
 
 def _solve_day(week: ShiftModel, requirement: pd.DataFrame, lp: LpSolution, day: int, anchor: Mapping[GroupShift, int] | None, share: float,
-               deadline: float | None) -> DayResult:
+               deadline: float | None, targets: Mapping[tuple[str, int, int], int]) -> DayResult:
     """The day's small model, then (when that is not proven optimal) its full model, within `share` effort."""
     scenario, place_breaks = week.scenario, week.place_breaks
     per_day = scenario.intervals_per_day
     limits_today = _day_limits(week, lp, day)
+    today = {key: n for key, n in targets.items() if key[2] == day}
     intervals = range(day * per_day, (day + 1) * per_day)
     # First the templates the LP uses (and the previous plan's), with their neighbours: a small model CP-SAT
     # solves to optimality in about a second; then the day's full model, started from that plan.
     small = ShiftModel(scenario, requirement, limits_today, place_breaks,
-                       templates=_near_templates(week, lp, day, anchor), intervals=intervals, anchor=anchor)
+                       templates=_near_templates(week, lp, day, anchor), intervals=intervals, anchor=anchor,
+                       length_targets=today)
     start = previous_plan_start(small, anchor) if anchor is not None and place_breaks else lp_rounding_start(small)
     hint(small, start)
     plan = small.solve(effort=share * SMALL_SHARE, deadline=deadline)
@@ -111,7 +124,7 @@ def _solve_day(week: ShiftModel, requirement: pd.DataFrame, lp: LpSolution, day:
     if plan.status != "OPTIMAL":
         templates = {g: [t for t in week.offered[g] if t.day == day] for g in week.groups}
         full = ShiftModel(scenario, requirement, limits_today, place_breaks, templates=templates,
-                          intervals=intervals, anchor=anchor)
+                          intervals=intervals, anchor=anchor, length_targets=today)
         hint(full, previous_plan_start(full, plan.counts()))
         better = full.solve(effort=max(share - work, 0.0), deadline=deadline)
         work, wall = work + full.work, wall or full.wall_stopped
@@ -175,6 +188,32 @@ def _near_templates(week: ShiftModel, lp: LpSolution, day: int, anchor: Mapping[
     return out
 
 
+def _minimum_bound(week: ShiftModel, lp: LpSolution) -> set[str]:
+    """The groups whose agents' weeks are better stated than padded: groups with contracts whose padded minimum
+    of paid hours decides their hours in the LP relaxation (the requirement alone would give them fewer), so that
+    whether the shifts can be shared into weeks meeting each contract depends on their paid lengths, which the
+    padded total does not see; and where the pad costs more than the compositions' day targets can (one shift of
+    the longest paid length per paid length and day: a small group keeps the pad, whose slack its roster needs)."""
+    out = set()
+    for g, (_, need) in week.below.items():
+        mine = [(key, tpl) for key, tpl in week.template.items() if key.group == g]
+        paid = sum(lp.value_of(week.var[key]) * tpl.paid_min for key, tpl in mine)
+        lengths = {tpl.paid_min for _, tpl in mine}
+        rounding = len(lengths) * week.scenario.days * max(lengths, default=0)
+        if week.limits[g].contracts and paid <= need + 0.5 and need * (1 - 1 / MIN_HOURS_PAD) > rounding:
+            out.add(g)
+    return out
+
+
+def _length_targets(week: ShiftModel, lp: LpSolution) -> dict[tuple[str, int, int], int]:
+    """(group, paid minutes, day) -> shifts of that length the day selects at least: the days' shares of the
+    agent weeks of the week's LP relaxation (optimizer.agent_weeks)."""
+    shifts: dict[tuple[str, int, int], float] = defaultdict(float)
+    for key, tpl in week.template.items():
+        shifts[(key.group, tpl.paid_min, tpl.day)] += lp.value_of(week.var[key])
+    return day_length_targets(week.weeks, lp.value_of, shifts)
+
+
 def _day_limits(week: ShiftModel, lp: LpSolution, day: int) -> dict[str, GroupLimits]:
     """One day's share of each group's weekly limits, split as the week's LP relaxation splits them.
 
@@ -199,6 +238,8 @@ def _day_limits(week: ShiftModel, lp: LpSolution, day: int) -> dict[str, GroupLi
                              max_shifts=largest_remainder(dict(shifts), lim.max_shifts).get(day, 0) if shifts else 0,
                              min_shifts=0,
                              max_paid_min=largest_remainder(dict(paid), lim.max_paid_min).get(day, 0) if paid else 0,
-                             min_paid_min=int(np.floor(lim.min_paid_min * share_paid)),
-                             caps=day_caps(week, lp, g, day))    # optimizer.catalogue_limits
+                             # groups with contracts: the agent weeks' length targets instead
+                             min_paid_min=0 if g in week.composed else int(np.floor(lim.min_paid_min * share_paid)),
+                             caps=day_caps(week, lp, g, day),    # optimizer.catalogue_limits
+                             contracts=lim.contracts)
     return out

@@ -24,8 +24,9 @@ MAX_COMPLETION = 1.0
 
 @dataclass(frozen=True)
 class Budget:
-    """A solver stage's limits: `effort` in CP-SAT deterministic time for the whole stage, `wall_seconds` the outer
-    safety limit in seconds for the stage (None: no limit), `workers` threads for independent parts."""
+    """A solver stage's limits: `effort` in CP-SAT deterministic time for the whole stage per week of the horizon
+    (shift selection and the roster of a 4-week horizon get 4 x effort), `wall_seconds` the outer safety limit in
+    seconds for the stage (None: no limit), `workers` threads for independent parts."""
 
     effort: float = 15.0
     wall_seconds: float | None = None

@@ -54,8 +54,9 @@ def schedule_cmd(
                                     help="Also report paid hours against risk (50%, 75%, 90%, 95%): the hedged "
                                          "requirement's shift selection at each, without simulation."),
     effort: float = typer.Option(15.0, "--effort", min=0.0, max=100000.0,
-                                 help="Solver budget per stage (shift selection, then the roster) in CP-SAT "
-                                      "deterministic time, about a second of one core each: the same inputs give "
+                                 help="Solver budget per stage (shift selection, then the roster) and per week of "
+                                      "the horizon in CP-SAT deterministic time, about a second of one core each: "
+                                      "the same inputs give "
                                       "the same roster on any machine."),
     time_limit: float = typer.Option(300.0, "--time-limit", min=0.1, max=86400.0,
                                      help="Wall-clock safety limit per solver stage, in seconds; the run says when "
