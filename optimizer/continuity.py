@@ -52,7 +52,7 @@ class Before:
 
 def before_of(agent: Agent) -> Before | None:
     """The agent's work before the horizon, or None when nothing came before."""
-    return getattr(agent, "before", None)
+    return agent.before
 
 
 def history(scenario: Scenario, previous: Roster) -> dict[str, Before]:

@@ -36,7 +36,7 @@ class AgentRules:
 
 
 def rules_of(agent: Agent) -> AgentRules | None:
-    return getattr(agent, "catalogue", None)
+    return agent.catalogue
 
 
 def bind_rules(scenario: Scenario, agents: list[Agent]) -> list[Agent]:

@@ -50,6 +50,11 @@ class Agent:
     unavailable: list[tuple[int, int, int]] = field(default_factory=list)  # (day, start_min, end_min)
     preferred_start: tuple[int, int] | None = None
     time_off: list[tuple[int, int, int]] = field(default_factory=list)    # (day, start_min, end_min)
+    # attached by the optimizer on its own copies: the work before the horizon (optimizer.continuity.Before) and
+    # the rule catalogue the agent is under (optimizer.rule_catalogue.AgentRules); typed there, since scenarios
+    # cannot import the optimizer
+    before: object | None = field(default=None, compare=False, repr=False)
+    catalogue: object | None = field(default=None, compare=False, repr=False)
 
     def can_work(self, day: int, start_min: int, end_min: int) -> bool:
         """False when the shift overlaps any of the agent's unavailable times."""
