@@ -11,6 +11,7 @@ out byte for byte as it went in.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -148,7 +149,8 @@ class Locked:
         if dropped:
             warnings.append(f"{len(dropped)} scheduled shift(s) of locked agents were taken out again because, "
                             f"with the locked shifts, they broke a labour rule: "
-                            + ", ".join(f"{s.agent} day {int(s.start_s // 86400) + 1}" for s in dropped[:5]))
+                            + ", ".join(f"{s.agent} {scenario.start + dt.timedelta(seconds=s.start_s):%a %Y-%m-%d %H:%M}"
+                                        for s in dropped[:5]))
         locked_rules = roster_rule_breaks(scenario, Roster(scenario.start, list(self.shifts)), agents)
         if locked_rules:
             warnings.append("the locked shifts themselves break labour rules (kept as locked): "

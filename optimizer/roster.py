@@ -107,7 +107,7 @@ def build_roster(scenario: Scenario, planned: list[PlannedShift], agents: list[A
                                 f"{p.group} -> {s.skill_group}" for p, s in moved[:5]))
     done = complete_roster(scenario, shifts, unassigned, agents)
     roster = Roster(scenario.start, done.shifts)
-    warnings += done.notes()
+    warnings += done.notes(scenario.start)
     checks = minimum_checks(scenario, roster, contracts)
     warnings += [c.describe() for c in checks if not c.met]
     credited = [c for c in checks if c.time_off_hours]

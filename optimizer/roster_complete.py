@@ -17,6 +17,7 @@ assigned (planning.schedule re-certifies a roster whose shifts differ from the p
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -85,8 +86,8 @@ class Completion:
     lengthened: int = 0
     added: int = 0
 
-    def notes(self) -> list[str]:
-        """Plain statements of what the completion changed."""
+    def notes(self, start: dt.datetime) -> list[str]:
+        """Plain statements of what the completion changed; days named by their date from the horizon's `start`."""
         out = []
         if self.swapped:
             out.append(f"{self.swapped} planned shift(s) went to an agent after one of their shifts moved to "
@@ -94,7 +95,8 @@ class Completion:
         if self.retimed:
             out.append(f"{len(self.retimed)} planned shift(s) no agent could take at their planned times were "
                        "moved to the nearest times an agent could take: " + ", ".join(
-                           f"{p.group} day {p.template.day + 1} {_clock(p.template.start_min)} "
+                           f"{p.group} {start + dt.timedelta(days=p.template.day):%a %Y-%m-%d} "
+                           f"{_clock(p.template.start_min)} "
                            f"{p.template.length_min / 60:g} h -> {s.agent} {_clock(shift_type(s).start_min)} "
                            f"{shift_type(s).length_min / 60:g} h" for p, s in self.retimed[:5]))
         if self.lengthened or self.added:
