@@ -12,9 +12,11 @@ left out (Tukey's bisquare): one low week before the target no longer drags the 
 from `decays` on the last `tune_weeks` weeks of the history (each forecast from the weeks before it). With at least
 `long_weeks` week levels the coming level is an equal-weight combination of that short-memory level and the
 bisquare-weighted mean of every week level in the window (decay 1): week levels wander by about 4% from week to
-week on a bank's series, and choosing the memory from a few weeks' errors follows that noise; half of the long mean
-halves the selection's damage while a real shift still moves the forecast by half at once. Combining rather than
-choosing is what Taylor's call-center comparisons and Bates & Granger recommend.
+week on a bank's series, and choosing the memory from a few weeks' errors follows that noise; with half of the long
+mean a sustained shift still moves the forecast at least half way at once (fully once most recent weeks show it:
+the bisquare weights then leave the old weeks out). Combining rather than choosing follows Bates & Granger and
+Taylor's call-center comparisons. Under `long_weeks` levels (a month of a fast-changing series) only the short
+memory is used.
 
 Intraday profile: each weekday's share of the day per interval, an exponentially weighted mean over all normal
 days of that weekday (weight `profile_decay ** age in weeks`), lightly smoothed across neighbouring intervals when
