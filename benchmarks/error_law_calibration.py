@@ -11,7 +11,9 @@ against forecast, which the plan at a risk must cover). Then, over the validatio
 of plan_vs_actual) and over the test weeks: the standardized z's spread (1 when the sd is right), its mean (0
 when the bias is right), the share of weeks whose largest z exceeded the law's 90% quantile of it (0.10 when
 calibrated), and the law's quantiles of the week's largest day factor (the volume a plan at that risk must cover
-on its busiest day), which bound the paid hours planning against plausible weeks needs.
+on its busiest day), which bound the paid hours planning against plausible weeks needs; also the mean of the
+law's day sd, the rms of the realized log day factors (the forecast's own day-total error) and the mean 90%
+quantile of the busiest day factor, the figures a better day-total forecast should lower.
 
 Run: PYTHONPATH=$PWD .venv/bin/python benchmarks/error_law_calibration.py [--first 2003-06-16] [--test-weeks 4]
 (about 15 s a week: the forecast and the law's backtest). Prints a table and a final JSON line.
@@ -98,7 +100,9 @@ def main() -> None:
         s = out[name]
         print(f"{name} ({s['weeks']} weeks): standardized z sd {s['z_sd']:.3f} (1 if calibrated), mean "
               f"{s['z_mean']:+.3f} (0); largest day above the law's 90% quantile in {s['max_above_q90']:.0%} of weeks "
-              f"(10%); week mean above its 90% quantile in {s['mean_above_q90']:.0%} (10%)")
+              f"(10%); week mean above its 90% quantile in {s['mean_above_q90']:.0%} (10%); the law's day sd "
+              f"{s['law_day_sd_mean']:.2%} on average, realized log day factors {s['z_rms']:.2%} rms; the law's 90% "
+              f"quantile of the busiest day x{s['max_day_factor_q90_mean']:.3f} on average")
     print(json.dumps(out))
 
 
@@ -115,7 +119,10 @@ def full_weeks(scenario, counts) -> list[dt.date]:
 
 def summary(rows: list[dict]) -> dict:
     standardized = np.concatenate([(np.array(r["z"]) - r["bias"]) / r["day_sd"] for r in rows])
+    z = np.concatenate([r["z"] for r in rows])
     return {"weeks": len(rows), "z_sd": float(standardized.std()), "z_mean": float(standardized.mean()),
+            "law_day_sd_mean": float(np.mean([r["day_sd"] for r in rows])), "z_rms": float(np.sqrt(np.mean(z ** 2))),
+            "max_day_factor_q90_mean": float(np.mean([r["max_day_factor"]["0.9"] for r in rows])),
             "max_above_q90": float(np.mean([r["pit_max"] > 0.9 for r in rows])),
             "mean_above_q90": float(np.mean([r["pit_mean"] > 0.9 for r in rows]))}
 

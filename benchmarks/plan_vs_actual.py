@@ -10,8 +10,9 @@ state it). Days without data are listed as holidays (the forecast needs no gap f
 each of its five open days, so the week of 13 Oct (no data on 14 Oct) is not one.
 
 Run: .venv/bin/python benchmarks/plan_vs_actual.py [--weeks 4] [--risk 0.9 0.95] [--effort 2] [--seed 1]
-     [--certify-replications 100] [--methods ccplan] (`--methods`: the default run's methods; the baseline and
-     hindsight do not depend on the risk, so a rerun of ccplan alone can reuse them)
+     [--certify-replications 100] [--methods ccplan] [--hindsight-hours H1 H2 H3 H4] (`--methods`: the default
+     run's methods; the baseline and hindsight do not depend on the risk nor the forecast, so a rerun of ccplan
+     alone can reuse them: `--hindsight-hours` gives the hindsight rosters' paid hours for the ratio column)
 Prints a table (per week and method: claimed and actual share of open intervals meeting targets, paid hours,
 their ratio to the hindsight roster's, WAPE) and a final JSON line: per setting (the default plan, then each
 --risk) the worst actual share, the mean |claimed - actual| in pp, and the paid hours ratio to hindsight per week.
@@ -96,7 +97,11 @@ def main() -> None:
                         help="replications of the certification: shared out over the 20 plausible weeks")
     parser.add_argument("--rounds", type=int, default=SETTINGS["rounds"])
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS,
-                        help="methods of the default run (without hindsight the ratio column is empty)")
+                        help="methods of the default run (without hindsight the ratio column is empty unless "
+                             "--hindsight-hours is given)")
+    parser.add_argument("--hindsight-hours", type=float, nargs="+", default=None,
+                        help="paid hours of the hindsight rosters of the weeks (from an earlier run: they do not "
+                             "depend on the forecast), for the ratio column when hindsight is not run")
     args = parser.parse_args()
     args.settings = {"certify_replications": args.certify_replications, "rounds": args.rounds}
     scenario = bank_scenario()
@@ -110,8 +115,9 @@ def main() -> None:
             runs.append((name, run(scenario, name, args, risk=risk or None, methods=("ccplan",)), ["ccplan"]))
         except InputError as exc:
             print(f"risk {risk:g} not run: {exc}", file=sys.stderr)
-    hindsight = {w.start.isoformat(): w.plans["hindsight"].paid_hours if "hindsight" in w.plans else float("nan")
-                 for w in base.weeks}
+    given = args.hindsight_hours or []
+    hindsight = {w.start.isoformat(): w.plans["hindsight"].paid_hours if "hindsight" in w.plans else
+                 (given[k] if k < len(given) else float("nan")) for k, w in enumerate(base.weeks)}
     print(f"{'week':<11} {'setting':<11} {'method':<18} {'claimed':>8} {'actual':>8} {'paid h':>9} "
           f"{'vs hind.':>8} {'WAPE':>7}")
     for k, week in enumerate(base.weeks):

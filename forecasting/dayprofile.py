@@ -9,7 +9,14 @@ day after a closure (callers who could not get through call the next day); each 
 at least `min_events` normal days of it. The coming week's level is an exponentially weighted mean of the recent
 week levels (weight `decay ** age in weeks`) in which a week far from the median of the recent ones is
 left out (Tukey's bisquare): one low week before the target no longer drags the forecast down. The decay is chosen
-from `decays` on the last `tune_weeks` weeks of the history (each forecast from the weeks before it).
+from `decays` on the last `tune_weeks` weeks of the history (each forecast from the weeks before it). With at least
+`long_weeks` week levels the coming level is an equal-weight combination of that short-memory level and the
+bisquare-weighted mean of every week level in the window (decay 1): week levels wander by about 4% from week to
+week on a bank's series, and choosing the memory from a few weeks' errors follows that noise; with half of the long
+mean a sustained shift still moves the forecast at least half way at once (fully once most recent weeks show it:
+the bisquare weights then leave the old weeks out). Combining rather than choosing follows Bates & Granger and
+Taylor's call-center comparisons. Under `long_weeks` levels (a month of a fast-changing series) only the short
+memory is used.
 
 Intraday profile: each weekday's share of the day per interval, an exponentially weighted mean over all normal
 days of that weekday (weight `profile_decay ** age in weeks`), lightly smoothed across neighbouring intervals when
@@ -85,8 +92,10 @@ class DayProfile(ForecastModel):
 
     def __init__(self, window_weeks: int = 26, decays: tuple[float, ...] = (0.3, 0.5, 0.7),
                  profile_decay: float = 0.9, smoothing: tuple[float, ...] = (0.0, 0.1, 0.2), min_events: int = 3,
-                 tune_weeks: int = 3):
+                 tune_weeks: int = 3, long_weeks: int = 8, long_share: float = 0.5):
         self.window_weeks = window_weeks
+        self.long_weeks = long_weeks
+        self.long_share = long_share
         self.decays = decays
         self.profile_decay = profile_decay
         self.smoothing = smoothing
@@ -100,7 +109,7 @@ class DayProfile(ForecastModel):
         self.decay_ = self._tune_decay(grid, flags)
         self.weekday_, self.effects_, self.coef_, self.levels_ = self._regress(grid, flags)
         self.effects_names_ = [CALENDAR_EFFECTS[j] for j in self.effects_]
-        self.level_ = robust_level(self.levels_, self.decay_)
+        self.level_ = self._level(self.levels_, self.decay_)
         self.smooth_ = self._tune_smoothing(grid)
         self.profile_ = self._profiles(grid, self.smooth_)
 
@@ -132,6 +141,14 @@ class DayProfile(ForecastModel):
         weekday = np.r_[0.0, beta[weeks:weeks + m - 1]]
         return weekday, effects, beta[weeks + m - 1:], beta[:weeks][seen]
 
+    def _level(self, levels: np.ndarray, decay: float) -> float:
+        """The coming week's log level from week levels (newest first): the short-memory level at `decay`, combined
+        with the long mean (share `long_share`) once there are `long_weeks` levels."""
+        short = robust_level(levels, decay)
+        if len(levels) < self.long_weeks or self.long_share <= 0:
+            return short
+        return (1 - self.long_share) * short + self.long_share * robust_level(levels, 1.0)
+
     def _tune_decay(self, grid: DayGrid, flags: np.ndarray) -> float:
         """The level decay whose week-ahead day totals erred least over the last `tune_weeks` weeks."""
         m = grid.days_per_week
@@ -147,7 +164,7 @@ class DayProfile(ForecastModel):
             target = np.arange(origin, origin + m)
             base = weekday[target % m] + flags[np.ix_(target, effects)] @ coef
             for d in self.decays:
-                errors[d] += float(np.nansum(np.abs(np.exp(robust_level(levels, d) + base) - daily[target])))
+                errors[d] += float(np.nansum(np.abs(np.exp(self._level(levels, d) + base) - daily[target])))
             tried += 1
         if not tried:
             return sorted(self.decays)[len(self.decays) // 2]
@@ -224,6 +241,6 @@ class DayProfile(ForecastModel):
                 continue
             weekday, effects, coef, levels = self._regress(grid, flags, origin)
             target = np.arange(origin, origin + m)
-            fc = np.exp(robust_level(levels, self.decay_) + weekday[target % m] + flags[np.ix_(target, effects)] @ coef)
+            fc = np.exp(self._level(levels, self.decay_) + weekday[target % m] + flags[np.ix_(target, effects)] @ coef)
             errors.append((fc - daily[target]) / fc)
         return np.concatenate(errors) if errors else super()._daily_forecast_errors(grid)
