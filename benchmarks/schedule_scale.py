@@ -175,6 +175,8 @@ def example_case(case: str, effort: float, verify: bool) -> dict:
             "unassigned": k.unassigned_shifts, "paid_hours": k.paid_hours, "lower_bound_hours": k.paid_hours_lower_bound,
             "gap_to_bound": round(k.paid_hours / k.paid_hours_lower_bound - 1, 4) if k.paid_hours_lower_bound else None,
             "rounds": len(res.rounds), "certified": None if cert is None else cert.meets_targets,
+            "replications": None if k.in_sample is None else k.in_sample.replications,
+            "certify_replications": None if cert is None else cert.replications,
             "intervals_meeting_target": {c: v.intervals_meeting_target for c, v in k.channels.items()},
             "wall_limited": [w for w in res.warnings if "stopped" in w and "wall-clock" in w],
             "seconds_total": round(time.perf_counter() - t0, 1), "cpu_seconds": cpu_seconds(),

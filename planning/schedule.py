@@ -41,6 +41,7 @@ from .demand import BACKTEST_SOURCE, DemandUncertainty, setting_uncertainty, wee
 from .execution import executor_or_local
 from .guard import guard_crew, guard_shift_model, guard_size
 from .plausible import PlausibleWeeks, draw_weeks, hedged_demand, plausible_figures, simulate_weeks
+from .precision import CERTIFY_CONTACTS_JUDGED, LOOP_CONTACTS_JUDGED, replications_for
 from .schedule_results import (CertifiedFigures, PlausibleFigures, RiskPoint, RoundSummary, SampleFigures,
                                ScheduleKPIs, ScheduleResult, TargetFigures, worst_share)
 
@@ -51,6 +52,9 @@ TARGET_SHARE = 0.95   # a plan "meets targets" when every channel meets them in 
 ACCEPT_SHARE = 0.965
 PATIENCE = 2          # once a round is certified, stop after this many rounds without a cheaper certified one
 CERTIFY_SEED = 1000   # certification simulates with seed + CERTIFY_SEED: customers the loop never saw
+# Replications follow from a precision of an interval's figures (planning.precision: an open interval of median
+# volume judged on CERTIFY_CONTACTS_JUDGED / LOOP_CONTACTS_JUDGED contacts); these counts, chosen on the example
+# week, are what a week of its volume gets and the most the rule gives (explicit counts are used as given).
 CERTIFY_REPLICATIONS = 100
 # The loop's own sample: 40 replications halve the spread of an interval's figures against 20's (about 0.5
 # instead of 0.7 abandonment points with 40-100 calls), so the margin below costs fewer agents (measured on the
@@ -76,7 +80,7 @@ DEFAULT_TIME_LIMIT = 300.0   # seconds: the wall-clock safety limit of a solver 
 class ScheduleSettings:
     """How to schedule: `method` (METHODS), `verify` by simulation, at most `rounds` solves of the ccplan loop,
     `replications` and `seed` of the loop's simulations, `certify_replications` of the certification (at seed +
-    CERTIFY_SEED), `effort` of each solver stage (shift selection, the roster) in CP-SAT deterministic time,
+    CERTIFY_SEED; either None: by precision, `by_precision`), `effort` of each solver stage (shift selection, the roster) in CP-SAT deterministic time,
     `time_limit` the wall-clock safety limit of a stage in seconds (None: none), `workers` (solver threads and
     simulation processes), `risk` (None: the forecast taken as exact; else plan against plausible weeks, ccplan
     only, when the demand has an error law)."""
@@ -84,13 +88,23 @@ class ScheduleSettings:
     method: str = "ccplan"
     verify: bool = True
     rounds: int = 10
-    replications: int = LOOP_REPLICATIONS
+    replications: int | None = None
     seed: int = 1
     effort: float = DEFAULT_EFFORT
     time_limit: float | None = DEFAULT_TIME_LIMIT
     workers: int = 2
-    certify_replications: int = CERTIFY_REPLICATIONS
+    certify_replications: int | None = None
     risk: float | None = None
+
+    def by_precision(self, scenario: Scenario, demand: pd.DataFrame) -> ScheduleSettings:
+        """These settings with the replications left None set by the precision rule (planning.precision) for the
+        demand the loop simulates: LOOP_REPLICATIONS and CERTIFY_REPLICATIONS for a week of the example's volume,
+        proportionally fewer for a busier center."""
+        loop = self.replications if self.replications is not None else replications_for(
+            scenario, demand, contacts=LOOP_CONTACTS_JUDGED, cap=LOOP_REPLICATIONS)
+        certify = self.certify_replications if self.certify_replications is not None else replications_for(
+            scenario, demand, contacts=CERTIFY_CONTACTS_JUDGED, cap=CERTIFY_REPLICATIONS)
+        return dataclasses.replace(self, replications=loop, certify_replications=certify)
 
     @property
     def budget(self) -> Budget:
@@ -187,6 +201,7 @@ class ScheduleLoop:
         self.hedged = uncertainty is not None and settings.risk is not None and settings.method == "ccplan"
         # what the requirement is sized on and the loop simulates: the forecast, hedged at the risk
         self.demand = hedged_demand(demand, uncertainty, settings.risk) if self.hedged else demand
+        settings = settings.by_precision(scenario, self.demand)
         self.plausible: PlausibleWeeks | None = None
         if self.hedged and settings.verify:
             self.plausible = draw_weeks(scenario, demand, uncertainty, weeks=PLAUSIBLE_WEEKS,
@@ -435,10 +450,10 @@ class ScheduleLoop:
 
 
 def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: list[Agent] | None = None,
-             method: str = "ccplan", verify: bool = True, *, rounds: int = 10, replications: int = LOOP_REPLICATIONS,
+             method: str = "ccplan", verify: bool = True, *, rounds: int = 10, replications: int | None = None,
              seed: int | None = None, progress: Progress | None = None, effort: float = DEFAULT_EFFORT,
              time_limit: float | None = DEFAULT_TIME_LIMIT, workers: int = 2,
-             certify_replications: int = CERTIFY_REPLICATIONS, locked: Roster | list[Shift] | None = None,
+             certify_replications: int | None = None, locked: Roster | list[Shift] | None = None,
              time_off: list[TimeOff] | None = None, executor: Executor | None = None,
              max_contacts: float | None = None, max_agents: float | None = None,
              max_shift_variables: float | None = None,
@@ -449,7 +464,8 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
     demand: expected contacts (default: planning.demand.scenario_demand). agents: the agents to roster
     (scenarios.read_agents; None: generated from the headcounts). verify: simulate the roster (`replications`,
     `seed`); for "ccplan" re-solve with re-sized requirements up to `rounds` times; candidate plans and the roster are certified with
-    `certify_replications` replications of fresh customers (seed + CERTIFY_SEED). effort: CP-SAT deterministic
+    `certify_replications` replications of fresh customers (seed + CERTIFY_SEED); replications left None follow
+    from the demand by the precision rule (planning.precision; the example week: 40 and 100). effort: CP-SAT deterministic
     time per solver stage (shift selection, and again the roster): the same inputs and seed give the same roster
     on any machine. time_limit: the wall-clock safety limit of a stage in seconds (a warning says when it acted).
     workers: solver threads, and simulation processes unless `executor` (planning.execution.open_executor) runs
@@ -465,7 +481,7 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
     (`result.risk_curve`; e.g. RISK_CURVE). previous: the roster before the horizon (planning.previous): rest,
     days in a row and the rule catalogue's look-back hold across the horizon's start (optimizer.carry_over).
     """
-    guard_size(scenario, replications=replications, max_contacts=max_contacts, max_agents=max_agents)
+    guard_size(scenario, replications=replications or LOOP_REPLICATIONS, max_contacts=max_contacts, max_agents=max_agents)
     progress = progress or no_progress
     if method not in METHODS:
         raise InputError([Problem("method", f"unknown method '{method}' (choose {', '.join(METHODS)})")],
@@ -478,7 +494,7 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
         problems.append(Problem("effort", f"must be a finite number >= 0 (got {effort})"))
     if time_limit is not None and not time_limit > 0:
         problems.append(Problem("time_limit", f"must be > 0 seconds (got {time_limit})"))
-    if certify_replications < 2:
+    if certify_replications is not None and certify_replications < 2:
         problems.append(Problem("certify_replications", f"must be at least 2 (got {certify_replications})"))
     for name, value in [("risk", risk)] * (risk is not None) + [("risk_curve", r) for r in risk_curve]:
         if not 0 < value < 1:
