@@ -35,13 +35,13 @@ from optimizer import resize_requirement
 from scenarios import (Agent, InputError, Problem, Roster, Scenario, Shift, TimeOff, apply_time_off,
                        check_locked)
 from scenarios.progress import Progress, no_progress, scaled
-from sim import SimResult, SimSummary, judge_simulation, max_abandon_of, meeting_shares, simulate, target_of
+from sim import SimResult, SimSummary, judge_simulation, max_abandon_of, meeting_shares, target_of
 
 from .demand import BACKTEST_SOURCE, DemandUncertainty, setting_uncertainty, week_demand
 from .execution import executor_or_local
 from .guard import guard_crew, guard_shift_model, guard_size
 from .plausible import PlausibleWeeks, draw_weeks, hedged_demand, plausible_figures, simulate_weeks
-from .precision import CERTIFY_CONTACTS_JUDGED, LOOP_CONTACTS_JUDGED, replications_for
+from .precision import sampling, simulate_to_precision
 from .schedule_results import (CertifiedFigures, PlausibleFigures, RiskPoint, RoundSummary, SampleFigures,
                                ScheduleKPIs, ScheduleResult, TargetFigures, worst_share)
 
@@ -80,7 +80,8 @@ DEFAULT_TIME_LIMIT = 300.0   # seconds: the wall-clock safety limit of a solver 
 class ScheduleSettings:
     """How to schedule: `method` (METHODS), `verify` by simulation, at most `rounds` solves of the ccplan loop,
     `replications` and `seed` of the loop's simulations, `certify_replications` of the certification (at seed +
-    CERTIFY_SEED; either None: by precision, `by_precision`), `effort` of each solver stage (shift selection, the roster) in CP-SAT deterministic time,
+    CERTIFY_SEED; either None: by precision, planning.precision, at most LOOP_REPLICATIONS and
+    CERTIFY_REPLICATIONS), `effort` of each solver stage (shift selection, the roster) in CP-SAT deterministic time,
     `time_limit` the wall-clock safety limit of a stage in seconds (None: none), `workers` (solver threads and
     simulation processes), `risk` (None: the forecast taken as exact; else plan against plausible weeks, ccplan
     only, when the demand has an error law)."""
@@ -95,16 +96,6 @@ class ScheduleSettings:
     workers: int = 2
     certify_replications: int | None = None
     risk: float | None = None
-
-    def by_precision(self, scenario: Scenario, demand: pd.DataFrame) -> ScheduleSettings:
-        """These settings with the replications left None set by the precision rule (planning.precision) for the
-        demand the loop simulates: LOOP_REPLICATIONS and CERTIFY_REPLICATIONS for a week of the example's volume,
-        proportionally fewer for a busier center."""
-        loop = self.replications if self.replications is not None else replications_for(
-            scenario, demand, contacts=LOOP_CONTACTS_JUDGED, cap=LOOP_REPLICATIONS)
-        certify = self.certify_replications if self.certify_replications is not None else replications_for(
-            scenario, demand, contacts=CERTIFY_CONTACTS_JUDGED, cap=CERTIFY_REPLICATIONS)
-        return dataclasses.replace(self, replications=loop, certify_replications=certify)
 
     @property
     def budget(self) -> Budget:
@@ -201,7 +192,13 @@ class ScheduleLoop:
         self.hedged = uncertainty is not None and settings.risk is not None and settings.method == "ccplan"
         # what the requirement is sized on and the loop simulates: the forecast, hedged at the risk
         self.demand = hedged_demand(demand, uncertainty, settings.risk) if self.hedged else demand
-        settings = settings.by_precision(scenario, self.demand)
+        # how many replications the loop and certification run (planning.precision); settings then say how many
+        # each starts with
+        self.sampling = sampling(scenario, self.demand, loop=settings.replications,
+                                 certify=settings.certify_replications, loop_cap=LOOP_REPLICATIONS,
+                                 certify_cap=CERTIFY_REPLICATIONS)
+        settings = dataclasses.replace(settings, replications=self.sampling.loop.start,
+                                       certify_replications=self.sampling.certify.start)
         self.plausible: PlausibleWeeks | None = None
         if self.hedged and settings.verify:
             self.plausible = draw_weeks(scenario, demand, uncertainty, weeks=PLAUSIBLE_WEEKS,
@@ -255,9 +252,14 @@ class ScheduleLoop:
                                           kept=self.locked.shifts)
         return dataclasses.replace(outcome, roster=self.placement.roster)
 
-    def simulate(self, staff: Roster, seed: int, replications: int, progress: Progress | None = None) -> SimResult:
-        return simulate(self.scenario, staff, demand=self.demand, replications=replications, seed=seed,
-                        executor=self.executor, progress=progress)
+    def simulate(self, staff: Roster, seed: int, replications: int, progress: Progress | None = None, *,
+                 certifying: bool = False) -> SimResult:
+        """`staff` on fresh customers: `replications`, and more up to the sample's most while an interval's figures
+        are less precise than its target (planning.precision; none when the count was given)."""
+        own = self.sampling.certify if certifying else self.sampling.loop
+        precision = dataclasses.replace(own, start=replications, most=max(replications, own.most))
+        return simulate_to_precision(self.scenario, staff, self.demand, precision=precision, seed=seed,
+                                     executor=self.executor, progress=progress)
 
     def certify(self, staff: Roster, progress: Progress) -> Certificate:
         """Simulate `staff` with the certification sample and judge every open interval (no margin): on the
@@ -268,14 +270,16 @@ class ScheduleLoop:
         message = (f"certifying with {s.certify_replications} replications of fresh customers "
                    f"(seed {s.certify_seed})")
         result = self.simulate(staff, s.certify_seed, s.certify_replications,
-                               lambda fraction, _="": progress(fraction, message))
+                               lambda fraction, _="": progress(fraction, message), certifying=True)
         judged = judge_simulation(self.scenario, result)
-        return Certificate(s.certify_seed, s.certify_replications,
+        return Certificate(s.certify_seed, result.replications,
                            channel_figures(self.scenario, result.summary, judged), short_intervals(judged), result)
 
     def certify_plausible(self, staff: Roster, progress: Progress) -> Certificate:
         """Simulate `staff` on every plausible week (the certification's replications shared out among them, at
-        least 2 each) and judge each week on its own."""
+        least 2 each) and judge each week on its own. The weeks' figures are fitted across them
+        (planning.plausible.smoothed_judgements), so an interval's precision is that of all weeks' replications
+        together: the count by precision (planning.precision.replications_for) is shared out without topping up."""
         s = self.settings
         weeks = len(self.plausible)
         per_week = max(2, -(-s.certify_replications // weeks))
