@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import multiprocessing
 import os
 import re
@@ -164,6 +165,9 @@ def example_case(case: str, effort: float, verify: bool) -> dict:
                              [Override(path, value, str(value)) for path, value in THOUSAND.items()])
     else:
         sc = load_scenario(EXAMPLES_DIR / "insurance_4weeks.yaml")
+    # each simulation's replications and precision (planning.precision) to stderr beside the stages
+    logging.basicConfig(stream=sys.stderr, format="    %(message)s")
+    logging.getLogger("planning.precision").setLevel(logging.INFO)
     clock = StageClock()
     t0 = time.perf_counter()
     load0 = os.getloadavg()[0]

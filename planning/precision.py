@@ -24,6 +24,7 @@ certification's 100 (CERTIFY_SE_TARGET).
 
 from __future__ import annotations
 
+import logging
 import math
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ CERTIFY_CONTACTS_JUDGED = 2000.0      # certification (the example's 100 replica
 # between replications, and with fewer than 5 that spread is itself too uncertain to judge by.
 MIN_REPLICATIONS = 5
 REALTIME_KINDS = ("voice", "chat")
+log = logging.getLogger(__name__)      # each simulation's final count and precision, at INFO (the benchmarks show it)
 # Standard errors (shares) of the median open interval's service level and abandonment on every real-time channel.
 LOOP_SE_TARGET = 0.010
 CERTIFY_SE_TARGET = 0.0063
@@ -145,9 +147,11 @@ def simulate_to_precision(scenario: Scenario, staff: Roster | pd.DataFrame, dema
                              progress=lambda fraction, _="", a=done, b=count: progress(
                                  fraction, f"{a + round(fraction * (b - a))}/{b} replications"))
         result = build_result(spec, ds, records, seed)
-        if precision.se_target is None or count >= precision.most:
+        if precision.se_target is None:
             return result
         error = interval_precision(scenario, result)
-        if error <= precision.se_target:
+        if error <= precision.se_target or count >= precision.most:
+            log.info("%d replications (from %d, at most %d): median interval standard error %.4f, target %.4f",
+                     count, precision.start, precision.most, error, precision.se_target)
             return result
         count = min(precision.most, max(count + 1, math.ceil(count * (error / precision.se_target) ** 2)))
