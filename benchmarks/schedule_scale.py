@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import multiprocessing
 import os
 import re
@@ -164,6 +165,9 @@ def example_case(case: str, effort: float, verify: bool) -> dict:
                              [Override(path, value, str(value)) for path, value in THOUSAND.items()])
     else:
         sc = load_scenario(EXAMPLES_DIR / "insurance_4weeks.yaml")
+    # each simulation's replications and precision (planning.precision) to stderr beside the stages
+    logging.basicConfig(stream=sys.stderr, format="    %(message)s")
+    logging.getLogger("planning.precision").setLevel(logging.INFO)
     clock = StageClock()
     t0 = time.perf_counter()
     load0 = os.getloadavg()[0]
@@ -175,6 +179,8 @@ def example_case(case: str, effort: float, verify: bool) -> dict:
             "unassigned": k.unassigned_shifts, "paid_hours": k.paid_hours, "lower_bound_hours": k.paid_hours_lower_bound,
             "gap_to_bound": round(k.paid_hours / k.paid_hours_lower_bound - 1, 4) if k.paid_hours_lower_bound else None,
             "rounds": len(res.rounds), "certified": None if cert is None else cert.meets_targets,
+            "replications": None if k.in_sample is None else k.in_sample.replications,
+            "certify_replications": None if cert is None else cert.replications,
             "intervals_meeting_target": {c: v.intervals_meeting_target for c, v in k.channels.items()},
             "wall_limited": [w for w in res.warnings if "stopped" in w and "wall-clock" in w],
             "seconds_total": round(time.perf_counter() - t0, 1), "cpu_seconds": cpu_seconds(),

@@ -10,7 +10,12 @@ once in this process; throughput = simulated calls / wall-clock seconds (best of
 Then the example week (scenarios/examples/insurance_week.yaml, all channels, demand from its forecast, a plan
 sized by hand from offered load) with 20 replications on 2 worker processes.
 
-Usage: .venv/bin/python benchmarks/sim_throughput.py [--repeat 3] [--skip-ciw]
+`--thousand` measures instead one replication of the 1,000-agent example (demand.scale 7.4, headcounts 518 /
+333 / 148) on its round-1 plan (the Erlang A requirement at risk 0.9, shift selection at effort 20, one stand-in
+agent per shift, as the schedule loop simulates it): CPU seconds per replication for drawing the customers, the
+event loop, and a whole replication with its interval records, in this process (best of --repeat).
+
+Usage: .venv/bin/python benchmarks/sim_throughput.py [--repeat 3] [--skip-ciw] [--thousand]
 Prints a table and ends with one JSON line.
 """
 
@@ -133,11 +138,54 @@ def example_week(replications: int = 20, workers: int = 2) -> dict:
             "phone_service_level": res.summary.channels["phone"].service_level}
 
 
+def thousand_week(repeat: int) -> dict:
+    """CPU seconds of one replication of the 1,000-agent example on its round-1 plan, by part."""
+    from optimizer import Budget, generate_agents, group_limits, plan_roster, requirements, select_shifts
+    from planning.demand import week_demand
+    from planning.plausible import hedged_demand
+    from scenarios.overrides import Override, apply_overrides
+    from sim import Engine, Fresh, build_spec
+    from schedule_scale import THOUSAND        # the same 1,000-agent example (benchmarks/ is on the path)
+    sc = apply_overrides(load_scenario(EXAMPLE_SCENARIO), [Override(k, v, str(v)) for k, v in THOUSAND.items()])
+    week = week_demand(sc)
+    demand = hedged_demand(week.table, week.uncertainty, 0.9)
+    plan = select_shifts(sc, requirements(sc, demand, method="erlang-a"), group_limits(sc, generate_agents(sc)),
+                         budget=Budget(20.0, None, 2))
+    spec = build_spec(sc, plan_roster(sc, plan), demand)
+    best = None
+    for k in range(repeat):
+        seed = np.random.SeedSequence(1).spawn(k + 1)[k]
+        t0 = time.process_time()
+        engine = Engine(spec, seed)
+        t1 = time.process_time()
+        engine.run()
+        t2 = time.process_time()
+        records = Fresh(spec, seed).run()          # the whole replication again, interval records included
+        t3 = time.process_time()
+        parts = {"customers": t1 - t0, "event_loop": t2 - t1, "whole_replication": t3 - t2}
+        if best is None or parts["whole_replication"] < best["whole_replication"]:
+            best = parts
+    contacts = int(sum(ch["offered"].sum() for ch in records["channels"]))
+    total = best["whole_replication"]
+    return {"shifts": len(plan.shifts), "contacts": contacts, "cpu_seconds": round(total, 3),
+            "cpu_seconds_by_part": {k: round(v, 3) for k, v in best.items()},
+            "contacts_per_cpu_second": round(contacts / total)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-ciw", action="store_true")
+    parser.add_argument("--thousand", action="store_true", help="one replication of the 1,000-agent example, by part")
     args = parser.parse_args()
+    if args.thousand:
+        row = thousand_week(args.repeat)
+        print(f"1,000-agent example, one replication on its round-1 plan ({row['shifts']} shifts, "
+              f"{row['contacts']:,} contacts): {row['cpu_seconds']:.2f} CPU s "
+              f"({', '.join(f'{k} {v:.2f}' for k, v in row['cpu_seconds_by_part'].items())}), "
+              f"{row['contacts_per_cpu_second']:,} contacts per CPU second")
+        print(json.dumps({"benchmark": "sim_throughput", "thousand": row}))
+        return
 
     rows = {}
     engines = [("ccplan sim (full model)", run_ccplan), ("plain SimPy M/M/n+M", run_simpy)]

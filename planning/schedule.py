@@ -35,12 +35,13 @@ from optimizer import resize_requirement
 from scenarios import (Agent, InputError, Problem, Roster, Scenario, Shift, TimeOff, apply_time_off,
                        check_locked)
 from scenarios.progress import Progress, no_progress, scaled
-from sim import SimResult, SimSummary, judge_simulation, max_abandon_of, meeting_shares, simulate, target_of
+from sim import SimResult, SimSummary, judge_simulation, max_abandon_of, meeting_shares, target_of
 
 from .demand import BACKTEST_SOURCE, DemandUncertainty, setting_uncertainty, week_demand
 from .execution import executor_or_local
 from .guard import guard_crew, guard_shift_model, guard_size
 from .plausible import PlausibleWeeks, draw_weeks, hedged_demand, plausible_figures, simulate_weeks
+from .precision import sampling, simulate_to_precision
 from .schedule_results import (CertifiedFigures, PlausibleFigures, RiskPoint, RoundSummary, SampleFigures,
                                ScheduleKPIs, ScheduleResult, TargetFigures, worst_share)
 
@@ -51,6 +52,9 @@ TARGET_SHARE = 0.95   # a plan "meets targets" when every channel meets them in 
 ACCEPT_SHARE = 0.965
 PATIENCE = 2          # once a round is certified, stop after this many rounds without a cheaper certified one
 CERTIFY_SEED = 1000   # certification simulates with seed + CERTIFY_SEED: customers the loop never saw
+# Replications follow from a precision of an interval's figures (planning.precision: an open interval of median
+# volume judged on CERTIFY_CONTACTS_JUDGED / LOOP_CONTACTS_JUDGED contacts); these counts, chosen on the example
+# week, are what a week of its volume gets and the most the rule gives (explicit counts are used as given).
 CERTIFY_REPLICATIONS = 100
 # The loop's own sample: 40 replications halve the spread of an interval's figures against 20's (about 0.5
 # instead of 0.7 abandonment points with 40-100 calls), so the margin below costs fewer agents (measured on the
@@ -76,7 +80,8 @@ DEFAULT_TIME_LIMIT = 300.0   # seconds: the wall-clock safety limit of a solver 
 class ScheduleSettings:
     """How to schedule: `method` (METHODS), `verify` by simulation, at most `rounds` solves of the ccplan loop,
     `replications` and `seed` of the loop's simulations, `certify_replications` of the certification (at seed +
-    CERTIFY_SEED), `effort` of each solver stage (shift selection, the roster) in CP-SAT deterministic time,
+    CERTIFY_SEED; either None: by precision, planning.precision, at most LOOP_REPLICATIONS and
+    CERTIFY_REPLICATIONS), `effort` of each solver stage (shift selection, the roster) in CP-SAT deterministic time,
     `time_limit` the wall-clock safety limit of a stage in seconds (None: none), `workers` (solver threads and
     simulation processes), `risk` (None: the forecast taken as exact; else plan against plausible weeks, ccplan
     only, when the demand has an error law)."""
@@ -84,12 +89,12 @@ class ScheduleSettings:
     method: str = "ccplan"
     verify: bool = True
     rounds: int = 10
-    replications: int = LOOP_REPLICATIONS
+    replications: int | None = None
     seed: int = 1
     effort: float = DEFAULT_EFFORT
     time_limit: float | None = DEFAULT_TIME_LIMIT
     workers: int = 2
-    certify_replications: int = CERTIFY_REPLICATIONS
+    certify_replications: int | None = None
     risk: float | None = None
 
     @property
@@ -187,6 +192,13 @@ class ScheduleLoop:
         self.hedged = uncertainty is not None and settings.risk is not None and settings.method == "ccplan"
         # what the requirement is sized on and the loop simulates: the forecast, hedged at the risk
         self.demand = hedged_demand(demand, uncertainty, settings.risk) if self.hedged else demand
+        # how many replications the loop and certification run (planning.precision); settings then say how many
+        # each starts with
+        self.sampling = sampling(scenario, self.demand, loop=settings.replications,
+                                 certify=settings.certify_replications, loop_cap=LOOP_REPLICATIONS,
+                                 certify_cap=CERTIFY_REPLICATIONS)
+        settings = dataclasses.replace(settings, replications=self.sampling.loop.start,
+                                       certify_replications=self.sampling.certify.start)
         self.plausible: PlausibleWeeks | None = None
         if self.hedged and settings.verify:
             self.plausible = draw_weeks(scenario, demand, uncertainty, weeks=PLAUSIBLE_WEEKS,
@@ -240,9 +252,14 @@ class ScheduleLoop:
                                           kept=self.locked.shifts)
         return dataclasses.replace(outcome, roster=self.placement.roster)
 
-    def simulate(self, staff: Roster, seed: int, replications: int, progress: Progress | None = None) -> SimResult:
-        return simulate(self.scenario, staff, demand=self.demand, replications=replications, seed=seed,
-                        executor=self.executor, progress=progress)
+    def simulate(self, staff: Roster, seed: int, replications: int, progress: Progress | None = None, *,
+                 certifying: bool = False) -> SimResult:
+        """`staff` on fresh customers: `replications`, and more up to the sample's most while an interval's figures
+        are less precise than its target (planning.precision; none when the count was given)."""
+        own = self.sampling.certify if certifying else self.sampling.loop
+        precision = dataclasses.replace(own, start=replications, most=max(replications, own.most))
+        return simulate_to_precision(self.scenario, staff, self.demand, precision=precision, seed=seed,
+                                     executor=self.executor, progress=progress)
 
     def certify(self, staff: Roster, progress: Progress) -> Certificate:
         """Simulate `staff` with the certification sample and judge every open interval (no margin): on the
@@ -253,14 +270,16 @@ class ScheduleLoop:
         message = (f"certifying with {s.certify_replications} replications of fresh customers "
                    f"(seed {s.certify_seed})")
         result = self.simulate(staff, s.certify_seed, s.certify_replications,
-                               lambda fraction, _="": progress(fraction, message))
+                               lambda fraction, _="": progress(fraction, message), certifying=True)
         judged = judge_simulation(self.scenario, result)
-        return Certificate(s.certify_seed, s.certify_replications,
+        return Certificate(s.certify_seed, result.replications,
                            channel_figures(self.scenario, result.summary, judged), short_intervals(judged), result)
 
     def certify_plausible(self, staff: Roster, progress: Progress) -> Certificate:
         """Simulate `staff` on every plausible week (the certification's replications shared out among them, at
-        least 2 each) and judge each week on its own."""
+        least 2 each) and judge each week on its own. The weeks' figures are fitted across them
+        (planning.plausible.smoothed_judgements), so an interval's precision is that of all weeks' replications
+        together: the count by precision (planning.precision.replications_for) is shared out without topping up."""
         s = self.settings
         weeks = len(self.plausible)
         per_week = max(2, -(-s.certify_replications // weeks))
@@ -435,10 +454,10 @@ class ScheduleLoop:
 
 
 def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: list[Agent] | None = None,
-             method: str = "ccplan", verify: bool = True, *, rounds: int = 10, replications: int = LOOP_REPLICATIONS,
+             method: str = "ccplan", verify: bool = True, *, rounds: int = 10, replications: int | None = None,
              seed: int | None = None, progress: Progress | None = None, effort: float = DEFAULT_EFFORT,
              time_limit: float | None = DEFAULT_TIME_LIMIT, workers: int = 2,
-             certify_replications: int = CERTIFY_REPLICATIONS, locked: Roster | list[Shift] | None = None,
+             certify_replications: int | None = None, locked: Roster | list[Shift] | None = None,
              time_off: list[TimeOff] | None = None, executor: Executor | None = None,
              max_contacts: float | None = None, max_agents: float | None = None,
              max_shift_variables: float | None = None,
@@ -449,7 +468,8 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
     demand: expected contacts (default: planning.demand.scenario_demand). agents: the agents to roster
     (scenarios.read_agents; None: generated from the headcounts). verify: simulate the roster (`replications`,
     `seed`); for "ccplan" re-solve with re-sized requirements up to `rounds` times; candidate plans and the roster are certified with
-    `certify_replications` replications of fresh customers (seed + CERTIFY_SEED). effort: CP-SAT deterministic
+    `certify_replications` replications of fresh customers (seed + CERTIFY_SEED); replications left None follow
+    from the demand by the precision rule (planning.precision; the example week: 40 and 100). effort: CP-SAT deterministic
     time per solver stage (shift selection, and again the roster): the same inputs and seed give the same roster
     on any machine. time_limit: the wall-clock safety limit of a stage in seconds (a warning says when it acted).
     workers: solver threads, and simulation processes unless `executor` (planning.execution.open_executor) runs
@@ -465,7 +485,7 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
     (`result.risk_curve`; e.g. RISK_CURVE). previous: the roster before the horizon (planning.previous): rest,
     days in a row and the rule catalogue's look-back hold across the horizon's start (optimizer.carry_over).
     """
-    guard_size(scenario, replications=replications, max_contacts=max_contacts, max_agents=max_agents)
+    guard_size(scenario, replications=replications or LOOP_REPLICATIONS, max_contacts=max_contacts, max_agents=max_agents)
     progress = progress or no_progress
     if method not in METHODS:
         raise InputError([Problem("method", f"unknown method '{method}' (choose {', '.join(METHODS)})")],
@@ -478,7 +498,7 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
         problems.append(Problem("effort", f"must be a finite number >= 0 (got {effort})"))
     if time_limit is not None and not time_limit > 0:
         problems.append(Problem("time_limit", f"must be > 0 seconds (got {time_limit})"))
-    if certify_replications < 2:
+    if certify_replications is not None and certify_replications < 2:
         problems.append(Problem("certify_replications", f"must be at least 2 (got {certify_replications})"))
     for name, value in [("risk", risk)] * (risk is not None) + [("risk_curve", r) for r in risk_curve]:
         if not 0 < value < 1:

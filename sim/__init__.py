@@ -11,7 +11,8 @@ What it offers (everything outside sim uses these names only):
 - `Engine`, `SimState`: one replication; `Engine.capture()` records its state at an instant, `Engine(..., state=)`
   resumes from it (sim.state).
 - Targets: `judge`, `judge_simulation`, `meeting_shares`, `open_intervals`, `target_of`, `max_abandon_of` judge
-  simulated intervals against the scenario's targets (sim.targets).
+  simulated intervals against the scenario's targets (sim.targets); `interval_errors` the standard errors of each
+  interval's figures over the replications.
 - `arrival_times` (a Poisson arrival stream), `offered_load_staffing` (a quick staffing plan for a first run),
   `Estimate`, `paired_difference_ci`, `welch_difference_ci` (confidence intervals).
 
@@ -29,10 +30,11 @@ from .records import ContactOutcomes
 from .replications import Fresh, GivenArrivals, Job, Resume, replicate, simulate
 from .results import ChannelFigures, DayFigures, GroupFigures, SimResult, SimSummary, build_result
 from .state import SimState
-from .targets import judge, judge_simulation, max_abandon_of, meeting_shares, open_intervals, target_of
+from .targets import (interval_errors, judge, judge_simulation, max_abandon_of, meeting_shares, open_intervals,
+                      target_of)
 
 __all__ = ["ChannelFigures", "ContactOutcomes", "DayFigures", "Engine", "Estimate", "Fresh", "GivenArrivals",
            "GroupFigures", "Job", "ModelSpec", "Resume", "SimResult", "SimState", "SimSummary", "arrival_times",
-           "build_result", "build_spec", "judge", "judge_simulation", "max_abandon_of", "meeting_shares",
-           "offered_load_staffing", "open_intervals", "paired_difference_ci", "replicate", "simulate", "target_of",
-           "welch_difference_ci"]
+           "build_result", "build_spec", "interval_errors", "judge", "judge_simulation", "max_abandon_of",
+           "meeting_shares", "offered_load_staffing", "open_intervals", "paired_difference_ci", "replicate", "simulate",
+           "target_of", "welch_difference_ci"]
