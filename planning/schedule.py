@@ -45,6 +45,7 @@ from .plausible import (PlausibleWeeks, WeeksSimulation, draw_weeks, hedged_dema
                         simulate_weeks)
 from .schedule_results import (CertifiedFigures, PlausibleFigures, RiskPoint, RoundSummary, SampleFigures,
                                ScheduleKPIs, ScheduleResult, TargetFigures, worst_share)
+from .shortfall_reasons import short_intervals_explained, shortfall_warnings
 
 TARGET_SHARE = 0.95   # a plan "meets targets" when every channel meets them in this share of its open intervals
 # The loop accepts a plan only when its certification shows this share: an interval near its limit can fall
@@ -66,10 +67,8 @@ MARGINS = (1.0, 1.5, 2.0, 2.5, 3.0)
 # loop's seed: other weeks than the certification's), its replications shared out among them: the demand hedged
 # at the day factor's quantile alone misses the interval noise the weeks carry (on the example, 97.9 % of phone
 # intervals met in that sample where the weeks held 88.5 %), so a loop judged on it spent its rounds reaching a
-# share the certification then refused. Re-sizing reads each interval as in the loop's week ranked
-# floor((1 - risk) x weeks) from the worst, one rank stricter per level (the margin's counterpart; see
-# `week_rank`): an interval meeting its targets on all but r of 20 weeks is not yet one that lets 95 % of a week's
-# intervals meet them on 90 % of weeks.
+# share the certification then refused. Re-sizing reads each interval as in one of the loop's weeks counted from
+# the worst, one rank stricter per level (the margin's counterpart; `ScheduleLoop.week_rank`).
 
 # Planning against plausible weeks: the default risk (targets in TARGET_SHARE of open intervals on this share of
 # plausible weeks), the weeks drawn, and the risks of the paid-hours curve.
@@ -356,9 +355,12 @@ class ScheduleLoop:
         return draw_weeks(self.scenario, self.expected, self.law, weeks=PLAUSIBLE_WEEKS, seed=self.settings.seed)
 
     def week_rank(self) -> int:
-        """Which of the loop's weeks, from the worst, an interval is judged as in: the week at the risk at margin
-        level 0, one rank stricter per level, the worst week at most."""
-        return max(0, int(np.floor((1 - self.settings.risk) * PLAUSIBLE_WEEKS)) - self.margin_level)
+        """Which of the loop's weeks, from the worst, an interval is judged as in: at margin level 0 the week
+        ranked floor(share x weeks), share the lower of 1 - risk and 1 - TARGET_SHARE (an interval must meet its
+        targets on TARGET_SHARE of weeks for that share of a week's intervals to meet them on average, and on
+        `risk` of weeks); one rank stricter per level, the worst week at most."""
+        share = min(1 - self.settings.risk, 1 - TARGET_SHARE)
+        return max(0, int(np.floor(share * PLAUSIBLE_WEEKS + 1e-9)) - self.margin_level)
 
     def judged_at_rank(self, rnd: Round) -> pd.DataFrame:
         rank = self.week_rank()
@@ -462,6 +464,8 @@ class ScheduleLoop:
             warnings.append(f"{len(outcome.unassigned)} planned shift(s) could not be given to any agent")
         if certificate is not None:
             warnings += unmet_target_warnings(self.scenario, certificate)
+            if not certificate.meets_targets:
+                warnings += self.shortfall_reasons(certificate, kept.requirement, outcome.roster)
         warnings += self.law_warnings()
         self.progress(0.97, "coverage and KPIs")
         coverage, groups, shortfalls = coverage_tables(self.scenario, outcome.roster, kept.requirement)
@@ -476,6 +480,17 @@ class ScheduleLoop:
         return ScheduleResult(s.method, outcome.roster, kept.requirement, coverage, groups, shortfalls, kpis,
                               [r.summary for r in self.rounds], certificate.result if certificate else None,
                               warnings, risk=s.risk if self.hedged else None, activities=self.placement)
+
+    def shortfall_reasons(self, certificate: Certificate, requirement: pd.DataFrame, roster: Roster) -> list[str]:
+        """Why the certified roster's short intervals fall short (planning.shortfall_reasons): on plausible weeks
+        each interval as in its week at the risk, else on the certification sample."""
+        if certificate.judged_at_risk is not None:
+            judged, where = certificate.judged_at_risk, f"on {self.settings.risk:.0%} of plausible weeks"
+        else:
+            judged, where = judge_simulation(self.scenario, certificate.result), "in the certification"
+        short = short_intervals_explained(self.scenario, judged, requirement, roster,
+                                          self.locked.contracts or self.agents)
+        return shortfall_warnings(self.scenario, short, where)
 
     def law_warnings(self) -> list[str]:
         """When a risk was asked for: what makes the demand's error law unreliable, or that the history forecast
