@@ -435,7 +435,7 @@ class ScheduleLoop:
             # raised moves shifts around and undoes the raises.
             lower = rnd.certificate is not None and rnd.certificate.accepted
             requirement, moved = resize_requirement(self.scenario, requirement, rnd.judged, analytic,
-                                                    lower=lower, misses=self.misses)
+                                                    lower=lower, misses=self.misses, hold=rnd.weeks is not None)
             rnd.summary.raised, rnd.summary.lowered = moved["raised"], moved["lowered"]
             if not moved["raised"] and not moved["lowered"] and not (rnd.certificate and not lower):
                 break

@@ -127,3 +127,21 @@ def test_the_loop_at_a_risk_reaches_an_accepted_certificate_on_noisy_weeks():
         assert plausible.at_risk[channel] == pytest.approx(np.quantile(weekly, 0.1), abs=1e-4)
     kept = next(r for r in result.rounds if r.kept)
     assert kept.certified is not None and kept.certified.plausible.meets_targets
+
+
+def test_hold_raises_an_interval_between_target_and_aim_by_its_step_to_the_aim():
+    """With `hold` an interval meeting its target but not the aim (0.8 of the allowed late share) is raised by the
+    Erlang A distance to the aim, with no least step and without counting a miss; without `hold` it stays."""
+    sc = small_scenario(days=1)
+    idx = week_intervals(sc)
+    req = pd.DataFrame({"ds": idx, "channel": "phone", "agents": 10.0, "offered": 100.0, "aht_seconds": 240.0})
+    judged = _judged(sc, [(10, "phone", 100, 0.82, 0.0),     # meets 80 %, short of the aim 84 %
+                          (11, "phone", 100, 0.86, 0.0)])    # beyond the aim, not slack: stays
+    step = resize.analytic_step(sc, "phone", 100.0, 240.0, 0.82, observed_abandon=0.0)
+    assert step > 0
+    misses: dict = {}
+    held, counts = resize.resize_requirement(sc, req, judged, req, lower=False, misses=misses, hold=True)
+    assert held["agents"][10] == pytest.approx(10.0 + min(step, resize.MAX_STEP))
+    assert held["agents"][11] == 10.0 and counts["raised"] == 1 and misses == {}
+    plain, counts = resize.resize_requirement(sc, req, judged, req, lower=False)
+    assert plain["agents"][10] == 10.0 and counts["raised"] == 0
