@@ -59,17 +59,14 @@ def is_slack(judged: pd.DataFrame) -> pd.Series:
 
 def resize_requirement(scenario: Scenario, requirement: pd.DataFrame, judged: pd.DataFrame,
                        analytic: pd.DataFrame, lower: bool = True, *, misses: dict | None = None,
-                       aim: float = AIM, hold: bool = False) -> tuple[pd.DataFrame, dict[str, int]]:
+                       aim: float = AIM) -> tuple[pd.DataFrame, dict[str, int]]:
     """A copy of `requirement` (ds, channel, agents, offered, aht_seconds; available agents) with missed intervals
     raised and slack ones lowered (module docstring), and the counts {"raised": n, "lowered": m}.
     `analytic` is the first requirement, in the same row order (the floor for lowering). `lower` True (once a
     round meets the targets) lowers slack real-time intervals; False only raises them, while deferred channels
     with slack give back (early, while the raises can still make up for the agents that takes from the real-time
     lines; late it would undo a round that met the targets). `misses` counts earlier misses by (channel,
-    interval) and is updated: an interval missing for the k-th time is raised by at least k x MIN_STEP. `hold`
-    True also raises a real-time interval meeting its targets but not the aim by the step to the aim (no least
-    step): when the agents' contracted hours exceed the requirement, the re-solve would otherwise move the agents
-    that made it pass to where the raises are, and it would miss next round."""
+    interval) and is updated: an interval missing for the k-th time is raised by at least k x MIN_STEP."""
     misses = {} if misses is None else misses
     out = requirement.copy()
     pos = interval_index(scenario, out["ds"])
@@ -83,7 +80,7 @@ def resize_requirement(scenario: Scenario, requirement: pd.DataFrame, judged: pd
     rows = judged.assign(pos=interval_index(scenario, judged["ds"]))
     for r, row in enumerate(rows.itertuples(index=False)):
         i = key.get((row.channel, row.pos))
-        if i is None or (row.meets and not slack[r] and not hold):
+        if i is None or (row.meets and not slack[r]):
             continue
         current = agents[i]
         channel = scenario.channels[row.channel]
@@ -100,12 +97,9 @@ def resize_requirement(scenario: Scenario, requirement: pd.DataFrame, judged: pd
             least = min(MIN_STEP * misses[(row.channel, row.pos)], MAX_STEP)
             agents[i] = current + float(np.clip(step, least, MAX_STEP))
             counts["raised"] += 1
-        elif hold and step > 0:
-            agents[i] = current + min(step, MAX_STEP)
-            counts["raised"] += 1
-        elif slack[r] and step <= -LOWER_ROOM:
+        elif step <= -LOWER_ROOM:
             agents[i] = max(floor[i], current + max(step, -LOWER_STEP))
-            counts["lowered"] += agents[i] < current
+            counts["lowered"] += int(agents[i] < current)     # a plain int: the counts go to JSON
     for name in ([] if lower else deferred_with_slack(scenario, judged)):
         # Deferred work waits for agents the real-time lines leave idle; a channel answered well inside its
         # deadline everywhere gives back DEFERRED_LOWER of its requirement in every interval.

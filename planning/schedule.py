@@ -18,7 +18,6 @@ intervals on `risk` of those weeks. risk None: the forecast taken as exact.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import time
 from collections.abc import Sequence
 from concurrent.futures import Executor
@@ -41,8 +40,7 @@ from sim import SimResult, SimSummary, judge_simulation, max_abandon_of, meeting
 from .demand import BACKTEST_SOURCE, DemandUncertainty, setting_uncertainty, week_demand
 from .execution import executor_or_local
 from .guard import guard_crew, guard_shift_model, guard_size
-from .plausible import (PlausibleWeeks, WeeksSimulation, draw_weeks, hedged_demand, plausible_figures,
-                        simulate_weeks)
+from .plausible import PlausibleWeeks, draw_weeks, hedged_demand, plausible_figures, simulate_weeks
 from .schedule_results import (CertifiedFigures, PlausibleFigures, RiskPoint, RoundSummary, SampleFigures,
                                ScheduleKPIs, ScheduleResult, TargetFigures, worst_share)
 from .shortfall_reasons import short_intervals_explained, shortfall_warnings
@@ -63,12 +61,6 @@ LOOP_REPLICATIONS = 40
 # z starts at MARGINS[0] and moves to the next value each time a plan meeting the targets in its own sample
 # fails certification: the loop then raises the intervals that only passed by the luck of its sample.
 MARGINS = (1.0, 1.5, 2.0, 2.5, 3.0)
-# Planning at a risk, the loop's own sample is plausible weeks as well (PLAUSIBLE_WEEKS of them, drawn with the
-# loop's seed: other weeks than the certification's), its replications shared out among them: the demand hedged
-# at the day factor's quantile alone misses the interval noise the weeks carry (on the example, 97.9 % of phone
-# intervals met in that sample where the weeks held 88.5 %), so a loop judged on it spent its rounds reaching a
-# share the certification then refused. Re-sizing reads each interval as in one of the loop's weeks counted from
-# the worst, one rank stricter per level (the margin's counterpart; `ScheduleLoop.week_rank`).
 
 # Planning against plausible weeks: the default risk (targets in TARGET_SHARE of open intervals on this share of
 # plausible weeks), the weeks drawn, and the risks of the paid-hours curve.
@@ -167,14 +159,10 @@ class Round:
     sim: SimResult | None = None
     judged: pd.DataFrame | None = None   # judged with the round's margin: what re-sizing reads
     certificate: Certificate | None = None
-    weeks: WeeksSimulation | None = None        # at a risk: the loop's own plausible weeks
-    sample: PlausibleFigures | None = None      # ... and their shares held at the risk
 
     @property
     def in_sample_worst_share(self) -> float:
-        """The worst channel's share of open intervals meeting the targets in the loop's own sample: on its
-        plausible weeks, the share held at the risk (what certification asks)."""
-        return self.sample.worst_at_risk if self.sample is not None else self.summary.in_sample_worst_share
+        return self.summary.in_sample_worst_share
 
     def score(self) -> tuple:
         """Order rounds: accepted ones (certified with the cushion, ACCEPT_SHARE) first, cheapest first; then by
@@ -334,11 +322,8 @@ class ScheduleLoop:
         if s.verify:
             # The plan's shifts are simulated as they stand (one stand-in agent per shift: the same agents on duty
             # per interval as any roster of them); the kept plan is rostered afterwards.
-            staff = outcome.roster if outcome is not None else self.locked.plus(plan_roster(self.scenario, plan))
-            if self.loop_weeks is not None:
-                self.simulate_on_weeks(rnd, staff, self.stage(number, 0.7, 0.8))
-                return rnd
             self.stage(number, 0.7, 0.8)(0.0, f"simulating {s.replications} replications")
+            staff = outcome.roster if outcome is not None else self.locked.plus(plan_roster(self.scenario, plan))
             rnd.sim = self.simulate(staff, s.seed, s.replications)
             plain = judge_simulation(self.scenario, rnd.sim)
             summary.channels = channel_figures(self.scenario, rnd.sim.summary, plain)
@@ -346,53 +331,6 @@ class ScheduleLoop:
             summary.margin = self.margin
             rnd.judged = judge_simulation(self.scenario, rnd.sim, self.margin)
         return rnd
-
-    @functools.cached_property
-    def loop_weeks(self) -> PlausibleWeeks | None:
-        """At a risk: the loop's own plausible weeks (the loop's seed; the certification draws its own)."""
-        if self.plausible is None:
-            return None
-        return draw_weeks(self.scenario, self.expected, self.law, weeks=PLAUSIBLE_WEEKS, seed=self.settings.seed)
-
-    def week_rank(self) -> int:
-        """Which of the loop's weeks, from the worst, an interval is judged as in: at margin levels 0 and 1 the
-        week ranked floor(share x weeks), share the lower of 1 - risk and 1 - TARGET_SHARE (an interval must meet
-        its targets on TARGET_SHARE of weeks for that share of a week's intervals to meet them on average, and on
-        `risk` of weeks); one rank stricter per level above 1, the worst week at most. (The first failed
-        certification adds its own weeks' misses instead: a rank stricter at once raised the example's hours by
-        4 % where the certification's misses sufficed.)"""
-        share = min(1 - self.settings.risk, 1 - TARGET_SHARE)
-        return max(0, int(np.floor(share * PLAUSIBLE_WEEKS + 1e-9)) - max(0, self.margin_level - 1))
-
-    def judged_at_rank(self, rnd: Round) -> pd.DataFrame:
-        rank = self.week_rank()
-        return rnd.weeks.judged_at_risk(1 - (rank + 0.5) / len(rnd.weeks.judged))
-
-    def simulate_on_weeks(self, rnd: Round, staff: Roster, progress: Progress) -> None:
-        """Simulate the round's plan on the loop's plausible weeks (the loop's replications shared out among them,
-        at least 2 each) and judge it there: its shares held at the risk, and each interval as in the week of
-        `week_rank`. When every channel meets the targets in TARGET_SHARE of intervals so judged while its weeks
-        do not, the rank is too lenient for this plan: stricter ranks are read until it shows misses."""
-        s, weeks = self.settings, self.loop_weeks
-        per_week = max(2, -(-s.replications // len(weeks)))
-        message = f"simulating {len(weeks)} plausible weeks x {per_week} replications"
-        rnd.weeks = simulate_weeks(self.scenario, staff, weeks, replications=per_week, seed=s.seed,
-                                   executor=self.executor, progress=lambda fraction, _="": progress(fraction, message))
-        rnd.sim = rnd.weeks.pooled
-        rnd.sample = plausible_figures(rnd.weeks.shares, risk=s.risk, target_share=TARGET_SHARE, seed=s.seed,
-                                       replications=per_week)
-        channels = channel_figures(self.scenario, rnd.sim.summary, judge_simulation(self.scenario, rnd.sim))
-        for name, share in rnd.sample.claimed.items():
-            channels[name].intervals_meeting_target = share
-        rnd.judged = self.judged_at_rank(rnd)
-        while (not rnd.sample.meets_targets and self.week_rank() > 0
-               and min(v for v in meeting_shares(self.scenario, rnd.judged).values() if v is not None)
-               >= TARGET_SHARE):
-            self.margin_level += 1
-            rnd.judged = self.judged_at_rank(rnd)
-        rnd.summary.channels = channels
-        rnd.summary.intervals_missed = int((~rnd.judged["meets"]).sum())
-        rnd.summary.margin = None
 
     def stage(self, number: int, lo: float, hi: float) -> Progress:
         """Progress of part lo..hi of round `number`, on the 0.05-0.85 stretch the rounds share."""
@@ -423,10 +361,8 @@ class ScheduleLoop:
                 rnd.summary.certified_short_intervals = len(rnd.certificate.short_intervals)
                 if not rnd.certificate.accepted:
                     self.margin_level += 1
-                    if rnd.weeks is not None:
-                        # the plan holds on the loop's weeks but not on the certification's: re-size from both
-                        rnd.judged = worse_of(self.judged_at_rank(rnd), rnd.certificate.judged_at_risk)
-                    elif rnd.certificate.judged_at_risk is not None:
+                    if rnd.certificate.judged_at_risk is not None:
+                        # the plan holds in the hedged sample but not on plausible weeks: re-size from the weeks
                         rnd.judged = rnd.certificate.judged_at_risk
             best = self.best()
             certified = best.certificate is not None and best.certificate.accepted
@@ -436,7 +372,7 @@ class ScheduleLoop:
             # raised moves shifts around and undoes the raises.
             lower = rnd.certificate is not None and rnd.certificate.accepted
             requirement, moved = resize_requirement(self.scenario, requirement, rnd.judged, analytic,
-                                                    lower=lower, misses=self.misses, hold=rnd.weeks is not None)
+                                                    lower=lower, misses=self.misses)
             rnd.summary.raised, rnd.summary.lowered = moved["raised"], moved["lowered"]
             if not moved["raised"] and not moved["lowered"] and not (rnd.certificate and not lower):
                 break
@@ -596,16 +532,6 @@ def shift_keys(roster: Roster) -> list[tuple]:
     the same keys simulate identically with one seed (sim sees stretches of work, not names)."""
     return sorted((s.skill_group, s.start_s, s.end_s, s.lunch, tuple(s.breaks),
                    tuple((a.start_s, a.end_s) for a in s.activities)) for s in roster.shifts)
-
-
-def worse_of(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
-    """Two judgements of the same intervals (sim.judge's columns) merged: per channel and interval the row that
-    misses its targets by more (the first's on ties)."""
-    both = pd.concat([first, second], ignore_index=True)
-    severity = np.maximum(both["sl_gap"].to_numpy(float), both["abandon_excess"].to_numpy(float))
-    order = both.assign(_severity=severity).sort_values(["channel", "ds", "_severity"],
-                                                       ascending=[True, True, False], kind="stable")
-    return order.groupby(["channel", "ds"], sort=False).head(1).drop(columns="_severity").reset_index(drop=True)
 
 
 def channel_figures(scenario: Scenario, summary: SimSummary, judged: pd.DataFrame) -> dict[str, TargetFigures]:
