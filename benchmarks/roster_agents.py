@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import sys
 import time
 from pathlib import Path
@@ -38,6 +39,18 @@ def _held(kept) -> dict | None:
     return dict(plausible.at_risk) if plausible is not None else None
 
 
+def _round_line(summary) -> dict:
+    """One round of the loop: paid hours, shifts, the shares in its own sample (on plausible weeks at a risk: the
+    mean over its weeks) and, when certified, the shares held at the risk."""
+    line = {"round": summary.round, "paid_hours": summary.paid_hours, "shifts": summary.shifts,
+            "in_sample": {c: v.intervals_meeting_target for c, v in (summary.channels or {}).items()}}
+    plausible = summary.certified.plausible if summary.certified is not None else None
+    if plausible is not None:
+        line["certified_at_risk"] = dict(plausible.at_risk)
+    line["kept"] = summary.kept
+    return line
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scenario", default=str(EXAMPLE_SCENARIO))
@@ -50,6 +63,8 @@ def main() -> None:
     t0 = time.perf_counter()
     res = schedule(sc, agents=crew, time_off=away)
     seconds = time.perf_counter() - t0
+    cpu = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+              for f in ("ru_utime", "ru_stime"))
     checks = minimum_checks(sc, res.roster, apply_time_off(crew, away, sc))
     below = [c for c in checks if not c.met]
     k = res.kpis
@@ -66,7 +81,8 @@ def main() -> None:
         "held_at_risk": dict(k.certified.plausible.at_risk) if k.certified and k.certified.plausible else None,
         "rounds": len(res.rounds), "kept_round": next((r.round for r in res.rounds if r.kept), None),
         "kept_plan_held_at_risk": _held(next((r for r in res.rounds if r.kept), None)),
-        "seconds": round(seconds, 1),
+        "seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1),
+        "round_summaries": [_round_line(r) for r in res.rounds],
     }
     print(f"{'agents':<46}{out['agents']}")
     print(f"{'shifts rostered':<46}{out['shifts']}")
@@ -85,11 +101,13 @@ def main() -> None:
     if out["kept_plan_held_at_risk"]:
         print(f"{'... the kept plan before assignment, held':<46}"
               + ", ".join(f"{c} {v:.1%}" for c, v in out["kept_plan_held_at_risk"].items()))
-    print(f"{'seconds':<46}{out['seconds']}")
+    print(f"{'seconds (CPU seconds, children included)':<46}{out['seconds']} ({out['cpu_seconds']})")
+    for line in out["round_summaries"]:
+        print(f"  round {line['round']}: " + ", ".join(f"{k} {v}" for k, v in line.items() if k != "round"))
     for c in below:
         print("  " + c.describe())
     for w in res.warnings:
-        if "minimum" in w or "planned shift" in w:
+        if "minimum" in w or "planned shift" in w or "interval(s) short" in w:
             print("  note: " + w[:300])
     print(json.dumps(out))
 

@@ -99,7 +99,7 @@ def resize_requirement(scenario: Scenario, requirement: pd.DataFrame, judged: pd
             counts["raised"] += 1
         elif step <= -LOWER_ROOM:
             agents[i] = max(floor[i], current + max(step, -LOWER_STEP))
-            counts["lowered"] += agents[i] < current
+            counts["lowered"] += int(agents[i] < current)     # a plain int: the counts go to JSON
     for name in ([] if lower else deferred_with_slack(scenario, judged)):
         # Deferred work waits for agents the real-time lines leave idle; a channel answered well inside its
         # deadline everywhere gives back DEFERRED_LOWER of its requirement in every interval.

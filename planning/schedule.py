@@ -44,6 +44,7 @@ from .plausible import PlausibleWeeks, draw_weeks, hedged_demand, plausible_figu
 from .precision import sampling, simulate_to_precision
 from .schedule_results import (CertifiedFigures, PlausibleFigures, RiskPoint, RoundSummary, SampleFigures,
                                ScheduleKPIs, ScheduleResult, TargetFigures, worst_share)
+from .shortfall_reasons import short_intervals_explained, shortfall_warnings
 
 TARGET_SHARE = 0.95   # a plan "meets targets" when every channel meets them in this share of its open intervals
 # The loop accepts a plan only when its certification shows this share: an interval near its limit can fall
@@ -419,6 +420,8 @@ class ScheduleLoop:
             warnings.append(f"{len(outcome.unassigned)} planned shift(s) could not be given to any agent")
         if certificate is not None:
             warnings += unmet_target_warnings(self.scenario, certificate)
+            if not certificate.meets_targets:
+                warnings += self.shortfall_reasons(certificate, kept.requirement, outcome.roster)
         warnings += self.law_warnings()
         self.progress(0.97, "coverage and KPIs")
         coverage, groups, shortfalls = coverage_tables(self.scenario, outcome.roster, kept.requirement)
@@ -433,6 +436,17 @@ class ScheduleLoop:
         return ScheduleResult(s.method, outcome.roster, kept.requirement, coverage, groups, shortfalls, kpis,
                               [r.summary for r in self.rounds], certificate.result if certificate else None,
                               warnings, risk=s.risk if self.hedged else None, activities=self.placement)
+
+    def shortfall_reasons(self, certificate: Certificate, requirement: pd.DataFrame, roster: Roster) -> list[str]:
+        """Why the certified roster's short intervals fall short (planning.shortfall_reasons): on plausible weeks
+        each interval as in its week at the risk, else on the certification sample."""
+        if certificate.judged_at_risk is not None:
+            judged, where = certificate.judged_at_risk, f"on {self.settings.risk:.0%} of plausible weeks"
+        else:
+            judged, where = judge_simulation(self.scenario, certificate.result), "in the certification"
+        short = short_intervals_explained(self.scenario, judged, requirement, roster,
+                                          self.locked.contracts or self.agents)
+        return shortfall_warnings(self.scenario, short, where)
 
     def law_warnings(self) -> list[str]:
         """When a risk was asked for: what makes the demand's error law unreliable, or that the history forecast
