@@ -61,15 +61,22 @@ class WeeksSimulation:
     replications: int        # per week
 
     def judged_at_risk(self, risk: float) -> pd.DataFrame:
-        """Each open interval judged as in its plausible week at the risk: the week ranked floor((1 - risk) x K)
-        from the worst (by how far it misses the service level or exceeds the abandonment), so an interval that
-        meets its targets here meets them on about `risk` of the weeks. Columns as sim.judge."""
-        rank = min(int(np.floor((1 - risk) * len(self.judged))), len(self.judged) - 1)
+        """Each open interval judged as in its plausible week at the risk: the week of rank `risk_rank` from the
+        worst (by how far it misses the service level or exceeds the abandonment), so an interval that meets its
+        targets here meets them on at least about `risk` of the weeks. Columns as sim.judge."""
+        rank = risk_rank(risk, len(self.judged))
         table = pd.concat(self.judged, ignore_index=True)
         severity = np.maximum(table["sl_gap"].to_numpy(float), table["abandon_excess"].to_numpy(float))
         table = table.assign(_severity=severity).sort_values(["channel", "ds", "_severity"], ascending=[True, True, False],
                                                              kind="stable")
         return table.groupby(["channel", "ds"], sort=False).nth(rank).drop(columns="_severity").reset_index(drop=True)
+
+
+def risk_rank(risk: float, weeks: int) -> int:
+    """The rank from the worst (0-based) of the week read at `risk` among `weeks` sorted weeks: the lower of the two
+    that np.quantile interpolates between at 1 - risk (what plausible_figures accepts on), so a reading there is
+    never kinder than the acceptance. Rounded before the floor: (1 - 0.9) x 19 is 1.8999... in floating point."""
+    return min(int(np.floor(round((1 - risk) * (weeks - 1), 9))), weeks - 1)
 
 
 def draw_weeks(scenario: Scenario, expected: pd.DataFrame, uncertainty: DemandUncertainty, *, weeks: int,

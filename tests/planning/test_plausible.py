@@ -10,7 +10,7 @@ import pytest
 
 from planning import schedule
 from planning.demand import SETTING_SOURCE, week_demand
-from planning.plausible import draw_weeks, plausible_figures
+from planning.plausible import draw_weeks, plausible_figures, risk_rank
 from planning.schedule_results import ScheduleKPIs
 from schedule_helpers import small_scenario
 from sim import meeting_shares
@@ -163,3 +163,17 @@ def test_smoothed_judgements_recover_the_true_weekly_shares_from_noisy_figures()
     assert abs(smooth.mean() - true_shares.mean()) < 0.015
     assert abs(np.quantile(smooth, 0.1) - np.quantile(true_shares, 0.1)) < 0.03
     assert np.abs(smooth - true_shares).mean() < 0.5 * np.abs(raw - true_shares).mean()
+
+
+def test_risk_rank_is_the_lower_neighbour_of_the_acceptance_quantile():
+    """Hand cases (0.1 x 19 = 1.9 -> week 2 from the worst, index 1; 0.25 x 19 = 4.75 -> index 4), and the property:
+    the week read is never better than np.quantile's (1 - risk) quantile, the next one never worse."""
+    assert [risk_rank(r, 20) for r in (0.9, 0.75, 0.95, 0.5)] == [1, 4, 0, 9]
+    assert risk_rank(0.9, 11) == 1          # 0.1 x 10 = 1.0 exactly, though (1 - 0.9) x 10 < 1 in floating point
+    rng = np.random.default_rng(7)
+    for weeks in (2, 5, 11, 20, 37):
+        values = np.sort(rng.normal(size=weeks))
+        for risk in (0.5, 0.6, 0.75, 0.8, 0.9, 0.95, 0.99):
+            rank, q = risk_rank(risk, weeks), np.quantile(values, 1 - risk)
+            assert values[rank] <= q + 1e-12
+            assert rank == weeks - 1 or values[rank + 1] >= q - 1e-12
