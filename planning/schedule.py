@@ -499,7 +499,8 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
     (`result.risk_curve`; e.g. RISK_CURVE). previous: the roster before the horizon (planning.previous): rest,
     days in a row and the rule catalogue's look-back hold across the horizon's start (optimizer.carry_over).
     """
-    guard_size(scenario, replications=replications or LOOP_REPLICATIONS, max_contacts=max_contacts, max_agents=max_agents)
+    guard_size(scenario, replications=LOOP_REPLICATIONS if replications is None else replications,
+               max_contacts=max_contacts, max_agents=max_agents)
     progress = progress or no_progress
     if method not in METHODS:
         raise InputError([Problem("method", f"unknown method '{method}' (choose {', '.join(METHODS)})")],
@@ -512,6 +513,8 @@ def schedule(scenario: Scenario, demand: pd.DataFrame | None = None, agents: lis
         problems.append(Problem("effort", f"must be a finite number >= 0 (got {effort})"))
     if time_limit is not None and not time_limit > 0:
         problems.append(Problem("time_limit", f"must be > 0 seconds (got {time_limit})"))
+    if replications is not None and replications < 1:
+        problems.append(Problem("replications", f"must be at least 1 (got {replications})"))
     if certify_replications is not None and certify_replications < 2:
         problems.append(Problem("certify_replications", f"must be at least 2 (got {certify_replications})"))
     for name, value in [("risk", risk)] * (risk is not None) + [("risk_curve", r) for r in risk_curve]:

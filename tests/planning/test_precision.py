@@ -15,7 +15,7 @@ from planning.precision import (CERTIFY_CONTACTS_JUDGED, LOOP_CONTACTS_JUDGED, L
                                 Precision, median_interval_contacts, replications_for, sampling,
                                 simulate_to_precision)
 from planning.schedule import CERTIFY_REPLICATIONS, DEFAULT_RISK, LOOP_REPLICATIONS
-from scenarios import EXAMPLE_SCENARIO, load_scenario, scenario_from_dict
+from scenarios import EXAMPLE_SCENARIO, InputError, load_scenario, scenario_from_dict
 from scenarios.overrides import Override, apply_overrides
 from sim import open_intervals, offered_load_staffing, simulate
 
@@ -123,3 +123,12 @@ def test_per_interval_standard_error_stays_within_the_target(scale):
     # the first replications are those a plain simulation with that count gives (the same children of the seed)
     plain = simulate(sc, offered_load_staffing(sc, demand), demand=demand, replications=result.replications, seed=3)
     assert plain.intervals.equals(result.intervals)
+
+
+@pytest.mark.parametrize("given", [{"replications": 0}, {"certify_replications": 1}])
+def test_counts_given_too_small_are_input_errors_naming_the_setting(given):
+    """A count given is run exactly, so 0 loop replications (or 1 certification replication) is refused before any
+    work, naming the setting; None (by precision) is the default."""
+    with pytest.raises(InputError) as err:
+        schedule(center(20, 10), verify=True, rounds=1, **given)
+    assert next(iter(given)) in str(err.value)
