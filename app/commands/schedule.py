@@ -64,8 +64,7 @@ def schedule_cmd(
     effort: float = typer.Option(15.0, "--effort", min=0.0, max=100000.0,
                                  help="Solver budget per stage (shift selection, then the roster) and per week of "
                                       "the horizon in CP-SAT deterministic time, about a second of one core each: "
-                                      "the same inputs give "
-                                      "the same roster on any machine."),
+                                      "the same inputs give the same roster on any machine."),
     time_limit: float = typer.Option(300.0, "--time-limit", min=0.1, max=86400.0,
                                      help="Wall-clock safety limit per solver stage, in seconds; the run says when "
                                           "it acted (then results may differ between runs). It bounds the solver's "
@@ -127,7 +126,8 @@ def schedule_cmd(
     if store:
         used_seed = seed if seed is not None else sc.simulation.seed
         run_id = store_run("schedule", sc, used_seed, result.to_json(), workspace, roster=result.roster,
-                           intervals=result.coverage, replications=_loop_replications(result, replications) if verify else None,
+                           intervals=result.coverage,
+                           replications=_loop_replications(result, replications) if verify else None,
                            tables={"requirement": result.requirement, "groups": result.groups})
         name = version_name or generated_name(result.method, used_seed, locked is not None)
         vid = record_version(name, sc, result.roster, result.sim, seed=used_seed, run_id=run_id, workspace=workspace,

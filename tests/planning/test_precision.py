@@ -19,6 +19,7 @@ from scenarios import EXAMPLE_SCENARIO, InputError, load_scenario, scenario_from
 from scenarios.overrides import Override, apply_overrides
 from sim import open_intervals, offered_load_staffing, simulate
 
+
 def center(phone: float, chat: float, days: int = 1):
     """Phone and chat at constant contacts per 30-minute interval, open 08:00-20:00, one skill group."""
     return scenario_from_dict({
